@@ -1,0 +1,51 @@
+"""Who is asking: the caller's scope that every query takes.
+
+Roles and their rights live here, in one table, so that pages, reports and
+exports all apply the same rules (kpis.md, "Disclosure control").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+ADMIN: Final = "admin"
+STEERING: Final = "steering"
+DEPARTMENT_HEAD: Final = "department_head"
+COORDINATOR: Final = "coordinator"
+VIEWER: Final = "viewer"
+ROLES: Final[tuple[str, ...]] = (ADMIN, STEERING, DEPARTMENT_HEAD, COORDINATOR, VIEWER)
+
+#: Roles whose family and people counts 1-4 are shown as "<5".
+SUPPRESSED_ROLES: Final[frozenset[str]] = frozenset({VIEWER, DEPARTMENT_HEAD})
+#: Smallest count shown exactly to a suppressed role.
+MIN_CELL: Final = 5
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The caller: role plus, for coordinators, their own coordinator id."""
+
+    role: str
+    email: str = ""
+    coordinator_id: str | None = None
+    department_id: str | None = None
+
+    @property
+    def suppressed(self) -> bool:
+        """Small counts are hidden from this caller."""
+        return self.role in SUPPRESSED_ROLES
+
+    @property
+    def sees_pseudonyms(self) -> bool:
+        """Admins see every pseudonym; coordinators only their own families'."""
+        return self.role in (ADMIN, COORDINATOR)
+
+    def may_see_family_of(self, coordinator_id: str | None) -> bool:
+        if self.role == ADMIN:
+            return True
+        return self.role == COORDINATOR and coordinator_id == self.coordinator_id
+
+
+#: Full rights, for the command line, the loader and tests of raw figures.
+SYSTEM = Scope(role=ADMIN, email="system")

@@ -1,0 +1,239 @@
+"""The reporting database's tables (SQLAlchemy Core), one per bundle file.
+
+The tables mirror ../shared/contract/bundle.md so that a bundle row maps to a
+table row without translation. Two derived dates are stored on `families`
+(`aftercare_due_on`, `course_due_on`): they are computed by the loader with
+calendar-month arithmetic in Python, because SQLite and PostgreSQL disagree on
+"31 January + 1 month". The stage rule reads them (see `stages.py`).
+
+Alembic migrations in `migrations/` create these tables; this module is the
+model they are checked against.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+ID = String(100)
+Money = Numeric(16, 2, asdecimal=False)
+
+districts = Table(
+    "districts",
+    metadata,
+    Column("district_id", ID, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("parent_id", ID, nullable=True),
+)
+
+departments = Table(
+    "departments",
+    metadata,
+    Column("department_id", ID, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(20), nullable=False),
+)
+
+programmes = Table(
+    "programmes",
+    metadata,
+    Column("programme_id", ID, primary_key=True),
+    Column("name", String(300), nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),
+    Column("target_active_families", Integer, nullable=True),
+    Column("target_improved_share", Float, nullable=True),
+    Column("intensive_months", Integer, nullable=False, default=6),
+    Column("course_months", Integer, nullable=False, default=12),
+)
+
+coordinators = Table(
+    "coordinators",
+    metadata,
+    Column("coordinator_id", ID, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("email", String(200), nullable=False),
+    Column("district_id", ID, ForeignKey("districts.district_id"), nullable=False),
+    Column("capacity", Integer, nullable=False, default=15),
+)
+
+families = Table(
+    "families",
+    metadata,
+    Column("family_id", ID, primary_key=True),
+    Column("programme_id", ID, ForeignKey("programmes.programme_id"), nullable=False),
+    Column("district_id", ID, ForeignKey("districts.district_id"), nullable=False),
+    Column("coordinator_id", ID, ForeignKey("coordinators.coordinator_id"), nullable=True),
+    Column("referred_on", Date, nullable=False),
+    Column("investigation_on", Date, nullable=True),
+    Column("approved_on", Date, nullable=True),
+    Column("started_on", Date, nullable=True),
+    Column("aftercare_on", Date, nullable=True),
+    Column("ended_on", Date, nullable=True),
+    Column("end_reason", String(20), nullable=True),
+    Column("single_parent", Boolean, nullable=True),
+    # Derived by the loader: aftercare_on, else started_on + intensive_months.
+    Column("aftercare_due_on", Date, nullable=True),
+    # Derived by the loader: started_on + course_months (the "overdue" line).
+    Column("course_due_on", Date, nullable=True),
+    Index("ix_families_programme_district", "programme_id", "district_id"),
+    Index("ix_families_coordinator", "coordinator_id"),
+)
+
+members = Table(
+    "members",
+    metadata,
+    Column("member_id", ID, primary_key=True),
+    Column("family_id", ID, ForeignKey("families.family_id"), nullable=False),
+    Column("role", String(10), nullable=False),
+    Column("birth_year", Integer, nullable=True),
+    Column("employment_act", Boolean, nullable=True),
+    Index("ix_members_family", "family_id"),
+)
+
+assessments = Table(
+    "assessments",
+    metadata,
+    Column("assessment_id", Integer, primary_key=True, autoincrement=True),
+    Column("family_id", ID, ForeignKey("families.family_id"), nullable=False),
+    Column("member_id", ID, ForeignKey("members.member_id"), nullable=True),
+    Column("assessed_on", Date, nullable=False),
+    Column("measure", String(40), nullable=False),
+    Column("value", Float, nullable=False),
+    Index("ix_assessments_measure_family", "measure", "family_id", "assessed_on"),
+)
+
+interventions = Table(
+    "interventions",
+    metadata,
+    Column("intervention_id", ID, primary_key=True),
+    Column("family_id", ID, ForeignKey("families.family_id"), nullable=False),
+    Column("member_id", ID, ForeignKey("members.member_id"), nullable=True),
+    Column("department_id", ID, ForeignKey("departments.department_id"), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("started_on", Date, nullable=False),
+    Column("ended_on", Date, nullable=True),
+    Index("ix_interventions_family", "family_id"),
+)
+
+meetings = Table(
+    "meetings",
+    metadata,
+    Column("meeting_id", ID, primary_key=True),
+    Column("family_id", ID, ForeignKey("families.family_id"), nullable=False),
+    Column("held_on", Date, nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("departments", String(500), nullable=True),
+    Index("ix_meetings_family_kind", "family_id", "kind", "held_on"),
+)
+
+budget = Table(
+    "budget",
+    metadata,
+    Column("budget_id", Integer, primary_key=True, autoincrement=True),
+    Column("programme_id", ID, ForeignKey("programmes.programme_id"), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("department_id", ID, ForeignKey("departments.department_id"), nullable=False),
+    Column("funder_id", ID, ForeignKey("departments.department_id"), nullable=False),
+    Column("activity", String(300), nullable=False),
+    Column("amount_dkk", Money, nullable=False),
+    UniqueConstraint("programme_id", "year", "department_id", "funder_id", "activity"),
+)
+
+spend = Table(
+    "spend",
+    metadata,
+    Column("spend_id", ID, primary_key=True),
+    Column("programme_id", ID, ForeignKey("programmes.programme_id"), nullable=False),
+    Column("booked_on", Date, nullable=False),
+    Column("department_id", ID, ForeignKey("departments.department_id"), nullable=False),
+    Column("funder_id", ID, ForeignKey("departments.department_id"), nullable=False),
+    Column("activity", String(300), nullable=False),
+    Column("amount_dkk", Money, nullable=False),
+    Column("family_id", ID, ForeignKey("families.family_id"), nullable=True),
+    Index("ix_spend_programme_booked", "programme_id", "booked_on"),
+)
+
+indicators = Table(
+    "indicators",
+    metadata,
+    Column("indicator_row_id", Integer, primary_key=True, autoincrement=True),
+    Column("district_id", ID, ForeignKey("districts.district_id"), nullable=False),
+    Column("indicator", String(100), nullable=False),
+    Column("measured_on", Date, nullable=False),
+    Column("value", Float, nullable=False),
+    UniqueConstraint("district_id", "indicator", "measured_on"),
+    Index("ix_indicators_indicator_measured", "indicator", "measured_on"),
+)
+
+indicator_definitions = Table(
+    "indicator_definitions",
+    metadata,
+    Column("indicator", String(100), primary_key=True),
+    Column("name", String(300), nullable=False),
+    Column("unit", String(40), nullable=True),
+    Column("higher_is_better", Boolean, nullable=True),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("email", String(200), primary_key=True),
+    Column("role", String(20), nullable=False),
+    Column("department_id", ID, ForeignKey("departments.department_id"), nullable=True),
+    Column("coordinator_id", ID, ForeignKey("coordinators.coordinator_id"), nullable=True),
+)
+
+load_history = Table(
+    "load_history",
+    metadata,
+    Column("load_id", Integer, primary_key=True, autoincrement=True),
+    Column("loaded_at", DateTime(timezone=False), nullable=False),
+    Column("bundle_name", String(500), nullable=False),
+    # JSON text: {file: {"rows": n, "sha256": "...", "latest_date": "YYYY-MM-DD" | null}}
+    Column("files", Text, nullable=False),
+    Column("covers_until", Date, nullable=True),
+    Column("is_demo", Boolean, nullable=False, default=False),
+)
+
+# Delete order that respects foreign keys (children first).
+DELETE_ORDER: tuple[Table, ...] = (
+    spend,
+    budget,
+    meetings,
+    interventions,
+    assessments,
+    members,
+    families,
+    users,
+    coordinators,
+    indicators,
+    indicator_definitions,
+    programmes,
+    departments,
+    districts,
+)

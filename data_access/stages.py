@@ -1,0 +1,62 @@
+"""A family's stage on a report date: the one definition every figure uses.
+
+kpis.md, "A family's stage on date D": checked top to bottom, the first rule
+that holds is the stage; a family referred after D does not exist yet (NULL).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Final
+
+from sqlalchemy import and_, case, literal
+from sqlalchemy.sql.expression import ColumnElement
+
+from data_access.schema import families
+
+ENDED: Final = "ended"
+AFTERCARE: Final = "aftercare"
+INTENSIVE: Final = "intensive"
+APPROVED: Final = "approved"
+INVESTIGATION: Final = "investigation"
+REFERRED: Final = "referred"
+
+#: Stages in the order a course moves through them.
+STAGE_ORDER: Final[tuple[str, ...]] = (
+    REFERRED,
+    INVESTIGATION,
+    APPROVED,
+    INTENSIVE,
+    AFTERCARE,
+    ENDED,
+)
+ACTIVE_STAGES: Final[tuple[str, ...]] = (INTENSIVE, AFTERCARE)
+PIPELINE_STAGES: Final[tuple[str, ...]] = (REFERRED, INVESTIGATION, APPROVED)
+
+
+def stage_of(as_of: date, table=families) -> ColumnElement[str]:  # type: ignore[no-untyped-def]
+    """SQL expression: the family's stage on `as_of` (NULL before referral)."""
+    d = literal(as_of)
+    return case(
+        (table.c.ended_on <= d, ENDED),
+        (and_(table.c.started_on <= d, table.c.aftercare_due_on <= d), AFTERCARE),
+        (table.c.started_on <= d, INTENSIVE),
+        (table.c.approved_on <= d, APPROVED),
+        (table.c.investigation_on <= d, INVESTIGATION),
+        (table.c.referred_on <= d, REFERRED),
+        else_=None,
+    )
+
+
+def is_active(as_of: date, table=families) -> ColumnElement[bool]:  # type: ignore[no-untyped-def]
+    """SQL condition: stage is intensive or aftercare on `as_of`."""
+    d = literal(as_of)
+    return and_(
+        table.c.started_on <= d,
+        (table.c.ended_on.is_(None)) | (table.c.ended_on > d),
+    )
+
+
+def is_overdue(as_of: date, table=families) -> ColumnElement[bool]:  # type: ignore[no-untyped-def]
+    """SQL condition: active and `as_of` later than started_on + course_months."""
+    return and_(is_active(as_of, table), table.c.course_due_on < literal(as_of))

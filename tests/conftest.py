@@ -1,0 +1,62 @@
+"""Shared fixtures: one fresh database per test, on SQLite and on PostgreSQL.
+
+PostgreSQL runs when `TEST_POSTGRES_URL` is set (make test and .ci/run set
+it); each test gets its own schema there, so tests never see each other's rows.
+"""
+
+from __future__ import annotations
+
+import os
+import textwrap
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from data_access.db import migrate
+
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "")
+
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param(
+        "postgresql",
+        id="postgresql",
+        marks=pytest.mark.skipif(
+            not POSTGRES_URL, reason="TEST_POSTGRES_URL not set: PostgreSQL run skipped"
+        ),
+    ),
+]
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated, empty reporting database on each backend."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'reporting.sqlite'}"
+        migrate(url)
+        yield url
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    try:
+        migrate(url)
+        yield url
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def write_bundle(folder: Path, files: dict[str, str]) -> Path:
+    """Write a hand-made bundle: file name -> CSV text (indentation is stripped)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, body in files.items():
+        (folder / name).write_text(textwrap.dedent(body).strip() + "\n", encoding="utf-8")
+    return folder
