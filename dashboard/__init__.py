@@ -1,0 +1,1 @@
+"""The Streamlit app shell and the pieces its pages share."""

@@ -1,0 +1,85 @@
+"""Who is using the dashboard: OpenID Connect login, or a demo user.
+
+With an `[auth]` section in `.streamlit/secrets.toml` users log in through
+Streamlit's `st.login` and their email maps to a row of the users table.
+Without it the app runs in demo mode: a banner says so, and the sidebar lets
+you act as any demo user (`DASHBOARD_DEMO_USER` picks the first one).
+"""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from dashboard.data import cached
+from dashboard.i18n import t
+from data_access import reference
+from data_access.access import ADMIN, Scope
+
+user_scope = cached(reference.user_scope)
+list_users = cached(reference.list_users)
+
+DEMO_PICKER_KEY = "demo_user"
+
+
+def auth_configured() -> bool:
+    """True when secrets.toml has an `[auth]` section (real login)."""
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:
+        return False
+    except Exception:
+        return False
+
+
+def _default_demo_email(users: list[Scope]) -> str:
+    wanted = os.environ.get("DASHBOARD_DEMO_USER", "").strip()
+    if wanted:
+        return wanted
+    admins = [user.email for user in users if user.role == ADMIN]
+    return admins[0] if admins else ""
+
+
+def current_user(lang: str) -> Scope | None:
+    """The caller's Scope; draws login/logout or the demo picker; None stops the page."""
+    if auth_configured():
+        return _logged_in_user(lang)
+    return _demo_user(lang)
+
+
+def _logged_in_user(lang: str) -> Scope | None:
+    if not st.user.is_logged_in:
+        st.title(t("app_title", lang))
+        st.button(t("log_in", lang), on_click=st.login, type="primary")
+        return None
+    email = str(st.user.get("email", "") or "")
+    scope = user_scope(email) if email else None
+    with st.sidebar:
+        st.caption(email)
+        st.button(t("log_out", lang), on_click=st.logout)
+    if scope is None:
+        st.title(t("app_title", lang))
+        st.info(t("unknown_user", lang))
+        return None
+    return scope
+
+
+def _demo_user(lang: str) -> Scope | None:
+    st.warning(t("demo_mode_banner", lang), icon=":material/warning:")
+    users = list_users()
+    if not users:
+        return Scope(role=ADMIN, email="demo-admin")
+    emails = [user.email for user in users]
+    by_email = {user.email: user for user in users}
+    if st.session_state.get(DEMO_PICKER_KEY) not in by_email:
+        default = _default_demo_email(users)
+        st.session_state[DEMO_PICKER_KEY] = default if default in by_email else emails[0]
+    with st.sidebar:
+        st.selectbox(
+            t("demo_user", lang),
+            options=emails,
+            format_func=lambda email: f"{by_email[email].role}: {email}",
+            key=DEMO_PICKER_KEY,
+        )
+    return by_email[st.session_state[DEMO_PICKER_KEY]]

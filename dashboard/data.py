@@ -1,0 +1,94 @@
+"""The dashboard's door to data_access: one read-only engine, cached queries.
+
+Every data_access query the pages use goes through `cached`, which keys the
+Streamlit cache on the query's name, its arguments (the filters) and the data
+version (the newest load), so a new load shows without a restart and stale
+entries expire (`ttl`, `max_entries`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+import streamlit as st
+from sqlalchemy import Engine
+
+from data_access import reference
+from data_access.db import default_database_url, is_default_demo_url, make_engine, migrate
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+CACHE_TTL_SECONDS = 600
+DATA_VERSION_TTL_SECONDS = 30
+
+_QUERIES: dict[str, Callable[..., Any]] = {}
+
+
+def database_url() -> str:
+    return default_database_url()
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(url: str) -> Engine:
+    return make_engine(url, read_only=True)
+
+
+def engine() -> Engine:
+    """The process-wide read-only engine (pool_pre_ping recovers lost connections)."""
+    return _engine(database_url())
+
+
+@st.cache_resource(show_spinner="Opretter demodatabasen …")
+def _ensure_demo_database(url: str) -> bool:
+    """Create and fill the demo database once per process when it is missing."""
+    from data_access.demo import write_demo
+
+    migrate(url)
+    writer = make_engine(url)
+    try:
+        empty = reference.data_version(writer) == 0
+    finally:
+        writer.dispose()
+    if empty:
+        write_demo(url, 1)
+    return True
+
+
+def ensure_database() -> None:
+    """With no database configured, make sure the demo database exists and is filled."""
+    url = database_url()
+    if is_default_demo_url(url):
+        _ensure_demo_database(url)
+
+
+@st.cache_data(ttl=DATA_VERSION_TTL_SECONDS, show_spinner=False)
+def _data_version(url: str) -> int:
+    return reference.data_version(_engine(url))
+
+
+def data_version() -> int:
+    return _data_version(database_url())
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=1000, show_spinner=False)
+def _cached_call(
+    name: str, url: str, version: int, args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]
+) -> Any:
+    return _QUERIES[name](_engine(url), *args, **dict(kwargs))
+
+
+def cached(query: Callable[Concatenate[Engine, P], R]) -> Callable[P, R]:
+    """Wrap a data_access query `f(engine, ...)` as a cached `f(...)` for pages."""
+    name = f"{query.__module__}.{query.__qualname__}"
+    _QUERIES[name] = query
+
+    @wraps(query)
+    def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        url = database_url()
+        result: R = _cached_call(name, url, _data_version(url), args, tuple(sorted(kwargs.items())))
+        return result
+
+    return call

@@ -1,0 +1,165 @@
+"""The shell's filters (programme, report date, district, language), kept in the URL.
+
+interface.md: `programme`, `as_of`, `lang` and `district` query parameters
+reproduce a view; changing a filter in the sidebar rewrites them, so the URL
+on the shared screen can be sent on. Widgets write the query parameters in
+their `on_change` callbacks, and each run reads the parameters first, so the
+URL and the sidebar never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import streamlit as st
+
+from dashboard import formatting
+from dashboard.data import cached
+from dashboard.i18n import LANGUAGES, t
+from data_access import figures, reference
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What every page reads: the programme, report date, district and language."""
+
+    programme_id: str
+    programme_name: str
+    as_of: date
+    district_id: str | None
+    lang: str
+    starts_on: date
+    ends_on: date
+
+
+list_programmes = cached(figures.list_programmes)
+list_districts = cached(reference.list_districts)
+data_as_of = cached(figures.data_as_of)
+
+
+def current_lang() -> str:
+    """`lang` from the URL (da unless en is asked for)."""
+    lang = st.query_params.get("lang", "da")
+    return lang if lang in LANGUAGES else "da"
+
+
+def default_as_of(starts_on: date, ends_on: date, latest: date | None) -> date:
+    """Today, clipped to the programme's period and the latest data (interface.md)."""
+    day = min(date.today(), ends_on)
+    if latest is not None:
+        day = min(day, latest)
+    return max(day, starts_on)
+
+
+def _parse_date(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _set_param(name: str, widget_key: str) -> None:
+    value = st.session_state[widget_key]
+    if value is None or value == "":
+        st.query_params.pop(name, None)
+    elif isinstance(value, date):
+        st.query_params[name] = value.isoformat()
+    else:
+        st.query_params[name] = str(value)
+
+
+def sidebar_filters() -> Filters | None:
+    """Draw the filters in the sidebar and return them; None when no programme exists."""
+    lang = current_lang()
+    programmes = list_programmes()
+    if not programmes:
+        st.info(t("no_programmes", lang))
+        return None
+    by_id = {p.programme_id: p for p in programmes}
+    programme_id = st.query_params.get("programme")
+    if programme_id not in by_id:
+        programme_id = programmes[0].programme_id
+    programme = by_id[programme_id]
+
+    latest = data_as_of()
+    as_of = _parse_date(st.query_params.get("as_of"))
+    if as_of is None:
+        as_of = default_as_of(programme.starts_on, programme.ends_on, latest)
+
+    district_ids = {d.district_id: d.name for d in list_districts(programme_id)}
+    district_id = st.query_params.get("district")
+    if district_id not in district_ids:
+        district_id = None
+
+    st.session_state["filter_programme"] = programme_id
+    st.session_state["filter_as_of"] = as_of
+    st.session_state["filter_district"] = district_id or ""
+    st.session_state["filter_lang"] = lang
+
+    with st.sidebar:
+        st.selectbox(
+            t("programme", lang),
+            options=list(by_id),
+            format_func=lambda pid: by_id[pid].name,
+            key="filter_programme",
+            on_change=_on_programme_change,
+        )
+        st.date_input(
+            t("as_of", lang),
+            key="filter_as_of",
+            format="DD.MM.YYYY",
+            on_change=_set_param,
+            args=("as_of", "filter_as_of"),
+        )
+        st.selectbox(
+            t("district", lang),
+            options=["", *district_ids],
+            format_func=lambda did: district_ids.get(did, t("all_districts", lang)),
+            key="filter_district",
+            on_change=_set_param,
+            args=("district", "filter_district"),
+        )
+        st.radio(
+            t("language", lang),
+            options=list(LANGUAGES),
+            format_func=lambda code: {"da": "Dansk", "en": "English"}[code],
+            key="filter_lang",
+            horizontal=True,
+            on_change=_set_param,
+            args=("lang", "filter_lang"),
+        )
+
+    st.query_params["programme"] = programme_id
+    st.query_params["as_of"] = as_of.isoformat()
+    st.query_params["lang"] = lang
+    if district_id:
+        st.query_params["district"] = district_id
+    else:
+        st.query_params.pop("district", None)
+    return Filters(
+        programme_id=programme_id,
+        programme_name=programme.name,
+        as_of=as_of,
+        district_id=district_id,
+        lang=lang,
+        starts_on=programme.starts_on,
+        ends_on=programme.ends_on,
+    )
+
+
+def _on_programme_change() -> None:
+    """A new programme has its own period and districts: reset date and district."""
+    st.query_params["programme"] = st.session_state["filter_programme"]
+    st.query_params.pop("as_of", None)
+    st.query_params.pop("district", None)
+
+
+def report_date_caption(filters: Filters, latest: date | None) -> str:
+    """`Opgjort pr. 30. juni 2011 · Nyeste data: 31. december 2011`."""
+    lang = filters.lang
+    parts = [t("report_date_line", lang, date=formatting.long_date(filters.as_of, lang))]
+    parts.append(t("data_as_of_line", lang, date=formatting.long_date(latest, lang)))
+    return " · ".join(parts)

@@ -1,0 +1,91 @@
+"""Danish (and English) number, money, share and date formats, via Babel.
+
+kpis.md fixes the shapes: `31.866.667 kr.` / `DKK 31,866,667` for amounts and
+`61,5 %` / `61.5%` for shares; dates read `30. juni 2011` / `30 June 2011`.
+Everything the user sees goes through these functions, so a figure reads the
+same on every page, in the report and in exports.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Final
+
+from babel.dates import format_date as _babel_date
+from babel.dates import format_datetime as _babel_datetime
+from babel.numbers import format_currency, format_decimal, format_percent
+
+LOCALES: Final[dict[str, str]] = {"da": "da_DK", "en": "en_GB"}
+MONEY_PATTERN: Final[dict[str, str]] = {"da": "#,##0 ¤", "en": "¤ #,##0"}
+SHARE_PATTERN: Final[dict[str, str]] = {"da": "#,##0.0 %", "en": "#,##0.0%"}
+SUPPRESSED: Final = "<5"
+MISSING: Final = "–"
+
+
+def locale_of(lang: str) -> str:
+    return LOCALES.get(lang, LOCALES["da"])
+
+
+def money(amount: float | None, lang: str = "da") -> str:
+    """Whole kroner: `31.866.667 kr.` (da) or `DKK 31,866,667` (en)."""
+    if amount is None:
+        return MISSING
+    return format_currency(
+        round(amount),
+        "DKK",
+        format=MONEY_PATTERN.get(lang, MONEY_PATTERN["da"]),
+        locale=locale_of(lang),
+        currency_digits=False,
+    )
+
+
+def share(value: float | None, lang: str = "da") -> str:
+    """A share 0..1 as percent with one decimal: `61,5 %` (da) or `61.5%` (en)."""
+    if value is None:
+        return MISSING
+    return format_percent(
+        value, format=SHARE_PATTERN.get(lang, SHARE_PATTERN["da"]), locale=locale_of(lang)
+    )
+
+
+def number(value: float | None, lang: str = "da", decimals: int = 0) -> str:
+    """A plain number with thousands separators: `1.234` / `1,234`."""
+    if value is None:
+        return MISSING
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=locale_of(lang))
+
+
+def count(value: int | float | None, display: str | None = None, lang: str = "da") -> str:
+    """A count of families or people; a suppressed count shows as `<5`."""
+    if display == SUPPRESSED:
+        return SUPPRESSED
+    return number(value, lang)
+
+
+def long_date(day: date | None, lang: str = "da") -> str:
+    """`30. juni 2011` (da) or `30 June 2011` (en)."""
+    if day is None:
+        return MISSING
+    return _babel_date(day, format="long", locale=locale_of(lang))
+
+
+def short_date(day: date | None, lang: str = "da") -> str:
+    """`30.06.2011` (da) or `30/06/2011` (en), for tables."""
+    if day is None:
+        return MISSING
+    return _babel_date(day, format="short" if lang == "en" else "dd.MM.y", locale=locale_of(lang))
+
+
+def month_label(day: date, lang: str = "da") -> str:
+    """`jun. 2011` / `Jun 2011`, for chart axes."""
+    return _babel_date(day, format="MMM y", locale=locale_of(lang))
+
+
+def timestamp(moment: datetime | None, lang: str = "da") -> str:
+    """`3. oktober 2031 kl. 14.05` (da) or `3 October 2031 at 14:05` (en)."""
+    if moment is None:
+        return MISSING
+    if lang == "en":
+        return _babel_datetime(moment, "d MMMM y 'at' HH:mm", locale=locale_of(lang))
+    return _babel_datetime(moment, "d. MMMM y 'kl.' HH.mm", locale=locale_of(lang))

@@ -1,0 +1,86 @@
+"""User-interface text in Danish (default) and English.
+
+Figure labels and definitions live in `catalogue.py`; this table holds the
+shell's own words. A missing English text falls back to Danish, never to a key.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+LANGUAGES: Final[tuple[str, ...]] = ("da", "en")
+
+TEXT: Final[dict[str, dict[str, str]]] = {
+    "app_title": {"da": "Interventionsteam – styringsdata", "en": "Intervention teams – dashboard"},
+    "programme": {"da": "Program", "en": "Programme"},
+    "as_of": {"da": "Opgørelsesdato", "en": "Report date"},
+    "district": {"da": "Bydel/område", "en": "District"},
+    "all_districts": {"da": "Alle bydele", "en": "All districts"},
+    "language": {"da": "Sprog", "en": "Language"},
+    "filters": {"da": "Filtre", "en": "Filters"},
+    "demo_data": {
+        "da": "Demodata: familier, forløb, forbrug og indikatorer er syntetiske. "
+        "Budgetterne er de rigtige fra programmets dokumenter.",
+        "en": "Demo data: families, courses, spend and indicators are synthetic. "
+        "The budgets are the real ones from the programme's documents.",
+    },
+    "report_date_line": {"da": "Opgjort pr. {date}", "en": "As of {date}"},
+    "data_as_of_line": {"da": "Nyeste data: {date}", "en": "Latest data: {date}"},
+    "no_programmes": {
+        "da": "Databasen indeholder endnu ingen programmer. Indlæs en datapakke med "
+        "`python -m data_access load MAPPE`.",
+        "en": "The database holds no programme yet. Load a bundle with "
+        "`python -m data_access load FOLDER`.",
+    },
+    "no_families": {
+        "da": "Ingen familier i perioden for det valgte program og filter.",
+        "en": "No families in the period for the chosen programme and filter.",
+    },
+    "db_unavailable": {
+        "da": "Databasen kan ikke nås lige nu. Siden prøver igen af sig selv, når du "
+        "genindlæser den. Kontakt driften, hvis det varer ved.",
+        "en": "The database cannot be reached right now. The page tries again when "
+        "you reload it. Contact operations if it persists.",
+    },
+    "db_old_schema": {
+        "da": "Databasen har en ældre version af datamodellen. Kør "
+        "`python -m data_access migrate`, og genindlæs siden.",
+        "en": "The database has an older version of the data model. Run "
+        "`python -m data_access migrate`, then reload the page.",
+    },
+    "db_timeout": {
+        "da": "Databasen svarede ikke i tide. Prøv igen om lidt, eller vælg et smallere filter.",
+        "en": "The database did not answer in time. Try again shortly, or narrow the filter.",
+    },
+    "placeholder": {
+        "da": "Denne side er under opbygning.",
+        "en": "This page is being built.",
+    },
+    "download_csv": {"da": "Hent som CSV", "en": "Download CSV"},
+    "log_in": {"da": "Log ind", "en": "Log in"},
+    "log_out": {"da": "Log ud", "en": "Log out"},
+    "unknown_user": {
+        "da": "Du er logget ind, men har ikke adgang til styringsdata. Kontakt "
+        "programmets administrator, hvis du skal have adgang.",
+        "en": "You are logged in but have no access to this dashboard. Ask the "
+        "programme's administrator if you need access.",
+    },
+    "demo_mode_banner": {
+        "da": "DEMOTILSTAND – ingen login. Vælg en demobruger i sidepanelet for at se "
+        "siderne med den rolles rettigheder.",
+        "en": "DEMO MODE – no login. Pick a demo user in the sidebar to see the pages "
+        "with that role's rights.",
+    },
+    "demo_user": {"da": "Demobruger", "en": "Demo user"},
+    "no_access": {
+        "da": "Du har ikke adgang til denne side.",
+        "en": "You do not have access to this page.",
+    },
+}
+
+
+def t(key: str, lang: str = "da", **values: object) -> str:
+    """The text `key` in `lang`, with `{placeholders}` filled from `values`."""
+    entry = TEXT[key]
+    text = entry.get(lang) or entry["da"]
+    return text.format(**values) if values else text

@@ -1,0 +1,6 @@
+"""Placeholder: the next issue fills this page."""
+
+from dashboard.shell import open_page, placeholder
+
+context = open_page("oekonomi")
+placeholder(context)
