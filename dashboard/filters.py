@@ -4,7 +4,9 @@ interface.md: `programme`, `as_of`, `lang` and `district` query parameters
 reproduce a view; changing a filter in the sidebar rewrites them, so the URL
 on the shared screen can be sent on. Widgets write the query parameters in
 their `on_change` callbacks, and each run reads the parameters first, so the
-URL and the sidebar never disagree.
+URL and the sidebar never disagree. Streamlit clears query parameters when
+the user moves to another page, so the last choices are also remembered in
+the session and written back to the URL on the new page.
 """
 
 from __future__ import annotations
@@ -38,9 +40,28 @@ list_districts = cached(reference.list_districts)
 data_as_of = cached(figures.data_as_of)
 
 
+_MEMORY_KEY = "_filter_memory"
+
+
+def _memory() -> dict[str, str]:
+    memory = st.session_state.get(_MEMORY_KEY)
+    if not isinstance(memory, dict):
+        memory = {}
+        st.session_state[_MEMORY_KEY] = memory
+    return memory
+
+
+def _wanted(name: str) -> str | None:
+    """The URL's value for `name`, else the one remembered from the last page."""
+    value = st.query_params.get(name)
+    if value is None:
+        value = _memory().get(name)
+    return value or None
+
+
 def current_lang() -> str:
-    """`lang` from the URL (da unless en is asked for)."""
-    lang = st.query_params.get("lang", "da")
+    """`lang` from the URL or the last page (da unless en is asked for)."""
+    lang = _wanted("lang") or "da"
     return lang if lang in LANGUAGES else "da"
 
 
@@ -63,12 +84,12 @@ def _parse_date(text: str | None) -> date | None:
 
 def _set_param(name: str, widget_key: str) -> None:
     value = st.session_state[widget_key]
-    if value is None or value == "":
-        st.query_params.pop(name, None)
-    elif isinstance(value, date):
-        st.query_params[name] = value.isoformat()
+    text = value.isoformat() if isinstance(value, date) else str(value or "")
+    _memory()[name] = text
+    if text:
+        st.query_params[name] = text
     else:
-        st.query_params[name] = str(value)
+        st.query_params.pop(name, None)
 
 
 def sidebar_filters() -> Filters | None:
@@ -79,18 +100,18 @@ def sidebar_filters() -> Filters | None:
         st.info(t("no_programmes", lang))
         return None
     by_id = {p.programme_id: p for p in programmes}
-    programme_id = st.query_params.get("programme")
+    programme_id = _wanted("programme")
     if programme_id not in by_id:
         programme_id = programmes[0].programme_id
     programme = by_id[programme_id]
 
     latest = data_as_of()
-    as_of = _parse_date(st.query_params.get("as_of"))
+    as_of = _parse_date(_wanted("as_of"))
     if as_of is None:
         as_of = default_as_of(programme.starts_on, programme.ends_on, latest)
 
     district_ids = {d.district_id: d.name for d in list_districts(programme_id)}
-    district_id = st.query_params.get("district")
+    district_id = _wanted("district")
     if district_id not in district_ids:
         district_id = None
 
@@ -132,13 +153,14 @@ def sidebar_filters() -> Filters | None:
             args=("lang", "filter_lang"),
         )
 
-    st.query_params["programme"] = programme_id
-    st.query_params["as_of"] = as_of.isoformat()
-    st.query_params["lang"] = lang
-    if district_id:
-        st.query_params["district"] = district_id
-    else:
-        st.query_params.pop("district", None)
+    chosen = {"programme": programme_id, "as_of": as_of.isoformat(), "lang": lang}
+    chosen["district"] = district_id or ""
+    _memory().update(chosen)
+    for name, text in chosen.items():
+        if text:
+            st.query_params[name] = text
+        else:
+            st.query_params.pop(name, None)
     return Filters(
         programme_id=programme_id,
         programme_name=programme.name,
@@ -152,7 +174,9 @@ def sidebar_filters() -> Filters | None:
 
 def _on_programme_change() -> None:
     """A new programme has its own period and districts: reset date and district."""
-    st.query_params["programme"] = st.session_state["filter_programme"]
+    programme_id = st.session_state["filter_programme"]
+    _memory().update({"programme": programme_id, "as_of": "", "district": ""})
+    st.query_params["programme"] = programme_id
     st.query_params.pop("as_of", None)
     st.query_params.pop("district", None)
 

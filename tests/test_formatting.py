@@ -1,0 +1,44 @@
+"""Danish and English formats exactly as kpis.md writes them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from dashboard import formatting
+
+
+@pytest.mark.parametrize(
+    ("amount", "lang", "expected"),
+    [
+        (31_866_667, "da", "31.866.667 kr."),
+        (31_866_667, "en", "DKK 31,866,667"),
+        (3_000_000.4, "da", "3.000.000 kr."),
+        (0, "da", "0 kr."),
+        (None, "da", "–"),
+    ],
+)
+def test_money(amount: float | None, lang: str, expected: str) -> None:
+    assert formatting.money(amount, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "expected"),
+    [(0.615, "da", "61,5 %"), (0.615, "en", "61.5%"), (1.0, "da", "100,0 %"), (None, "en", "–")],
+)
+def test_share(value: float | None, lang: str, expected: str) -> None:
+    assert formatting.share(value, lang) == expected
+
+
+def test_dates_read_as_users_write_them() -> None:
+    assert formatting.long_date(date(2011, 6, 30), "da") == "30. juni 2011"
+    assert formatting.long_date(date(2011, 6, 30), "en") == "30 June 2011"
+    assert formatting.short_date(date(2011, 6, 3), "da") == "03.06.2011"
+    assert formatting.timestamp(datetime(2031, 10, 3, 14, 5), "da") == "3. oktober 2031 kl. 14.05"
+
+
+def test_suppressed_count_shows_as_less_than_five() -> None:
+    assert formatting.count(None, "<5") == "<5"
+    assert formatting.count(1234, None, "da") == "1.234"
+    assert formatting.count(1234, None, "en") == "1,234"
