@@ -1,0 +1,78 @@
+"""Disclosure control as pure functions: the rule of kpis.md, cell by cell."""
+
+from __future__ import annotations
+
+import pytest
+
+from data_access.access import ROLES, SYSTEM, Scope
+from data_access.disclosure import (
+    SUPPRESSED,
+    WITHHELD,
+    count_or_label,
+    is_small,
+    suppress_count,
+    suppress_share,
+    withhold_small_base,
+)
+
+VIEWER = Scope(role="viewer")
+DEPARTMENT_HEAD = Scope(role="department_head")
+SUPPRESSED_SCOPES = [VIEWER, DEPARTMENT_HEAD]
+EXACT_SCOPES = [SYSTEM, Scope(role="steering"), Scope(role="coordinator", coordinator_id="C1")]
+
+
+def test_roles_split_as_in_the_contract() -> None:
+    # kpis.md: viewer and department_head suppressed; admin, steering, coordinator exact.
+    assert {s.role for s in SUPPRESSED_SCOPES} | {s.role for s in EXACT_SCOPES} == set(ROLES)
+
+
+@pytest.mark.parametrize("scope", SUPPRESSED_SCOPES, ids=lambda s: s.role)
+def test_suppressed_counts(scope: Scope) -> None:
+    # 1-4 -> "<5"; 0 stays 0 (nobody identifies no one); 5 and up exact.
+    for n in (1, 2, 3, 4):
+        assert suppress_count(n, scope) == (None, SUPPRESSED)
+        assert count_or_label(n, scope) == "<5"
+    assert suppress_count(0, scope) == (0, None)
+    assert suppress_count(5, scope) == (5, None)
+    assert suppress_count(120, scope) == (120, None)
+    assert suppress_count(None, scope) == (None, None)
+    assert count_or_label(0, scope) == 0
+    assert count_or_label(5, scope) == 5
+
+
+@pytest.mark.parametrize("scope", EXACT_SCOPES, ids=lambda s: s.role)
+def test_exact_counts(scope: Scope) -> None:
+    for n in (0, 1, 4, 5):
+        assert suppress_count(n, scope) == (n, None)
+        assert count_or_label(n, scope) == n
+
+
+@pytest.mark.parametrize("scope", SUPPRESSED_SCOPES, ids=lambda s: s.role)
+def test_suppressed_shares(scope: Scope) -> None:
+    # 2 of 4 families: the base is under 5 -> withheld.
+    assert suppress_share(2, 4, scope) == (None, WITHHELD)
+    assert suppress_share(0, 1, scope) == (None, WITHHELD)
+    # 2 of 5 -> 0.4 shown.
+    assert suppress_share(2, 5, scope) == (pytest.approx(0.4), None)
+    # Nothing to divide: missing, not withheld.
+    assert suppress_share(0, 0, scope) == (None, None)
+    assert suppress_share(None, 7, scope) == (None, None)
+
+
+@pytest.mark.parametrize("scope", EXACT_SCOPES, ids=lambda s: s.role)
+def test_exact_shares(scope: Scope) -> None:
+    # 1 of 4 -> 0.25 for roles that see exact figures.
+    assert suppress_share(1, 4, scope) == (0.25, None)
+    assert suppress_share(3, 0, scope) == (None, None)
+
+
+def test_withhold_small_base() -> None:
+    # A median over 3 families is withheld for a viewer, shown for admin.
+    assert withhold_small_base(31.0, 3, VIEWER) == (None, WITHHELD)
+    assert withhold_small_base(31.0, 3, SYSTEM) == (31.0, None)
+    assert withhold_small_base(31.0, 5, VIEWER) == (31.0, None)
+    assert withhold_small_base(None, 0, VIEWER) == (None, None)
+
+
+def test_is_small() -> None:
+    assert [is_small(n) for n in (None, 0, 1, 4, 5)] == [False, False, True, True, False]
