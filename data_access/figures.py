@@ -1,0 +1,339 @@
+"""Every figure of kpis.md for one programme at one report date, for one caller.
+
+The numbers are aggregated in SQL (`figures_families.py`, `figures_money.py`);
+this module puts them together, applies disclosure control for the caller's
+scope before anything leaves `data_access`, and offers the programme look-ups
+the pages need. Figure ids are those of kpis.md and of `dashboard.catalogue`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, func, select
+
+from data_access.access import SYSTEM, Scope
+from data_access.disclosure import suppress_count, suppress_share, withhold_small_base
+from data_access.figures_families import (
+    family_months,
+    improved_parental_authority,
+    median_days_to_start,
+    self_supporting_parents,
+    stage_tally,
+)
+from data_access.figures_money import (
+    SpendBy,
+    budget_by,
+    budget_year,
+    expected_share,
+    spent_by,
+    spent_ytd,
+)
+from data_access.schema import assessments, departments, families, meetings, programmes, spend
+from data_access.stages import (
+    ACTIVE_STAGES,
+    AFTERCARE,
+    ENDED,
+    INTENSIVE,
+    PIPELINE_STAGES,
+    STAGE_ORDER,
+)
+
+#: Every figure id of kpis.md, in its order.
+FIGURE_IDS: tuple[str, ...] = (
+    "active_families",
+    "intensive_families",
+    "aftercare_families",
+    "pipeline_families",
+    "ended_families",
+    "overdue_families",
+    "target_active",
+    "median_days_to_start",
+    "improved_share",
+    "self_supporting_parents",
+    "budget_year",
+    "spent_ytd",
+    "spent_share",
+    "expected_share",
+    "forecast_year",
+    "cost_per_family_month",
+)
+
+#: Columns of `spend_by`, in order.
+SPEND_COLUMNS: tuple[str, ...] = (
+    "key",
+    "name",
+    "budget_year",
+    "spent_ytd",
+    "spent_share",
+    "expected_share",
+    "forecast_year",
+    "variance_dkk",
+    "variance_share",
+)
+
+
+@dataclass(frozen=True)
+class FigureValue:
+    """One figure as a caller may see it.
+
+    value None means not available (no data, division by zero) or not shown;
+    display then says why: "<5" for a suppressed count, "withheld" for a share
+    on fewer than 5 families. numerator/denominator are the parts of a share
+    (suppressed like counts), target the programme's target where one is set.
+    """
+
+    figure_id: str
+    value: float | None
+    display: str | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    target: float | None = None
+
+
+@dataclass(frozen=True)
+class ProgrammeInfo:
+    """A programme's period, targets and course lengths (months)."""
+
+    programme_id: str
+    name: str
+    starts_on: date
+    ends_on: date
+    target_active_families: int | None
+    target_improved_share: float | None
+    intensive_months: int
+    course_months: int
+
+
+_PROGRAMME_COLUMNS = (
+    programmes.c.programme_id,
+    programmes.c.name,
+    programmes.c.starts_on,
+    programmes.c.ends_on,
+    programmes.c.target_active_families,
+    programmes.c.target_improved_share,
+    programmes.c.intensive_months,
+    programmes.c.course_months,
+)
+
+
+def programme_info(engine: Engine, programme_id: str) -> ProgrammeInfo:
+    """The programme's row; KeyError when the id is unknown (a bad deep link, say)."""
+    with engine.connect() as conn:
+        return _programme_info(conn, programme_id)
+
+
+def _programme_info(conn: Connection, programme_id: str) -> ProgrammeInfo:
+    row = conn.execute(
+        select(*_PROGRAMME_COLUMNS).where(programmes.c.programme_id == programme_id)
+    ).one_or_none()
+    if row is None:
+        raise KeyError(f"unknown programme: {programme_id}")
+    return ProgrammeInfo(*row)
+
+
+def list_programmes(engine: Engine) -> list[ProgrammeInfo]:
+    """All programmes, newest (latest starts_on) first: the default is the first one."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(*_PROGRAMME_COLUMNS).order_by(
+                programmes.c.starts_on.desc(), programmes.c.programme_id
+            )
+        ).all()
+    return [ProgrammeInfo(*row) for row in rows]
+
+
+def data_as_of(engine: Engine) -> date | None:
+    """The newest dated row: the latest report date the data can answer for.
+
+    Derived family dates (aftercare_due_on, course_due_on) are plans, not
+    events, so they do not count.
+    """
+    maxima = [
+        func.max(column)
+        for column in (
+            families.c.referred_on,
+            families.c.investigation_on,
+            families.c.approved_on,
+            families.c.started_on,
+            families.c.aftercare_on,
+            families.c.ended_on,
+        )
+    ]
+    with engine.connect() as conn:
+        dates = list(conn.execute(select(*maxima)).one())
+        for column in (assessments.c.assessed_on, meetings.c.held_on, spend.c.booked_on):
+            dates.append(conn.execute(select(func.max(column))).scalar_one())
+    known = [d for d in dates if d is not None]
+    return max(known) if known else None
+
+
+def stage_counts(
+    engine: Engine,
+    programme_id: str,
+    as_of: date,
+    *,
+    district_id: str | None = None,
+    scope: Scope = SYSTEM,
+) -> dict[str, int | str]:
+    """Families per stage on `as_of` in STAGE_ORDER; 1-4 reads "<5" for a suppressed scope."""
+    with engine.connect() as conn:
+        tally = stage_tally(conn, programme_id, as_of, district_id)
+    result: dict[str, int | str] = {}
+    for stage in STAGE_ORDER:
+        value, display = suppress_count(tally.stages[stage], scope)
+        result[stage] = value if value is not None else (display or "")
+    return result
+
+
+def _count(figure_id: str, n: int, scope: Scope, target: float | None = None) -> FigureValue:
+    value, display = suppress_count(n, scope)
+    return FigureValue(figure_id, value, display, target=target)
+
+
+def _share(
+    figure_id: str, numerator: int, denominator: int, scope: Scope, target: float | None = None
+) -> FigureValue:
+    """A share of families or people: parts and share disclosed as counts and shares."""
+    value, display = suppress_share(numerator, denominator, scope)
+    shown_numerator, _ = suppress_count(numerator, scope)
+    shown_denominator, _ = suppress_count(denominator, scope)
+    if display is not None:
+        shown_numerator = None
+    return FigureValue(figure_id, value, display, shown_numerator, shown_denominator, target)
+
+
+def _ratio(numerator: float | None, denominator: float | None) -> float | None:
+    """numerator / denominator, None when either is missing or the denominator is 0."""
+    if numerator is None or not denominator:
+        return None
+    return numerator / denominator
+
+
+def compute_figures(
+    engine: Engine,
+    programme_id: str,
+    as_of: date,
+    *,
+    district_id: str | None = None,
+    scope: Scope = SYSTEM,
+) -> dict[str, FigureValue]:
+    """Every figure of kpis.md (FIGURE_IDS) for programme P at report date D.
+
+    Family figures honour `district_id` (the district and the areas below
+    it); budget and spend figures, and cost per family-month which divides
+    them, are programme-wide. Values are already disclosed for `scope`.
+    """
+    with engine.connect() as conn:
+        info = _programme_info(conn, programme_id)
+        tally = stage_tally(conn, programme_id, as_of, district_id)
+        median, started = median_days_to_start(conn, programme_id, as_of, district_id)
+        improved, eligible = improved_parental_authority(conn, programme_id, as_of, district_id)
+        supporting, assessed = self_supporting_parents(conn, programme_id, as_of, district_id)
+        budget = budget_year(conn, programme_id, as_of.year)
+        spent = spent_ytd(conn, programme_id, as_of)
+        months = family_months(conn, programme_id, as_of)
+
+    stages = tally.stages
+    target_active = (
+        None if info.target_active_families is None else float(info.target_active_families)
+    )
+    day, days_in_year = expected_share(as_of)
+    expected = day / days_in_year
+    median_value, median_display = withhold_small_base(median, started, scope)
+    figures = [
+        _count("active_families", sum(stages[s] for s in ACTIVE_STAGES), scope, target_active),
+        _count("intensive_families", stages[INTENSIVE], scope),
+        _count("aftercare_families", stages[AFTERCARE], scope),
+        _count("pipeline_families", sum(stages[s] for s in PIPELINE_STAGES), scope),
+        _count("ended_families", stages[ENDED], scope),
+        _count("overdue_families", tally.overdue, scope),
+        FigureValue("target_active", target_active, target=target_active),
+        FigureValue(
+            "median_days_to_start",
+            median_value,
+            median_display,
+            denominator=suppress_count(started, scope)[0],
+        ),
+        _share("improved_share", improved, eligible, scope, info.target_improved_share),
+        _share("self_supporting_parents", supporting, assessed, scope),
+        FigureValue("budget_year", budget),
+        FigureValue("spent_ytd", spent),
+        FigureValue("spent_share", _ratio(spent, budget), numerator=spent, denominator=budget),
+        FigureValue("expected_share", expected, numerator=day, denominator=days_in_year),
+        FigureValue("forecast_year", spent / expected, numerator=spent, denominator=expected),
+        FigureValue(
+            "cost_per_family_month",
+            _ratio(spent, months),
+            numerator=spent,
+            denominator=months,
+        ),
+    ]
+    return {f.figure_id: f for f in figures}
+
+
+def spend_by(
+    engine: Engine,
+    programme_id: str,
+    as_of: date,
+    by: SpendBy,
+    *,
+    scope: Scope = SYSTEM,
+) -> pd.DataFrame:
+    """Budget and spend per department, funder or activity, with the columns of the totals.
+
+    One row per key that has budget for D's year or spend this year up to D,
+    largest budget first. Missing values are NaN: budget_year where the key
+    has no budget row, spent_share and variance_share where there is no
+    budget to divide by. variance_dkk = spent_ytd - expected_share *
+    budget_year, counting a missing budget as 0 (unbudgeted spend is all
+    variance); variance_share = spent_share - expected_share. No counts of
+    families or people appear here, so every role sees the same table;
+    `scope` is taken for a uniform call.
+    """
+    del scope
+    with engine.connect() as conn:
+        budgets = budget_by(conn, programme_id, as_of.year, by)
+        spent = spent_by(conn, programme_id, as_of, by)
+        keys = sorted(set(budgets) | set(spent))
+        names = _department_names(conn, keys) if by in ("department", "funder") else {}
+    day, days_in_year = expected_share(as_of)
+    expected = day / days_in_year
+    rows = []
+    for key in keys:
+        planned = budgets.get(key)
+        used = spent.get(key, 0.0)
+        share = _ratio(used, planned)
+        rows.append(
+            {
+                "key": key,
+                "name": names.get(key, key),
+                "budget_year": planned,
+                "spent_ytd": used,
+                "spent_share": share,
+                "expected_share": expected,
+                "forecast_year": used / expected,
+                "variance_dkk": used - expected * (planned or 0.0),
+                "variance_share": None if share is None else share - expected,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=list(SPEND_COLUMNS))
+    numeric = list(SPEND_COLUMNS[2:])
+    frame[numeric] = frame[numeric].astype("float64")
+    return frame.sort_values(
+        ["budget_year", "name"], ascending=[False, True], na_position="last", kind="stable"
+    ).reset_index(drop=True)
+
+
+def _department_names(conn: Connection, keys: list[str]) -> dict[str, str]:
+    """Department (or funder) names for the keys of a breakdown."""
+    if not keys:
+        return {}
+    rows = conn.execute(
+        select(departments.c.department_id, departments.c.name).where(
+            departments.c.department_id.in_(keys)
+        )
+    ).all()
+    return {str(k): str(v) for k, v in rows}

@@ -1,0 +1,322 @@
+"""The family figures of kpis.md as SQL aggregates (raw numbers, before disclosure).
+
+Everything here is aggregated in the database and returns a handful of
+numbers; disclosure control is applied by `figures.py` on the way out.
+Stages come from `stages.py` only, so every page counts a stage the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, Integer, and_, case, exists, func, literal, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+
+from data_access.dates import days_after, month_ends
+from data_access.schema import assessments, districts, families, members
+from data_access.stages import STAGE_ORDER, is_active, is_overdue, stage_of
+
+#: kpis.md: the baseline assessment lies on or before started_on + this many days.
+BASELINE_WINDOW_DAYS = 31
+#: assessments.value of `employment` meaning self-supporting.
+SELF_SUPPORTING = 2
+
+
+class days_between(FunctionElement[int]):
+    """`later - earlier` in whole days, on SQLite and PostgreSQL alike."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "days_between"
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element: days_between, compiler: SQLCompiler, **kw: Any) -> str:
+    later, earlier = list(element.clauses)
+    return (
+        f"CAST(julianday({compiler.process(later, **kw)}) "
+        f"- julianday({compiler.process(earlier, **kw)}) AS INTEGER)"
+    )
+
+
+@compiles(days_between)
+def _days_between_default(element: days_between, compiler: SQLCompiler, **kw: Any) -> str:
+    later, earlier = list(element.clauses)
+    return (
+        f"(CAST({compiler.process(later, **kw)} AS DATE) "
+        f"- CAST({compiler.process(earlier, **kw)} AS DATE))"
+    )
+
+
+def in_district(column: ColumnElement[str], district_id: str) -> ColumnElement[bool]:
+    """`column` is `district_id` or one of the areas below it (bydel -> boligområde).
+
+    Families may be registered on a housing area inside a bydel; filtering on
+    the bydel must still count them. UNION (not UNION ALL) stops on a cycle in
+    bad parent data.
+    """
+    tree = (
+        select(districts.c.district_id)
+        .where(districts.c.district_id == district_id)
+        .cte("district_tree", recursive=True)
+    )
+    child = districts.alias("child_district")
+    tree = tree.union(select(child.c.district_id).where(child.c.parent_id == tree.c.district_id))
+    return column.in_(select(tree.c.district_id))
+
+
+def family_filter(
+    programme_id: str, as_of: date, district_id: str | None = None
+) -> list[ColumnElement[bool]]:
+    """Families of the programme (and district) that exist on `as_of` (referred by then)."""
+    conditions: list[ColumnElement[bool]] = [
+        families.c.programme_id == programme_id,
+        families.c.referred_on <= literal(as_of),
+    ]
+    if district_id is not None:
+        conditions.append(in_district(families.c.district_id, district_id))
+    return conditions
+
+
+@dataclass(frozen=True)
+class StageTally:
+    """Families per stage on one date, plus the overdue ones among the active."""
+
+    stages: dict[str, int]
+    overdue: int
+
+
+def stage_tally(
+    conn: Connection, programme_id: str, as_of: date, district_id: str | None = None
+) -> StageTally:
+    """One pass over the families: count per stage and overdue.
+
+    The stage is computed in a subquery and grouped outside it, because
+    PostgreSQL does not match a GROUP BY expression whose bound dates are
+    separate parameters.
+    """
+    per_family = (
+        select(
+            stage_of(as_of).label("stage"),
+            case((is_overdue(as_of), 1), else_=0).label("overdue"),
+        )
+        .where(*family_filter(programme_id, as_of, district_id))
+        .subquery()
+    )
+    rows = conn.execute(
+        select(per_family.c.stage, func.count(), func.sum(per_family.c.overdue)).group_by(
+            per_family.c.stage
+        )
+    ).all()
+    stages = dict.fromkeys(STAGE_ORDER, 0)
+    overdue = 0
+    for stage, n, n_overdue in rows:
+        if stage in stages:
+            stages[stage] = int(n)
+            overdue += int(n_overdue or 0)
+    return StageTally(stages=stages, overdue=overdue)
+
+
+def median_days_to_start(
+    conn: Connection, programme_id: str, as_of: date, district_id: str | None = None
+) -> tuple[float | None, int]:
+    """(median of started_on - referred_on, number of families) over families started by `as_of`.
+
+    Computed with window functions, identical on both backends: rank the day
+    differences, keep the middle one (odd count) or the middle two (even
+    count, then averaged). `2 * rn BETWEEN n AND n + 2` selects exactly those
+    ranks without integer division.
+    """
+    days = days_between(families.c.started_on, families.c.referred_on)
+    ranked = (
+        select(
+            days.label("days"),
+            func.row_number().over(order_by=days).label("rn"),
+            func.count().over().label("n"),
+        )
+        .where(
+            *family_filter(programme_id, as_of, district_id),
+            families.c.started_on <= literal(as_of),
+        )
+        .subquery()
+    )
+    median, n = conn.execute(
+        select(func.avg(ranked.c.days), func.max(ranked.c.n)).where(
+            (2 * ranked.c.rn).between(ranked.c.n, ranked.c.n + 2)
+        )
+    ).one()
+    return (None if median is None else float(median)), int(n or 0)
+
+
+def improved_parental_authority(
+    conn: Connection, programme_id: str, as_of: date, district_id: str | None = None
+) -> tuple[int, int]:
+    """(improved, eligible) families for `improved_share`.
+
+    kpis.md: "share, over families with started_on <= D and an `ssp_level`
+    assessment on or before started_on + 31 days (baseline) and a later one on
+    or before D, whose SSP level fell: family SSP level on a date = the highest
+    `ssp_level` among its children's latest assessments on or before that
+    date; baseline = that level on the first assessment date; latest = that
+    level on D."
+
+    Read literally: take the family's children's `ssp_level` assessments dated
+    on or before D. The first assessment date F is the family's earliest of
+    them; the family is eligible when F <= started_on + 31 days and some
+    assessment is dated after F. On F only the children assessed that day have
+    a latest assessment, so baseline = max value on F. Latest = max over the
+    children of each child's most recent value on or before D (a child not
+    reassessed keeps its earlier value). Improved = latest < baseline (lower is
+    better). Two assessments of one child on one date count as the higher.
+    """
+    a = assessments
+    started = (
+        select(families.c.family_id, families.c.started_on)
+        .where(
+            *family_filter(programme_id, as_of, district_id),
+            families.c.started_on <= literal(as_of),
+        )
+        .cte("started")
+    )
+    ssp = (
+        select(a.c.family_id, a.c.member_id, a.c.assessed_on, a.c.value)
+        .join(
+            members,
+            and_(members.c.member_id == a.c.member_id, members.c.family_id == a.c.family_id),
+        )
+        .where(
+            a.c.measure == "ssp_level",
+            members.c.role == "child",
+            a.c.assessed_on <= literal(as_of),
+            a.c.family_id.in_(select(started.c.family_id)),
+        )
+        .cte("ssp")
+    )
+    first = (
+        select(ssp.c.family_id, func.min(ssp.c.assessed_on).label("first_on"))
+        .group_by(ssp.c.family_id)
+        .cte("first_assessment")
+    )
+    baseline = (
+        select(ssp.c.family_id, func.max(ssp.c.value).label("level"))
+        .join(
+            first,
+            and_(first.c.family_id == ssp.c.family_id, first.c.first_on == ssp.c.assessed_on),
+        )
+        .group_by(ssp.c.family_id)
+        .cte("baseline")
+    )
+    child_last = (
+        select(ssp.c.family_id, ssp.c.member_id, func.max(ssp.c.assessed_on).label("last_on"))
+        .group_by(ssp.c.family_id, ssp.c.member_id)
+        .cte("child_last")
+    )
+    latest = (
+        select(ssp.c.family_id, func.max(ssp.c.value).label("level"))
+        .join(
+            child_last,
+            and_(
+                child_last.c.family_id == ssp.c.family_id,
+                child_last.c.member_id == ssp.c.member_id,
+                child_last.c.last_on == ssp.c.assessed_on,
+            ),
+        )
+        .group_by(ssp.c.family_id)
+        .cte("latest")
+    )
+    later = select(ssp.c.family_id).where(
+        ssp.c.family_id == first.c.family_id, ssp.c.assessed_on > first.c.first_on
+    )
+    eligible = (
+        select(
+            case((latest.c.level < baseline.c.level, 1), else_=0).label("improved"),
+        )
+        .select_from(started)
+        .join(first, first.c.family_id == started.c.family_id)
+        .join(baseline, baseline.c.family_id == started.c.family_id)
+        .join(latest, latest.c.family_id == started.c.family_id)
+        .where(
+            first.c.first_on <= days_after(started.c.started_on, BASELINE_WINDOW_DAYS),
+            exists(later),
+        )
+        .subquery()
+    )
+    n, improved = conn.execute(select(func.count(), func.sum(eligible.c.improved))).one()
+    return int(improved or 0), int(n or 0)
+
+
+def self_supporting_parents(
+    conn: Connection, programme_id: str, as_of: date, district_id: str | None = None
+) -> tuple[int, int]:
+    """(self-supporting, assessed) parents of families active on `as_of`.
+
+    kpis.md: parents whose latest `employment` on or before D is 2, over
+    parents of active families with any `employment` on or before D. Two
+    assessments of one parent on the same latest date count as the higher.
+    """
+    a = assessments
+    employment = (
+        select(a.c.member_id, a.c.assessed_on, a.c.value)
+        .join(
+            members,
+            and_(members.c.member_id == a.c.member_id, members.c.family_id == a.c.family_id),
+        )
+        .join(families, families.c.family_id == members.c.family_id)
+        .where(
+            a.c.measure == "employment",
+            members.c.role == "parent",
+            a.c.assessed_on <= literal(as_of),
+            *family_filter(programme_id, as_of, district_id),
+            is_active(as_of),
+        )
+        .cte("employment")
+    )
+    last = (
+        select(employment.c.member_id, func.max(employment.c.assessed_on).label("last_on"))
+        .group_by(employment.c.member_id)
+        .cte("last_employment")
+    )
+    per_parent = (
+        select(func.max(employment.c.value).label("value"))
+        .join(
+            last,
+            and_(
+                last.c.member_id == employment.c.member_id,
+                last.c.last_on == employment.c.assessed_on,
+            ),
+        )
+        .group_by(employment.c.member_id)
+        .subquery()
+    )
+    n, supporting = conn.execute(
+        select(
+            func.count(),
+            func.sum(case((per_parent.c.value == SELF_SUPPORTING, 1), else_=0)),
+        )
+    ).one()
+    return int(supporting or 0), int(n or 0)
+
+
+def family_months(conn: Connection, programme_id: str, as_of: date) -> int:
+    """Sum over January..D's month of families active on each month's last day (D for its own).
+
+    One query: one SUM(CASE) column per month. Programme-wide on purpose: it
+    divides the programme's spend, which has no district.
+    """
+    days = month_ends(date(as_of.year, 1, 1), as_of)
+    days[-1] = as_of
+    columns = [
+        func.coalesce(func.sum(case((is_active(day), 1), else_=0)), 0).label(f"m{i}")
+        for i, day in enumerate(days)
+    ]
+    row = conn.execute(
+        select(*columns).where(
+            families.c.programme_id == programme_id,
+            families.c.started_on <= literal(as_of),
+        )
+    ).one()
+    return sum(int(v) for v in row)
