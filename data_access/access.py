@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from sqlalchemy import Table, false, true
+from sqlalchemy.sql.expression import ColumnElement
+
 ADMIN: Final = "admin"
 STEERING: Final = "steering"
 DEPARTMENT_HEAD: Final = "department_head"
@@ -49,3 +52,17 @@ class Scope:
 
 #: Full rights, for the command line, the loader and tests of raw figures.
 SYSTEM = Scope(role=ADMIN, email="system")
+
+
+def visible_families(scope: Scope, table: Table) -> ColumnElement[bool]:
+    """SQL condition on a families-like `table`: the rows `scope` may see person by person.
+
+    Admins see every family; a coordinator only the families assigned to them;
+    every other role none (they get aggregates only). Every query that returns
+    family-level rows (pseudonyms, per-family tables) filters with this.
+    """
+    if scope.role == ADMIN:
+        return true()
+    if scope.role == COORDINATOR and scope.coordinator_id:
+        return table.c.coordinator_id == scope.coordinator_id
+    return false()
