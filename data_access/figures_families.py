@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Integer, and_, case, exists, func, literal, select
+from sqlalchemy import Connection, Integer, and_, case, func, literal, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
@@ -172,6 +172,10 @@ def improved_parental_authority(
     children of each child's most recent value on or before D (a child not
     reassessed keeps its earlier value). Improved = latest < baseline (lower is
     better). Two assessments of one child on one date count as the higher.
+
+    One pass with window functions (F per family, recency per child), then one
+    GROUP BY per family: self-joins of the assessments made PostgreSQL's
+    planner pick nested loops over thousands of rows.
     """
     a = assessments
     started = (
@@ -180,70 +184,53 @@ def improved_parental_authority(
             *family_filter(programme_id, as_of, district_id),
             families.c.started_on <= literal(as_of),
         )
-        .cte("started")
+        .subquery("started")
     )
     ssp = (
-        select(a.c.family_id, a.c.member_id, a.c.assessed_on, a.c.value)
+        select(
+            a.c.family_id,
+            a.c.assessed_on,
+            a.c.value,
+            func.min(a.c.assessed_on).over(partition_by=a.c.family_id).label("first_on"),
+            func.row_number()
+            .over(
+                partition_by=(a.c.family_id, a.c.member_id),
+                order_by=(a.c.assessed_on.desc(), a.c.value.desc()),
+            )
+            .label("recency"),
+        )
         .join(
             members,
             and_(members.c.member_id == a.c.member_id, members.c.family_id == a.c.family_id),
         )
+        .join(started, started.c.family_id == a.c.family_id)
         .where(
             a.c.measure == "ssp_level",
             members.c.role == "child",
             a.c.assessed_on <= literal(as_of),
-            a.c.family_id.in_(select(started.c.family_id)),
         )
-        .cte("ssp")
+        .subquery("ssp")
     )
-    first = (
-        select(ssp.c.family_id, func.min(ssp.c.assessed_on).label("first_on"))
-        .group_by(ssp.c.family_id)
-        .cte("first_assessment")
-    )
-    baseline = (
-        select(ssp.c.family_id, func.max(ssp.c.value).label("level"))
-        .join(
-            first,
-            and_(first.c.family_id == ssp.c.family_id, first.c.first_on == ssp.c.assessed_on),
+    per_family = (
+        select(
+            ssp.c.family_id,
+            func.min(ssp.c.first_on).label("first_on"),
+            func.max(case((ssp.c.assessed_on == ssp.c.first_on, ssp.c.value))).label("baseline"),
+            func.max(case((ssp.c.recency == 1, ssp.c.value))).label("latest"),
+            func.max(case((ssp.c.assessed_on > ssp.c.first_on, 1), else_=0)).label("has_later"),
         )
         .group_by(ssp.c.family_id)
-        .cte("baseline")
-    )
-    child_last = (
-        select(ssp.c.family_id, ssp.c.member_id, func.max(ssp.c.assessed_on).label("last_on"))
-        .group_by(ssp.c.family_id, ssp.c.member_id)
-        .cte("child_last")
-    )
-    latest = (
-        select(ssp.c.family_id, func.max(ssp.c.value).label("level"))
-        .join(
-            child_last,
-            and_(
-                child_last.c.family_id == ssp.c.family_id,
-                child_last.c.member_id == ssp.c.member_id,
-                child_last.c.last_on == ssp.c.assessed_on,
-            ),
-        )
-        .group_by(ssp.c.family_id)
-        .cte("latest")
-    )
-    later = select(ssp.c.family_id).where(
-        ssp.c.family_id == first.c.family_id, ssp.c.assessed_on > first.c.first_on
+        .subquery("per_family")
     )
     eligible = (
-        select(
-            case((latest.c.level < baseline.c.level, 1), else_=0).label("improved"),
-        )
-        .select_from(started)
-        .join(first, first.c.family_id == started.c.family_id)
-        .join(baseline, baseline.c.family_id == started.c.family_id)
-        .join(latest, latest.c.family_id == started.c.family_id)
+        select(case((per_family.c.latest < per_family.c.baseline, 1), else_=0).label("improved"))
+        .select_from(per_family)
+        .join(started, started.c.family_id == per_family.c.family_id)
         .where(
-            first.c.first_on <= days_after(started.c.started_on, BASELINE_WINDOW_DAYS),
-            exists(later),
+            per_family.c.first_on <= days_after(started.c.started_on, BASELINE_WINDOW_DAYS),
+            per_family.c.has_later == 1,
         )
-        .subquery()
+        .subquery("eligible")
     )
     n, improved = conn.execute(select(func.count(), func.sum(eligible.c.improved))).one()
     return int(improved or 0), int(n or 0)
@@ -260,7 +247,12 @@ def self_supporting_parents(
     """
     a = assessments
     employment = (
-        select(a.c.member_id, a.c.assessed_on, a.c.value)
+        select(
+            a.c.value,
+            func.row_number()
+            .over(partition_by=a.c.member_id, order_by=(a.c.assessed_on.desc(), a.c.value.desc()))
+            .label("recency"),
+        )
         .join(
             members,
             and_(members.c.member_id == a.c.member_id, members.c.family_id == a.c.family_id),
@@ -273,30 +265,13 @@ def self_supporting_parents(
             *family_filter(programme_id, as_of, district_id),
             is_active(as_of),
         )
-        .cte("employment")
-    )
-    last = (
-        select(employment.c.member_id, func.max(employment.c.assessed_on).label("last_on"))
-        .group_by(employment.c.member_id)
-        .cte("last_employment")
-    )
-    per_parent = (
-        select(func.max(employment.c.value).label("value"))
-        .join(
-            last,
-            and_(
-                last.c.member_id == employment.c.member_id,
-                last.c.last_on == employment.c.assessed_on,
-            ),
-        )
-        .group_by(employment.c.member_id)
-        .subquery()
+        .subquery("employment")
     )
     n, supporting = conn.execute(
         select(
             func.count(),
-            func.sum(case((per_parent.c.value == SELF_SUPPORTING, 1), else_=0)),
-        )
+            func.sum(case((employment.c.value == SELF_SUPPORTING, 1), else_=0)),
+        ).where(employment.c.recency == 1)
     ).one()
     return int(supporting or 0), int(n or 0)
 
