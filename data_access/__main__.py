@@ -1,0 +1,141 @@
+"""Command line: `python -m data_access load|migrate|demo` (interface.md).
+
+Exit codes are part of the outside interface: 0 done, 1 bundle refused (or
+the load failed and was rolled back), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from data_access.bundle_reader import BundleRejected
+from data_access.db import default_database_url, migrate
+
+EXIT_OK = 0
+EXIT_REFUSED = 1
+EXIT_USAGE = 2
+
+BUNDLE_SUFFIXES = (".zip", ".xlsx", ".xlsm")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one subcommand; returns the process exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    url: str = args.database_url or default_database_url()
+    if args.command == "load":
+        bundle = Path(args.bundle)
+        if not bundle.exists():
+            parser.error(f"bundle not found: {bundle}")
+        if not bundle.is_dir() and bundle.suffix.lower() not in BUNDLE_SUFFIXES:
+            parser.error(f"bundle must be a folder, a .zip or an .xlsx file: {bundle}")
+        return _load(bundle, url)
+    if args.command == "migrate":
+        return _migrate(url)
+    return _demo(url, args.scale)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m data_access",
+        description="Load, migrate or create the dashboard's reporting database.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    url_help = (
+        "SQLAlchemy URL of the reporting database "
+        "(default: DASHBOARD_DATABASE_URL, else the demo SQLite file)"
+    )
+    load = commands.add_parser("load", help="validate a bundle and load it in one transaction")
+    load.add_argument("bundle", metavar="BUNDLE", help="bundle folder, .zip or .xlsx")
+    load.add_argument("--database-url", metavar="URL", help=url_help)
+    migrate_cmd = commands.add_parser("migrate", help="bring the schema to the newest version")
+    migrate_cmd.add_argument("--database-url", metavar="URL", help=url_help)
+    demo = commands.add_parser("demo", help="write the demo database")
+    demo.add_argument("--database-url", metavar="URL", help=url_help)
+    demo.add_argument(
+        "--scale",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="N times the pilot's size (default 1)",
+    )
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _load(bundle: Path, url: str) -> int:
+    from data_access.loader import load_bundle
+
+    try:
+        summary = load_bundle(bundle, url)
+    except BundleRejected as refused:
+        return _refused(refused)
+    except (SQLAlchemyError, OSError) as error:
+        print(f"Load failed: {_one_line(error)}; the database was not changed.", file=sys.stderr)
+        return EXIT_REFUSED
+    for line in summary.lines():
+        print(line)
+    return EXIT_OK
+
+
+def _refused(refused: BundleRejected) -> int:
+    """Every problem on its own line, then the verdict, all on stderr."""
+    for problem in refused.problems:
+        print(problem, file=sys.stderr)
+    count = len(refused.problems)
+    noun = "problem" if count == 1 else "problems"
+    print(f"Bundle refused: {count} {noun}; the database was not changed.", file=sys.stderr)
+    return EXIT_REFUSED
+
+
+def _migrate(url: str) -> int:
+    try:
+        migrate(url)
+    except (SQLAlchemyError, OSError) as error:
+        print(f"Migration failed: {_one_line(error)}", file=sys.stderr)
+        return EXIT_REFUSED
+    print(f"Schema is up to date: {_safe(url)}")
+    return EXIT_OK
+
+
+def _demo(url: str, scale: int) -> int:
+    from data_access.demo import write_demo
+
+    try:
+        summary = write_demo(url, scale)
+    except BundleRejected as refused:
+        return _refused(refused)
+    except (SQLAlchemyError, OSError) as error:
+        print(f"Demo failed: {_one_line(error)}", file=sys.stderr)
+        return EXIT_REFUSED
+    for line in summary.lines():
+        print(line)
+    return EXIT_OK
+
+
+def _one_line(error: BaseException) -> str:
+    """The first line of a driver error, without SQLAlchemy's background link."""
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+def _safe(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,310 @@
+"""Reading a bundle (folder, .zip or .xlsx) into all-string DataFrames.
+
+Everything downstream works on text, so a CSV file, an Excel sheet with real
+dates and numbers, and a frame built in memory all go through the same
+parsing and validation. Each frame's index is the source line number (named
+"line"), because blank lines and quoted line breaks make "row position + 2"
+wrong, and refusal messages must point at the real line.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import math
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path, PurePosixPath
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+#: The bundle's files in contract order (bundle.md), which is also the order
+#: the loader reports them in.
+BUNDLE_FILES: Final[tuple[str, ...]] = (
+    "districts.csv",
+    "departments.csv",
+    "programmes.csv",
+    "coordinators.csv",
+    "families.csv",
+    "members.csv",
+    "assessments.csv",
+    "interventions.csv",
+    "meetings.csv",
+    "budget.csv",
+    "spend.csv",
+    "indicators.csv",
+    "indicator_definitions.csv",
+    "users.csv",
+)
+
+#: Name of the index that carries source line numbers.
+LINE_INDEX: Final = "line"
+#: `DataFrame.attrs` key holding the SHA-256 of the file's bytes.
+SHA256_ATTR: Final = "sha256"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken row (or file): where it is and what is wrong, in plain English."""
+
+    file: str
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.column:
+            return f"{self.file}:{self.line}: {self.column}: {self.message}"
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class BundleRejected(Exception):
+    """The bundle breaks the contract; nothing was written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        count = len(problems)
+        super().__init__(f"Bundle refused: {count} problem{'' if count == 1 else 's'}")
+
+
+def read_bundle(path: Path) -> dict[str, pd.DataFrame]:
+    """File name -> all-string frame ("" = missing) for every bundle file present.
+
+    Files the contract does not know are ignored; a bundle file that is absent
+    is simply not in the result. Raises `BundleRejected` for input that cannot
+    be read at all (bad encoding, broken zip or workbook, ragged rows).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise BundleRejected([Problem(path.name, 1, "", "no such file or folder")])
+    if path.is_dir():
+        return _frames_from_bytes(_folder_files(path))
+    suffix = path.suffix.lower()
+    if suffix == ".zip":
+        return _frames_from_bytes(_zip_files(path))
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_workbook(path)
+    raise BundleRejected(
+        [Problem(path.name, 1, "", "not a bundle: expected a folder, a .zip or an .xlsx file")]
+    )
+
+
+def cell_text(value: Any) -> str:
+    """One cell as bundle text: how a typed value would have been written to CSV."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        if math.isnan(number):
+            return ""
+        if math.isfinite(number) and number.is_integer() and abs(number) < 1e16:
+            return str(int(number))
+        return repr(number)
+    if isinstance(value, datetime):
+        if pd.isna(value):
+            return ""
+        if value.time() == datetime.min.time() and value.tzinfo is None:
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f") if value.is_finite() else str(value)
+    if isinstance(value, np.datetime64):
+        return cell_text(pd.Timestamp(value))
+    if pd.api.types.is_scalar(value) and pd.isna(value):
+        return ""
+    return str(value).strip()
+
+
+def _folder_files(folder: Path) -> dict[str, bytes]:
+    return {
+        name: (folder / name).read_bytes() for name in BUNDLE_FILES if (folder / name).is_file()
+    }
+
+
+def _zip_files(path: Path) -> dict[str, bytes]:
+    """Bundle files at the zip's top level or inside one top-level folder."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            found: dict[str, list[zipfile.ZipInfo]] = {}
+            for info in archive.infolist():
+                parts = PurePosixPath(info.filename).parts
+                if info.is_dir() or not parts or len(parts) > 2 or parts[0] == "__MACOSX":
+                    continue
+                if parts[-1] in BUNDLE_FILES:
+                    found.setdefault(parts[-1], []).append(info)
+            problems: list[Problem] = []
+            files: dict[str, bytes] = {}
+            for name, infos in found.items():
+                shallowest = min(len(PurePosixPath(i.filename).parts) for i in infos)
+                candidates = [
+                    i for i in infos if len(PurePosixPath(i.filename).parts) == shallowest
+                ]
+                if len(candidates) > 1:
+                    where = ", ".join(sorted(i.filename for i in candidates))
+                    problems.append(
+                        Problem(name, 1, "", f"found more than once in the zip: {where}")
+                    )
+                    continue
+                files[name] = archive.read(candidates[0])
+    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError) as error:
+        raise BundleRejected(
+            [Problem(path.name, 1, "", f"not a readable zip file ({error})")]
+        ) from error
+    if problems:
+        raise BundleRejected(problems)
+    return files
+
+
+def _frames_from_bytes(files: dict[str, bytes]) -> dict[str, pd.DataFrame]:
+    problems: list[Problem] = []
+    frames: dict[str, pd.DataFrame] = {}
+    for name in BUNDLE_FILES:
+        if name not in files:
+            continue
+        frame = _parse_csv(name, files[name], problems)
+        if frame is not None:
+            frames[name] = frame
+    if problems:
+        raise BundleRejected(problems)
+    return frames
+
+
+def _parse_csv(name: str, data: bytes, problems: list[Problem]) -> pd.DataFrame | None:
+    """Decode and split one CSV file, keeping each row's starting line number."""
+    body = data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = body[: error.start].count(b"\n") + 1
+        bad = body[error.start]
+        problems.append(
+            Problem(name, line, "", f"not valid UTF-8 (byte 0x{bad:02x}); save the file as UTF-8")
+        )
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    start = 1
+    try:
+        for row in reader:
+            rows.append(row)
+            lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as error:
+        problems.append(Problem(name, reader.line_num, "", f"not readable as CSV ({error})"))
+        return None
+    frame = _table_from_rows(name, rows, lines, problems)
+    if frame is not None:
+        frame.attrs[SHA256_ATTR] = hashlib.sha256(data).hexdigest()
+    return frame
+
+
+def _read_workbook(path: Path) -> dict[str, pd.DataFrame]:
+    """One sheet per bundle file; the sheet row number is the line number."""
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many unrelated types for a bad file
+        raise BundleRejected(
+            [Problem(path.name, 1, "", f"not a readable .xlsx workbook ({error})")]
+        ) from error
+    problems: list[Problem] = []
+    frames: dict[str, pd.DataFrame] = {}
+    try:
+        sheets = {f"{sheet.title.strip()}.csv": sheet for sheet in workbook.worksheets}
+        for name in BUNDLE_FILES:
+            if name not in sheets:
+                continue
+            rows: list[list[str]] = []
+            for values in sheets[name].iter_rows(min_row=1, values_only=True):
+                rows.append([cell_text(value) for value in values])
+            frame = _table_from_rows(name, rows, list(range(1, len(rows) + 1)), problems)
+            if frame is not None:
+                frames[name] = frame
+    finally:
+        workbook.close()
+    if problems:
+        raise BundleRejected(problems)
+    return frames
+
+
+def _table_from_rows(
+    name: str, rows: list[list[str]], lines: list[int], problems: list[Problem]
+) -> pd.DataFrame | None:
+    """Header + data rows -> stripped all-string frame indexed by line number.
+
+    Blank rows are skipped. A row with more non-empty fields than the header,
+    or fewer fields, is a problem: it usually means a separator inside an
+    unquoted value, and guessing would load wrong data.
+    """
+    first = next((i for i, row in enumerate(rows) if any(cell.strip() for cell in row)), None)
+    if first is None:
+        return _empty_frame([])
+    header = [cell.strip() for cell in rows[first]]
+    while header and header[-1] == "":
+        header.pop()
+    header_line = lines[first]
+    found_problem = False
+    seen: set[str] = set()
+    for column in header:
+        if column and column in seen:
+            problems.append(
+                Problem(name, header_line, column, "column appears twice in the header")
+            )
+            found_problem = True
+        seen.add(column)
+    width = len(header)
+    body = rows[first + 1 :]
+    body_lines = np.asarray(lines[first + 1 :], dtype=np.int64)
+    if not body:
+        return None if found_problem else _empty_frame(header)
+    lengths = np.fromiter((len(row) for row in body), dtype=np.int64, count=len(body))
+    longest = max(int(lengths.max()), width)
+    padded = [row if len(row) == longest else row + [""] * (longest - len(row)) for row in body]
+    table = pd.DataFrame(padded, columns=range(longest), dtype="str")
+    for column in table.columns:
+        table[column] = table[column].str.strip()
+    blank = (table == "").all(axis=1).to_numpy()
+    if table.shape[1] > width:
+        overflow = (table.iloc[:, width:] != "").any(axis=1).to_numpy()
+    else:
+        overflow = np.zeros(len(body), dtype=bool)
+    ragged = ~blank & (overflow | (lengths < width))
+    for index in np.flatnonzero(ragged):
+        problems.append(
+            Problem(
+                name,
+                int(body_lines[index]),
+                "",
+                f"row has {lengths[index]} fields but the header has {width}",
+            )
+        )
+        found_problem = True
+    if found_problem:
+        return None
+    table = table.iloc[:, :width].loc[~blank]
+    table.columns = pd.Index(header)
+    table.index = pd.Index(body_lines[~blank], name=LINE_INDEX)
+    return table.loc[:, [c for c in header if c]]
+
+
+def _empty_frame(header: list[str]) -> pd.DataFrame:
+    columns = [c for c in header if c]
+    frame = pd.DataFrame({c: pd.Series([], dtype="str") for c in columns}, columns=columns)
+    frame.index = pd.Index([], dtype=np.int64, name=LINE_INDEX)
+    return frame

@@ -1,0 +1,480 @@
+"""Loading a bundle into the reporting database: validate all, then write all in one transaction.
+
+Reloading is idempotent through programme-scoped replacement: for every
+programme the bundle names (in programmes.csv or referenced by its families,
+budget or spend) the database's spend, budget and families with their
+members, assessments, interventions and meetings are replaced by the
+bundle's. Dimension tables (districts, departments, programmes, coordinators,
+indicator definitions, users) and indicators are upserted by key, so rows
+another bundle loaded stay. Nothing is written unless every rule holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Final
+
+import pandas as pd
+from sqlalchemy import Connection, Date, Select, Table, delete, insert, select, true
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.schema import AddConstraint, DropConstraint
+
+from data_access import schema
+from data_access.bundle_reader import (
+    BUNDLE_FILES,
+    SHA256_ATTR,
+    BundleRejected,
+    Problem,
+    read_bundle,
+)
+from data_access.dates import add_months
+from data_access.db import make_engine, migrate
+from data_access.validation import (
+    KEYS,
+    SPECS,
+    TABLES,
+    DatabaseState,
+    ParsedBundle,
+    check_bundle,
+    parse_frames,
+    replaced_programmes,
+    sorted_problems,
+)
+
+__all__ = [
+    "BundleRejected",
+    "LoadSummary",
+    "Problem",
+    "load_bundle",
+    "load_frames",
+    "read_bundle",
+]
+
+#: Rows per INSERT round trip; large enough to be fast, small enough for memory.
+INSERT_CHUNK: Final = 10_000
+#: From this many rows on, PostgreSQL checks foreign keys once per insert, not per row.
+BULK_FOREIGN_KEY_ROWS: Final = 20_000
+#: Ids per `IN (...)` list, well under SQLite's and PostgreSQL's parameter limits.
+IN_CHUNK: Final = 5_000
+
+#: Files whose latest date tells how far the data reaches when there is no spend.
+COVERAGE_FILES: Final = ("families.csv", "assessments.csv", "meetings.csv", "indicators.csv")
+
+
+@dataclass(frozen=True)
+class LoadSummary:
+    """What a successful load wrote: its load_history id and the rows per file."""
+
+    load_id: int
+    rows: dict[str, int]
+    not_in_bundle: frozenset[str] = field(default_factory=frozenset)
+
+    def lines(self) -> list[str]:
+        """One line per file, in contract order, for the command line."""
+        names = [n for n in BUNDLE_FILES if n in self.rows or n in self.not_in_bundle]
+        names += sorted(n for n in self.rows if n not in BUNDLE_FILES)
+        result = []
+        for name in names:
+            if name in self.not_in_bundle:
+                result.append(f"{name}: (not in bundle)")
+            else:
+                count = self.rows.get(name, 0)
+                result.append(f"{name}: {count} row{'' if count == 1 else 's'}")
+        return result
+
+
+def load_bundle(path: Path, url: str) -> LoadSummary:
+    """Read the bundle at `path` (folder, .zip or .xlsx) and load it."""
+    path = Path(path)
+    return load_frames(read_bundle(path), url, bundle_name=path.name)
+
+
+def load_frames(
+    frames: Mapping[str, pd.DataFrame],
+    url: str,
+    *,
+    bundle_name: str,
+    is_demo: bool = False,
+) -> LoadSummary:
+    """Validate `frames` (file name -> frame of text or typed cells) and load them.
+
+    Raises `BundleRejected` with every problem if any rule is broken; then, or
+    if writing fails, the database keeps exactly the rows it had.
+    """
+    migrate(url)
+    parsed = parse_frames(frames)
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            state = read_database_state(connection, parsed)
+            problems = parsed.problems + check_bundle(parsed, state)
+            if problems:
+                raise BundleRejected(sorted_problems(problems))
+            _write(connection, parsed, state)
+            load_id = _record_load(connection, parsed, bundle_name, is_demo)
+    finally:
+        engine.dispose()
+    return LoadSummary(
+        load_id=load_id,
+        rows={name: len(parsed.frames[name]) for name in BUNDLE_FILES},
+        not_in_bundle=frozenset(n for n in BUNDLE_FILES if n not in parsed.texts),
+    )
+
+
+# -- what the database already holds ------------------------------------------
+
+
+def read_database_state(connection: Connection, parsed: ParsedBundle) -> DatabaseState:
+    """The ids the bundle may refer to, and the keys it would collide with."""
+    replaced = replaced_programmes(parsed)
+    programmes = {
+        row.programme_id: (row.intensive_months, row.course_months)
+        for row in connection.execute(
+            select(
+                schema.programmes.c.programme_id,
+                schema.programmes.c.intensive_months,
+                schema.programmes.c.course_months,
+            )
+        )
+    }
+    families: dict[str, str] = {
+        family_id: programme_id
+        for family_id, programme_id in connection.execute(
+            select(schema.families.c.family_id, schema.families.c.programme_id)
+        )
+    }
+    bundle_families = parsed.ids("families.csv", "family_id")
+
+    def family_kept(family_id: str) -> bool:
+        return family_id not in bundle_families and families.get(family_id) not in replaced
+
+    taken: dict[str, dict[str, str]] = {}
+    outside = schema.families.c.programme_id.not_in(sorted(replaced)) if replaced else true()
+    for file in ("members.csv", "interventions.csv", "meetings.csv"):
+        table = TABLES[file]
+        key = table.c[KEYS[file]]
+        query = (
+            select(key, table.c.family_id)
+            .join(schema.families, schema.families.c.family_id == table.c.family_id)
+            .where(outside)
+        )
+        taken[file] = _clashes(
+            connection, query, parsed.ids(file, KEYS[file]), family_kept, "family"
+        )
+    spend_outside = schema.spend.c.programme_id.not_in(sorted(replaced)) if replaced else true()
+    taken["spend.csv"] = _clashes(
+        connection,
+        select(schema.spend.c.spend_id, schema.spend.c.programme_id).where(spend_outside),
+        parsed.ids("spend.csv", "spend_id"),
+        lambda _programme: True,
+        "programme",
+    )
+
+    removed = sorted(f for f, p in families.items() if p in replaced and f not in bundle_families)
+    orphans: list[tuple[str, str, str, str]] = []
+    for chunk in _chunks(removed):
+        query = select(
+            schema.spend.c.family_id, schema.spend.c.spend_id, schema.spend.c.programme_id
+        ).where(schema.spend.c.family_id.in_(chunk), spend_outside)
+        for row in connection.execute(query):
+            family_id, spend_id, programme_id = str(row[0]), str(row[1]), str(row[2])
+            orphans.append((family_id, families[family_id], spend_id, programme_id))
+
+    def ids(table: Table, column: str) -> frozenset[str]:
+        return frozenset(connection.execute(select(table.c[column])).scalars())
+
+    return DatabaseState(
+        programmes=programmes,
+        districts=ids(schema.districts, "district_id"),
+        departments=ids(schema.departments, "department_id"),
+        coordinators=ids(schema.coordinators, "coordinator_id"),
+        indicator_definitions=ids(schema.indicator_definitions, "indicator"),
+        families=families,
+        taken=taken,
+        orphans=tuple(sorted(orphans)),
+    )
+
+
+def _clashes(
+    connection: Connection,
+    kept_rows: Select[str, str],
+    bundle_keys: set[str],
+    owner_kept: Callable[[str], bool],
+    owner_kind: str,
+) -> dict[str, str]:
+    """Bundle keys already used by database rows that this load keeps: key -> holder.
+
+    `kept_rows` yields (key, owner) for rows outside the replaced programmes;
+    one streaming query, no parameter lists, so a reload stays fast.
+    """
+    if not bundle_keys:
+        return {}
+    return {
+        key: f"{owner_kind} '{owner}'"
+        for key, owner in connection.execute(kept_rows)
+        if key in bundle_keys and owner_kept(owner)
+    }
+
+
+# -- writing ------------------------------------------------------------------
+
+
+def _write(connection: Connection, parsed: ParsedBundle, state: DatabaseState) -> None:
+    """Upsert dimensions, replace the programmes' facts, upsert indicators and users."""
+    replaced = sorted(replaced_programmes(parsed))
+    for file, keys in (
+        ("districts.csv", ("district_id",)),
+        ("departments.csv", ("department_id",)),
+        ("programmes.csv", ("programme_id",)),
+        ("coordinators.csv", ("coordinator_id",)),
+        ("indicator_definitions.csv", ("indicator",)),
+    ):
+        _upsert(connection, TABLES[file], keys, _records(parsed, file))
+
+    if replaced:
+        connection.execute(delete(schema.spend).where(schema.spend.c.programme_id.in_(replaced)))
+        connection.execute(delete(schema.budget).where(schema.budget.c.programme_id.in_(replaced)))
+    bundle_families = parsed.ids("families.csv", "family_id")
+    in_scope = sorted(f for f, p in state.families.items() if p in replaced or f in bundle_families)
+    for chunk in _chunks(in_scope):
+        for table in (schema.meetings, schema.interventions, schema.assessments, schema.members):
+            connection.execute(delete(table).where(table.c.family_id.in_(chunk)))
+    removed = [f for f in in_scope if f not in bundle_families]
+    for chunk in _chunks(removed):
+        connection.execute(delete(schema.families).where(schema.families.c.family_id.in_(chunk)))
+    _upsert(connection, schema.families, ("family_id",), _family_records(parsed, state))
+
+    for file in (
+        "members.csv",
+        "assessments.csv",
+        "interventions.csv",
+        "meetings.csv",
+        "budget.csv",
+        "spend.csv",
+    ):
+        _insert(connection, TABLES[file], _columns(parsed, file))
+    _upsert(connection, schema.users, ("email",), _records(parsed, "users.csv"))
+    _upsert(
+        connection,
+        schema.indicators,
+        ("district_id", "indicator", "measured_on"),
+        _records(parsed, "indicators.csv"),
+    )
+
+
+def _insert(connection: Connection, table: Table, columns: dict[str, list[Any]]) -> None:
+    """Bulk insert inside the open transaction: COPY on PostgreSQL, executemany on SQLite.
+
+    SQLAlchemy's per-row parameter processing costs seconds per 100 000 rows;
+    the values here are already plain Python (str, int, float, bool, date,
+    None), so the driver takes them directly. Identifiers come from the schema
+    and are quoted by the dialect, never from the bundle.
+    """
+    names = list(columns)
+    rows = list(zip(*columns.values(), strict=True))
+    if not rows:
+        return
+    dialect = connection.dialect
+    preparer = dialect.identifier_preparer
+    target = preparer.format_table(table)
+    column_list = ", ".join(preparer.quote(name) for name in names)
+    driver: Any = connection.connection.driver_connection
+    if dialect.name == "postgresql" and dialect.driver == "psycopg":
+        with (
+            _foreign_keys_checked_once(connection, table, len(rows)),
+            driver.cursor() as cursor,
+            cursor.copy(f"COPY {target} ({column_list}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        return
+    if dialect.name == "sqlite":
+        dates = [i for i, name in enumerate(names) if isinstance(table.c[name].type, Date)]
+        if dates:
+            rows = [_iso_dates(row, dates) for row in rows]
+        placeholders = ", ".join("?" for _ in names)
+        sql = f"INSERT INTO {target} ({column_list}) VALUES ({placeholders})"  # noqa: S608
+        cursor = driver.cursor()
+        try:
+            for start in range(0, len(rows), INSERT_CHUNK):
+                cursor.executemany(sql, rows[start : start + INSERT_CHUNK])
+        finally:
+            cursor.close()
+        return
+    records = [dict(zip(names, row, strict=True)) for row in rows]
+    for start in range(0, len(records), INSERT_CHUNK):
+        connection.execute(insert(table), records[start : start + INSERT_CHUNK])
+
+
+@contextmanager
+def _foreign_keys_checked_once(connection: Connection, table: Table, rows: int) -> Iterator[None]:
+    """For a big insert on PostgreSQL, check the table's foreign keys once, not per row.
+
+    Per-row foreign-key triggers make 100 000 spend rows take about five
+    seconds; dropping the constraints and adding them back after the COPY
+    checks every row in one join. It all happens inside the load's
+    transaction, so a rollback restores the constraints, and adding them back
+    fails (rolling back the load) if any row broke one. The price is an
+    exclusive lock on the table and the tables it refers to until commit.
+    """
+    constraints = sorted(table.foreign_key_constraints, key=lambda c: str(c.name))
+    if rows < BULK_FOREIGN_KEY_ROWS or not constraints:
+        yield
+        return
+    for constraint in constraints:
+        connection.execute(DropConstraint(constraint))
+    yield
+    for constraint in constraints:
+        connection.execute(AddConstraint(constraint))
+
+
+def _iso_dates(row: tuple[Any, ...], positions: list[int]) -> tuple[Any, ...]:
+    """SQLite stores SQLAlchemy `Date` as ISO text; the raw driver must get the same."""
+    values = list(row)
+    for i in positions:
+        if values[i] is not None:
+            values[i] = values[i].isoformat()
+    return tuple(values)
+
+
+def _upsert(
+    connection: Connection,
+    table: Table,
+    keys: Sequence[str],
+    records: list[dict[str, Any]],
+) -> None:
+    """Insert, or update the row with the same key (ON CONFLICT, SQLite and PostgreSQL)."""
+    if not records:
+        return
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
+        statement: Any = postgresql.insert(table)
+    elif dialect == "sqlite":
+        statement = sqlite.insert(table)
+    else:
+        raise NotImplementedError(f"loading into {dialect} is not supported")
+    updates = {c: statement.excluded[c] for c in records[0] if c not in keys}
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c[k] for k in keys], set_=updates
+    )
+    for start in range(0, len(records), INSERT_CHUNK):
+        connection.execute(statement, records[start : start + INSERT_CHUNK])
+
+
+def _columns(parsed: ParsedBundle, file: str) -> dict[str, list[Any]]:
+    """The typed frame as plain Python column lists: None for missing, `date` for dates."""
+    frame = parsed.frames[file]
+    columns = {spec.name: _python_values(frame[spec.name], spec.kind) for spec in SPECS[file]}
+    if file == "meetings.csv":
+        columns["departments"] = [_department_list(v) for v in columns["departments"]]
+    return columns
+
+
+def _records(parsed: ParsedBundle, file: str) -> list[dict[str, Any]]:
+    """The typed frame as rows for SQLAlchemy."""
+    columns = _columns(parsed, file)
+    names = list(columns)
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+
+
+def _python_values(series: pd.Series, kind: str) -> list[Any]:
+    if kind == "date":
+        return series.to_numpy(dtype="datetime64[D]").tolist()
+    if kind == "int":
+        return [None if v is pd.NA else int(v) for v in series.tolist()]
+    if kind in ("number", "money"):
+        return [None if v != v else float(v) for v in series.tolist()]
+    if kind == "bool":
+        return [None if v is pd.NA else bool(v) for v in series.tolist()]
+    return [v or None for v in series.tolist()]
+
+
+def _department_list(value: str | None) -> str | None:
+    if value is None:
+        return None
+    parts = [p.strip() for p in value.split(";") if p.strip()]
+    return ";".join(parts) or None
+
+
+def _family_records(parsed: ParsedBundle, state: DatabaseState) -> list[dict[str, Any]]:
+    """Families plus the two derived dates, in calendar months of their programme."""
+    months = dict(state.programmes)
+    programmes = parsed.frames["programmes.csv"]
+    for programme_id, intensive, course in zip(
+        programmes["programme_id"],
+        programmes["intensive_months"],
+        programmes["course_months"],
+        strict=True,
+    ):
+        months[programme_id] = (int(intensive), int(course))
+    records = _records(parsed, "families.csv")
+    for record in records:
+        intensive, course = months[record["programme_id"]]
+        started: date | None = record["started_on"]
+        aftercare: date | None = record["aftercare_on"]
+        if aftercare is None and started is not None:
+            aftercare = add_months(started, intensive)
+        record["aftercare_due_on"] = aftercare
+        record["course_due_on"] = add_months(started, course) if started is not None else None
+    return records
+
+
+# -- load history -------------------------------------------------------------
+
+
+def _record_load(
+    connection: Connection, parsed: ParsedBundle, bundle_name: str, is_demo: bool
+) -> int:
+    files: dict[str, dict[str, Any]] = {}
+    latest: dict[str, date | None] = {}
+    for name in parsed.present:
+        newest = latest[name] = _latest_date(parsed.frames[name], name)
+        files[name] = {
+            "rows": len(parsed.frames[name]),
+            "sha256": _sha256(parsed.texts[name]),
+            "latest_date": newest.isoformat() if newest else None,
+        }
+    covers_until = latest.get("spend.csv")
+    if covers_until is None:
+        candidates = [d for n in COVERAGE_FILES if (d := latest.get(n)) is not None]
+        covers_until = max(candidates) if candidates else None
+    result = connection.execute(
+        insert(schema.load_history).values(
+            loaded_at=datetime.now(),
+            bundle_name=bundle_name,
+            files=json.dumps(files),
+            covers_until=covers_until,
+            is_demo=is_demo,
+        )
+    )
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def _latest_date(frame: pd.DataFrame, file: str) -> date | None:
+    columns = [spec.name for spec in SPECS[file] if spec.kind == "date"]
+    if not columns or frame.empty:
+        return None
+    latest = frame[columns].max().max()
+    return None if pd.isna(latest) else pd.Timestamp(latest).date()
+
+
+def _sha256(text: pd.DataFrame) -> str:
+    """The file's bytes when read from disk, else a canonical CSV dump of the frame."""
+    digest = text.attrs.get(SHA256_ATTR)
+    if isinstance(digest, str):
+        return digest
+    dump = text.to_csv(index=False, lineterminator="\n")
+    return hashlib.sha256(dump.encode("utf-8")).hexdigest()
+
+
+def _chunks(values: Sequence[str]) -> Iterator[list[str]]:
+    for start in range(0, len(values), IN_CHUNK):
+        yield list(values[start : start + IN_CHUNK])
