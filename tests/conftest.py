@@ -60,3 +60,30 @@ def write_bundle(folder: Path, files: dict[str, str]) -> Path:
     for name, body in files.items():
         (folder / name).write_text(textwrap.dedent(body).strip() + "\n", encoding="utf-8")
     return folder
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def demo_db_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The scale-1 demo database, built once per test session on each backend."""
+    from data_access.demo import write_demo
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite'}"
+        write_demo(url, 1)
+        yield url
+        return
+    schema = f"demo_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    try:
+        write_demo(url, 1)
+        yield url
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
