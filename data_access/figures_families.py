@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, Integer, and_, case, func, literal, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+from sqlalchemy.sql.expression import ColumnElement, FunctionElement, Subquery
 
 from data_access.dates import days_after, month_ends
 from data_access.schema import assessments, districts, families, members
@@ -155,7 +155,22 @@ def median_days_to_start(
 def improved_parental_authority(
     conn: Connection, programme_id: str, as_of: date, district_id: str | None = None
 ) -> tuple[int, int]:
-    """(improved, eligible) families for `improved_share`.
+    """(improved, eligible) families for `improved_share` (rule: `ssp_baseline_latest`)."""
+    eligible = ssp_baseline_latest(programme_id, as_of, district_id)
+    n, improved = conn.execute(
+        select(
+            func.count(),
+            func.sum(case((eligible.c.latest < eligible.c.baseline, 1), else_=0)),
+        )
+    ).one()
+    return int(improved or 0), int(n or 0)
+
+
+def ssp_baseline_latest(programme_id: str, as_of: date, district_id: str | None = None) -> Subquery:
+    """The families eligible for `improved_share`, one row each: family_id, baseline, latest.
+
+    Shared by the figure and the Effekt page's SSP transition table, so both
+    read the same baseline and latest level for the same families.
 
     kpis.md: "share, over families with started_on <= D and an `ssp_level`
     assessment on or before started_on + 31 days (baseline) and a later one on
@@ -223,7 +238,7 @@ def improved_parental_authority(
         .subquery("per_family")
     )
     eligible = (
-        select(case((per_family.c.latest < per_family.c.baseline, 1), else_=0).label("improved"))
+        select(per_family.c.family_id, per_family.c.baseline, per_family.c.latest)
         .select_from(per_family)
         .join(started, started.c.family_id == per_family.c.family_id)
         .where(
@@ -232,8 +247,7 @@ def improved_parental_authority(
         )
         .subquery("eligible")
     )
-    n, improved = conn.execute(select(func.count(), func.sum(eligible.c.improved))).one()
-    return int(improved or 0), int(n or 0)
+    return eligible
 
 
 def self_supporting_parents(
