@@ -76,6 +76,12 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "da": "Du har ikke adgang til denne side.",
         "en": "You do not have access to this page.",
     },
+    "audit_failed": {
+        "da": "Opslaget kunne ikke skrives i adgangsloggen, så familierne vises ikke. "
+        "Prøv igen om lidt, eller kontakt administratoren.",
+        "en": "The view could not be written to the access log, so the families are "
+        "not shown. Try again shortly, or contact the administrator.",
+    },
 }
 
 
