@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from dashboard import formatting
+from dashboard import export, formatting
 from dashboard.data import cached
 from dashboard.filters import Filters, data_as_of, report_date_caption
 from dashboard.i18n import t
@@ -55,8 +55,12 @@ def open_page(key: str) -> PageContext:
 
 
 def download_csv(frame: pd.DataFrame, name: str, lang: str) -> None:
-    """A CSV download of `frame` (UTF-8 with BOM and ; so Danish Excel opens it)."""
-    data = frame.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
+    """A CSV download of `frame` (UTF-8 with BOM and ; so Danish Excel opens it).
+
+    Text cells that a spreadsheet would run as a formula are neutralised
+    (`export.csv_bytes`), because names and ids come from outside systems.
+    """
+    data = export.csv_bytes(frame)
     st.download_button(
         t("download_csv", lang),
         data=data,
