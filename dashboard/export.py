@@ -50,7 +50,7 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
             continue
         if isinstance(series.dtype, pd.CategoricalDtype):
             series = series.astype(object)
-        result.isetitem(position, series.map(neutralise_text).astype(series.dtype))
+        result.isetitem(position, series.map(neutralise_text).astype(series.dtype).array)
     result.columns = pd.Index([neutralise_text(c) for c in result.columns])
     return result
 
