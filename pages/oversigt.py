@@ -1,6 +1,18 @@
-"""Placeholder: the next issue fills this page."""
+"""Oversigt: is the programme on track? The steering group's page on the shared screen."""
 
-from dashboard.shell import open_page, placeholder
+from __future__ import annotations
+
+from dashboard.data import cached
+from dashboard.shell import open_page
+from dashboard.views.overview import overview
+from data_access.dates import quarter_end_before
+from data_access.figures import compute_figures
+
+figures_at = cached(compute_figures)
 
 context = open_page("oversigt")
-placeholder(context)
+f = context.filters
+previous_day = quarter_end_before(f.as_of)
+now = figures_at(f.programme_id, f.as_of, district_id=f.district_id, scope=context.user)
+before = figures_at(f.programme_id, previous_day, district_id=f.district_id, scope=context.user)
+overview(now, before, previous_day, f.lang)

@@ -1,0 +1,1 @@
+"""Layout pieces of the pages, so that each page file stays short."""

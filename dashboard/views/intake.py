@@ -1,0 +1,124 @@
+"""Visitation: where families are in intake, how long each step takes, how much room is left."""
+
+from __future__ import annotations
+
+from typing import Final
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import formatting
+from dashboard.charts import PALETTE, month_axis
+from dashboard.metrics import show_figure
+from dashboard.shell import download_csv
+from dashboard.views.common import measure, no_families, numeric, plot, tr
+from data_access.figures import FigureValue
+
+TEXT: Final[dict[str, dict[str, str]]] = {
+    "funnel": {
+        "da": "Fra henvisning til start, pr. bydel",
+        "en": "From referral to start, by district",
+    },
+    "waits": {"da": "Ventetid pr. trin", "en": "Waiting time per step"},
+    "referrals": {"da": "Henvisninger pr. måned", "en": "Referrals per month"},
+    "referred": {"da": "Henvist", "en": "Referred"},
+    "investigation": {"da": "§ 50-undersøgelse", "en": "§ 50 investigation"},
+    "approved": {"da": "Visiteret", "en": "Approved"},
+    "started": {"da": "Startet", "en": "Started"},
+    "step_referred": {"da": "Henvist → § 50-undersøgelse", "en": "Referred → § 50 investigation"},
+    "step_investigation": {"da": "§ 50-undersøgelse → visiteret", "en": "Investigation → approved"},
+    "step_approved": {"da": "Visiteret → startet", "en": "Approved → started"},
+    "step": {"da": "Trin", "en": "Step"},
+    "finished": {"da": "Gået videre", "en": "Moved on"},
+    "waiting": {"da": "Venter stadig", "en": "Still waiting"},
+    "district": {"da": "Bydel/område", "en": "District"},
+    "no_target": {"da": "Intet mål fastsat", "en": "No target set"},
+}
+
+
+def capacity(figures: dict[str, FigureValue], lang: str) -> None:
+    """Intake pipeline, time to start, the target and the room left under it."""
+    columns = st.columns(4)
+    for column, figure_id in zip(
+        columns, ("pipeline_families", "median_days_to_start", "target_active"), strict=False
+    ):
+        with column:
+            show_figure(figures[figure_id], lang)
+    active, target = figures["active_families"], figures["target_active"].value
+    entry = measure("capacity_left")
+    if target is None:
+        value = tr(TEXT, "no_target", lang)
+    elif active.value is None:
+        value = formatting.MISSING
+    else:
+        value = formatting.number(target - active.value, lang)
+    columns[3].metric(entry.label(lang), value, help=entry.definition(lang), border=True)
+
+
+def funnel(frame: pd.DataFrame, lang: str) -> None:
+    st.subheader(tr(TEXT, "funnel", lang))
+    if frame.empty:
+        no_families(lang)
+        return
+    figure = go.Figure()
+    for i, (district, rows) in enumerate(frame.groupby("district", sort=False)):
+        figure.add_trace(
+            go.Funnel(
+                name=str(district),
+                y=[tr(TEXT, str(step), lang) for step in rows["step"]],
+                x=numeric(rows["families"]),
+                text=[str(v) for v in rows["families"]],
+                textinfo="text",
+                marker={"color": PALETTE[i % len(PALETTE)]},
+            )
+        )
+    plot(figure, lang)
+    table = frame.assign(step=[tr(TEXT, str(s), lang) for s in frame["step"]])
+    table = table.pivot(index="district", columns="step", values="families").reset_index()
+    table = table.rename(columns={"district": tr(TEXT, "district", lang)})
+    download_csv(table, "visitation_tragt", lang)
+
+
+def waits(frame: pd.DataFrame, lang: str) -> None:
+    st.subheader(tr(TEXT, "waits", lang))
+    if frame.empty or (frame["finished"].eq(0) & frame["waiting"].eq(0)).all():
+        no_families(lang)
+        return
+    table = pd.DataFrame(
+        {
+            tr(TEXT, "step", lang): [tr(TEXT, f"step_{s}", lang) for s in frame["step"]],
+            measure("wait_median").label(lang): [
+                formatting.number(v, lang, 1) if isinstance(v, float) else (v or formatting.MISSING)
+                for v in frame["median_days"]
+            ],
+            tr(TEXT, "finished", lang): frame["finished"].astype(str),
+            tr(TEXT, "waiting", lang): frame["waiting"].astype(str),
+            measure("wait_slow").label(lang): frame["slow"].astype(str),
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.caption(
+        measure("wait_median").definition(lang) + " " + measure("wait_slow").definition(lang)
+    )
+    download_csv(table, "visitation_ventetid", lang)
+
+
+def referrals(frame: pd.DataFrame, lang: str) -> None:
+    st.subheader(tr(TEXT, "referrals", lang))
+    if frame.empty:
+        no_families(lang)
+        return
+    figure = go.Figure(
+        go.Bar(
+            x=frame["month_end"],
+            y=numeric(frame["referrals"]),
+            text=[str(v) for v in frame["referrals"]],
+            name=tr(TEXT, "referred", lang),
+            marker={"color": PALETTE[0]},
+        )
+    )
+    figure.update_yaxes(title_text=tr({"f": {"da": "Familier", "en": "Families"}}, "f", lang))
+    month_axis(figure, list(frame["month_end"]), lang, every=max(1, len(frame) // 12))
+    plot(figure, lang, height=320)
+    download_csv(frame, "henvisninger_pr_maaned", lang)

@@ -1,0 +1,213 @@
+"""Intake (visitation) queries: the funnel, waiting time per step, referrals per month.
+
+Every query aggregates in SQL and returns a small DataFrame whose family
+counts are already disclosed for the caller's scope (`count_or_label`), so
+a page never sees a count it may not show.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Final
+
+import pandas as pd
+from sqlalchemy import Date, Engine, Integer, and_, case, column, func, literal, select, union_all
+from sqlalchemy import values as sql_values
+from sqlalchemy.sql.expression import ColumnElement
+
+from data_access.access import SYSTEM, Scope
+from data_access.dates import month_ends
+from data_access.disclosure import count_or_label, withhold_small_base
+from data_access.figures_families import days_between, family_filter
+from data_access.schema import districts, families
+
+#: Funnel steps in order; a family has reached a step when it or any later step is dated.
+FUNNEL_STEPS: Final[tuple[str, ...]] = ("referred", "investigation", "approved", "started")
+#: Waiting steps: (id, from step, to step).
+WAIT_STEPS: Final[tuple[str, ...]] = ("referred", "investigation", "approved")
+#: A family waiting longer than this at one step counts as slow.
+SLOW_DAYS: Final = 30
+
+
+def month_table(first: date, last: date, name: str = "months"):  # type: ignore[no-untyped-def]
+    """A VALUES table (month_start, month_end) for every month from `first` to `last`."""
+    ends = month_ends(first, last)
+    return (
+        sql_values(column("month_start", Date), column("month_end", Date), name=name)
+        .data([(end.replace(day=1), end) for end in ends])
+        .cte(name)
+    )
+
+
+def _reached(as_of: date) -> list[ColumnElement[int]]:
+    """One 0/1 column per funnel step: the family got that far by `as_of`."""
+    f = families.c
+    d = literal(as_of)
+    dates = [
+        f.referred_on,
+        func.coalesce(f.investigation_on, f.approved_on, f.started_on),
+        func.coalesce(f.approved_on, f.started_on),
+        f.started_on,
+    ]
+    return [
+        func.sum(case((day <= d, 1), else_=0)).label(step)
+        for day, step in zip(dates, FUNNEL_STEPS, strict=True)
+    ]
+
+
+def intake_funnel(
+    engine: Engine,
+    programme_id: str,
+    as_of: date,
+    *,
+    district_id: str | None = None,
+    scope: Scope = SYSTEM,
+) -> pd.DataFrame:
+    """Families that reached each funnel step by `as_of`, per district (long format).
+
+    Columns: district_id, district, step, families (int, or "<5" for a
+    suppressed scope). No rows when no family was referred by `as_of`.
+    """
+    query = (
+        select(families.c.district_id, districts.c.name, *_reached(as_of))
+        .join(districts, districts.c.district_id == families.c.district_id)
+        .where(*family_filter(programme_id, as_of, district_id))
+        .group_by(families.c.district_id, districts.c.name)
+        .order_by(districts.c.name)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    records = [
+        {
+            "district_id": row[0],
+            "district": row[1],
+            "step": step,
+            "families": count_or_label(int(row[2 + i] or 0), scope),
+        }
+        for row in rows
+        for i, step in enumerate(FUNNEL_STEPS)
+    ]
+    return pd.DataFrame(records, columns=["district_id", "district", "step", "families"])
+
+
+def intake_waits(
+    engine: Engine,
+    programme_id: str,
+    as_of: date,
+    *,
+    district_id: str | None = None,
+    scope: Scope = SYSTEM,
+) -> pd.DataFrame:
+    """Waiting time at each intake step: median days (finished waits), finished, waiting, slow.
+
+    A step runs from its date to the next dated step (a missing § 50 date is
+    skipped). Families still waiting on `as_of` (and not ended) wait until
+    `as_of`; slow = finished or still waiting after more than SLOW_DAYS days.
+    Columns: step, median_days, finished, waiting, slow.
+    """
+    f = families.c
+    d = literal(as_of)
+    ends = [
+        func.coalesce(f.investigation_on, f.approved_on, f.started_on),
+        func.coalesce(f.approved_on, f.started_on),
+        f.started_on,
+    ]
+    starts = [f.referred_on, f.investigation_on, f.approved_on]
+    parts = []
+    for index, (start, end) in enumerate(zip(starts, ends, strict=True)):
+        done = and_(end.is_not(None), end <= d)
+        waiting = and_(~done, (f.ended_on.is_(None)) | (f.ended_on > d))
+        parts.append(
+            select(
+                literal(index, Integer).label("step"),
+                case((done, 1), else_=0).label("done"),
+                case((waiting, 1), else_=0).label("waiting"),
+                days_between(case((done, end), else_=d), start).label("days"),
+            ).where(
+                *family_filter(programme_id, as_of, district_id),
+                start.is_not(None),
+                start <= d,
+                done | waiting,
+            )
+        )
+    steps = union_all(*parts).subquery("steps")
+    ranked = select(
+        steps,
+        func.row_number()
+        .over(partition_by=(steps.c.step, steps.c.done), order_by=steps.c.days)
+        .label("rn"),
+        func.count().over(partition_by=(steps.c.step, steps.c.done)).label("n"),
+    ).subquery("ranked")
+    middle = and_(ranked.c.done == 1, (2 * ranked.c.rn).between(ranked.c.n, ranked.c.n + 2))
+    query = select(
+        ranked.c.step,
+        func.avg(case((middle, ranked.c.days))),
+        func.sum(ranked.c.done),
+        func.sum(ranked.c.waiting),
+        func.sum(case((ranked.c.days > SLOW_DAYS, 1), else_=0)),
+    ).group_by(ranked.c.step)
+    with engine.connect() as conn:
+        found = {int(row[0]): row[1:] for row in conn.execute(query).all()}
+    records = []
+    for index, step in enumerate(WAIT_STEPS):
+        median, finished, waiting, slow = found.get(index, (None, 0, 0, 0))
+        median_value, median_display = withhold_small_base(
+            None if median is None else float(median), int(finished or 0), scope
+        )
+        records.append(
+            {
+                "step": step,
+                "median_days": median_display if median_display else median_value,
+                "finished": count_or_label(int(finished or 0), scope),
+                "waiting": count_or_label(int(waiting or 0), scope),
+                "slow": count_or_label(int(slow or 0), scope),
+            }
+        )
+    return pd.DataFrame(records, columns=["step", "median_days", "finished", "waiting", "slow"])
+
+
+def referrals_per_month(
+    engine: Engine,
+    programme_id: str,
+    as_of: date,
+    *,
+    district_id: str | None = None,
+    scope: Scope = SYSTEM,
+) -> pd.DataFrame:
+    """Families referred in each month from the first referral (or programme start) to `as_of`.
+
+    Columns: month_end (date), referrals (int, or "<5"). Empty before the first referral.
+    """
+    with engine.connect() as conn:
+        first = conn.execute(
+            select(func.min(families.c.referred_on)).where(
+                *family_filter(programme_id, as_of, district_id)
+            )
+        ).scalar_one()
+        if first is None:
+            return pd.DataFrame(columns=["month_end", "referrals"])
+        months = month_table(first, as_of)
+        query = (
+            select(months.c.month_end, func.count(families.c.family_id))
+            .select_from(months)
+            .outerjoin(
+                families,
+                and_(
+                    families.c.referred_on >= months.c.month_start,
+                    families.c.referred_on <= months.c.month_end,
+                    *family_filter(programme_id, as_of, district_id),
+                ),
+            )
+            .group_by(months.c.month_end)
+            .order_by(months.c.month_end)
+        )
+        rows = conn.execute(query).all()
+    records = [
+        {"month_end": _as_date(day), "referrals": count_or_label(int(n), scope)} for day, n in rows
+    ]
+    return pd.DataFrame(records, columns=["month_end", "referrals"])
+
+
+def _as_date(value: object) -> date:
+    """A date from the VALUES table (SQLite may hand back ISO text)."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
