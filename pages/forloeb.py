@@ -1,6 +1,39 @@
-"""Placeholder: the next issue fills this page."""
+"""Forløb: how families move through their courses, and who moves to aftercare soon."""
 
-from dashboard.shell import open_page, placeholder
+from __future__ import annotations
+
+from dashboard.access_log import log_view
+from dashboard.data import cached
+from dashboard.shell import open_page
+from dashboard.views import courses
+from data_access.courses import (
+    course_flow,
+    course_timeline,
+    due_to_aftercare,
+    end_reasons,
+    stage_months,
+)
+from data_access.figures import compute_figures, programme_info
+
+figures_at = cached(compute_figures)
+info_of = cached(programme_info)
+stages_at = cached(stage_months)
+timeline_at = cached(course_timeline)
+due_at = cached(due_to_aftercare)
+flow_at = cached(course_flow)
+reasons_at = cached(end_reasons)
 
 context = open_page("forloeb")
-placeholder(context)
+f, user, lang = context.filters, context.user, context.lang
+where = {"district_id": f.district_id, "scope": user}
+info = info_of(f.programme_id)
+due_count, due_families = due_at(f.programme_id, f.as_of, **where)
+courses.headline(figures_at(f.programme_id, f.as_of, **where), due_count, lang)
+courses.stages(stages_at(f.programme_id, f.starts_on, f.as_of, **where), lang)
+timeline = timeline_at(f.programme_id, f.as_of, **where)
+shown = [str(fid) for fid in timeline["family_id"].dropna()]
+log_view(context, "forloeb", sorted({*shown, *map(str, due_families["family_id"])}))
+courses.timeline(timeline, info.intensive_months, info.course_months, user.suppressed, lang)
+courses.due_list(due_families, lang)
+courses.flow(flow_at(f.programme_id, f.as_of, **where), lang)
+courses.reasons(reasons_at(f.programme_id, f.as_of, **where), lang)

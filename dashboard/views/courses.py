@@ -1,0 +1,202 @@
+"""Forløb: how families move through the course, and which courses need attention soon."""
+
+from __future__ import annotations
+
+from typing import Final
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import formatting
+from dashboard.catalogue import stage_label
+from dashboard.charts import NEUTRAL, PALETTE, STAGE_COLOURS, month_axis
+from dashboard.metrics import show_figure
+from dashboard.shell import download_csv
+from dashboard.views.common import measure, no_families, numeric, plot, tr
+from data_access.figures import FigureValue
+from data_access.stages import STAGE_ORDER
+
+DAYS_PER_MONTH: Final = 30.4375
+TEXT: Final[dict[str, dict[str, str]]] = {
+    "stages": {
+        "da": "Familier pr. fase, måned for måned",
+        "en": "Families per stage, month by month",
+    },
+    "timeline": {
+        "da": "Forløbene, måned for måned fra start",
+        "en": "Every course, months from start",
+    },
+    "anonymous": {"da": "Forløb {n}", "en": "Course {n}"},
+    "no_timeline": {
+        "da": "Forløbsoversigten vises ikke for din rolle: enkelte forløb kan pege på en familie.",
+        "en": "The course timeline is not shown for your role: "
+        "single courses could point at a family.",
+    },
+    "months_from_start": {"da": "Måneder fra start", "en": "Months from start"},
+    "course": {"da": "Forløb", "en": "Course"},
+    "boundary": {"da": "Efterværn fra måned {m}", "en": "Aftercare from month {m}"},
+    "course_end": {"da": "Planlagt slut, måned {m}", "en": "Planned end, month {m}"},
+    "due": {"da": "Går i efterværn inden for 30 dage", "en": "Moving to aftercare within 30 days"},
+    "flow": {
+        "da": "Startede og afsluttede forløb pr. måned",
+        "en": "Courses started and ended per month",
+    },
+    "started": {"da": "Startet", "en": "Started"},
+    "ended": {"da": "Afsluttet", "en": "Ended"},
+    "reasons": {"da": "Sådan sluttede forløbene", "en": "How courses ended"},
+    "completed": {"da": "Gennemført", "en": "Completed"},
+    "dropped_out": {"da": "Faldet fra", "en": "Dropped out"},
+    "moved": {"da": "Fraflyttet", "en": "Moved away"},
+    "other": {"da": "Andet", "en": "Other"},
+    "family": {"da": "Familie (pseudonym)", "en": "Family (pseudonym)"},
+    "coordinator": {"da": "Koordinator", "en": "Coordinator"},
+    "aftercare_on": {"da": "Efterværn fra", "en": "Aftercare from"},
+    "families": {"da": "Familier", "en": "Families"},
+}
+
+
+def headline(figures: dict[str, FigureValue], due: int | str, lang: str) -> None:
+    """Where the families are now, and how many move to aftercare within 30 days."""
+    ids = ("active_families", "intensive_families", "aftercare_families", "ended_families")
+    columns = st.columns(5)
+    for column, figure_id in zip(columns, ids, strict=False):
+        with column:
+            show_figure(figures[figure_id], lang)
+    entry = measure("due_aftercare")
+    columns[4].metric(entry.label(lang), str(due), help=entry.definition(lang), border=True)
+
+
+def stages(frame: pd.DataFrame, lang: str) -> None:
+    st.subheader(tr(TEXT, "stages", lang))
+    if frame.empty or numeric(frame["families"]).sum() == 0:
+        no_families(lang)
+        return
+    figure = go.Figure()
+    for stage in STAGE_ORDER:
+        rows = frame[frame["stage"] == stage]
+        figure.add_trace(
+            go.Bar(
+                name=stage_label(stage, lang),
+                x=rows["month_end"],
+                y=numeric(rows["families"]),
+                customdata=rows["display"],
+                hovertemplate="%{customdata}",
+                marker={"color": STAGE_COLOURS[stage]},
+            )
+        )
+    figure.update_layout(barmode="stack")
+    figure.update_yaxes(title_text=tr(TEXT, "families", lang))
+    month_axis(figure, list(frame["month_end"].unique()), lang, every=max(1, len(frame) // 72))
+    plot(figure, lang)
+    table = frame.assign(stage=[stage_label(s, lang) for s in frame["stage"]])
+    download_csv(table.drop(columns="families"), "familier_pr_fase", lang)
+
+
+def timeline(frame: pd.DataFrame, intensive: int, course: int, suppressed: bool, lang: str) -> None:
+    """One bar per course: intensive (blue) to aftercare (green), the boundaries drawn."""
+    st.subheader(tr(TEXT, "timeline", lang))
+    if suppressed:
+        st.info(tr(TEXT, "no_timeline", lang), icon=":material/lock:")
+        return
+    if frame.empty:
+        no_families(lang)
+        return
+    labels = [
+        str(fid) if fid else tr(TEXT, "anonymous", lang, n=i + 1)
+        for i, fid in enumerate(frame["family_id"])
+    ]
+    end = frame["end_days"] / DAYS_PER_MONTH
+    turn = (frame["aftercare_days"] / DAYS_PER_MONTH).clip(upper=end)
+    figure = go.Figure()
+    figure.add_trace(
+        go.Bar(
+            name=stage_label("intensive", lang),
+            y=labels,
+            x=turn,
+            orientation="h",
+            marker={"color": STAGE_COLOURS["intensive"]},
+        )
+    )
+    figure.add_trace(
+        go.Bar(
+            name=stage_label("aftercare", lang),
+            y=labels,
+            x=end - turn,
+            orientation="h",
+            marker={"color": STAGE_COLOURS["aftercare"]},
+        )
+    )
+    figure.update_layout(barmode="stack")
+    for month, key, dash in ((intensive, "boundary", "dash"), (course, "course_end", "dot")):
+        figure.add_vline(
+            x=month,
+            line_dash=dash,
+            line_color=NEUTRAL,
+            annotation_text=tr(TEXT, key, lang, m=month),
+        )
+    figure.update_xaxes(title_text=tr(TEXT, "months_from_start", lang), dtick=1)
+    figure.update_yaxes(autorange="reversed", title_text=tr(TEXT, "course", lang))
+    plot(figure, lang, height=max(300, 22 * len(frame) + 120))
+    table = frame.assign(course=labels).drop(columns="family_id")
+    download_csv(table, "forloeb_tidslinje", lang)
+
+
+def due_list(frame: pd.DataFrame, lang: str) -> None:
+    if frame.empty:
+        return
+    st.subheader(tr(TEXT, "due", lang))
+    table = pd.DataFrame(
+        {
+            tr(TEXT, "family", lang): frame["family_id"],
+            tr(TEXT, "coordinator", lang): frame["coordinator_id"],
+            tr(TEXT, "aftercare_on", lang): [
+                formatting.short_date(d, lang) for d in frame["aftercare_due_on"]
+            ],
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+    download_csv(table, "efterværn_30_dage", lang)
+
+
+def flow(frame: pd.DataFrame, lang: str) -> None:
+    st.subheader(tr(TEXT, "flow", lang))
+    if frame.empty:
+        no_families(lang)
+        return
+    figure = go.Figure()
+    for i, key in enumerate(("started", "ended")):
+        figure.add_trace(
+            go.Bar(
+                name=tr(TEXT, key, lang),
+                x=frame["month_end"],
+                y=numeric(frame[key]),
+                text=[str(v) for v in frame[key]],
+                marker={"color": PALETTE[i]},
+            )
+        )
+    figure.update_yaxes(title_text=tr(TEXT, "families", lang))
+    month_axis(figure, list(frame["month_end"]), lang, every=max(1, len(frame) // 12))
+    plot(figure, lang, height=320)
+    download_csv(frame, "forloeb_startet_afsluttet", lang)
+
+
+def reasons(frame: pd.DataFrame, lang: str) -> None:
+    st.subheader(tr(TEXT, "reasons", lang))
+    if numeric(frame["families"]).sum() == 0 and not (frame["families"] == "<5").any():
+        no_families(lang)
+        return
+    names = [tr(TEXT, str(r), lang) for r in frame["reason"]]
+    figure = go.Figure(
+        go.Bar(
+            x=numeric(frame["families"]),
+            y=names,
+            orientation="h",
+            text=[str(v) for v in frame["families"]],
+            marker={"color": PALETTE[2]},
+        )
+    )
+    figure.update_xaxes(title_text=tr(TEXT, "families", lang))
+    figure.update_yaxes(autorange="reversed")
+    plot(figure, lang, height=260)
+    download_csv(frame.assign(reason=names), "forloeb_afslutning", lang)

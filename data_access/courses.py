@@ -1,0 +1,251 @@
+"""Family-course queries: stages month by month, the course timeline, ends and flows.
+
+Stages come from `stages.stage_of` only. Month-by-month counts are one
+statement: one SELECT per month-end over the programme's families (a CTE),
+joined with UNION ALL, grouped outside. Counts leave disclosed for the scope;
+family-level rows (pseudonyms) only for rows `visible_families` allows.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Final
+
+import pandas as pd
+from sqlalchemy import Engine, Integer, and_, case, func, literal, select, union_all
+
+from data_access.access import SYSTEM, Scope, visible_families
+from data_access.dates import month_ends
+from data_access.disclosure import count_or_label, suppress_count
+from data_access.figures_families import days_between, family_filter
+from data_access.intake import _as_date, month_table
+from data_access.schema import families
+from data_access.stages import INTENSIVE, STAGE_ORDER, stage_of
+
+#: How far ahead "due to move to aftercare" looks.
+AFTERCARE_HORIZON_DAYS: Final = 30
+#: kpis.md end reasons, in display order.
+END_REASONS: Final[tuple[str, ...]] = ("completed", "dropped_out", "moved", "other")
+
+
+def _family_cte(programme_id: str, as_of: date, district_id: str | None):  # type: ignore[no-untyped-def]
+    """The programme's families referred by `as_of`, with the dates the stage rule reads."""
+    f = families.c
+    return (
+        select(
+            f.family_id,
+            f.referred_on,
+            f.investigation_on,
+            f.approved_on,
+            f.started_on,
+            f.aftercare_due_on,
+            f.ended_on,
+        )
+        .where(*family_filter(programme_id, as_of, district_id))
+        .cte("programme_families")
+    )
+
+
+def stage_months(
+    engine: Engine,
+    programme_id: str,
+    first: date,
+    as_of: date,
+    *,
+    district_id: str | None = None,
+    scope: Scope = SYSTEM,
+) -> pd.DataFrame:
+    """Families per stage at each month's end from `first` to `as_of` (`as_of` for its own month).
+
+    Columns: month_end, stage, families (int or None when suppressed),
+    display (the text to show: number or "<5"). Empty when `as_of` < `first`.
+    """
+    if as_of < first:
+        return pd.DataFrame(columns=["month_end", "stage", "families", "display"])
+    days = month_ends(first, as_of)
+    days[-1] = as_of
+    fam = _family_cte(programme_id, as_of, district_id)
+    parts = [
+        select(literal(i, Integer).label("month"), stage_of(day, fam).label("stage")).where(
+            fam.c.referred_on <= literal(day)
+        )
+        for i, day in enumerate(days)
+    ]
+    per_family = union_all(*parts).subquery("per_family")
+    query = select(per_family.c.month, per_family.c.stage, func.count()).group_by(
+        per_family.c.month, per_family.c.stage
+    )
+    with engine.connect() as conn:
+        found = {(int(m), s): int(n) for m, s, n in conn.execute(query).all()}
+    records = []
+    for i, day in enumerate(days):
+        for stage in STAGE_ORDER:
+            value, display = suppress_count(found.get((i, stage), 0), scope)
+            records.append(
+                {
+                    "month_end": day,
+                    "stage": stage,
+                    "families": value,
+                    "display": display or str(value),
+                }
+            )
+    return pd.DataFrame(records, columns=["month_end", "stage", "families", "display"])
+
+
+def course_flow(
+    engine: Engine,
+    programme_id: str,
+    as_of: date,
+    *,
+    district_id: str | None = None,
+    scope: Scope = SYSTEM,
+) -> pd.DataFrame:
+    """Courses started and ended in each month up to `as_of` (columns month_end, started, ended)."""
+    columns = ["month_end", "started", "ended"]
+    with engine.connect() as conn:
+        first = conn.execute(
+            select(func.min(families.c.started_on)).where(
+                *family_filter(programme_id, as_of, district_id),
+                families.c.started_on <= literal(as_of),
+            )
+        ).scalar_one()
+        if first is None:
+            return pd.DataFrame(columns=columns)
+        months = month_table(first, as_of)
+        fam = _family_cte(programme_id, as_of, district_id)
+        in_month = [
+            func.sum(
+                func.coalesce(
+                    and_(
+                        day >= months.c.month_start,
+                        day <= months.c.month_end,
+                        day <= literal(as_of),
+                    ).cast(Integer),
+                    0,
+                )
+            )
+            for day in (fam.c.started_on, fam.c.ended_on)
+        ]
+        query = (
+            select(months.c.month_end, *in_month)
+            .select_from(months)
+            .join(fam, literal(True))
+            .group_by(months.c.month_end)
+            .order_by(months.c.month_end)
+        )
+        rows = conn.execute(query).all()
+    records = [
+        {
+            "month_end": _as_date(day),
+            "started": count_or_label(int(s or 0), scope),
+            "ended": count_or_label(int(e or 0), scope),
+        }
+        for day, s, e in rows
+    ]
+    return pd.DataFrame(records, columns=columns)
+
+
+def end_reasons(
+    engine: Engine,
+    programme_id: str,
+    as_of: date,
+    *,
+    district_id: str | None = None,
+    scope: Scope = SYSTEM,
+) -> pd.DataFrame:
+    """Ended courses by end reason on `as_of` (missing reason counts as "other")."""
+    reason = func.coalesce(families.c.end_reason, "other")
+    per_family = (
+        select(reason.label("reason"))
+        .where(
+            *family_filter(programme_id, as_of, district_id),
+            families.c.ended_on <= literal(as_of),
+        )
+        .subquery()
+    )
+    query = select(per_family.c.reason, func.count()).group_by(per_family.c.reason)
+    with engine.connect() as conn:
+        found = {str(r): int(n) for r, n in conn.execute(query).all()}
+    records = [
+        {"reason": r, "families": count_or_label(found.get(r, 0), scope)} for r in END_REASONS
+    ]
+    return pd.DataFrame(records, columns=["reason", "families"])
+
+
+def due_to_aftercare(
+    engine: Engine,
+    programme_id: str,
+    as_of: date,
+    *,
+    district_id: str | None = None,
+    scope: Scope = SYSTEM,
+) -> tuple[int | str, pd.DataFrame]:
+    """Families in the intensive phase whose aftercare date falls in the next 30 days.
+
+    Returns (count disclosed for `scope`, the families `scope` may see by
+    pseudonym: family_id, coordinator_id, aftercare_due_on).
+    """
+    f = families.c
+    horizon = as_of + timedelta(days=AFTERCARE_HORIZON_DAYS)
+    due = and_(
+        *family_filter(programme_id, as_of, district_id),
+        stage_of(as_of) == INTENSIVE,
+        f.aftercare_due_on > literal(as_of),
+        f.aftercare_due_on <= literal(horizon),
+    )
+    with engine.connect() as conn:
+        total = int(conn.execute(select(func.count()).where(due)).scalar_one())
+        rows = conn.execute(
+            select(f.family_id, f.coordinator_id, f.aftercare_due_on)
+            .where(due, visible_families(scope, families))
+            .order_by(f.aftercare_due_on, f.family_id)
+        ).all()
+    frame = pd.DataFrame(
+        [tuple(row) for row in rows], columns=["family_id", "coordinator_id", "aftercare_due_on"]
+    )
+    return count_or_label(total, scope), frame
+
+
+def course_timeline(
+    engine: Engine,
+    programme_id: str,
+    as_of: date,
+    *,
+    district_id: str | None = None,
+    scope: Scope = SYSTEM,
+) -> pd.DataFrame:
+    """Every started course as days from its start: to aftercare, to its end or `as_of`.
+
+    Pseudonym roles (admin, the family's coordinator) get family_id for the
+    families `visible_families` allows; steering gets every course with
+    family_id None (anonymous rows); suppressed roles get nothing, as one
+    course's dates could point at a family. Columns: family_id, started_on,
+    aftercare_days, end_days, ended, stage.
+    """
+    columns = ["family_id", "started_on", "aftercare_days", "end_days", "ended", "stage"]
+    if scope.suppressed:
+        return pd.DataFrame(columns=columns)
+    f = families.c
+    d = literal(as_of)
+    ended = and_(f.ended_on.is_not(None), f.ended_on <= d)
+    conditions = [*family_filter(programme_id, as_of, district_id), f.started_on <= d]
+    if scope.sees_pseudonyms:
+        conditions.append(visible_families(scope, families))
+    query = (
+        select(
+            f.family_id,
+            f.started_on,
+            days_between(f.aftercare_due_on, f.started_on).label("aftercare_days"),
+            days_between(case((ended, f.ended_on), else_=d), f.started_on).label("end_days"),
+            case((ended, 1), else_=0).label("ended"),
+            stage_of(as_of).label("stage"),
+        )
+        .where(*conditions)
+        .order_by(f.started_on, f.family_id)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    frame = pd.DataFrame([tuple(row) for row in rows], columns=columns)
+    if not scope.sees_pseudonyms:
+        frame["family_id"] = None
+    return frame
