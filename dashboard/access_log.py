@@ -1,4 +1,4 @@
-"""Pages call `log_view` before they show person-level rows.
+"""Pages call `log_view` before they show person-level rows; admins read the log.
 
 Showing families without an audit trail breaks the rule, so a failure to
 write the log stops the view (a message, no data) instead of being ignored.
@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import date, timedelta
 
 import streamlit as st
 
 from dashboard.i18n import t
-from dashboard.shell import PageContext
+from dashboard.navigation import PAGES, page
+from dashboard.shell import PageContext, download_csv
 from data_access import audit
 
 log = logging.getLogger(__name__)
@@ -39,3 +41,50 @@ def log_view(context: PageContext, page_key: str, family_ids: Sequence[str]) -> 
         log.error("access log write failed on page %s: %s", page_key, type(error).__name__)
         st.error(t("audit_failed", context.lang), icon=":material/lock:")
         st.stop()
+
+
+AUDIT_PAGE_LIMIT = 1000
+AUDIT_DEFAULT_DAYS = 30
+
+
+def access_log_page(context: PageContext) -> None:
+    """The admin page: filter the log by user, page, pseudonym and dates; download it."""
+    lang = context.lang
+    st.caption(t("audit_intro", lang))
+    today = date.today()
+    left, middle, right = st.columns(3)
+    email = left.text_input(t("audit_email", lang), key="audit_email").strip()
+    pages = [""] + [spec.key for spec in PAGES]
+    page_key = middle.selectbox(
+        t("audit_page", lang),
+        options=pages,
+        format_func=lambda key: page(key).title(lang) if key else t("audit_any_page", lang),
+        key="audit_page",
+    )
+    family_id = right.text_input(t("audit_family", lang), key="audit_family").strip()
+    since = left.date_input(
+        t("audit_since", lang), value=today - timedelta(days=AUDIT_DEFAULT_DAYS), key="audit_since"
+    )
+    until = middle.date_input(t("audit_until", lang), value=today, key="audit_until")
+    frame = audit.list_access(
+        audit.audit_url(),
+        email=email or None,
+        page=page_key or None,
+        family_id=family_id or None,
+        since=since if isinstance(since, date) else None,
+        until=until if isinstance(until, date) else None,
+        limit=AUDIT_PAGE_LIMIT,
+    )
+    frame["at"] = frame["at"].dt.strftime("%Y-%m-%d %H:%M:%S")
+    frame = frame.rename(
+        columns={
+            "at": t("audit_at", lang),
+            "email": t("audit_email", lang),
+            "role": t("audit_role", lang),
+            "page": t("audit_page", lang),
+            "family_ids": t("audit_families", lang),
+        }
+    )
+    st.caption(t("audit_rows", lang, count=len(frame), limit=AUDIT_PAGE_LIMIT))
+    st.dataframe(frame, hide_index=True, width="stretch")
+    download_csv(frame, "adgangslog", lang)

@@ -82,6 +82,25 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "en": "The view could not be written to the access log, so the families are "
         "not shown. Try again shortly, or contact the administrator.",
     },
+    "audit_intro": {
+        "da": "Hver visning af familier person for person bliver skrevet her: hvem, "
+        "hvornår, hvilken side og hvilke pseudonymer. Loggen kan ikke ændres eller slettes.",
+        "en": "Every view of families person by person is written here: who, when, "
+        "which page and which pseudonyms. The log cannot be changed or deleted.",
+    },
+    "audit_email": {"da": "Bruger (e-mail)", "en": "User (email)"},
+    "audit_page": {"da": "Side", "en": "Page"},
+    "audit_any_page": {"da": "Alle sider", "en": "All pages"},
+    "audit_family": {"da": "Pseudonym", "en": "Pseudonym"},
+    "audit_since": {"da": "Fra dato", "en": "From date"},
+    "audit_until": {"da": "Til dato", "en": "To date"},
+    "audit_at": {"da": "Tidspunkt", "en": "Time"},
+    "audit_role": {"da": "Rolle", "en": "Role"},
+    "audit_families": {"da": "Familier (pseudonymer)", "en": "Families (pseudonyms)"},
+    "audit_rows": {
+        "da": "{count} opslag (højst {limit} vises).",
+        "en": "{count} views (at most {limit} shown).",
+    },
 }
 
 

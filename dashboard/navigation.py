@@ -66,6 +66,9 @@ PAGES: Final[tuple[PageSpec, ...]] = (
     ),
     PageSpec("bydele", "Bydele", "Districts", ":material/map:", "results", ALL),
     PageSpec("begreber", "Begreber", "Glossary", ":material/menu_book:", "help", ALL),
+    PageSpec(
+        "adgangslog", "Adgangslog", "Access log", ":material/policy:", "admin", frozenset({ADMIN})
+    ),
 )
 
 SECTIONS: Final[dict[str, tuple[str, str]]] = {
