@@ -403,7 +403,10 @@ def _finish(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     frame = frame.reindex(columns=list(columns)).reset_index(drop=True)
     for column in frame.columns:
         values = frame[column]
-        if values.dtype == object and values.map(lambda v: v is None or isinstance(v, str)).all():
+        if values.dtype != object:
+            continue
+        kinds = values.map(type).unique()
+        if str in kinds and set(kinds) <= {str, type(None)}:
             frame[column] = values.astype("str")
     return frame
 
