@@ -1,6 +1,38 @@
-"""Placeholder: the next issue fills this page."""
+"""Sagsstamme: is each coordinator's caseload within capacity, and which reviews are due?"""
 
-from dashboard.shell import open_page, placeholder
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.access_log import log_view
+from dashboard.data import cached
+from dashboard.shell import open_page
+from dashboard.views import caseload
+from dashboard.views.common import tr
+from data_access.access import ADMIN, COORDINATOR
+from data_access.caseload import coordinator_families, coordinator_load
+
+load_at = cached(coordinator_load)
+families_at = cached(coordinator_families)
 
 context = open_page("sagsstamme")
-placeholder(context)
+f, user, lang = context.filters, context.user, context.lang
+where = {"district_id": f.district_id, "scope": user}
+load = load_at(f.programme_id, f.as_of, **where)
+caseload.load_chart(load, lang)
+
+names = dict(zip(load["coordinator_id"], load["name"], strict=True))
+chosen: str | None = None
+if user.role == ADMIN and names:
+    chosen = st.selectbox(
+        tr(caseload.TEXT, "choose", lang), list(names), format_func=names.__getitem__
+    )
+elif user.role == COORDINATOR:
+    chosen = user.coordinator_id
+if chosen is None:
+    if user.role not in (ADMIN, COORDINATOR):
+        st.info(tr(caseload.TEXT, "no_rows", lang), icon=":material/lock:")
+else:
+    rows = families_at(f.programme_id, f.as_of, chosen, **where)
+    log_view(context, "sagsstamme", list(rows["family_id"]))
+    caseload.family_table(rows, names.get(chosen, chosen), lang)

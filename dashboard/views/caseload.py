@@ -1,0 +1,128 @@
+"""Sagsstamme: each coordinator's load against capacity, and one coordinator's families."""
+
+from __future__ import annotations
+
+from typing import Final
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import formatting
+from dashboard.catalogue import stage_label
+from dashboard.charts import CITY, OFF_TRACK, ON_TRACK
+from dashboard.shell import download_csv
+from dashboard.views.common import measure, no_families, numeric, plot, tr
+
+TEXT: Final[dict[str, dict[str, str]]] = {
+    "load": {"da": "Aktive familier pr. koordinator", "en": "Active families per coordinator"},
+    "capacity": {"da": "Kapacitet", "en": "Capacity"},
+    "active": {"da": "Aktive familier", "en": "Active families"},
+    "within": {"da": "Inden for kapacitet", "en": "Within capacity"},
+    "over": {"da": "Over kapacitet", "en": "Over capacity"},
+    "coordinator": {"da": "Koordinator", "en": "Coordinator"},
+    "load_share": {"da": "Belastning", "en": "Load"},
+    "choose": {"da": "Vælg koordinator", "en": "Choose coordinator"},
+    "families_of": {"da": "Familier hos {name}", "en": "Families of {name}"},
+    "no_rows": {
+        "da": "Familieoversigten vises kun for familiens egen koordinator og for administratorer.",
+        "en": "The family list is shown only to the family's own coordinator and to admins.",
+    },
+    "family": {"da": "Familie (pseudonym)", "en": "Family (pseudonym)"},
+    "stage": {"da": "Fase", "en": "Stage"},
+    "months": {"da": "Måneder i forløb", "en": "Months in course"},
+    "last_meeting": {"da": "Seneste koordineringsmøde", "en": "Last coordination meeting"},
+    "overdue": {"da": "Opfølgning forfalden", "en": "Review overdue"},
+    "departments": {"da": "Forvaltninger involveret", "en": "Departments involved"},
+    "open": {"da": "Åbne indsatser", "en": "Open interventions"},
+    "ssp": {"da": "SSP-niveau (seneste)", "en": "SSP level (latest)"},
+    "ssp_change": {"da": "SSP-ændring siden start", "en": "SSP change since intake"},
+    "yes": {"da": "⚠ Ja, forfalden", "en": "⚠ Yes, overdue"},
+    "no": {"da": "Nej", "en": "No"},
+}
+
+
+def load_chart(frame: pd.DataFrame, lang: str) -> None:
+    """Bars of active families, a black tick at each coordinator's capacity."""
+    st.subheader(tr(TEXT, "load", lang))
+    if frame.empty:
+        no_families(lang)
+        return
+    active = numeric(frame["active"])
+    over = active > frame["capacity"]
+    figure = go.Figure()
+    for flag, key, colour in ((False, "within", ON_TRACK), (True, "over", OFF_TRACK)):
+        rows = frame[over == flag]
+        figure.add_trace(
+            go.Bar(
+                name=tr(TEXT, key, lang),
+                y=rows["name"],
+                x=numeric(rows["active"]),
+                text=[f"{v} / {c}" for v, c in zip(rows["active"], rows["capacity"], strict=True)],
+                orientation="h",
+                marker={"color": colour, "pattern": {"shape": "/" if flag else ""}},
+            )
+        )
+    figure.add_trace(
+        go.Scatter(
+            name=tr(TEXT, "capacity", lang),
+            y=frame["name"],
+            x=frame["capacity"],
+            mode="markers",
+            marker={"symbol": "line-ns-open", "size": 28, "color": CITY, "line": {"width": 3}},
+        )
+    )
+    figure.update_layout(barmode="overlay")
+    figure.update_xaxes(title_text=tr(TEXT, "active", lang))
+    figure.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=frame["name"])
+    plot(figure, lang, height=max(260, 45 * len(frame) + 120))
+    table = pd.DataFrame(
+        {
+            tr(TEXT, "coordinator", lang): frame["name"],
+            tr(TEXT, "active", lang): frame["active"].astype(str),
+            tr(TEXT, "capacity", lang): frame["capacity"],
+            tr(TEXT, "load_share", lang): [formatting.share(v, lang) for v in frame["load"]],
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+    download_csv(table, "sagsstamme_koordinatorer", lang)
+
+
+def _signed(value: object) -> str:
+    if value is None or pd.isna(value):  # type: ignore[call-overload]
+        return formatting.MISSING
+    n = int(value)  # type: ignore[call-overload]
+    return f"+{n}" if n > 0 else str(n)
+
+
+def family_table(frame: pd.DataFrame, name: str, lang: str) -> None:
+    """The coordinator's families, overdue quarterly reviews first."""
+    st.subheader(tr(TEXT, "families_of", lang, name=name))
+    if frame.empty:
+        no_families(lang)
+        return
+    table = pd.DataFrame(
+        {
+            tr(TEXT, "family", lang): frame["family_id"],
+            tr(TEXT, "stage", lang): [stage_label(s, lang) for s in frame["stage"]],
+            tr(TEXT, "months", lang): [
+                formatting.MISSING if pd.isna(m) else str(int(m)) for m in frame["months_in_course"]
+            ],
+            tr(TEXT, "last_meeting", lang): [
+                formatting.short_date(d, lang) for d in frame["last_coordination"]
+            ],
+            measure("next_review_due").label(lang): [
+                formatting.short_date(d, lang) for d in frame["next_review_due"]
+            ],
+            tr(TEXT, "overdue", lang): [
+                tr(TEXT, "yes" if o else "no", lang) for o in frame["review_overdue"]
+            ],
+            tr(TEXT, "departments", lang): frame["departments"],
+            tr(TEXT, "open", lang): frame["open_interventions"],
+            tr(TEXT, "ssp", lang): [_signed(v).lstrip("+") for v in frame["ssp_latest"]],
+            tr(TEXT, "ssp_change", lang): [_signed(v) for v in frame["ssp_change"]],
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.caption(measure("next_review_due").definition(lang))
+    download_csv(table, "sagsstamme_familier", lang)
