@@ -1,0 +1,68 @@
+"""The dashboard's command line: `python -m dashboard report ...` (more subcommands to come).
+
+`report` writes the steering group's quarterly report as PDF or XLSX from
+the same code path as the overview page's download button. Exit 0 on
+success, 2 on a usage error (bad quarter, unknown programme, bad option).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def _report(args: argparse.Namespace) -> int:
+    from dashboard.report import render_report
+    from dashboard.report.content import ReportError, build_report, parse_quarter
+    from data_access.db import default_database_url, make_engine
+
+    try:
+        quarter = parse_quarter(args.quarter)
+    except ReportError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    engine = make_engine(args.database_url or default_database_url(), read_only=True)
+    try:
+        content = build_report(engine, args.programme, quarter)
+    except ReportError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    data = render_report(content, args.format, args.lang)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    print(f"{out}: {args.format} report for {args.programme}, {quarter.code} ({len(data)} bytes)")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser; subcommands register themselves here."""
+    parser = argparse.ArgumentParser(prog="python -m dashboard")
+    commands = parser.add_subparsers(dest="command", required=True)
+    report = commands.add_parser(
+        "report", help="write the quarterly report to the steering group (PDF or XLSX)"
+    )
+    report.add_argument("--programme", required=True, help="programme_id, e.g. interventionsteam")
+    report.add_argument("--quarter", required=True, help="quarter, e.g. 2011Q2")
+    report.add_argument("--format", required=True, choices=("pdf", "xlsx"))
+    report.add_argument("--out", required=True, help="file to write")
+    report.add_argument("--lang", default="da", choices=("da", "en"))
+    report.add_argument("--database-url", default=None, help="default: DASHBOARD_DATABASE_URL")
+    report.set_defaults(handler=_report)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = args.handler
+    result: int = handler(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,157 @@
+"""The report's charts as PNG images, drawn with matplotlib (no browser needed).
+
+Plotly's image export (kaleido) needs Chrome, which a fresh machine with
+only `make run` does not have; matplotlib's Agg backend needs nothing. The
+charts use the dashboard's palette and stage colours and Babel's Danish
+number and month formats, so they look like the pages they summarise.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Final
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from dashboard import formatting
+from dashboard.catalogue import figure as catalogue_figure
+from dashboard.catalogue import stage_label
+from dashboard.charts import CITY, NEUTRAL, PALETTE, STAGE_COLOURS
+from data_access.stages import ENDED, STAGE_ORDER
+
+#: Width and height in inches; at 200 dpi sharp on paper and on a projector.
+SIZE: Final = (7.2, 3.3)
+DPI: Final = 200
+
+TEXT: Final[dict[str, dict[str, str]]] = {
+    "families": {"da": "Familier", "en": "Families"},
+    "plan": {"da": "Plan (jævnt forbrug)", "en": "Plan (even spending)"},
+    "spent": {"da": "Forbrug år til dato", "en": "Spent year to date"},
+    "budget": {"da": "Budget (år)", "en": "Budget (year)"},
+    "million": {"da": "mio. kr.", "en": "DKK m"},
+}
+
+
+def _text(key: str, lang: str) -> str:
+    return TEXT[key].get(lang, TEXT[key]["da"])
+
+
+def _new_figure(height: float = SIZE[1]) -> tuple[Figure, Axes]:
+    fig, ax = plt.subplots(figsize=(SIZE[0], height), dpi=DPI)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="y", color="#e5e5e5")
+    ax.set_axisbelow(True)
+    return fig, ax
+
+
+def _png(fig: Figure) -> bytes:
+    buffer = io.BytesIO()
+    fig.tight_layout()
+    fig.savefig(buffer, format="png", dpi=DPI)
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def _millions(lang: str) -> FuncFormatter:
+    return FuncFormatter(lambda value, _pos: formatting.number(value / 1e6, lang, decimals=1))
+
+
+def stage_chart(stage_months: pd.DataFrame, lang: str) -> bytes:
+    """Families per stage at each month's end, stacked (ended courses left out: they only grow)."""
+    fig, ax = _new_figure()
+    shown = [s for s in STAGE_ORDER if s != ENDED]
+    table = stage_months.pivot_table(
+        index="month_end", columns="stage", values="families", aggfunc="sum", fill_value=0
+    )
+    months = list(table.index)
+    positions = list(range(len(months)))
+    bottom = [0.0] * len(months)
+    for stage in shown:
+        heights = [float(v) for v in table.get(stage, pd.Series(0, index=table.index))]
+        ax.bar(
+            positions,
+            heights,
+            bottom=bottom,
+            color=STAGE_COLOURS[stage],
+            label=stage_label(stage, lang),
+            width=0.75,
+        )
+        bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+    ax.set_xticks(
+        positions, [formatting.month_label(m, lang).replace(" ", "\n") for m in months], fontsize=7
+    )
+    ax.set_ylabel(_text("families", lang))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: formatting.number(v, lang)))
+    ax.legend(ncols=3, fontsize=7, loc="upper left", bbox_to_anchor=(0, 1.22), frameon=False)
+    return _png(fig)
+
+
+def spend_chart(spend_months: pd.DataFrame, lang: str) -> bytes:
+    """Spent year to date at each month's end against the even-spending plan."""
+    fig, ax = _new_figure()
+    months = list(spend_months["month_end"])
+    positions = list(range(len(months)))
+    ax.bar(
+        positions,
+        list(spend_months["spent_ytd"]),
+        color=PALETTE[0],
+        width=0.6,
+        label=_text("spent", lang),
+    )
+    planned = spend_months["planned"]
+    if planned.notna().any():
+        ax.plot(
+            positions, list(planned), color=CITY, marker="o", linewidth=2, label=_text("plan", lang)
+        )
+    ax.set_xticks(positions, [formatting.month_label(m, lang) for m in months], fontsize=8)
+    ax.yaxis.set_major_formatter(_millions(lang))
+    ax.set_ylabel(_text("million", lang))
+    ax.legend(fontsize=8, loc="upper left", frameon=False)
+    return _png(fig)
+
+
+def budget_chart(spend: pd.DataFrame, lang: str) -> bytes:
+    """Budget and spent per department (or funder), with the share expected by now marked."""
+    fig, ax = _new_figure(height=0.75 + 0.55 * max(len(spend), 1))
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", color="#e5e5e5")
+    frame = spend.iloc[::-1]
+    positions = list(range(len(frame)))
+    budget = [float(v) if pd.notna(v) else 0.0 for v in frame["budget_year"]]
+    spent = [float(v) for v in frame["spent_ytd"]]
+    ax.barh(
+        [p + 0.2 for p in positions], budget, height=0.4, color=NEUTRAL, label=_text("budget", lang)
+    )
+    ax.barh(
+        [p - 0.2 for p in positions],
+        spent,
+        height=0.4,
+        color=PALETTE[0],
+        label=_text("spent", lang),
+    )
+    expected = frame["expected_share"].iloc[0] if len(frame) else None
+    if expected is not None:
+        for position, amount in zip(positions, budget, strict=True):
+            if amount:
+                ax.plot(
+                    [amount * expected] * 2,
+                    [position - 0.45, position + 0.05],
+                    color=CITY,
+                    linewidth=2,
+                )
+        ax.plot(
+            [], [], color=CITY, linewidth=2, label=catalogue_figure("expected_share").label(lang)
+        )
+    ax.set_yticks(positions, list(frame["name"]), fontsize=8)
+    ax.xaxis.set_major_formatter(_millions(lang))
+    ax.set_xlabel(_text("million", lang))
+    ax.legend(fontsize=8, loc="lower right", frameon=False)
+    return _png(fig)

@@ -1,0 +1,501 @@
+"""The quarterly report as a PDF (reportlab, pure Python).
+
+Layout, A4 portrait: a cover with programme, quarter, report date and the
+quarter at a glance; every kpis.md figure with its change since the previous
+quarter; the charts; per-coordinator progression; spend per department and
+funder against budget; a page of definitions. Values are formatted by
+`dashboard.metrics` exactly as the pages show them. DejaVu Sans (shipped
+with matplotlib, so present wherever the report runs) renders æ, ø, å, §
+and the en dash.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Final
+
+import matplotlib
+import pandas as pd
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    Flowable,
+    Image,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from dashboard import formatting
+from dashboard.catalogue import (
+    FIGURES,
+    SPEND_VARIANCE_LABELS,
+    STAGE_DEFINITIONS,
+    figure,
+    stage_label,
+)
+from dashboard.metrics import format_delta, format_value
+from dashboard.report import charts
+from dashboard.report.content import ReportContent
+from dashboard.report.labels import coordinator_headers, t
+from data_access.figures import FigureValue
+from data_access.stages import STAGE_ORDER
+
+FONT: Final = "DejaVuSans"
+FONT_BOLD: Final = "DejaVuSans-Bold"
+MARGIN: Final = 1.6 * cm
+WIDTH: Final = A4[0] - 2 * MARGIN
+BLUE: Final = colors.HexColor("#0072B2")
+GREY: Final = colors.HexColor("#666666")
+RULE: Final = colors.HexColor("#cccccc")
+BAND: Final = colors.HexColor("#f2f5f8")
+
+#: Figures in the key-figure table, by section.
+SECTIONS: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
+    (
+        "families_section",
+        (
+            "active_families",
+            "target_active",
+            "intensive_families",
+            "aftercare_families",
+            "pipeline_families",
+            "ended_families",
+            "overdue_families",
+            "median_days_to_start",
+        ),
+    ),
+    ("results_section", ("improved_share", "self_supporting_parents")),
+    (
+        "money_section",
+        (
+            "budget_year",
+            "spent_ytd",
+            "spent_share",
+            "expected_share",
+            "forecast_year",
+            "cost_per_family_month",
+        ),
+    ),
+)
+
+
+def _register_fonts() -> None:
+    """DejaVu Sans from matplotlib's data folder (no system fonts needed)."""
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    pdfmetrics.registerFont(TTFont(FONT, str(folder / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(folder / "DejaVuSans-Bold.ttf")))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD)
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    body = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=13)
+    return {
+        "body": body,
+        "small": ParagraphStyle("small", parent=body, fontSize=8, leading=10, textColor=GREY),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=8.5, leading=10.5),
+        "head": ParagraphStyle("head", parent=body, fontName=FONT_BOLD, fontSize=8, leading=10),
+        "head_right": ParagraphStyle(
+            "head_right",
+            parent=body,
+            fontName=FONT_BOLD,
+            fontSize=8,
+            leading=10,
+            alignment=TA_RIGHT,
+        ),
+        "h1": ParagraphStyle(
+            "h1",
+            parent=body,
+            fontName=FONT_BOLD,
+            fontSize=17,
+            leading=22,
+            spaceAfter=8,
+            textColor=BLUE,
+        ),
+        "h2": ParagraphStyle(
+            "h2",
+            parent=body,
+            fontName=FONT_BOLD,
+            fontSize=12,
+            leading=16,
+            spaceBefore=8,
+            spaceAfter=4,
+        ),
+        "title": ParagraphStyle(
+            "title",
+            parent=body,
+            fontName=FONT_BOLD,
+            fontSize=26,
+            leading=32,
+            textColor=BLUE,
+            spaceAfter=14,
+        ),
+        "subtitle": ParagraphStyle("subtitle", parent=body, fontSize=15, leading=20, spaceAfter=4),
+        "big": ParagraphStyle("big", parent=body, fontName=FONT_BOLD, fontSize=20, leading=24),
+        "big_label": ParagraphStyle(
+            "big_label", parent=body, fontSize=9, leading=11, textColor=GREY
+        ),
+    }
+
+
+def _esc(text: object) -> str:
+    """Text for a Paragraph (which reads a little XML)."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _table(
+    rows: Sequence[Sequence[Any]],
+    widths: Sequence[float],
+    *,
+    numeric_from: int = 1,
+    total: bool = False,
+) -> Table:
+    """A plain report table: bold header on a band, right-aligned numbers, thin rules."""
+    table = Table(list(rows), colWidths=list(widths), repeatRows=1)
+    style = [
+        ("FONT", (0, 0), (-1, -1), FONT, 8.5),
+        ("BACKGROUND", (0, 0), (-1, 0), BAND),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("ALIGN", (numeric_from, 1), (-1, -1), "RIGHT"),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, GREY),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if total:
+        style += [
+            ("FONT", (0, -1), (-1, -1), FONT_BOLD, 8.5),
+            ("LINEABOVE", (0, -1), (-1, -1), 0.8, GREY),
+        ]
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _header_row(
+    labels: Sequence[str], s: dict[str, ParagraphStyle], *, numeric_from: int = 1
+) -> list[Paragraph]:
+    """Bold headings; those over numbers are right-aligned like the numbers."""
+    return [
+        Paragraph(_esc(label), s["head"] if i < numeric_from else s["head_right"])
+        for i, label in enumerate(labels)
+    ]
+
+
+def _target_text(item: FigureValue, lang: str) -> str:
+    if item.target is None:
+        return ""
+    return format_value(FigureValue(item.figure_id, item.target), lang)
+
+
+def _cover(content: ReportContent, lang: str, s: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """Title, programme, quarter, dates and four headline figures."""
+    programme = content.programme
+    story: list[Flowable] = [
+        Spacer(1, 2.5 * cm),
+        Paragraph(_esc(t("title", lang)), s["title"]),
+        Paragraph(_esc(programme.name), s["subtitle"]),
+        Paragraph(_esc(content.quarter.label(lang)), s["subtitle"]),
+        Spacer(1, 0.6 * cm),
+    ]
+    facts = [
+        (t("as_of", lang), formatting.long_date(content.as_of, lang)),
+        (t("compared_with", lang), formatting.long_date(content.previous_as_of, lang)),
+        (t("data_until", lang), formatting.long_date(content.data_until, lang)),
+        (t("created", lang), formatting.long_date(content.created_on, lang)),
+    ]
+    fact_table = Table(
+        [[Paragraph(_esc(k), s["body"]), Paragraph(_esc(v), s["body"])] for k, v in facts],
+        colWidths=[4.5 * cm, WIDTH - 4.5 * cm],
+    )
+    fact_table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    story += [fact_table, Spacer(1, 0.4 * cm)]
+    if content.preliminary:
+        until = formatting.long_date(content.data_until, lang)
+        story.append(Paragraph(f"<b>{_esc(t('preliminary', lang, date=until))}</b>", s["body"]))
+    story += [Spacer(1, 1.0 * cm), Paragraph(_esc(t("headline", lang)), s["h2"])]
+    cells = []
+    for figure_id in ("active_families", "improved_share", "spent_share", "overdue_families"):
+        item = content.figures[figure_id]
+        value = format_value(item, lang)
+        lines = [
+            Paragraph(_esc(figure(figure_id).label(lang)), s["big_label"]),
+            Paragraph(_esc(value), s["big"]),
+        ]
+        note = _headline_note(content, figure_id, lang)
+        if note:
+            lines.append(Paragraph(_esc(note), s["small"]))
+        cells.append(lines)
+    glance = Table([cells], colWidths=[WIDTH / 4] * 4)
+    glance.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 0.5, RULE),
+                ("INNERGRID", (0, 0), (-1, -1), 0.5, RULE),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 8),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+            ]
+        )
+    )
+    story += [glance, Spacer(1, 1.0 * cm), Paragraph(_esc(t("cover_note", lang)), s["small"])]
+    return story
+
+
+def _headline_note(content: ReportContent, figure_id: str, lang: str) -> str:
+    """Under a headline figure: its target or expected share, and the change."""
+    item = content.figures[figure_id]
+    parts = []
+    if figure_id == "spent_share":
+        expected = content.figures["expected_share"]
+        parts.append(f"{figure('expected_share').label(lang)} {format_value(expected, lang)}")
+    elif item.target is not None:
+        parts.append(t("of_target", lang, target=_target_text(item, lang)))
+    delta = format_delta(item, content.previous.get(figure_id), lang)
+    if delta is not None:
+        parts.append(f"{t('change', lang).lower()} {delta}")
+    return " · ".join(parts)
+
+
+def _key_figures(content: ReportContent, lang: str, s: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """Every kpis.md figure: value, previous quarter, change, target."""
+    story: list[Flowable] = [Paragraph(_esc(t("key_figures", lang)), s["h1"])]
+    previous_label = (
+        f"{t('previous_value', lang)} ({formatting.short_date(content.previous_as_of, lang)})"
+    )
+    value_label = f"{t('value', lang)} ({formatting.short_date(content.as_of, lang)})"
+    widths = [6.4 * cm, 3.1 * cm, 3.1 * cm, 3.2 * cm, WIDTH - 15.8 * cm]
+    for section, ids in SECTIONS:
+        rows: list[list[Any]] = [
+            _header_row(
+                [
+                    t(section, lang),
+                    value_label,
+                    previous_label,
+                    t("change", lang),
+                    t("target", lang),
+                ],
+                s,
+            )
+        ]
+        for figure_id in ids:
+            item = content.figures[figure_id]
+            before = content.previous.get(figure_id)
+            rows.append(
+                [
+                    Paragraph(_esc(figure(figure_id).label(lang)), s["cell"]),
+                    format_value(item, lang),
+                    "" if before is None else format_value(before, lang),
+                    format_delta(item, before, lang) or "",
+                    _target_text(item, lang),
+                ]
+            )
+        story += [_table(rows, widths), Spacer(1, 0.4 * cm)]
+    return story
+
+
+def _image(png: bytes, width: float) -> Image:
+    image = Image(io.BytesIO(png))
+    ratio = image.imageHeight / image.imageWidth
+    image.drawWidth = width
+    image.drawHeight = width * ratio
+    return image
+
+
+def _charts(content: ReportContent, lang: str, s: dict[str, ParagraphStyle]) -> list[Flowable]:
+    story: list[Flowable] = [Paragraph(_esc(t("charts", lang)), s["h1"])]
+    for caption, png in (
+        ("stage_chart", charts.stage_chart(content.stage_months, lang)),
+        ("spend_chart", charts.spend_chart(content.spend_months, lang)),
+    ):
+        story.append(
+            KeepTogether([Paragraph(_esc(t(caption, lang)), s["h2"]), _image(png, WIDTH * 0.92)])
+        )
+    return story
+
+
+def _cell(value: object, lang: str) -> str:
+    """A count from a table: number in Danish format, "<5" as it is, empty for none."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, str):
+        return value
+    return formatting.number(float(value), lang)  # type: ignore[arg-type]
+
+
+def _coordinator_table(
+    frame: pd.DataFrame, columns: Sequence[str], lang: str, s: dict[str, ParagraphStyle]
+) -> Table:
+    """Coordinator name plus `columns`, with a total row when every cell is a number."""
+    headers = coordinator_headers(lang)
+    rows: list[list[Any]] = [
+        _header_row([headers["coordinator"]] + [headers[c] for c in columns], s)
+    ]
+    for record in frame.to_dict("records"):
+        name = record["coordinator"] or t("no_coordinator", lang)
+        rows.append([Paragraph(_esc(name), s["cell"])] + [_cell(record[c], lang) for c in columns])
+    numeric = [c for c in columns if c != "capacity"]
+    total = len(frame) > 1 and all(
+        isinstance(v, int | float) and not pd.isna(v) for c in numeric for v in frame[c]
+    )
+    if total:
+        rows.append(
+            [t("total", lang)]
+            + [
+                formatting.number(float(frame[c].sum()), lang) if c in numeric else ""
+                for c in columns
+            ]
+        )
+    first = 3.8 * cm
+    widths = [first] + [(WIDTH - first) / len(columns)] * len(columns)
+    return _table(rows, widths, total=total)
+
+
+def _coordinators(
+    content: ReportContent, lang: str, s: dict[str, ParagraphStyle]
+) -> list[Flowable]:
+    """Per-coordinator progression: families by stage, then reviews held and overdue."""
+    frame = content.coordinators
+    return [
+        Paragraph(_esc(t("coordinators", lang)), s["h1"]),
+        Paragraph(_esc(t("coordinators_intro", lang)), s["body"]),
+        Paragraph(_esc(t("families_by_stage", lang)), s["h2"]),
+        _coordinator_table(frame, [*STAGE_ORDER, "active", "capacity"], lang, s),
+        Paragraph(_esc(t("follow_up", lang)), s["h2"]),
+        _coordinator_table(frame, ["courses_overdue", "reviews_held", "reviews_overdue"], lang, s),
+    ]
+
+
+def _spend_table(
+    frame: pd.DataFrame, key_label: str, lang: str, s: dict[str, ParagraphStyle]
+) -> Table:
+    columns = ("budget_year", "spent_ytd", "spent_share", "forecast_year", "variance_dkk")
+    labels = [key_label] + [
+        SPEND_VARIANCE_LABELS[c][1 if lang == "en" else 0]
+        if c in SPEND_VARIANCE_LABELS
+        else figure(c).label(lang)
+        for c in columns
+    ]
+    rows: list[list[Any]] = [_header_row(labels, s)]
+    for record in frame.to_dict("records"):
+        rows.append(
+            [Paragraph(_esc(record["name"]), s["cell"])]
+            + [
+                formatting.share(_number(record[c]), lang)
+                if c == "spent_share"
+                else formatting.money(_number(record[c]), lang)
+                for c in columns
+            ]
+        )
+    first = 5.4 * cm
+    return _table(rows, [first] + [(WIDTH - first) / len(columns)] * len(columns))
+
+
+def _number(value: object) -> float | None:
+    if value is None or pd.isna(value):  # type: ignore[call-overload]
+        return None
+    return float(value)  # type: ignore[arg-type]
+
+
+def _spend(content: ReportContent, lang: str, s: dict[str, ParagraphStyle]) -> list[Flowable]:
+    expected = format_value(content.figures["expected_share"], lang)
+    intro = f"{t('spend_intro', lang)} {figure('expected_share').label(lang)}: {expected}."
+    return [
+        Paragraph(_esc(t("money_section", lang)), s["h1"]),
+        Paragraph(_esc(intro), s["body"]),
+        Paragraph(_esc(t("budget_chart", lang)), s["h2"]),
+        _image(charts.budget_chart(content.spend_department, lang), WIDTH * 0.85),
+        Paragraph(_esc(t("spend_department", lang)), s["h2"]),
+        _spend_table(content.spend_department, t("department", lang), lang, s),
+        Paragraph(_esc(t("spend_funder", lang)), s["h2"]),
+        _spend_table(content.spend_funder, t("funder", lang), lang, s),
+    ]
+
+
+def _definitions(lang: str, s: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """Every figure's and stage's plain definition from the catalogue."""
+    widths = [4.6 * cm, WIDTH - 4.6 * cm]
+    figure_rows: list[list[Any]] = [
+        _header_row([t("term", lang), t("definition", lang)], s, numeric_from=2)
+    ]
+    for entry in FIGURES:
+        figure_rows.append(
+            [
+                Paragraph(f"<b>{_esc(entry.label(lang))}</b>", s["cell"]),
+                Paragraph(_esc(entry.definition(lang)), s["cell"]),
+            ]
+        )
+    stage_rows: list[list[Any]] = [
+        _header_row([t("stages", lang), t("definition", lang)], s, numeric_from=2)
+    ]
+    for stage in STAGE_ORDER:
+        da, en = STAGE_DEFINITIONS[stage]
+        stage_rows.append(
+            [
+                Paragraph(f"<b>{_esc(stage_label(stage, lang))}</b>", s["cell"]),
+                Paragraph(_esc(en if lang == "en" else da), s["cell"]),
+            ]
+        )
+    return [
+        Paragraph(_esc(t("definitions", lang)), s["h1"]),
+        Paragraph(_esc(t("definitions_intro", lang)), s["body"]),
+        Spacer(1, 0.3 * cm),
+        _table(figure_rows, widths, numeric_from=2),
+        Spacer(1, 0.4 * cm),
+        _table(stage_rows, widths, numeric_from=2),
+    ]
+
+
+def render_pdf(content: ReportContent, lang: str = "da") -> bytes:
+    """The report as PDF bytes."""
+    _register_fonts()
+    s = _styles()
+    footer = f"{content.programme.name} · {content.quarter.label(lang)}"
+
+    def draw_footer(canvas: Canvas, doc: SimpleDocTemplate) -> None:
+        canvas.saveState()
+        canvas.setFont(FONT, 7.5)
+        canvas.setFillColor(GREY)
+        canvas.drawString(MARGIN, 1.0 * cm, footer)
+        canvas.drawRightString(A4[0] - MARGIN, 1.0 * cm, t("page", lang, n=doc.page))
+        canvas.restoreState()
+
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        title=f"{t('title', lang)} – {content.quarter.label(lang)}",
+        author="Interventionsteam – styringsdata",
+        lang=lang,
+    )
+    story: list[Flowable] = []
+    for part in (
+        _cover(content, lang, s),
+        _key_figures(content, lang, s),
+        _charts(content, lang, s),
+        _coordinators(content, lang, s),
+        _spend(content, lang, s),
+        _definitions(lang, s),
+    ):
+        story += [*part, PageBreak()]
+    doc.build(story[:-1], onFirstPage=draw_footer, onLaterPages=draw_footer)
+    return buffer.getvalue()

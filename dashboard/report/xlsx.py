@@ -1,0 +1,231 @@
+"""The quarterly report as an Excel workbook, for department heads who work on in Excel.
+
+The same tables as the PDF, one sheet each, with real numbers (never text)
+and number formats; Excel shows them with the reader's separators, so a
+Danish Excel reads `9.803.274 kr.` and `52,7 %`. Every text cell goes
+through `dashboard.export.neutralise_formulas` first: names come from
+outside systems and must not run as formulas.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import Final
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from dashboard import formatting
+from dashboard.catalogue import (
+    FIGURES,
+    SPEND_VARIANCE_LABELS,
+    STAGE_DEFINITIONS,
+    figure,
+    stage_label,
+)
+from dashboard.export import neutralise_formulas
+from dashboard.report.content import ReportContent
+from dashboard.report.labels import coordinator_headers, t
+from data_access.figures import FigureValue
+from data_access.stages import STAGE_ORDER
+
+#: Sheet names (Excel allows at most 31 characters).
+SHEETS: Final[dict[str, dict[str, str]]] = {
+    "key_figures": {"da": "Nøgletal", "en": "Key figures"},
+    "coordinators": {"da": "Koordinatorer", "en": "Coordinators"},
+    "spend_department": {"da": "Økonomi pr. forvaltning", "en": "Spend by department"},
+    "spend_funder": {"da": "Økonomi pr. finansieringskilde", "en": "Spend by funder"},
+    "definitions": {"da": "Definitioner", "en": "Definitions"},
+    "about": {"da": "Om rapporten", "en": "About"},
+}
+COUNT_FORMAT: Final = "#,##0"
+SHARE_FORMAT: Final[dict[str, str]] = {"da": "0.0 %", "en": "0.0%"}
+CHANGE_SHARE_FORMAT: Final[dict[str, str]] = {"da": "+0.0 %;-0.0 %;0.0 %", "en": "+0.0%;-0.0%;0.0%"}
+MONEY_FORMAT: Final[dict[str, str]] = {"da": '#,##0 "kr."', "en": '"DKK "#,##0'}
+CHANGE_MONEY_FORMAT: Final[dict[str, str]] = {
+    "da": '+#,##0 "kr.";-#,##0 "kr.";0 "kr."',
+    "en": '+"DKK "#,##0;-"DKK "#,##0;"DKK "0',
+}
+HEADER_FILL: Final = PatternFill("solid", fgColor="F2F5F8")
+
+
+def sheet_name(key: str, lang: str) -> str:
+    """The sheet's name in `lang` (tests and readers look sheets up by it)."""
+    return SHEETS[key].get(lang, SHEETS[key]["da"])
+
+
+def _format_of(kind: str, lang: str, *, change: bool = False) -> str:
+    if kind == "money":
+        return (CHANGE_MONEY_FORMAT if change else MONEY_FORMAT)[lang]
+    if kind == "share":
+        return (CHANGE_SHARE_FORMAT if change else SHARE_FORMAT)[lang]
+    return "+#,##0;-#,##0;0" if change else COUNT_FORMAT
+
+
+def _write_sheet(
+    sheet: Worksheet,
+    frame: pd.DataFrame,
+    formats: Sequence[str | None],
+    widths: Sequence[float],
+) -> None:
+    """Header row, rows as they are (numbers stay numbers), formats, frozen header."""
+    safe = neutralise_formulas(frame)
+    sheet.append([str(c) for c in safe.columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for record in safe.itertuples(index=False):
+        sheet.append([_plain(v) for v in record])
+    for index, (number_format, width) in enumerate(zip(formats, widths, strict=True), start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = width
+        if number_format is None:
+            for row in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                row[0].alignment = Alignment(wrap_text=True, vertical="top")
+            continue
+        for row in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+            row[0].number_format = number_format
+    sheet.freeze_panes = "B2"
+
+
+def _plain(value: object) -> object:
+    """A cell value openpyxl writes: NaN and None as empty, numpy numbers as Python ones."""
+    if value is None:
+        return None
+    if isinstance(value, float) and pd.isna(value):
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _cell_value(item: FigureValue | None) -> float | str | None:
+    """A figure's value as a number; a suppression mark as its text."""
+    if item is None:
+        return None
+    if item.value is None:
+        return item.display
+    return float(item.value)
+
+
+def _key_figures(content: ReportContent, lang: str) -> tuple[pd.DataFrame, list[list[str]]]:
+    """The Nøgletal table and per-row number formats for its value columns."""
+    rows = []
+    row_formats = []
+    for entry in FIGURES:
+        item = content.figures[entry.id]
+        before = content.previous.get(entry.id)
+        change = (
+            None
+            if before is None or item.value is None or before.value is None
+            else float(item.value - before.value)
+        )
+        rows.append(
+            {
+                t("figure", lang): entry.label(lang),
+                t("value", lang): _cell_value(item),
+                t("previous_value", lang): _cell_value(before),
+                t("change", lang): change,
+                t("target", lang): None if item.target is None else float(item.target),
+            }
+        )
+        kind = "count" if entry.kind == "days" else entry.kind
+        plain = _format_of(kind, lang)
+        row_formats.append([plain, plain, _format_of(kind, lang, change=True), plain])
+    return pd.DataFrame(rows), row_formats
+
+
+def _coordinators(content: ReportContent, lang: str) -> pd.DataFrame:
+    headers = coordinator_headers(lang)
+    frame = content.coordinators.copy()
+    frame["coordinator"] = [name or t("no_coordinator", lang) for name in frame["coordinator"]]
+    frame = frame[list(headers)].rename(columns=headers)
+    return frame
+
+
+def _spend(frame: pd.DataFrame, key_label: str, lang: str) -> pd.DataFrame:
+    columns = {"name": key_label}
+    for column in (
+        "budget_year",
+        "spent_ytd",
+        "spent_share",
+        "expected_share",
+        "forecast_year",
+        "variance_dkk",
+        "variance_share",
+    ):
+        if column in SPEND_VARIANCE_LABELS:
+            columns[column] = SPEND_VARIANCE_LABELS[column][1 if lang == "en" else 0]
+        else:
+            columns[column] = figure(column).label(lang)
+    return frame[list(columns)].rename(columns=columns)
+
+
+def render_xlsx(content: ReportContent, lang: str = "da") -> bytes:
+    """The report as XLSX bytes: one sheet per table, numbers with number formats."""
+    book = Workbook()
+    book.properties.title = f"{t('title', lang)} – {content.quarter.label(lang)}"
+    book.properties.subject = content.programme.name
+
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = sheet_name("key_figures", lang)
+    key_figures, row_formats = _key_figures(content, lang)
+    _write_sheet(sheet, key_figures, [None, None, None, None, None], [42, 18, 18, 18, 14])
+    for row, formats in enumerate(row_formats, start=2):
+        for column, number_format in enumerate(formats, start=2):
+            sheet.cell(row=row, column=column).number_format = number_format
+
+    coordinators = _coordinators(content, lang)
+    _write_sheet(
+        book.create_sheet(sheet_name("coordinators", lang)),
+        coordinators,
+        [None] + [COUNT_FORMAT] * (coordinators.shape[1] - 1),
+        [26] + [14] * (coordinators.shape[1] - 1),
+    )
+    money, share = MONEY_FORMAT[lang], SHARE_FORMAT[lang]
+    spend_formats = [None, money, money, share, share, money, money, share]
+    for key, frame, label in (
+        ("spend_department", content.spend_department, t("department", lang)),
+        ("spend_funder", content.spend_funder, t("funder", lang)),
+    ):
+        _write_sheet(
+            book.create_sheet(sheet_name(key, lang)),
+            _spend(frame, label, lang),
+            spend_formats,
+            [46, 16, 16, 14, 14, 16, 16, 16],
+        )
+
+    definitions = pd.DataFrame(
+        [(entry.label(lang), entry.definition(lang)) for entry in FIGURES]
+        + [
+            (stage_label(stage, lang), STAGE_DEFINITIONS[stage][1 if lang == "en" else 0])
+            for stage in STAGE_ORDER
+        ],
+        columns=[t("term", lang), t("definition", lang)],
+    )
+    _write_sheet(
+        book.create_sheet(sheet_name("definitions", lang)), definitions, [None, None], [36, 110]
+    )
+
+    about = pd.DataFrame(
+        [
+            (t("programme", lang), content.programme.name),
+            (t("quarter", lang), content.quarter.label(lang)),
+            (t("as_of", lang), formatting.long_date(content.as_of, lang)),
+            (t("compared_with", lang), formatting.long_date(content.previous_as_of, lang)),
+            (t("data_until", lang), formatting.long_date(content.data_until, lang)),
+            (t("created", lang), formatting.long_date(content.created_on, lang)),
+        ],
+        columns=[t("field", lang), t("value", lang)],
+    )
+    _write_sheet(book.create_sheet(sheet_name("about", lang)), about, [None, None], [22, 60])
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
