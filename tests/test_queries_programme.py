@@ -1,0 +1,210 @@
+"""Intake, course and caseload queries against one hand-made bundle, on SQLite and PostgreSQL.
+
+Programme P1 runs 2010-2011 (6 intensive / 12 course months, target 3 active,
+target improved share 50 %). Report date D = 2010-09-30; the previous quarter
+end is 2010-06-30. The families (all dates 2010):
+
+    F1 nb C1  ref 01-04 inv 01-14 appr 01-24 start 02-01           -> aftercare (due 08-01)
+    F2 nb C1  ref 02-01 inv 02-11 appr 03-03 start 03-15           -> aftercare (due 09-15)
+    F3 bh C2  ref 05-03 inv 05-13 appr 06-02 start 06-14 aft 10-15 -> intensive, aftercare in 15 days
+    F4 bh C2  ref 08-02 inv 08-23                                  -> investigation, waiting 38 days
+    F5 nb C1  ref 01-11 inv 01-21 appr 02-10 start 02-22 end 06-30 -> ended (dropped out)
+
+Other tests import BUNDLE and `load_small` from here, and work out their
+expected numbers from this table.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from data_access.access import Scope
+from data_access.caseload import coordinator_families, coordinator_load
+from data_access.courses import (
+    course_flow,
+    course_timeline,
+    due_to_aftercare,
+    end_reasons,
+    stage_months,
+)
+from data_access.db import make_engine
+from data_access.intake import intake_funnel, intake_waits, referrals_per_month
+from data_access.loader import load_bundle
+from tests.conftest import write_bundle
+
+D = date(2010, 9, 30)
+ADMIN = Scope(role="admin")
+STEERING = Scope(role="steering")
+VIEWER = Scope(role="viewer")
+C1 = Scope(role="coordinator", coordinator_id="C1")
+
+BUNDLE: dict[str, str] = {
+    "districts.csv": """
+        district_id,name,kind,parent_id
+        kk,Københavns Kommune,city,
+        nb,Nørrebro,bydel,kk
+        bh,Brønshøj-Husum,bydel,kk
+    """,
+    "departments.csv": """
+        department_id,name,kind
+        SOF,Socialforvaltningen,forvaltning
+        BUF,Børne- og Ungdomsforvaltningen,forvaltning
+        BIF,Beskæftigelses- og Integrationsforvaltningen,forvaltning
+    """,
+    "programmes.csv": """
+        programme_id,name,starts_on,ends_on,target_active_families,target_improved_share,intensive_months,course_months
+        P1,Interventionsteam,2010-01-01,2011-12-31,3,0.5,6,12
+    """,
+    "coordinators.csv": """
+        coordinator_id,name,email,district_id,capacity
+        C1,Koordinator Et,k1@example.org,nb,2
+        C2,Koordinator To,k2@example.org,bh,15
+    """,
+    "families.csv": """
+        family_id,programme_id,district_id,coordinator_id,referred_on,investigation_on,approved_on,started_on,aftercare_on,ended_on,end_reason
+        F1,P1,nb,C1,2010-01-04,2010-01-14,2010-01-24,2010-02-01,,,
+        F2,P1,nb,C1,2010-02-01,2010-02-11,2010-03-03,2010-03-15,,,
+        F3,P1,bh,C2,2010-05-03,2010-05-13,2010-06-02,2010-06-14,2010-10-15,,
+        F4,P1,bh,C2,2010-08-02,2010-08-23,,,,,
+        F5,P1,nb,C1,2010-01-11,2010-01-21,2010-02-10,2010-02-22,,2010-06-30,dropped_out
+    """,
+    "members.csv": """
+        member_id,family_id,role
+        M1,F1,child
+        M2,F2,child
+    """,
+    "assessments.csv": """
+        family_id,member_id,assessed_on,measure,value
+        F1,M1,2010-02-10,ssp_level,3
+        F1,M1,2010-09-01,ssp_level,1
+        F2,M2,2010-03-20,ssp_level,2
+        F2,M2,2010-09-10,ssp_level,2
+    """,
+    "interventions.csv": """
+        intervention_id,family_id,member_id,department_id,kind,started_on,ended_on
+        I1,F1,,SOF,mentor,2010-03-01,
+        I2,F1,,BUF,ppr,2010-03-01,2010-05-01
+        I3,F2,,BIF,mentor,2010-04-01,
+    """,
+    "meetings.csv": """
+        meeting_id,family_id,held_on,kind,departments
+        MT1,F1,2010-09-20,coordination,SOF;BUF
+        MT2,F1,2010-05-01,quarterly_review,SOF
+        MT3,F2,2010-09-01,quarterly_review,BIF
+    """,
+    "budget.csv": """
+        programme_id,year,department_id,funder_id,activity,amount_dkk
+        P1,2010,SOF,SOF,Team,1000000
+    """,
+    "spend.csv": """
+        spend_id,programme_id,booked_on,department_id,funder_id,activity,amount_dkk
+        S1,P1,2010-03-01,SOF,SOF,Team,100000
+    """,
+    "indicators.csv": """
+        district_id,indicator,measured_on,value
+    """,
+    "users.csv": """
+        email,role,department_id,coordinator_id
+        admin@example.org,admin,,
+        styre@example.org,steering,,
+        k1@example.org,coordinator,,C1
+        laeser@example.org,viewer,,
+    """,
+}
+
+
+def load_small(db_url: str, folder: Path) -> Engine:
+    """Load BUNDLE into `db_url` and return an engine on it."""
+    files = {name: textwrap.dedent(body).strip() for name, body in BUNDLE.items()}
+    load_bundle(write_bundle(folder, files), db_url)
+    return make_engine(db_url)
+
+
+def test_intake_queries(db_url: str, tmp_path: Path) -> None:
+    engine = load_small(db_url, tmp_path / "bundle")
+    funnel = intake_funnel(engine, "P1", D).set_index(["district_id", "step"])["families"]
+    # nb: F1, F2, F5 reached every step; bh: F3 started, F4 only investigated.
+    assert funnel["nb"].tolist() == [3, 3, 3, 3]
+    assert funnel["bh"].tolist() == [2, 2, 1, 1]
+    waits = intake_waits(engine, "P1", D).set_index("step")
+    # referred -> investigation: 10,10,10,21,10 days -> median 10, none over 30.
+    assert waits.loc["referred"].tolist() == [10.0, 5, 0, 0]
+    # investigation -> approved: F1 10, F2/F3/F5 20 -> median 20; F4 waits 38 days -> slow.
+    assert waits.loc["investigation"].tolist() == [20.0, 4, 1, 1]
+    # approved -> started: 8, 12, 12, 12 -> median 12.
+    assert waits.loc["approved"].tolist() == [12.0, 4, 0, 0]
+    months = referrals_per_month(engine, "P1", D)
+    # Jan F1+F5, Feb F2, May F3, Aug F4.
+    assert months["referrals"].tolist() == [2, 1, 0, 0, 1, 0, 0, 1, 0]
+    assert months["month_end"].iloc[-1] == D
+    # A viewer sees 1-4 as "<5"; a median over 4 finished waits is withheld.
+    viewer = intake_waits(engine, "P1", D, scope=VIEWER).set_index("step")
+    assert viewer.loc["investigation"].tolist() == ["withheld", "<5", "<5", "<5"]
+    assert intake_funnel(engine, "P1", date(2009, 12, 31)).empty
+
+
+def test_course_queries(db_url: str, tmp_path: Path) -> None:
+    engine = load_small(db_url, tmp_path / "bundle")
+    stages = stage_months(engine, "P1", date(2010, 1, 1), D)
+    table = stages.pivot(index="month_end", columns="stage", values="families")
+    # 31 Jan: F1 approved (01-24), F5 under investigation (01-21).
+    assert table.loc[date(2010, 1, 31), "approved"] == 1
+    assert table.loc[date(2010, 1, 31), "investigation"] == 1
+    # D: F1, F2 aftercare; F3 intensive; F4 investigation; F5 ended.
+    assert table.loc[D].to_dict() == {
+        "aftercare": 2, "approved": 0, "ended": 1, "intensive": 1, "investigation": 1,
+        "referred": 0,
+    }  # fmt: skip
+    count, due = due_to_aftercare(engine, "P1", D, scope=ADMIN)
+    assert count == 1 and due["family_id"].tolist() == ["F3"]
+    count, due = due_to_aftercare(engine, "P1", D, scope=C1)
+    assert count == 1 and due.empty  # F3 belongs to C2
+    reasons = end_reasons(engine, "P1", D).set_index("reason")["families"]
+    assert reasons.to_dict() == {"completed": 0, "dropped_out": 1, "moved": 0, "other": 0}
+    flow = course_flow(engine, "P1", D).set_index("month_end")
+    # Started: Feb F1+F5, Mar F2, Jun F3; ended: Jun F5.
+    assert flow["started"].tolist() == [2, 1, 0, 0, 1, 0, 0, 0]
+    assert flow["ended"].tolist() == [0, 0, 0, 0, 1, 0, 0, 0]
+    timeline = course_timeline(engine, "P1", D, scope=ADMIN)
+    assert timeline["family_id"].tolist() == ["F1", "F5", "F2", "F3"]
+    # F1: aftercare 2010-08-01 is 181 days after 02-01; still running on D: 241 days.
+    assert timeline.iloc[0][["aftercare_days", "end_days", "ended"]].tolist() == [181, 241, 0]
+    anonymous = course_timeline(engine, "P1", D, scope=STEERING)
+    assert len(anonymous) == 4 and anonymous["family_id"].isna().all()
+    assert course_timeline(engine, "P1", D, scope=C1)["family_id"].tolist() == ["F1", "F5", "F2"]
+    assert course_timeline(engine, "P1", D, scope=VIEWER).empty
+
+
+def test_caseload_queries(db_url: str, tmp_path: Path) -> None:
+    engine = load_small(db_url, tmp_path / "bundle")
+    load = coordinator_load(engine, "P1", D).set_index("coordinator_id")
+    # C1: F1, F2 active (F5 ended) of capacity 2; C2: F3 active (F4 in intake).
+    assert load.loc["C1", ["active", "capacity", "load"]].tolist() == [2, 2, 1.0]
+    assert load.loc["C2", "active"] == 1
+    rows = coordinator_families(engine, "P1", D, "C1", scope=C1)
+    # F1: last review 05-01 -> due 07-30, overdue, so first; F2: review 09-01 -> due 11-30.
+    expected = pd.DataFrame(
+        {
+            "family_id": ["F1", "F2"],
+            "stage": ["aftercare", "aftercare"],
+            "months_in_course": [7, 6],
+            "last_coordination": [date(2010, 9, 20), None],
+            "next_review_due": [date(2010, 7, 30), date(2010, 11, 30)],
+            "review_overdue": [True, False],
+            "departments": ["SOF", "BIF"],
+            "open_interventions": [1, 1],
+            "ssp_latest": [1, 2],
+            "ssp_change": [-2, 0],
+        }
+    )
+    got = rows.assign(
+        last_coordination=[d if pd.notna(d) else None for d in rows["last_coordination"]]
+    )
+    assert got.astype(object).to_dict("records") == expected.astype(object).to_dict("records")
+    assert coordinator_families(engine, "P1", D, "C1", scope=STEERING).empty
+    assert coordinator_families(engine, "P1", D, "C2", scope=C1).empty
