@@ -1,0 +1,282 @@
+"""Layout pieces of the Økonomi page: headline, breakdown tables and charts, years.
+
+Tables are formatted here into Danish (or English) text, because Streamlit's
+number formats cannot write `31.866.667 kr.`; charts get the same numbers.
+Every status is an icon, a word and a colour, so it reads without colour.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import formatting
+from dashboard.catalogue import figure
+from dashboard.charts import NEUTRAL, OFF_TRACK, ON_TRACK, PALETTE, month_axis
+from dashboard.metrics import show_figure
+from dashboard.views.common import plot, tr
+from data_access.figures import FigureValue
+from data_access.spend_queries import OVER_BUDGET_ABOVE, UNDER_SPEND_BELOW, Status
+
+HEADLINE: Final[tuple[str, ...]] = (
+    "budget_year",
+    "spent_ytd",
+    "spent_share",
+    "expected_share",
+    "forecast_year",
+    "cost_per_family_month",
+)
+
+TEXTS: Final[dict[str, dict[str, str]]] = {
+    "year_heading": {
+        "da": "Året {year} for hele programmet",
+        "en": "{year} for the whole programme",
+    },
+    "breakdown": {"da": "Forbrug mod budget", "en": "Spend against budget"},
+    "department": {"da": "Afdeling", "en": "Department"},
+    "all_departments": {"da": "Alle afdelinger", "en": "All departments"},
+    "activity": {"da": "Aktivitet", "en": "Activity"},
+    "all_activities": {"da": "Alle aktiviteter", "en": "All activities"},
+    "by_department": {"da": "Pr. afdeling", "en": "By department"},
+    "by_funder": {"da": "Pr. finansieringskilde", "en": "By funder"},
+    "by_activity": {"da": "Pr. aktivitet", "en": "By activity"},
+    "funder_note": {
+        "da": "Finansieringskilde = hvis penge: kommunens forvaltninger over for ministeriet.",
+        "en": "Funder = whose money: the municipal departments against the ministry.",
+    },
+    "name": {"da": "Navn", "en": "Name"},
+    "variance_dkk": {"da": "Afvigelse (kr.)", "en": "Variance (DKK)"},
+    "variance_share": {"da": "Afvigelse (pct.-point)", "en": "Variance (pp)"},
+    "status": {"da": "Status", "en": "Status"},
+    "status_note": {
+        "da": "Status ud fra prognosen for året: over {over} af budgettet = over budget, "
+        "under {under} = underforbrug, ellers som planlagt. Afvigelse = forbrug minus "
+        "forventet forbrug efter lineær plan.",
+        "en": "Status from the year-end forecast: above {over} of budget = over budget, "
+        "below {under} = underspend, otherwise as planned. Variance = spend minus the "
+        "spend expected by the linear plan.",
+    },
+    "over": {"da": "Over budget", "en": "Over budget"},
+    "under": {"da": "Underforbrug", "en": "Underspend"},
+    "on_plan": {"da": "Som planlagt", "en": "As planned"},
+    "no_budget": {"da": "Intet budget", "en": "No budget"},
+    "cumulative": {"da": "Forbrug akkumuleret", "en": "Cumulative spend"},
+    "planned": {"da": "Budget, lineær plan", "en": "Budget, linear plan"},
+    "monthly": {"da": "Forbrug i måneden", "en": "Spend in month"},
+    "month": {"da": "Måned", "en": "Month"},
+    "month_chart": {
+        "da": "Akkumuleret forbrug mod lineært budget, {scope}",
+        "en": "Cumulative spend against the linear budget, {scope}",
+    },
+    "kroner": {"da": "Kroner", "en": "DKK"},
+    "years": {"da": "Alle programmets år", "en": "All years of the programme"},
+    "year": {"da": "År", "en": "Year"},
+    "budget_municipal": {"da": "Heraf kommunen", "en": "Of which municipal"},
+    "budget_state": {"da": "Heraf staten", "en": "Of which state"},
+    "spent": {"da": "Forbrug", "en": "Spent"},
+    "total": {"da": "I alt", "en": "Total"},
+    "years_note": {
+        "da": "Forbrug bogført til og med opgørelsesdatoen; opgørelsesårets forbrug er år "
+        "til dato. Bogførte poster vises kun summeret, aldrig med familiereference.",
+        "en": "Spend booked up to the report date; the report year's spend is year to "
+        "date. Booked items are shown only as sums, never with a family reference.",
+    },
+    "no_budget_year": {
+        "da": "Der er intet budget for {year}: andel og afvigelse kan ikke beregnes.",
+        "en": "There is no budget for {year}: share and variance cannot be computed.",
+    },
+    "nothing": {
+        "da": "Hverken budget eller forbrug for {year}.",
+        "en": "Neither budget nor spend for {year}.",
+    },
+}
+
+MONEY_COLUMNS: Final[tuple[str, ...]] = ("budget", "budget_municipal", "budget_state", "spent")
+
+STATUS_STYLE: Final[dict[str, tuple[str, str]]] = {
+    "over": ("▲", OFF_TRACK),
+    "under": ("▼", PALETTE[0]),
+    "on_plan": ("●", ON_TRACK),
+    "no_budget": ("–", NEUTRAL),
+}
+
+
+def status_text(status: Status | str, lang: str) -> str:
+    """The row's status as icon + word: readable in black and white."""
+    icon, _ = STATUS_STYLE[status]
+    return f"{icon} {tr(TEXTS, status, lang)}"
+
+
+def headline(values: dict[str, FigureValue], lang: str) -> None:
+    """The six kpis.md spend figures, three to a row so millions fit on a shared screen."""
+    for start in range(0, len(HEADLINE), 3):
+        for column, figure_id in zip(st.columns(3), HEADLINE[start : start + 3], strict=True):
+            with column:
+                show_figure(values[figure_id], lang)
+
+
+def breakdown_table(frame: pd.DataFrame, lang: str, first: str) -> None:
+    """One row per key: budget, spend, shares, variance and status, Danish formats."""
+    label = figure
+    shown = pd.DataFrame(
+        {
+            first: frame["name"],
+            label("budget_year").label(lang): [
+                formatting.money(_num(v), lang) for v in frame["budget_year"]
+            ],
+            label("spent_ytd").label(lang): [formatting.money(v, lang) for v in frame["spent_ytd"]],
+            label("spent_share").label(lang): [
+                formatting.share(_num(v), lang) for v in frame["spent_share"]
+            ],
+            tr(TEXTS, "variance_dkk", lang): [
+                _signed_money(v, lang) for v in frame["variance_dkk"]
+            ],
+            tr(TEXTS, "variance_share", lang): [
+                _signed_points(_num(v), lang) for v in frame["variance_share"]
+            ],
+            label("forecast_year").label(lang): [
+                formatting.money(v, lang) for v in frame["forecast_year"]
+            ],
+            tr(TEXTS, "status", lang): [status_text(s, lang) for s in frame["status"]],
+        }
+    )
+    colours = {status_text(s, lang): c for s, (_, c) in STATUS_STYLE.items()}
+    styled = shown.style.map(
+        lambda v: f"color: {colours.get(v, '')}; font-weight: 600",
+        subset=[tr(TEXTS, "status", lang)],
+    )
+    st.dataframe(styled, hide_index=True, width="stretch")
+
+
+def status_note(lang: str) -> None:
+    st.caption(
+        tr(
+            TEXTS,
+            "status_note",
+            lang,
+            over=formatting.share(OVER_BUDGET_ABOVE, lang),
+            under=formatting.share(UNDER_SPEND_BELOW, lang),
+        )
+    )
+
+
+def breakdown_chart(frame: pd.DataFrame, lang: str) -> None:
+    """Budget and spend side by side per key, with the linear expectation as a tick."""
+    names = list(frame["name"])[::-1]
+    budget = list(frame["budget_year"].fillna(0))[::-1]
+    spent = list(frame["spent_ytd"])[::-1]
+    expected = [b * e for b, e in zip(budget, list(frame["expected_share"])[::-1], strict=True)]
+    chart = go.Figure()
+    chart.add_bar(
+        y=names,
+        x=budget,
+        orientation="h",
+        name=figure("budget_year").label(lang),
+        marker_color="#BBBBBB",
+    )
+    chart.add_bar(
+        y=names,
+        x=spent,
+        orientation="h",
+        name=figure("spent_ytd").label(lang),
+        marker_color=PALETTE[0],
+    )
+    chart.add_scatter(
+        y=names,
+        x=expected,
+        mode="markers",
+        name=figure("expected_share").label(lang),
+        marker={"symbol": "line-ns-open", "size": 22, "color": "#000000", "line": {"width": 3}},
+    )
+    chart.update_layout(barmode="group")
+    chart.update_xaxes(title_text=tr(TEXTS, "kroner", lang), tickformat=",.0f")
+    plot(chart, lang, height=max(260, 70 * len(names) + 120))
+
+
+def month_chart(frame: pd.DataFrame, lang: str, scope_label: str) -> None:
+    """Cumulative spend month by month against the linear budget line of the year."""
+    st.markdown(f"**{tr(TEXTS, 'month_chart', lang, scope=scope_label)}**")
+    chart = go.Figure()
+    months = list(frame["month"])
+    chart.add_bar(
+        x=months, y=frame["spent"], name=tr(TEXTS, "monthly", lang), marker_color="#CCCCCC"
+    )
+    chart.add_scatter(
+        x=months,
+        y=frame["cumulative"],
+        mode="lines+markers",
+        name=tr(TEXTS, "cumulative", lang),
+        line={"color": PALETTE[0], "width": 3},
+    )
+    if frame["planned_cumulative"].notna().any():
+        chart.add_scatter(
+            x=months,
+            y=frame["planned_cumulative"],
+            mode="lines",
+            name=tr(TEXTS, "planned", lang),
+            line={"color": "#000000", "dash": "dash", "width": 2},
+        )
+    chart.update_xaxes(title_text=tr(TEXTS, "month", lang))
+    chart.update_yaxes(title_text=tr(TEXTS, "kroner", lang), tickformat=",.0f")
+    month_axis(chart, months, lang)
+    plot(chart, lang)
+
+
+def month_table(frame: pd.DataFrame, lang: str) -> None:
+    shown = pd.DataFrame(
+        {
+            tr(TEXTS, "month", lang): [formatting.month_label(m, lang) for m in frame["month"]],
+            tr(TEXTS, "monthly", lang): [formatting.money(v, lang) for v in frame["spent"]],
+            tr(TEXTS, "cumulative", lang): [formatting.money(v, lang) for v in frame["cumulative"]],
+            tr(TEXTS, "planned", lang): [
+                formatting.money(_num(v), lang) for v in frame["planned_cumulative"]
+            ],
+        }
+    )
+    st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def years_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """All years side by side, with a total row; returns the shown table (for the CSV)."""
+    sums = {c: _num(frame[c].sum(min_count=1)) for c in MONEY_COLUMNS}
+    budget_total, spent_total = sums["budget"], sums["spent"]
+    total_share = spent_total / budget_total if budget_total and spent_total is not None else None
+    years = [str(y) for y in frame["year"]] + [tr(TEXTS, "total", lang)]
+    columns = {
+        "budget_municipal": tr(TEXTS, "budget_municipal", lang),
+        "budget_state": tr(TEXTS, "budget_state", lang),
+        "budget": figure("budget_year").label(lang),
+        "spent": tr(TEXTS, "spent", lang),
+    }
+    shown = pd.DataFrame({tr(TEXTS, "year", lang): years})
+    for column, title in columns.items():
+        amounts = [_num(v) for v in frame[column]] + [sums[column]]
+        shown[title] = [formatting.money(v, lang) for v in amounts]
+    shares = [_num(v) for v in frame["spent_share"]] + [total_share]
+    shown[figure("spent_share").label(lang)] = [formatting.share(v, lang) for v in shares]
+    st.dataframe(shown, hide_index=True, width="stretch")
+    st.caption(tr(TEXTS, "years_note", lang))
+    return shown
+
+
+def _num(value: object) -> float | None:
+    """A frame cell as a float, None for NaN/None (formatting then writes "–")."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    return float(value)  # type: ignore[arg-type]
+
+
+def _signed_money(value: float, lang: str) -> str:
+    sign = "+" if value > 0.5 else "−" if value < -0.5 else "±"
+    return f"{sign}{formatting.money(abs(value), lang)}"
+
+
+def _signed_points(value: float | None, lang: str) -> str:
+    if value is None:
+        return formatting.MISSING
+    sign = "+" if value > 0 else "−" if value < 0 else "±"
+    unit = "pct.-point" if lang == "da" else "pp"
+    return f"{sign}{formatting.number(abs(value) * 100, lang, decimals=1)} {unit}"
