@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dashboard.data import cached
+from dashboard.report.streamlit_button import report_download_buttons
 from dashboard.shell import open_page
 from dashboard.views.overview import overview
 from data_access.dates import quarter_end_before
@@ -16,3 +17,4 @@ previous_day = quarter_end_before(f.as_of)
 now = figures_at(f.programme_id, f.as_of, district_id=f.district_id, scope=context.user)
 before = figures_at(f.programme_id, previous_day, district_id=f.district_id, scope=context.user)
 overview(now, before, previous_day, f.lang)
+report_download_buttons(context)

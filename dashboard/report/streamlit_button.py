@@ -1,0 +1,79 @@
+"""The overview page's download buttons for the quarterly report (PDF and Excel).
+
+The report is built by the same `build_report` as the command line, for the
+quarter that contains the page's report date. It is generated only when a
+button is clicked (Streamlit calls the data callable then) and cached per
+programme, quarter, language and data version, so a second click is instant.
+The report holds exact counts (steering scope), so only roles that see exact
+counts on the pages get the buttons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Final
+
+import streamlit as st
+from sqlalchemy import Engine
+
+from dashboard.data import cached
+from dashboard.report import render_report
+from dashboard.report.content import build_report, parse_quarter, quarter_of
+from dashboard.shell import PageContext
+
+TEXT: Final[dict[str, dict[str, str]]] = {
+    "pdf": {"da": "Hent kvartalsrapport (PDF)", "en": "Download quarterly report (PDF)"},
+    "xlsx": {"da": "Hent kvartalsrapport (Excel)", "en": "Download quarterly report (Excel)"},
+    "caption": {
+        "da": "Rapport til styregruppen for {quarter}, opgjort pr. kvartalets sidste dag.",
+        "en": "Report to the steering group for {quarter}, as of the quarter's last day.",
+    },
+}
+MIME: Final[dict[str, str]] = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _report_bytes(
+    engine: Engine, programme_id: str, quarter_code: str, fmt: str, lang: str
+) -> bytes:
+    """The rendered report; a data_access-style function so `cached` can key it."""
+    content = build_report(engine, programme_id, parse_quarter(quarter_code))
+    return render_report(content, fmt, lang)
+
+
+report_bytes = cached(_report_bytes)
+
+
+def report_download_buttons(context: PageContext) -> None:
+    """Two download buttons for the quarter of the report date; nothing for suppressed roles."""
+    if context.user.suppressed:
+        return
+    filters = context.filters
+    lang = context.lang
+    quarter = quarter_of(filters.as_of)
+    if quarter.last_day < filters.starts_on or quarter.first_day > filters.ends_on:
+        return
+    st.caption(TEXT["caption"][lang].format(quarter=quarter.label(lang)))
+    columns = st.columns([1, 1, 2])
+    for column, fmt in zip(columns[:2], ("pdf", "xlsx"), strict=True):
+        with column:
+            st.download_button(
+                TEXT[fmt][lang],
+                data=_generator(filters.programme_id, quarter.code, fmt, lang),
+                file_name=f"kvartalsrapport_{filters.programme_id}_{quarter.code}.{fmt}",
+                mime=MIME[fmt],
+                icon=":material/download:",
+                on_click="ignore",
+                key=f"quarterly_report_{fmt}",
+            )
+
+
+def _generator(programme_id: str, quarter_code: str, fmt: str, lang: str) -> Callable[[], bytes]:
+    """A no-argument callable for `st.download_button` (run only on click)."""
+
+    def generate() -> bytes:
+        return report_bytes(programme_id, quarter_code, fmt, lang)
+
+    return generate
