@@ -16,7 +16,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import auth, shell  # noqa: E402
+from dashboard import auth, presentation, shell  # noqa: E402
 from dashboard.data import ensure_database  # noqa: E402
 from dashboard.errors import database_guard  # noqa: E402
 from dashboard.filters import current_lang, sidebar_filters  # noqa: E402
@@ -26,10 +26,12 @@ from dashboard.navigation import SECTIONS, pages_for  # noqa: E402
 
 def main() -> None:
     lang = current_lang()
+    presenting = presentation.requested()
     st.set_page_config(
         page_title=t("app_title", lang),
         page_icon=":material/family_restroom:",
         layout="wide",
+        initial_sidebar_state="collapsed" if presenting else "auto",
     )
     with database_guard(lang):
         ensure_database()
@@ -47,7 +49,11 @@ def main() -> None:
             sections.setdefault(section, []).append(
                 st.Page(spec.path, title=spec.title(lang), icon=spec.icon, url_path=spec.key)
             )
-        navigation = st.navigation(sections)
+        navigation = st.navigation(sections, position="hidden" if presenting else "sidebar")
+        if presenting:
+            presentation.run(shell.PageContext(filters=filters, user=user))
+            return
+        presentation.sidebar_toggle(filters.lang)
         navigation.run()
 
 

@@ -1,0 +1,347 @@
+"""Presentation mode for the steering group's meeting on a shared 1920x1080 screen.
+
+`?present=1` (or the sidebar toggle) replaces the page navigation with a
+sequence of steps the group goes through: the overview figures, intake,
+courses, spend, outcomes and districts. Each step is a handful of figures in
+large type and at most one chart of fixed height, so nothing scrolls off a
+1080-pixel screen; "Forrige"/"Næste" step through them. The sidebar is
+collapsed and hidden. Every number comes from the same data_access functions
+and `show_figure` as the pages, for the user's own scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Final
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import formatting
+from dashboard.catalogue import figure, stage_label
+from dashboard.charts import PALETTE, STAGE_COLOURS, base_layout, chart_config, month_axis
+from dashboard.data import cached
+from dashboard.metrics import show_figure
+from dashboard.shell import PageContext
+from data_access import courses, figures, reference
+from data_access.dates import add_months, quarter_end_before
+from data_access.figures import FigureValue
+from data_access.stages import ENDED, PIPELINE_STAGES, STAGE_ORDER
+
+PARAM: Final = "present"
+TOGGLE_KEY: Final = "presentation_toggle"
+STEP_KEY: Final = "presentation_step"
+CHART_HEIGHT: Final = 430
+
+STEPS: Final[tuple[str, ...]] = ("overview", "intake", "courses", "spend", "outcomes", "districts")
+
+TEXT: Final[dict[str, dict[str, str]]] = {
+    "overview": {"da": "Overblik", "en": "Overview"},
+    "intake": {"da": "Visitation", "en": "Intake"},
+    "courses": {"da": "Forløb", "en": "Family courses"},
+    "spend": {"da": "Økonomi", "en": "Spend"},
+    "outcomes": {"da": "Effekt", "en": "Outcomes"},
+    "districts": {"da": "Bydele", "en": "Districts"},
+    "previous": {"da": "Forrige", "en": "Previous"},
+    "next": {"da": "Næste", "en": "Next"},
+    "exit": {"da": "Afslut præsentation", "en": "Leave presentation"},
+    "toggle": {"da": "Præsentationstilstand", "en": "Presentation mode"},
+    "step": {"da": "Trin {n} af {total}", "en": "Step {n} of {total}"},
+    "as_of": {
+        "da": "Opgjort pr. {date} · ændringer siden {previous}",
+        "en": "As of {date} · changes since {previous}",
+    },
+    "families": {"da": "Familier", "en": "Families"},
+    "budget": {"da": "Budget (år)", "en": "Budget (year)"},
+    "spent": {"da": "Forbrug år til dato", "en": "Spent year to date"},
+    "active_by_district": {
+        "da": "Aktive familier pr. bydel/område",
+        "en": "Active families per district",
+    },
+    "improved_by_quarter": {
+        "da": "Forbedret forældreautoritet ved kvartalernes udgang",
+        "en": "Improved parental authority at each quarter's end",
+    },
+    "no_districts": {"da": "Programmet har ingen bydele.", "en": "The programme has no districts."},
+}
+
+#: Presentation CSS: no sidebar, no header chrome, large metrics, tight top margin.
+CSS: Final = (
+    "<style>"
+    "[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl'],"
+    "[data-testid='stSidebarNav'],[data-testid='stExpandSidebarButton']{display:none}"
+    "[data-testid='stHeader']{display:none}"
+    ".block-container{padding-top:1.2rem;padding-bottom:0.5rem;max-width:1880px}"
+    "[data-testid='stMetricValue']{font-size:3.6rem;line-height:1.1}"
+    "[data-testid='stMetricLabel'] p{font-size:1.35rem}"
+    "[data-testid='stMetricDelta']{font-size:1.15rem}"
+    "h1{font-size:2.6rem !important}"
+    "</style>"
+)
+
+figures_at = cached(figures.compute_figures)
+stages_at = cached(figures.stage_counts)
+spend_at = cached(figures.spend_by)
+stage_months_at = cached(courses.stage_months)
+districts_of = cached(reference.list_districts)
+
+
+def _t(key: str, lang: str, **values: object) -> str:
+    text = TEXT[key].get(lang) or TEXT[key]["da"]
+    return text.format(**values) if values else text
+
+
+def requested() -> bool:
+    """Presentation mode is on: `?present=1` or the sidebar toggle."""
+    return st.query_params.get(PARAM) == "1" or bool(st.session_state.get(TOGGLE_KEY))
+
+
+def sidebar_toggle(lang: str) -> None:
+    """The toggle in the normal sidebar that starts presentation mode."""
+    st.sidebar.toggle(_t("toggle", lang), key=TOGGLE_KEY, on_change=_sync_param)
+
+
+def _sync_param() -> None:
+    if st.session_state.get(TOGGLE_KEY):
+        st.query_params[PARAM] = "1"
+    else:
+        st.query_params.pop(PARAM, None)
+
+
+def _leave() -> None:
+    st.session_state[TOGGLE_KEY] = False
+    st.session_state[STEP_KEY] = 0
+    st.query_params.pop(PARAM, None)
+
+
+def _move(by: int) -> None:
+    step = int(st.session_state.get(STEP_KEY, 0)) + by
+    st.session_state[STEP_KEY] = max(0, min(len(STEPS) - 1, step))
+
+
+def _metrics(
+    now: dict[str, FigureValue], before: dict[str, FigureValue], ids: tuple[str, ...], lang: str
+) -> None:
+    """One row of large metrics with the change since the previous quarter end."""
+    for column, figure_id in zip(st.columns(len(ids)), ids, strict=True):
+        with column:
+            show_figure(now[figure_id], lang, previous=before.get(figure_id))
+
+
+def _plot(fig: go.Figure, lang: str) -> None:
+    base_layout(fig, lang, height=CHART_HEIGHT)
+    fig.update_layout(font={"size": 18})
+    st.plotly_chart(fig, config=chart_config(), width="stretch")
+
+
+def _step_overview(
+    context: PageContext, now: dict[str, FigureValue], before: dict[str, FigureValue]
+) -> None:
+    lang = context.lang
+    _metrics(
+        now,
+        before,
+        ("active_families", "pipeline_families", "overdue_families", "improved_share"),
+        lang,
+    )
+    _metrics(now, before, ("spent_ytd", "spent_share", "expected_share", "forecast_year"), lang)
+
+
+def _step_intake(
+    context: PageContext, now: dict[str, FigureValue], before: dict[str, FigureValue]
+) -> None:
+    f, lang = context.filters, context.lang
+    _metrics(now, before, ("pipeline_families", "median_days_to_start", "active_families"), lang)
+    counts = stages_at(f.programme_id, f.as_of, district_id=f.district_id, scope=context.user)
+    fig = go.Figure()
+    for stage in PIPELINE_STAGES:
+        value = counts.get(stage)
+        fig.add_bar(
+            x=[stage_label(stage, lang)],
+            y=[value if isinstance(value, int) else 0],
+            text=[str(value)],
+            marker_color=STAGE_COLOURS[stage],
+            name=stage_label(stage, lang),
+        )
+    fig.update_layout(showlegend=False, yaxis_title=_t("families", lang))
+    _plot(fig, lang)
+
+
+def _step_courses(
+    context: PageContext, now: dict[str, FigureValue], before: dict[str, FigureValue]
+) -> None:
+    f, lang = context.filters, context.lang
+    _metrics(
+        now,
+        before,
+        ("active_families", "intensive_families", "aftercare_families", "overdue_families"),
+        lang,
+    )
+    first = max(f.starts_on, add_months(f.as_of, -11)).replace(day=1)
+    frame = stage_months_at(
+        f.programme_id, first, f.as_of, district_id=f.district_id, scope=context.user
+    )
+    fig = go.Figure()
+    for stage in STAGE_ORDER:
+        if stage == ENDED:
+            continue
+        rows = frame[frame["stage"] == stage]
+        fig.add_bar(
+            x=list(rows["month_end"]),
+            y=[v if v is not None else 0 for v in rows["families"]],
+            name=stage_label(stage, lang),
+            marker_color=STAGE_COLOURS[stage],
+        )
+    fig.update_layout(barmode="stack", yaxis_title=_t("families", lang))
+    month_axis(fig, sorted(set(frame["month_end"])), lang, every=2)
+    _plot(fig, lang)
+
+
+def _step_spend(
+    context: PageContext, now: dict[str, FigureValue], before: dict[str, FigureValue]
+) -> None:
+    f, lang = context.filters, context.lang
+    _metrics(now, before, ("budget_year", "spent_ytd", "spent_share", "forecast_year"), lang)
+    frame = spend_at(f.programme_id, f.as_of, "department", scope=context.user)
+    fig = go.Figure()
+    fig.add_bar(
+        y=list(frame["name"]),
+        x=list(frame["budget_year"].fillna(0)),
+        orientation="h",
+        name=_t("budget", lang),
+        marker_color="#888888",
+    )
+    fig.add_bar(
+        y=list(frame["name"]),
+        x=list(frame["spent_ytd"]),
+        orientation="h",
+        name=_t("spent", lang),
+        marker_color=PALETTE[0],
+    )
+    fig.update_layout(barmode="group", yaxis={"autorange": "reversed"})
+    _plot(fig, lang)
+
+
+def _quarter_ends(starts_on: date, as_of: date) -> list[date]:
+    """Quarter ends from the programme's start up to `as_of` (the last point is `as_of`)."""
+    ends = [as_of]
+    day = quarter_end_before(as_of)
+    while day >= starts_on and len(ends) < 8:
+        ends.append(day)
+        day = quarter_end_before(day)
+    return sorted(ends)
+
+
+def _step_outcomes(
+    context: PageContext, now: dict[str, FigureValue], before: dict[str, FigureValue]
+) -> None:
+    f, lang = context.filters, context.lang
+    _metrics(now, before, ("improved_share", "self_supporting_parents", "ended_families"), lang)
+    days = _quarter_ends(f.starts_on, f.as_of)
+    values = [
+        figures_at(f.programme_id, day, district_id=f.district_id, scope=context.user)[
+            "improved_share"
+        ]
+        for day in days
+    ]
+    fig = go.Figure()
+    fig.add_scatter(
+        x=[formatting.short_date(day, lang) for day in days],
+        y=[None if v.value is None else v.value * 100 for v in values],
+        mode="lines+markers",
+        name=figure("improved_share").label(lang),
+        line={"color": PALETTE[2], "width": 4},
+        marker={"size": 12},
+    )
+    target = now["improved_share"].target
+    if target is not None:
+        fig.add_hline(y=target * 100, line_dash="dash", line_color="#000000")
+    fig.update_layout(
+        title=_t("improved_by_quarter", lang), yaxis={"ticksuffix": " %", "rangemode": "tozero"}
+    )
+    _plot(fig, lang)
+
+
+def _step_districts(
+    context: PageContext, now: dict[str, FigureValue], before: dict[str, FigureValue]
+) -> None:
+    f, lang = context.filters, context.lang
+    _metrics(now, before, ("active_families", "pipeline_families", "ended_families"), lang)
+    districts = districts_of(f.programme_id)
+    if not districts:
+        st.info(_t("no_districts", lang))
+        return
+    names, counts, labels = [], [], []
+    for district in districts:
+        item = figures_at(
+            f.programme_id, f.as_of, district_id=district.district_id, scope=context.user
+        )["active_families"]
+        names.append(district.name)
+        counts.append(item.value or 0)
+        labels.append(item.display or formatting.number(item.value, lang))
+    fig = go.Figure()
+    fig.add_bar(x=names, y=counts, text=labels, marker_color=PALETTE[0])
+    fig.update_layout(title=_t("active_by_district", lang), yaxis_title=_t("families", lang))
+    _plot(fig, lang)
+
+
+Step = Callable[[PageContext, dict[str, FigureValue], dict[str, FigureValue]], None]
+RENDER: Final[dict[str, Step]] = {
+    "overview": _step_overview,
+    "intake": _step_intake,
+    "courses": _step_courses,
+    "spend": _step_spend,
+    "outcomes": _step_outcomes,
+    "districts": _step_districts,
+}
+
+
+def run(context: PageContext) -> None:
+    """Draw the current step with its navigation instead of the page navigation."""
+    lang = context.lang
+    f = context.filters
+    st.markdown(CSS, unsafe_allow_html=True)
+    step = max(0, min(len(STEPS) - 1, int(st.session_state.get(STEP_KEY, 0))))
+    key = STEPS[step]
+    title, back, indicator, forward, leave = st.columns(
+        [6, 1.2, 1.3, 1.2, 2], vertical_alignment="center"
+    )
+    with title:
+        st.title(f"{_t(key, lang)} · {f.programme_name}")
+    with back:
+        st.button(
+            _t("previous", lang),
+            on_click=_move,
+            args=(-1,),
+            disabled=step == 0,
+            icon=":material/arrow_back:",
+            key="presentation_previous",
+            width="stretch",
+        )
+    with indicator:
+        st.markdown(f"**{_t('step', lang, n=step + 1, total=len(STEPS))}**")
+    with forward:
+        st.button(
+            _t("next", lang),
+            on_click=_move,
+            args=(1,),
+            disabled=step == len(STEPS) - 1,
+            icon=":material/arrow_forward:",
+            key="presentation_next",
+            width="stretch",
+        )
+    with leave:
+        st.button(_t("exit", lang), on_click=_leave, key="presentation_exit", width="stretch")
+    previous_day = quarter_end_before(f.as_of)
+    st.caption(
+        _t(
+            "as_of",
+            lang,
+            date=formatting.long_date(f.as_of, lang),
+            previous=formatting.long_date(previous_day, lang),
+        )
+    )
+    now = figures_at(f.programme_id, f.as_of, district_id=f.district_id, scope=context.user)
+    before = figures_at(f.programme_id, previous_day, district_id=f.district_id, scope=context.user)
+    RENDER[key](context, now, before)
