@@ -15,8 +15,15 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 import streamlit as st
 from sqlalchemy import Engine
 
+from dashboard.errors import OldSchemaError
 from data_access import reference
-from data_access.db import default_database_url, is_default_demo_url, make_engine, migrate
+from data_access.db import (
+    default_database_url,
+    is_default_demo_url,
+    make_engine,
+    migrate,
+    schema_is_current,
+)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -58,10 +65,26 @@ def _ensure_demo_database(url: str) -> bool:
 
 
 def ensure_database() -> None:
-    """With no database configured, make sure the demo database exists and is filled."""
+    """Make sure the database can serve this run, before any page queries it.
+
+    With no database configured the demo database is created and filled.
+    Then one small query checks that the database answers and has the newest
+    schema. It runs on every rerun (it is one row from the version table), so
+    a database lost mid-session or replaced by an older one is reported as
+    such on the next click instead of as a broken query deep in a page, and
+    the first rerun after it is back shows the figures again.
+    Raises `OldSchemaError`, or SQLAlchemy's error when the database is down.
+    """
     url = database_url()
     if is_default_demo_url(url):
         _ensure_demo_database(url)
+    check_schema()
+
+
+def check_schema() -> None:
+    """Raise `OldSchemaError` unless the reporting database is at the newest migration."""
+    if not schema_is_current(engine()):
+        raise OldSchemaError("the reporting database is not at the newest migration")
 
 
 @st.cache_data(ttl=DATA_VERSION_TTL_SECONDS, show_spinner=False)

@@ -1,7 +1,16 @@
 """Database trouble shown as a clear Danish message, never as a stack trace.
 
-The engine pings its connections before use, so once the database is back the
-next rerun works again by itself; nothing here needs to be reset.
+Four kinds of trouble reach a user: the database cannot be reached (at
+start or lost mid-session), a query ran past the statement timeout, or the
+database has an older schema than this code. Each becomes one message from
+`i18n.py` (what happened, what to do); the error itself, which may hold a
+host name or a connection string, goes to the server log only.
+
+Nothing here needs to be reset when the database is back: engines ping
+their connections before use, failed queries are never cached, and the
+message box keeps checking the database (`_recovery_watch`) and reruns the
+page by itself once it answers again, so a shared screen heals without
+anyone pressing reload.
 """
 
 from __future__ import annotations
@@ -9,6 +18,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
+from typing import Final
 
 import streamlit as st
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError, SQLAlchemyError
@@ -17,19 +28,59 @@ from dashboard.i18n import t
 
 log = logging.getLogger(__name__)
 
-TIMEOUT_MARKERS = ("statement timeout", "canceling statement", "database is locked", "timeout")
+TIMEOUT_MARKERS: Final = (
+    "statement timeout",
+    "canceling statement",
+    "database is locked",
+    "lock timeout",
+    "query_canceled",
+)
+OLD_SCHEMA_MARKERS: Final = (
+    "no such table",
+    "no such column",
+    "undefinedtable",
+    "undefinedcolumn",
+    "does not exist",
+)
+#: How often the message box asks the database whether it is back.
+RECOVERY_CHECK_EVERY: Final = timedelta(seconds=5)
 
 
-def message_key(error: SQLAlchemyError) -> str:
-    """Which user message fits `error`: unavailable, timeout or old schema."""
-    text = str(getattr(error, "orig", error)).lower()
-    if any(marker in text for marker in TIMEOUT_MARKERS):
+class OldSchemaError(Exception):
+    """The database answers but is not at the newest migration (`migrate` was not run)."""
+
+
+def message_key(error: BaseException) -> str:
+    """Which user message fits `error`: db_unavailable, db_timeout or db_old_schema."""
+    if isinstance(error, OldSchemaError):
+        return "db_old_schema"
+    original = getattr(error, "orig", None)
+    text_ = f"{type(original).__name__} {original or error}".lower()
+    if any(marker in text_ for marker in TIMEOUT_MARKERS):
         return "db_timeout"
-    if isinstance(error, ProgrammingError) or "no such table" in text or "no such column" in text:
+    if isinstance(error, ProgrammingError) or any(m in text_ for m in OLD_SCHEMA_MARKERS):
         return "db_old_schema"
     if isinstance(error, OperationalError | DBAPIError):
         return "db_unavailable"
     return "db_unavailable"
+
+
+def _database_ready() -> bool:
+    """True when the reporting database answers and has the newest schema again."""
+    from dashboard.data import check_schema
+
+    try:
+        check_schema()
+    except (SQLAlchemyError, OldSchemaError):
+        return False
+    return True
+
+
+@st.fragment(run_every=RECOVERY_CHECK_EVERY)
+def _recovery_watch() -> None:
+    """Rerun the whole page by itself once the database is ready again."""
+    if _database_ready():
+        st.rerun(scope="app")
 
 
 @contextmanager
@@ -37,7 +88,9 @@ def database_guard(lang: str) -> Iterator[None]:
     """Run the page; a database error becomes a message and stops the page cleanly."""
     try:
         yield
-    except SQLAlchemyError as error:
-        log.warning("database error: %s", type(error).__name__)
-        st.error(t(message_key(error), lang), icon=":material/cloud_off:")
+    except (SQLAlchemyError, OldSchemaError) as error:
+        key = message_key(error)
+        log.warning("database trouble (%s): %s", key, type(error).__name__, exc_info=True)
+        st.error(t(key, lang), icon=":material/cloud_off:")
+        _recovery_watch()
         st.stop()

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import sqlite3
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -11,10 +14,29 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "var" / "demo.sqlite"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+#: How long one dashboard query may run before the database cancels it.
+STATEMENT_TIMEOUT_ENV = "DASHBOARD_STATEMENT_TIMEOUT_MS"
+DEFAULT_STATEMENT_TIMEOUT_MS = 15_000
+#: Seconds to wait for a PostgreSQL connection before calling the database unreachable.
+CONNECT_TIMEOUT_SECONDS = 5
+
+
+def statement_timeout_ms() -> int:
+    """`DASHBOARD_STATEMENT_TIMEOUT_MS`, else 15 s; a bad or non-positive value means the default.
+
+    A page that waits longer than this for one query is worse than a page
+    that says the database is slow, so read-only connections cancel it.
+    """
+    try:
+        value = int(os.environ.get(STATEMENT_TIMEOUT_ENV, ""))
+    except ValueError:
+        return DEFAULT_STATEMENT_TIMEOUT_MS
+    return value if value > 0 else DEFAULT_STATEMENT_TIMEOUT_MS
 
 
 def default_database_url() -> str:
@@ -32,6 +54,13 @@ def make_engine(url: str | None = None, *, read_only: bool = False) -> Engine:
     SQLite opens the file with `mode=ro`; PostgreSQL starts each connection
     with `default_transaction_read_only = on`, so even a forgotten write in a
     page fails instead of touching the reporting data.
+
+    Read-only engines also bound how long a query may wait
+    (`statement_timeout_ms`): PostgreSQL cancels a longer statement, SQLite
+    gives up waiting for a lock. A read-only SQLite engine opens a fresh
+    connection per checkout (cheap for a file), so a file that is removed or
+    replaced under the running app is noticed at once instead of being read
+    through a handle that still points at the old file.
     """
     url = url or default_database_url()
     parsed = make_url(url)
@@ -41,29 +70,31 @@ def make_engine(url: str | None = None, *, read_only: bool = False) -> Engine:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         if read_only and database and database != ":memory:":
             uri = f"file:{Path(database).resolve()}?mode=ro"
+            timeout = statement_timeout_ms() / 1000
             engine = create_engine(
                 "sqlite://",
-                creator=lambda: _sqlite_ro_connect(uri),
-                pool_pre_ping=True,
+                creator=lambda: _sqlite_ro_connect(uri, timeout),
+                poolclass=NullPool,
             )
         else:
             engine = create_engine(url, pool_pre_ping=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    connect_args: dict[str, object] = {"connect_timeout": 5}
+    connect_args: dict[str, object] = {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
     if read_only:
         options = str(parsed.query.get("options", ""))
-        connect_args["options"] = f"{options} -c default_transaction_read_only=on".strip()
+        connect_args["options"] = (
+            f"{options} -c default_transaction_read_only=on"
+            f" -c statement_timeout={statement_timeout_ms()}"
+        ).strip()
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 
-def _sqlite_ro_connect(uri: str):  # type: ignore[no-untyped-def]
-    import sqlite3
-
-    return sqlite3.connect(uri, uri=True, check_same_thread=False)
+def _sqlite_ro_connect(uri: str, timeout: float) -> sqlite3.Connection:
+    return sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=timeout)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
@@ -89,9 +120,18 @@ def migrate(url: str | None = None) -> None:
         engine.dispose()
 
 
+@lru_cache(maxsize=1)
+def head_revision() -> str | None:
+    """The newest migration's id; read once, because parsing the scripts is slow."""
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
 def schema_is_current(engine: Engine) -> bool:
-    """True when the database is at the newest migration (the app checks this)."""
-    head = ScriptDirectory.from_config(alembic_config(str(engine.url))).get_current_head()
+    """True when the database is at the newest migration (the app checks this).
+
+    False too when the version table is missing (a database not made by
+    `migrate`). Raises the driver's error when the database cannot be reached.
+    """
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
-    return current == head
+    return current == head_revision()
