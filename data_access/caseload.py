@@ -75,7 +75,7 @@ def coordinator_load(
     return pd.DataFrame(records, columns=["coordinator_id", "name", "capacity", "active", "load"])
 
 
-def _latest(kind: str, as_of: date):  # type: ignore[no-untyped-def]
+def _latest(kind: str, as_of: date):
     """Per family: the date of the newest meeting of `kind` on or before `as_of`."""
     return (
         select(meetings.c.family_id, func.max(meetings.c.held_on).label("held_on"))
@@ -85,14 +85,14 @@ def _latest(kind: str, as_of: date):  # type: ignore[no-untyped-def]
     )
 
 
-def _open_interventions(as_of: date):  # type: ignore[no-untyped-def]
+def _open_interventions(as_of: date):
     i = interventions.c
     return and_(
         i.started_on <= literal(as_of), or_(i.ended_on.is_(None), i.ended_on > literal(as_of))
     )
 
 
-def _ssp_levels(as_of: date, chosen):  # type: ignore[no-untyped-def]
+def _ssp_levels(as_of: date, chosen):
     """Per family: SSP level at the first assessment and on `as_of` (kpis.md family level)."""
     a = assessments
     ssp = (

@@ -28,7 +28,7 @@ AFTERCARE_HORIZON_DAYS: Final = 30
 END_REASONS: Final[tuple[str, ...]] = ("completed", "dropped_out", "moved", "other")
 
 
-def _family_cte(programme_id: str, as_of: date, district_id: str | None):  # type: ignore[no-untyped-def]
+def _family_cte(programme_id: str, as_of: date, district_id: str | None):
     """The programme's families referred by `as_of`, with the dates the stage rule reads."""
     f = families.c
     return (

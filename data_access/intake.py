@@ -29,7 +29,7 @@ WAIT_STEPS: Final[tuple[str, ...]] = ("referred", "investigation", "approved")
 SLOW_DAYS: Final = 30
 
 
-def month_table(first: date, last: date, name: str = "months"):  # type: ignore[no-untyped-def]
+def month_table(first: date, last: date, name: str = "months"):
     """A VALUES table (month_start, month_end) for every month from `first` to `last`."""
     ends = month_ends(first, last)
     return (

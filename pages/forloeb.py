@@ -25,15 +25,25 @@ reasons_at = cached(end_reasons)
 
 context = open_page("forloeb")
 f, user, lang = context.filters, context.user, context.lang
-where = {"district_id": f.district_id, "scope": user}
 info = info_of(f.programme_id)
-due_count, due_families = due_at(f.programme_id, f.as_of, **where)
-courses.headline(figures_at(f.programme_id, f.as_of, **where), due_count, lang)
-courses.stages(stages_at(f.programme_id, f.starts_on, f.as_of, **where), lang)
-timeline = timeline_at(f.programme_id, f.as_of, **where)
+due_count, due_families = due_at(
+    f.programme_id, f.as_of, district_id=f.district_id, scope=context.user
+)
+courses.headline(
+    figures_at(f.programme_id, f.as_of, district_id=f.district_id, scope=context.user),
+    due_count,
+    lang,
+)
+courses.stages(
+    stages_at(f.programme_id, f.starts_on, f.as_of, district_id=f.district_id, scope=context.user),
+    lang,
+)
+timeline = timeline_at(f.programme_id, f.as_of, district_id=f.district_id, scope=context.user)
 shown = [str(fid) for fid in timeline["family_id"].dropna()]
 log_view(context, "forloeb", sorted({*shown, *map(str, due_families["family_id"])}))
 courses.timeline(timeline, info.intensive_months, info.course_months, user.suppressed, lang)
 courses.due_list(due_families, lang)
-courses.flow(flow_at(f.programme_id, f.as_of, **where), lang)
-courses.reasons(reasons_at(f.programme_id, f.as_of, **where), lang)
+courses.flow(flow_at(f.programme_id, f.as_of, district_id=f.district_id, scope=context.user), lang)
+courses.reasons(
+    reasons_at(f.programme_id, f.as_of, district_id=f.district_id, scope=context.user), lang
+)

@@ -17,8 +17,7 @@ families_at = cached(coordinator_families)
 
 context = open_page("sagsstamme")
 f, user, lang = context.filters, context.user, context.lang
-where = {"district_id": f.district_id, "scope": user}
-load = load_at(f.programme_id, f.as_of, **where)
+load = load_at(f.programme_id, f.as_of, district_id=f.district_id, scope=context.user)
 caseload.load_chart(load, lang)
 
 names = dict(zip(load["coordinator_id"], load["name"], strict=True))
@@ -33,6 +32,8 @@ if chosen is None:
     if user.role not in (ADMIN, COORDINATOR):
         st.info(tr(caseload.TEXT, "no_rows", lang), icon=":material/lock:")
 else:
-    rows = families_at(f.programme_id, f.as_of, chosen, **where)
+    rows = families_at(
+        f.programme_id, f.as_of, chosen, district_id=f.district_id, scope=context.user
+    )
     log_view(context, "sagsstamme", list(rows["family_id"]))
     caseload.family_table(rows, names.get(chosen, chosen), lang)

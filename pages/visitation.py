@@ -15,8 +15,15 @@ referrals_at = cached(referrals_per_month)
 
 context = open_page("visitation")
 f = context.filters
-where = {"district_id": f.district_id, "scope": context.user}
-intake.capacity(figures_at(f.programme_id, f.as_of, **where), f.lang)
-intake.funnel(funnel_at(f.programme_id, f.as_of, **where), f.lang)
-intake.waits(waits_at(f.programme_id, f.as_of, **where), f.lang)
-intake.referrals(referrals_at(f.programme_id, f.as_of, **where), f.lang)
+intake.capacity(
+    figures_at(f.programme_id, f.as_of, district_id=f.district_id, scope=context.user), f.lang
+)
+intake.funnel(
+    funnel_at(f.programme_id, f.as_of, district_id=f.district_id, scope=context.user), f.lang
+)
+intake.waits(
+    waits_at(f.programme_id, f.as_of, district_id=f.district_id, scope=context.user), f.lang
+)
+intake.referrals(
+    referrals_at(f.programme_id, f.as_of, district_id=f.district_id, scope=context.user), f.lang
+)

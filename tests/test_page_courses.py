@@ -1,0 +1,35 @@
+"""Forløb shows the hand-made bundle's course figures (see test_queries_programme)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.apptest import render, texts
+from tests.test_page_overview import QUERY, metrics
+from tests.test_queries_programme import load_small
+
+
+def test_courses_page_admin(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    load_small(db_url, tmp_path / "bundle").dispose()
+    app = render(monkeypatch, db_url, "forloeb", user="admin@example.org", query=QUERY)
+    assert not app.exception, [e.value for e in app.exception]
+    shown = metrics(app)
+    assert shown["Aktive familier"] == "3"
+    assert shown["Afsluttede forløb"] == "1"  # F5
+    # F3's aftercare date 2010-10-15 is 15 days after D.
+    assert shown["Går i efterværn inden for 30 dage"] == "1"
+    assert app.dataframe[0].value.iloc[:, 0].tolist() == ["F3"]
+
+
+def test_courses_page_steering_sees_no_pseudonym(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_small(db_url, tmp_path / "bundle").dispose()
+    app = render(monkeypatch, db_url, "forloeb", user="styre@example.org", query=QUERY)
+    assert not app.exception
+    assert metrics(app)["Går i efterværn inden for 30 dage"] == "1"
+    page = texts(app)
+    assert not any(f"F{i}" in page.split() for i in range(1, 6))
+    assert len(app.dataframe) == 0  # no per-family list for steering

@@ -1,0 +1,37 @@
+"""Visitation shows the hand-made bundle's intake figures (see test_queries_programme)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.apptest import render
+from tests.test_page_overview import QUERY, metrics
+from tests.test_queries_programme import load_small
+
+
+def test_intake_page(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    load_small(db_url, tmp_path / "bundle").dispose()
+    app = render(monkeypatch, db_url, "visitation", user="styre@example.org", query=QUERY)
+    assert not app.exception, [e.value for e in app.exception]
+    shown = metrics(app)
+    assert shown["Under visitation"] == "1"  # F4
+    # Days to start: F1 28, F2 42, F3 42, F5 42 -> median 42.
+    assert shown["Dage fra henvisning til start (median)"] == "42 dage"
+    # Target 3 - active 3 = 0.
+    assert shown["Ledig kapacitet"] == "0"
+    waits = app.dataframe[0].value.set_index("Trin")
+    # investigation -> approved: median 20, F4 still waiting 38 days.
+    row = waits.loc["§ 50-undersøgelse → visiteret"]
+    assert list(row) == ["20,0", "4", "1", "1"]
+
+
+def test_intake_before_start_says_what_is_missing(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_small(db_url, tmp_path / "bundle").dispose()
+    query = {**QUERY, "as_of": "2009-12-31"}
+    app = render(monkeypatch, db_url, "visitation", user="styre@example.org", query=query)
+    assert not app.exception
+    assert any("Ingen familier i perioden" in str(i.value) for i in app.info)
