@@ -1,0 +1,136 @@
+"""The quarterly report: same figures as the overview page, no pseudonyms, CLI exit codes."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from dashboard.__main__ import main
+from dashboard.catalogue import FIGURES
+from dashboard.metrics import format_value
+from dashboard.report import render_report
+from dashboard.report.content import REPORT_SCOPE, build_report, parse_quarter
+from dashboard.report.xlsx import sheet_name
+from data_access.access import Scope
+from data_access.db import make_engine
+from data_access.figures import compute_figures
+from data_access.schema import families
+
+PROGRAMME = "interventionsteam"
+REPORT_DATE = date(2011, 6, 30)
+
+
+@pytest.fixture(scope="module")
+def reports(demo_db_url: str) -> dict[str, object]:
+    """Both formats for the demo's 2011Q2, plus what the overview shows for 30 June 2011."""
+    engine = make_engine(demo_db_url)
+    try:
+        content = build_report(engine, PROGRAMME, parse_quarter("2011Q2"))
+        shown = compute_figures(engine, PROGRAMME, REPORT_DATE, scope=Scope(role="steering"))
+        with engine.connect() as conn:
+            family_ids = [row[0] for row in conn.execute(select(families.c.family_id))]
+    finally:
+        engine.dispose()
+    pdf = render_report(content, "pdf", "da")
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    book = openpyxl.load_workbook(io.BytesIO(render_report(content, "xlsx", "da")))
+    return {"content": content, "shown": shown, "ids": family_ids, "text": text, "book": book}
+
+
+def test_report_date_and_scope(reports: dict) -> None:
+    content = reports["content"]
+    assert content.as_of == REPORT_DATE
+    assert content.previous_as_of == date(2011, 3, 31)
+    assert REPORT_SCOPE.role == "steering"
+
+
+def test_pdf_shows_every_figure_as_the_overview_does(reports: dict) -> None:
+    text = " ".join(reports["text"].split())
+    assert "Forbedret forældreautoritet" in text
+    assert "2. kvartal 2011" in text and "30. juni 2011" in text
+    for entry in FIGURES:
+        assert entry.label_da in text, entry.id
+        value = format_value(reports["shown"][entry.id], "da")
+        assert value in text, (entry.id, value)
+
+
+def test_xlsx_key_figures_are_numbers_equal_to_the_overview(reports: dict) -> None:
+    sheet = reports["book"][sheet_name("key_figures", "da")]
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    assert len(rows) == len(FIGURES)
+    for entry in FIGURES:
+        cell = rows[entry.label_da][1]
+        expected = reports["shown"][entry.id].value
+        if expected is None:
+            assert cell.value is None
+            continue
+        assert isinstance(cell.value, int | float) and not isinstance(cell.value, bool), entry.id
+        assert cell.value == pytest.approx(expected), entry.id
+    assert rows["Budget (år)"][1].number_format == '#,##0 "kr."'
+    assert rows["Forbrugt af budget"][1].number_format == "0.0 %"
+    assert sheet.freeze_panes == "B2"
+
+
+def test_xlsx_has_every_table(reports: dict) -> None:
+    book = reports["book"]
+    for key in ("key_figures", "coordinators", "spend_department", "spend_funder", "definitions"):
+        assert sheet_name(key, "da") in book.sheetnames
+    coordinators = book[sheet_name("coordinators", "da")]
+    header = [c.value for c in coordinators[1]]
+    active = header.index("Aktive")
+    total = sum(row[active].value for row in coordinators.iter_rows(min_row=2))
+    assert total == reports["shown"]["active_families"].value
+    spend = book[sheet_name("spend_department", "da")]
+    spent = sum(row[2].value for row in spend.iter_rows(min_row=2))
+    assert spent == pytest.approx(reports["shown"]["spent_ytd"].value)
+
+
+def test_no_pseudonym_anywhere(reports: dict) -> None:
+    ids = reports["ids"]
+    assert ids
+    text = reports["text"]
+    cells = [
+        str(cell.value)
+        for sheet in reports["book"]
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value is not None
+    ]
+    for family_id in ids:
+        assert family_id not in text
+        assert not any(family_id in value for value in cells)
+
+
+def test_english_report(demo_db_url: str) -> None:
+    engine = make_engine(demo_db_url)
+    try:
+        content = build_report(engine, PROGRAMME, parse_quarter("2011Q2"))
+    finally:
+        engine.dispose()
+    text = "\n".join(
+        page.extract_text()
+        for page in PdfReader(io.BytesIO(render_report(content, "pdf", "en"))).pages
+    )
+    assert "Improved parental authority" in text and "Q2 2011" in text
+
+
+def test_cli_writes_both_formats_and_refuses_a_bad_quarter(
+    demo_db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    common = ["report", "--programme", PROGRAMME, "--database-url", demo_db_url]
+    for fmt in ("pdf", "xlsx"):
+        out = tmp_path / f"report.{fmt}"
+        assert main([*common, "--quarter", "2011Q2", "--format", fmt, "--out", str(out)]) == 0
+        assert out.stat().st_size > 1000
+    bad = tmp_path / "bad.pdf"
+    assert main([*common, "--quarter", "2011Q5", "--format", "pdf", "--out", str(bad)]) == 2
+    assert "2011Q5" in capsys.readouterr().err
+    assert not bad.exists()
+    unknown = ["report", "--programme", "nope", "--database-url", demo_db_url]
+    assert main([*unknown, "--quarter", "2011Q2", "--format", "pdf", "--out", str(bad)]) == 2
