@@ -1,6 +1,53 @@
-"""Placeholder: the next issue fills this page."""
+"""Effekt: did the families' situation improve?
 
-from dashboard.shell import open_page, placeholder
+For the steering group: improved parental authority against its target and
+self-supporting parents (kpis.md figures), the SSP level at intake against
+the latest level, the measures over course months, and the districts side
+by side. A programme without families shows an empty state, not charts.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.data import cached
+from dashboard.shell import download_csv, open_page
+from dashboard.views import outcomes as view
+from dashboard.views.common import no_families, tr
+from data_access import figures, outcomes
+
+compute_figures = cached(figures.compute_figures)
+has_families = cached(outcomes.has_families)
+ssp_transitions = cached(outcomes.ssp_transitions)
+course_month_series = cached(outcomes.course_month_series)
+outcomes_by_district = cached(outcomes.outcomes_by_district)
 
 context = open_page("effekt")
-placeholder(context)
+filters = context.filters
+lang = context.lang
+programme, as_of, district = filters.programme_id, filters.as_of, filters.district_id
+
+if not has_families(programme, as_of, district_id=district):
+    no_families(lang)
+    st.stop()
+
+st.subheader(tr(view.TEXTS, "figures", lang))
+values = compute_figures(programme, as_of, district_id=district, scope=context.user)
+view.outcome_figures(values, lang)
+
+st.subheader(tr(view.TEXTS, "ssp", lang))
+view.transition_table(
+    ssp_transitions(programme, as_of, district_id=district, scope=context.user), lang
+)
+
+st.subheader(tr(view.TEXTS, "course", lang))
+measure = view.measure_choice(lang)
+view.course_chart(
+    course_month_series(programme, as_of, measure, district_id=district, scope=context.user),
+    measure,
+    lang,
+)
+
+st.subheader(tr(view.TEXTS, "districts", lang))
+shown = view.district_table(outcomes_by_district(programme, as_of, scope=context.user), lang)
+download_csv(shown, f"effekt_{programme}_{as_of.isoformat()}", lang)

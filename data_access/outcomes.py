@@ -1,0 +1,235 @@
+"""Outcomes for the Effekt page: SSP transitions, measures over course months, districts.
+
+The rules are those of kpis.md and `figures_families.py`: the transition
+table groups exactly the families `improved_share` counts (same baseline and
+latest level), and the district table calls the figure functions per
+district. Every count and share is disclosed for the caller's scope here,
+before it leaves data_access.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Final, Literal
+
+import pandas as pd
+from sqlalchemy import Engine, Integer, and_, case, cast, extract, func, literal, select
+from sqlalchemy.sql.expression import ColumnElement
+
+from data_access.access import SYSTEM, Scope
+from data_access.disclosure import count_or_label, is_small, suppress_count, suppress_share
+from data_access.figures_families import (
+    family_filter,
+    improved_parental_authority,
+    self_supporting_parents,
+    ssp_baseline_latest,
+)
+from data_access.schema import assessments, districts, families, members
+
+#: The SSP scale of bundle.md (0 none ... 4 violent crime).
+SSP_LEVELS: Final[tuple[int, ...]] = (0, 1, 2, 3, 4)
+
+Measure = Literal["school_attendance", "life_quality", "employment", "parental_authority"]
+
+#: Measures the course-month chart offers; employment is shown as the share self-supporting.
+COURSE_MEASURES: Final[tuple[Measure, ...]] = (
+    "school_attendance",
+    "life_quality",
+    "employment",
+    "parental_authority",
+)
+
+#: Columns of `course_month_series`.
+SERIES_COLUMNS: Final[tuple[str, ...]] = ("course_month", "value", "families", "small")
+#: Columns of `outcomes_by_district`.
+DISTRICT_COLUMNS: Final[tuple[str, ...]] = (
+    "district_id",
+    "name",
+    "improved",
+    "eligible",
+    "improved_share",
+    "improved_small",
+    "supporting",
+    "parents",
+    "supporting_share",
+    "supporting_small",
+)
+
+
+def has_families(
+    engine: Engine, programme_id: str, as_of: date, *, district_id: str | None = None
+) -> bool:
+    """Whether the programme (and district) has any family referred by D: else an empty state."""
+    with engine.connect() as conn:
+        n = conn.execute(
+            select(func.count()).where(*family_filter(programme_id, as_of, district_id))
+        ).scalar_one()
+    return bool(n)
+
+
+def ssp_transitions(
+    engine: Engine,
+    programme_id: str,
+    as_of: date,
+    *,
+    district_id: str | None = None,
+    scope: Scope = SYSTEM,
+) -> pd.DataFrame:
+    """Families by SSP level at intake (rows) and latest level (columns), 0-4 x 0-4.
+
+    Family level = the highest level among its children (kpis.md), for the
+    families `improved_share` counts, so the cells below the diagonal add up
+    to its numerator. Cells are counts, "<5" for 1-4 for a suppressed scope.
+    """
+    eligible = ssp_baseline_latest(programme_id, as_of, district_id)
+    baseline = cast(eligible.c.baseline, Integer).label("baseline")
+    latest = cast(eligible.c.latest, Integer).label("latest")
+    with engine.connect() as conn:
+        rows = conn.execute(select(baseline, latest, func.count()).group_by(baseline, latest)).all()
+    counts = {(int(b), int(a)): int(n) for b, a, n in rows}
+    table = pd.DataFrame(
+        [[count_or_label(counts.get((b, a), 0), scope) for a in SSP_LEVELS] for b in SSP_LEVELS],
+        index=pd.Index(SSP_LEVELS, name="baseline"),
+        columns=pd.Index(SSP_LEVELS, name="latest"),
+        dtype="object",
+    )
+    return table
+
+
+def _course_month(
+    assessed: ColumnElement[date], started: ColumnElement[date]
+) -> ColumnElement[int]:
+    """Whole calendar months from start to assessment, as SQL both backends run.
+
+    (years x 12 + months) between the dates, minus one when the day of month
+    has not come round yet: the same count as `dates.whole_months_between`.
+    """
+    months = (extract("year", assessed) - extract("year", started)) * 12 + (
+        extract("month", assessed) - extract("month", started)
+    )
+    return cast(
+        months - case((extract("day", assessed) < extract("day", started), 1), else_=0), Integer
+    )
+
+
+def course_month_series(
+    engine: Engine,
+    programme_id: str,
+    as_of: date,
+    measure: Measure,
+    *,
+    district_id: str | None = None,
+    scope: Scope = SYSTEM,
+) -> pd.DataFrame:
+    """The measure's family average per course month, and how many families each point rests on.
+
+    x = whole months since the family's start (assessments before the start,
+    at intake, count as month 0), so families that started at different
+    times are compared at the same point of their course. Each family counts
+    once per month: its members' values on that month are averaged first
+    (school attendance is per child). For `employment` the value is the
+    share of assessed parents who are self-supporting (value 2). Only
+    assessments on or before D of families started on or before D. `small`
+    marks points on fewer than 5 families; for a suppressed scope their
+    value is withheld (None) and the count reads "<5".
+    """
+    a = assessments
+    month = _course_month(a.c.assessed_on, families.c.started_on)
+    month = case((month < 0, 0), else_=month)
+    value = case((a.c.value == 2, 1.0), else_=0.0) if measure == "employment" else a.c.value
+    conditions = [
+        *family_filter(programme_id, as_of, district_id),
+        families.c.started_on <= literal(as_of),
+        a.c.measure == measure,
+        a.c.assessed_on <= literal(as_of),
+    ]
+    query = select(
+        a.c.family_id.label("family_id"),
+        month.label("course_month"),
+        value.label("value"),
+    ).join(families, families.c.family_id == a.c.family_id)
+    if measure == "employment":
+        query = query.join(
+            members,
+            and_(members.c.member_id == a.c.member_id, members.c.role == "parent"),
+        )
+    inner = query.where(*conditions).subquery("measured")
+    per_family = (
+        select(
+            inner.c.family_id,
+            inner.c.course_month,
+            func.avg(inner.c.value).label("value"),
+        )
+        .group_by(inner.c.family_id, inner.c.course_month)
+        .subquery("per_family")
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(per_family.c.course_month, func.avg(per_family.c.value), func.count())
+            .group_by(per_family.c.course_month)
+            .order_by(per_family.c.course_month)
+        ).all()
+    shown = []
+    for course_month, mean, n in rows:
+        withheld = suppress_share(1.0, int(n), scope)[1] is not None
+        shown.append(
+            (
+                int(course_month),
+                None if withheld else float(mean),
+                count_or_label(int(n), scope),
+                is_small(int(n)),
+            )
+        )
+    return pd.DataFrame(shown, columns=list(SERIES_COLUMNS))
+
+
+def outcomes_by_district(
+    engine: Engine, programme_id: str, as_of: date, *, scope: Scope = SYSTEM
+) -> pd.DataFrame:
+    """Improved parental authority and self-supporting parents per district of the programme.
+
+    One row per district where the programme's families live, computed with
+    the figure functions themselves (so a row equals the figure filtered to
+    that district). Counts and shares are disclosed for `scope`; `*_small`
+    says a share rests on fewer than 5 families (or parents) for every role.
+    """
+    with engine.connect() as conn:
+        places = conn.execute(
+            select(districts.c.district_id, districts.c.name)
+            .where(
+                districts.c.district_id.in_(
+                    select(families.c.district_id).where(
+                        families.c.programme_id == programme_id,
+                        families.c.referred_on <= literal(as_of),
+                    )
+                )
+            )
+            .order_by(districts.c.name)
+        ).all()
+        rows = []
+        for district_id, name in places:
+            improved, eligible = improved_parental_authority(conn, programme_id, as_of, district_id)
+            supporting, parents = self_supporting_parents(conn, programme_id, as_of, district_id)
+            rows.append(
+                (
+                    str(district_id),
+                    str(name),
+                    _shown_numerator(improved, eligible, scope),
+                    count_or_label(eligible, scope),
+                    suppress_share(improved, eligible, scope)[0],
+                    is_small(eligible),
+                    _shown_numerator(supporting, parents, scope),
+                    count_or_label(parents, scope),
+                    suppress_share(supporting, parents, scope)[0],
+                    is_small(parents),
+                )
+            )
+    return pd.DataFrame(rows, columns=list(DISTRICT_COLUMNS))
+
+
+def _shown_numerator(numerator: int, denominator: int, scope: Scope) -> int | str | None:
+    """A share's numerator as a cell: withheld (None) with its share, else like a count."""
+    if suppress_share(numerator, denominator, scope)[1] is not None:
+        return None
+    value, display = suppress_count(numerator, scope)
+    return display if value is None else value
