@@ -24,6 +24,34 @@ from dashboard.i18n import t  # noqa: E402
 from dashboard.navigation import SECTIONS, pages_for  # noqa: E402
 
 
+def _sections(role: str, lang: str) -> dict[str, list[st.Page]]:
+    """The role's pages by section, plus a hidden start page at the bare URL.
+
+    Streamlit serves the default page at "/" only, so every real page gets
+    its own path (`/oversigt`, `/visitation`, ...) and "/" forwards to the
+    role's first page with the query parameters kept.
+    """
+    sections: dict[str, list[st.Page]] = {}
+    pages: list[st.Page] = []
+    for spec in pages_for(role):
+        section = SECTIONS[spec.section][1 if lang == "en" else 0]
+        page = st.Page(spec.path, title=spec.title(lang), icon=spec.icon, url_path=spec.key)
+        sections.setdefault(section, []).append(page)
+        pages.append(page)
+
+    def start() -> None:
+        st.switch_page(pages[0], query_params=st.query_params.to_dict())
+
+    first_section = next(iter(sections))
+    sections[first_section].insert(
+        0,
+        st.Page(
+            start, title=t("app_title", lang), url_path="start", default=True, visibility="hidden"
+        ),
+    )
+    return sections
+
+
 def main() -> None:
     lang = current_lang()
     presenting = presentation.requested()
@@ -43,13 +71,9 @@ def main() -> None:
             st.stop()
         shell.set_context(shell.PageContext(filters=filters, user=user))
         shell.demo_note(filters.lang)
-        sections: dict[str, list[st.Page]] = {}
-        for spec in pages_for(user.role):
-            section = SECTIONS[spec.section][1 if lang == "en" else 0]
-            sections.setdefault(section, []).append(
-                st.Page(spec.path, title=spec.title(lang), icon=spec.icon, url_path=spec.key)
-            )
-        navigation = st.navigation(sections, position="hidden" if presenting else "sidebar")
+        navigation = st.navigation(
+            _sections(user.role, lang), position="hidden" if presenting else "sidebar"
+        )
         if presenting:
             presentation.run(shell.PageContext(filters=filters, user=user))
             return

@@ -66,13 +66,15 @@ def show_figure(
     """`st.metric` with the catalogue label, the definition as help, and the change."""
     entry = figure(item.figure_id)
     delta = format_delta(item, previous, lang)
+    unchanged = delta is not None and delta.startswith("±")
     if delta is not None and delta_description:
         delta = f"{delta} {delta_description}"
     st.metric(
         entry.label(lang),
         format_value(item, lang),
         delta=delta,
-        delta_color=delta_color,
+        delta_color="off" if unchanged else delta_color,
+        delta_arrow="off" if unchanged else "auto",
         help=entry.definition(lang),
         border=True,
     )
