@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Engine, distinct, func, select
+from sqlalchemy import Engine, func, select
 
 from data_access.access import ROLES, Scope
 from data_access.schema import districts, families, load_history, users
@@ -35,8 +35,10 @@ def list_districts(engine: Engine, programme_id: str | None = None) -> list[Dist
     """Districts with families in `programme_id` (all districts when None), by name."""
     query = select(districts.c.district_id, districts.c.name, districts.c.kind)
     if programme_id is not None:
-        with_families = select(distinct(families.c.district_id)).where(
-            families.c.programme_id == programme_id
+        with_families = (
+            select(families.c.district_id)
+            .where(families.c.programme_id == programme_id)
+            .distinct()
         )
         query = query.where(districts.c.district_id.in_(with_families))
     with engine.connect() as connection:
