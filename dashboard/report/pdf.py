@@ -361,7 +361,7 @@ def _coordinator_table(
                 for c in columns
             ]
         )
-    first = 3.8 * cm
+    first = 3.2 * cm
     widths = [first] + [(WIDTH - first) / len(columns)] * len(columns)
     return _table(rows, widths, total=total)
 
