@@ -1,0 +1,248 @@
+"""Each role sees what it may: pages, pseudonyms, exact or suppressed counts, audit rows.
+
+Runs the real app on the hand-made bundle in tests/access_bundle.py (cA:
+A-1..A-3 in Nørrebro, cB: B-1..B-6 in Brønshøj-Husum) on both backends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.i18n import t
+from dashboard.navigation import PAGES, page, pages_for
+from data_access import audit
+from tests import access_bundle as bundle
+from tests.access_bundle import AS_OF, everything, load_access_bundle
+from tests.apptest import APP, render, texts
+
+ONE_USER_PER_ROLE = {
+    "admin": bundle.ADMIN,
+    "steering": bundle.STEERING,
+    "department_head": bundle.DEPARTMENT_HEAD,
+    "coordinator": bundle.COORDINATOR_A,
+    "viewer": bundle.VIEWER,
+}
+SEES_NO_PSEUDONYM = ("steering", "department_head", "viewer")
+
+
+@pytest.fixture
+def access_db(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The access bundle loaded; the access log goes to the same database (the default)."""
+    load_access_bundle(tmp_path / "bundle", db_url)
+    monkeypatch.delenv("DASHBOARD_AUDIT_URL", raising=False)
+    yield db_url
+
+
+def metric(app: AppTest, label: str) -> str:
+    values = [str(m.value) for m in app.metric if m.label == label]
+    assert len(values) == 1, f"{label!r}: {values}"
+    return values[0]
+
+
+def registered(app: AppTest) -> set[str]:
+    """The page files the navigation offers in this session."""
+    return {
+        Path(str(info["script_path"])).stem
+        for info in app._registered_pages.values()
+        if info.get("script_path")
+    }
+
+
+@pytest.mark.parametrize("role", list(ONE_USER_PER_ROLE))
+def test_every_allowed_page_renders_and_nothing_else_is_offered(
+    role: str, access_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    allowed = pages_for(role)
+    for spec in allowed:
+        app = render(
+            monkeypatch, access_db, spec.key, user=ONE_USER_PER_ROLE[role], query={"as_of": AS_OF}
+        )
+        assert not app.exception, (spec.key, [e.value for e in app.exception])
+        assert [title.value for title in app.title] == [spec.title_da], spec.key
+        assert registered(app) == {s.key for s in allowed}
+        shown = everything(app)
+        assert not bundle.B_PSEUDONYM.search(shown) or role == "admin", spec.key
+        if role in SEES_NO_PSEUDONYM:
+            assert not bundle.ANY_PSEUDONYM.search(shown), spec.key
+
+
+def test_role_matrix_of_the_registry() -> None:
+    keys = {role: {spec.key for spec in pages_for(role)} for role in ONE_USER_PER_ROLE}
+    assert keys["admin"] == {spec.key for spec in PAGES}
+    assert "adgangslog" not in set().union(*(keys[r] for r in keys if r != "admin"))
+    assert "sagsstamme" not in keys["viewer"] | keys["department_head"]
+    assert "oekonomi" not in keys["coordinator"]
+
+
+def _forbidden_page_by_hand() -> None:
+    """A coordinator's session runs the Økonomi page file directly (as a URL would)."""
+    import runpy
+    from datetime import date
+
+    from dashboard.filters import Filters
+    from dashboard.navigation import page
+    from dashboard.shell import PageContext, set_context
+    from data_access.access import Scope
+
+    filters = Filters(
+        "it", "IT", date(2010, 12, 31), None, "da", date(2010, 1, 1), date(2011, 12, 31)
+    )
+    set_context(PageContext(filters, Scope(role="coordinator", email="k@x", coordinator_id="cA")))
+    runpy.run_path(str(page("oekonomi").path))
+
+
+def test_forbidden_page_opened_anyway_stops(
+    access_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DASHBOARD_DATABASE_URL", access_db)
+    app = AppTest.from_function(_forbidden_page_by_hand, default_timeout=60).run()
+    assert not app.exception
+    assert [e.value for e in app.error] == ["Du har ikke adgang til denne side."]
+    assert not app.title and not app.metric and not app.dataframe
+
+
+def test_coordinator_sees_own_pseudonyms_only(
+    access_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = render(
+        monkeypatch, access_db, "forloeb", user=bundle.COORDINATOR_A, query={"as_of": AS_OF}
+    )
+    found = set(bundle.ANY_PSEUDONYM.findall(everything(app)))
+    assert found == {"A-1", "A-2", "A-3"}
+
+
+def test_district_parameter_does_not_widen_scope(
+    access_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = render(
+        monkeypatch,
+        access_db,
+        "forloeb",
+        user=bundle.COORDINATOR_A,
+        query={"as_of": AS_OF, "district": "bronshoj"},
+    )
+    assert not app.exception
+    assert not bundle.ANY_PSEUDONYM.search(everything(app))
+
+
+def test_tampered_session_state_does_not_widen_scope(
+    access_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dashboard.shell import _CONTEXT_KEY, PageContext
+    from data_access.access import SYSTEM
+
+    app = render(
+        monkeypatch, access_db, "forloeb", user=bundle.COORDINATOR_A, query={"as_of": AS_OF}
+    )
+    context = app.session_state[_CONTEXT_KEY]
+    app.session_state[_CONTEXT_KEY] = PageContext(context.filters, SYSTEM)
+    app.run()
+    assert not app.exception
+    assert app.session_state[_CONTEXT_KEY].user.email == bundle.COORDINATOR_A
+    found = set(bundle.ANY_PSEUDONYM.findall(everything(app)))
+    assert found == {"A-1", "A-2", "A-3"}
+
+
+def test_steering_sees_exact_small_counts(access_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    query = {"as_of": AS_OF, "district": "norrebro"}
+    app = render(monkeypatch, access_db, "oversigt", user=bundle.STEERING, query=query)
+    assert metric(app, "Aktive familier") == "3"
+    assert not bundle.ANY_PSEUDONYM.search(everything(app))
+
+
+@pytest.mark.parametrize("user", [bundle.VIEWER, bundle.DEPARTMENT_HEAD])
+def test_suppressed_roles_see_less_than_five(
+    user: str, access_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    query = {"as_of": AS_OF, "district": "norrebro"}
+    app = render(monkeypatch, access_db, "oversigt", user=user, query=query)
+    assert metric(app, "Aktive familier") == "<5"
+    assert "3" not in [str(m.value) for m in app.metric]
+    everywhere = render(monkeypatch, access_db, "oversigt", user=user, query={"as_of": AS_OF})
+    assert metric(everywhere, "Aktive familier") == "9"
+
+
+def test_coordinator_view_writes_the_audit_row(
+    access_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    render(monkeypatch, access_db, "forloeb", user=bundle.COORDINATOR_A, query={"as_of": AS_OF})
+    rows = audit.list_access(access_db)
+    assert list(rows[["email", "role", "page", "family_ids"]].itertuples(index=False)) == [
+        (bundle.COORDINATOR_A, "coordinator", "forloeb", "A-1,A-2,A-3")
+    ]
+    assert rows["at"].iloc[0].date() == date.today()
+
+
+def test_aggregate_view_writes_no_audit_row(
+    access_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    render(monkeypatch, access_db, "forloeb", user=bundle.STEERING, query={"as_of": AS_OF})
+    assert audit.list_access(access_db).empty
+
+
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "test-secret",
+    "client_id": "dashboard",
+    "client_secret": "secret",
+    "server_metadata_url": "https://login.example.invalid/.well-known/openid-configuration",
+}
+
+
+def _auth_app(db_url: str, monkeypatch: pytest.MonkeyPatch, user: dict[str, object]) -> AppTest:
+    monkeypatch.setenv("DASHBOARD_DATABASE_URL", db_url)
+    monkeypatch.setenv("DASHBOARD_DEMO_USER", bundle.ADMIN)
+    app = AppTest.from_file(str(APP), default_timeout=120)
+    app.secrets["auth"] = AUTH
+    app.user = user
+    app.query_params["as_of"] = AS_OF
+    return app.run()
+
+
+def test_login_page_shows_only_the_login_button(
+    access_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = _auth_app(access_db, monkeypatch, {"is_logged_in": False})
+    assert not app.exception
+    assert [button.label for button in app.button] == ["Log ind"]
+    assert not app.metric and not app.dataframe and not app.selectbox
+    assert "DEMOTILSTAND" not in texts(app)
+    assert not registered(app) - {"app"}
+
+
+def test_unknown_email_gets_no_access_and_no_data(
+    access_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = _auth_app(access_db, monkeypatch, {"is_logged_in": True, "email": "stranger@x.invalid"})
+    assert not app.exception
+    assert [info.value for info in app.info] == [t("unknown_user")]
+    assert not app.metric and not app.dataframe and not app.selectbox
+    assert [button.label for button in app.button] == ["Log ud"]
+
+
+def test_logged_in_user_gets_their_role_not_the_demo_picker(
+    access_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dashboard.auth import DEMO_PICKER_KEY
+
+    app = _auth_app(access_db, monkeypatch, {"is_logged_in": True, "email": "KOORD.A@t.invalid"})
+    assert not app.exception
+    assert registered(app) == {spec.key for spec in pages_for("coordinator")}
+    assert "DEMOTILSTAND" not in texts(app)
+    app.session_state[DEMO_PICKER_KEY] = bundle.ADMIN
+    app.switch_page(str(page("forloeb").path)).run()
+    assert set(bundle.ANY_PSEUDONYM.findall(everything(app))) == {"A-1", "A-2", "A-3"}
+    assert "adgangslog" not in registered(app)
+
+
+def test_demo_mode_banner_and_picker(access_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = render(monkeypatch, access_db, "oversigt", user=bundle.VIEWER)
+    assert "DEMOTILSTAND" in texts(app)
+    picker = app.selectbox(key="demo_user")
+    assert picker.value == bundle.VIEWER
+    assert set(picker.options) >= {f"viewer: {bundle.VIEWER}", f"admin: {bundle.ADMIN}"}
