@@ -55,7 +55,7 @@ def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
     return first, _month_end(date(year, 3 * quarter, 1))
 
 
-class add_days(FunctionElement[date]):  # noqa: N801 - reads like the SQL function it is
+class add_days(FunctionElement[date]):
     """`column + n days` as a SQL expression that works on SQLite and PostgreSQL."""
 
     type = Date()
@@ -64,7 +64,7 @@ class add_days(FunctionElement[date]):  # noqa: N801 - reads like the SQL functi
 
 
 @compiles(add_days, "sqlite")
-def _add_days_sqlite(element: add_days, compiler, **kw) -> str:  # type: ignore[no-untyped-def]
+def _add_days_sqlite(element: add_days, compiler, **kw) -> str:
     column, days = list(element.clauses)
     return (
         f"date({compiler.process(column, **kw)}, '+' || {compiler.process(days, **kw)} || ' days')"
@@ -72,11 +72,13 @@ def _add_days_sqlite(element: add_days, compiler, **kw) -> str:  # type: ignore[
 
 
 @compiles(add_days)
-def _add_days_default(element: add_days, compiler, **kw) -> str:  # type: ignore[no-untyped-def]
+def _add_days_default(element: add_days, compiler, **kw) -> str:
     column, days = list(element.clauses)
-    return f"(CAST({compiler.process(column, **kw)} AS DATE) + CAST({compiler.process(days, **kw)} AS INTEGER))"
+    column_sql = compiler.process(column, **kw)
+    days_sql = compiler.process(days, **kw)
+    return f"(CAST({column_sql} AS DATE) + CAST({days_sql} AS INTEGER))"
 
 
 def days_after(column: ColumnElement[date], days: int) -> ColumnElement[date]:
     """Typed wrapper so callers need not know about the compiler hook."""
-    return add_days(column, days)  # type: ignore[return-value]
+    return add_days(column, days)

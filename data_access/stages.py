@@ -34,7 +34,7 @@ ACTIVE_STAGES: Final[tuple[str, ...]] = (INTENSIVE, AFTERCARE)
 PIPELINE_STAGES: Final[tuple[str, ...]] = (REFERRED, INVESTIGATION, APPROVED)
 
 
-def stage_of(as_of: date, table=families) -> ColumnElement[str]:  # type: ignore[no-untyped-def]
+def stage_of(as_of: date, table=families) -> ColumnElement[str]:
     """SQL expression: the family's stage on `as_of` (NULL before referral)."""
     d = literal(as_of)
     return case(
@@ -48,7 +48,7 @@ def stage_of(as_of: date, table=families) -> ColumnElement[str]:  # type: ignore
     )
 
 
-def is_active(as_of: date, table=families) -> ColumnElement[bool]:  # type: ignore[no-untyped-def]
+def is_active(as_of: date, table=families) -> ColumnElement[bool]:
     """SQL condition: stage is intensive or aftercare on `as_of`."""
     d = literal(as_of)
     return and_(
@@ -57,6 +57,6 @@ def is_active(as_of: date, table=families) -> ColumnElement[bool]:  # type: igno
     )
 
 
-def is_overdue(as_of: date, table=families) -> ColumnElement[bool]:  # type: ignore[no-untyped-def]
+def is_overdue(as_of: date, table=families) -> ColumnElement[bool]:
     """SQL condition: active and `as_of` later than started_on + course_months."""
     return and_(is_active(as_of, table), table.c.course_due_on < literal(as_of))
