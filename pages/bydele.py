@@ -1,6 +1,48 @@
-"""Placeholder: the next issue fills this page."""
+"""Bydele: the district indicators over time, against the city, since the programme began.
 
-from dashboard.shell import open_page, placeholder
+One chart per indicator with a value on or before the report date, whatever
+the bundle defines (`indicator_definitions.csv` rows appear without code
+changes), and per district the value at the start, the latest and the change.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.data import cached
+from dashboard.shell import open_page
+from dashboard.views import districts as view
+from dashboard.views.common import tr
+from data_access import indicators
+
+list_indicators = cached(indicators.list_indicators)
+programme_districts = cached(indicators.programme_districts)
+indicator_series = cached(indicators.indicator_series)
+indicator_changes = cached(indicators.indicator_changes)
 
 context = open_page("bydele")
-placeholder(context)
+filters = context.filters
+lang = context.lang
+
+st.caption(tr(view.TEXTS, "intro", lang))
+found = list_indicators(filters.as_of)
+if not found:
+    st.info(tr(view.TEXTS, "no_indicators", lang), icon=":material/info:")
+    st.stop()
+
+places = tuple(programme_districts(filters.programme_id, filters.district_id))
+for indicator in found:
+    view.heading(indicator, lang)
+    series = indicator_series(indicator.indicator, places, filters.as_of)
+    if series.empty:
+        st.info(tr(view.TEXTS, "no_values", lang), icon=":material/info:")
+        continue
+    chart, table = st.columns([3, 2])
+    with chart:
+        view.indicator_chart(series, indicator, filters.starts_on, lang)
+    with table:
+        view.change_table(
+            indicator_changes(indicator.indicator, places, filters.starts_on, filters.as_of),
+            indicator,
+            lang,
+        )

@@ -1,0 +1,162 @@
+"""Layout pieces of the Bydele page: one chart and one change table per indicator.
+
+The city (kind `city`) is drawn black and dashed as the baseline, the
+programme's start as a vertical line; the direction ("higher is better") is
+written out with an arrow, never implied by colour alone.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Final
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import formatting
+from dashboard.charts import CITY, PALETTE, month_axis
+from dashboard.views.common import plot, tr
+from data_access.indicators import CITY as CITY_KIND
+from data_access.indicators import Indicator
+
+TEXTS: Final[dict[str, dict[str, str]]] = {
+    "intro": {
+        "da": "Udviklingen i de bydele og boligområder, hvor programmets familier bor, "
+        "sammenholdt med hele byen (sort stiplet linje). Den lodrette linje er programmets "
+        "start. Værdier til og med opgørelsesdatoen.",
+        "en": "The districts and housing areas where the programme's families live, against "
+        "the whole city (black dashed line). The vertical line is the programme's start. "
+        "Values up to the report date.",
+    },
+    "higher": {"da": "↑ Højere er bedre", "en": "↑ Higher is better"},
+    "lower": {"da": "↓ Lavere er bedre", "en": "↓ Lower is better"},
+    "unknown": {"da": "Ingen retning angivet", "en": "No direction given"},
+    "start": {"da": "Programstart", "en": "Programme start"},
+    "district": {"da": "Bydel/område", "en": "District"},
+    "start_value": {"da": "Ved start", "en": "At start"},
+    "latest": {"da": "Seneste", "en": "Latest"},
+    "change": {"da": "Ændring siden start", "en": "Change since start"},
+    "verdict": {"da": "Vurdering", "en": "Reading"},
+    "better": {"da": "▲ Bedre", "en": "▲ Better"},
+    "worse": {"da": "▼ Dårligere", "en": "▼ Worse"},
+    "same": {"da": "● Uændret", "en": "● Unchanged"},
+    "date": {"da": "Måling", "en": "Measured"},
+    "no_indicators": {
+        "da": "Der er ingen indikatorværdier til og med opgørelsesdatoen.",
+        "en": "There are no indicator values up to the report date.",
+    },
+    "no_values": {
+        "da": "Ingen værdier for de valgte områder.",
+        "en": "No values for the chosen districts.",
+    },
+    "dates": {
+        "da": "Ved start = seneste måling på eller før programstart ({start}); seneste = "
+        "nyeste måling til og med opgørelsesdatoen ({latest}).",
+        "en": "At start = latest measurement on or before the programme start ({start}); "
+        "latest = newest measurement up to the report date ({latest}).",
+    },
+    "unit": {"da": "Enhed: {unit}", "en": "Unit: {unit}"},
+}
+
+
+def direction(indicator: Indicator, lang: str) -> str:
+    """Arrow and words for the indicator's good direction; unknown says so."""
+    if indicator.higher_is_better is None:
+        return tr(TEXTS, "unknown", lang)
+    return tr(TEXTS, "higher" if indicator.higher_is_better else "lower", lang)
+
+
+def heading(indicator: Indicator, lang: str) -> None:
+    st.subheader(indicator.label(lang))
+    parts = [f"**{direction(indicator, lang)}**"]
+    if indicator.unit:
+        parts.append(tr(TEXTS, "unit", lang, unit=indicator.unit))
+    st.markdown(" · ".join(parts))
+
+
+def indicator_chart(series: pd.DataFrame, indicator: Indicator, starts_on: date, lang: str) -> None:
+    """Each district's line against the city's dashed black line, programme start marked."""
+    chart = go.Figure()
+    colour = 0
+    for _, group in series.groupby(["kind", "name"], sort=False):
+        is_city = group["kind"].iloc[0] == CITY_KIND
+        line = (
+            {"color": CITY, "dash": "dash", "width": 3}
+            if is_city
+            else {"color": PALETTE[colour % (len(PALETTE) - 1)], "width": 2.5}
+        )
+        colour += 0 if is_city else 1
+        chart.add_scatter(
+            x=group["measured_on"],
+            y=group["value"],
+            mode="lines+markers",
+            name=str(group["name"].iloc[0]),
+            line=line,
+            marker={"size": 6},
+        )
+    chart.add_vline(x=starts_on, line={"color": "#555555", "width": 2, "dash": "dot"})
+    chart.add_annotation(
+        x=starts_on,
+        y=1,
+        yref="paper",
+        text=tr(TEXTS, "start", lang),
+        showarrow=False,
+        xanchor="left",
+        yanchor="top",
+        font={"size": 13, "color": "#555555"},
+    )
+    chart.update_yaxes(title_text=indicator.unit or indicator.label(lang))
+    chart.update_xaxes(title_text=tr(TEXTS, "date", lang))
+    measured = sorted(set(series["measured_on"]))
+    month_axis(chart, measured, lang, every=max(1, len(measured) // 8))
+    plot(chart, lang, height=400)
+
+
+def change_table(changes: pd.DataFrame, indicator: Indicator, lang: str) -> pd.DataFrame:
+    """Value at start, latest value and change per district, with a worded reading."""
+    shown = pd.DataFrame(
+        {
+            tr(TEXTS, "district", lang): changes["name"],
+            tr(TEXTS, "start_value", lang): [
+                formatting.number(v, lang, decimals=1) for v in changes["start_value"]
+            ],
+            tr(TEXTS, "latest", lang): [
+                formatting.number(v, lang, decimals=1) for v in changes["latest_value"]
+            ],
+            tr(TEXTS, "change", lang): [_signed(c, lang) for c in changes["change"]],
+            tr(TEXTS, "verdict", lang): [
+                _verdict(c, indicator.higher_is_better, lang) for c in changes["change"]
+            ],
+        }
+    )
+    st.dataframe(shown, hide_index=True, width="stretch")
+    st.caption(
+        tr(
+            TEXTS,
+            "dates",
+            lang,
+            start=_dates(changes["start_on"], lang),
+            latest=_dates(changes["latest_on"], lang),
+        )
+    )
+    return shown
+
+
+def _dates(days: pd.Series, lang: str) -> str:
+    return ", ".join(formatting.short_date(d, lang) for d in sorted(set(days)))
+
+
+def _signed(change: float, lang: str) -> str:
+    if pd.isna(change):
+        return formatting.MISSING
+    sign = "+" if change > 0 else "−" if change < 0 else "±"
+    return f"{sign}{formatting.number(abs(change), lang, decimals=1)}"
+
+
+def _verdict(change: float, higher_is_better: bool | None, lang: str) -> str:
+    if pd.isna(change) or higher_is_better is None:
+        return formatting.MISSING
+    if change == 0:
+        return tr(TEXTS, "same", lang)
+    return tr(TEXTS, "better" if (change > 0) == higher_is_better else "worse", lang)
