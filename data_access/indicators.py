@@ -113,7 +113,8 @@ def programme_districts(
 
     The districts where the programme's families live (inside `district_id`
     when the shell filters on one): the areas the programme works in, not
-    the bydele around them, so a shared-screen chart stays readable. A programme without families falls back to every bydel (or the chosen
+    the bydele around them, so a shared-screen chart stays readable. A
+    programme without families falls back to every bydel (or the chosen
     district), so the page still shows the city's picture.
     """
     lived_in = select(families.c.district_id).where(families.c.programme_id == programme_id)
