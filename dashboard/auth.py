@@ -54,7 +54,9 @@ def _logged_in_user(lang: str) -> Scope | None:
         st.button(t("log_in", lang), on_click=st.login, type="primary")
         return None
     email = str(st.user.get("email", "") or "")
-    scope = user_scope(email) if email else None
+    # A provider that says the address is unverified must not map it to a role.
+    verified = st.user.get("email_verified", True) is not False
+    scope = user_scope(email) if email and verified else None
     with st.sidebar:
         st.caption(email)
         st.button(t("log_out", lang), on_click=st.logout)

@@ -225,6 +225,13 @@ def test_unknown_email_gets_no_access_and_no_data(
     assert [button.label for button in app.button] == ["Log ud"]
 
 
+def test_unverified_email_gets_no_access(access_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    user = {"is_logged_in": True, "email": bundle.ADMIN, "email_verified": False}
+    app = _auth_app(access_db, monkeypatch, user)
+    assert [info.value for info in app.info] == [t("unknown_user")]
+    assert not app.metric and not registered(app) - {"app"}
+
+
 def test_logged_in_user_gets_their_role_not_the_demo_picker(
     access_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
