@@ -1,0 +1,284 @@
+"""Spend, outcome and indicator queries against one hand-made bundle, on both backends.
+
+The bundle (RESULTS_BUNDLE) is loaded once per backend; every expected
+number is worked out by hand next to its assertion. P1 runs 2011-2012
+(2012 is a leap year), P2 (2013) has no families. P1 has budget for 2011
+and 2012 only, but a late correction booked in 2013: a year with no budget.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from data_access.access import Scope
+from data_access.db import make_engine, migrate
+from data_access.figures import compute_figures
+from data_access.indicators import indicator_changes, list_indicators, programme_districts
+from data_access.loader import load_bundle
+from data_access.outcomes import course_month_series, outcomes_by_district, ssp_transitions
+from data_access.spend_queries import spend_breakdown, spend_by_month, spend_by_year
+from tests.conftest import BACKENDS, POSTGRES_URL, write_bundle
+
+VIEWER = Scope(role="viewer")
+
+RESULTS_BUNDLE: dict[str, str] = {
+    "districts.csv": """
+        district_id,name,kind,parent_id
+        kk,Københavns Kommune,city,
+        nb,Nørrebro,bydel,kk
+        bh,Brønshøj-Husum,bydel,kk
+    """,
+    "departments.csv": """
+        department_id,name,kind
+        SOF,Socialforvaltningen,forvaltning
+        BUF,Børne- og Ungdomsforvaltningen,forvaltning
+        IM,Integrationsministeriet,stat
+    """,
+    "programmes.csv": """
+        programme_id,name,starts_on,ends_on,target_active_families,target_improved_share,intensive_months,course_months
+        P1,Pilot,2011-01-01,2012-12-31,30,0.6,6,12
+        P2,Tomt program,2013-01-01,2013-12-31,,,,
+    """,
+    "coordinators.csv": """
+        coordinator_id,name,email,district_id,capacity
+        C1,Koordinator,k1@example.org,nb,15
+    """,
+    "families.csv": """
+        family_id,programme_id,district_id,coordinator_id,referred_on,started_on
+        F1,P1,nb,C1,2011-01-10,2011-02-01
+        F2,P1,nb,C1,2011-01-10,2011-02-01
+        F3,P1,nb,C1,2011-01-10,2011-02-01
+        F4,P1,nb,C1,2011-01-10,2011-02-01
+        F5,P1,nb,C1,2011-01-10,2011-02-01
+        F6,P1,bh,C1,2011-01-10,2011-02-01
+    """,
+    "members.csv": """
+        member_id,family_id,role
+        M1,F1,child
+        M2,F2,child
+        M3,F3,child
+        M4,F4,child
+        M5,F5,child
+        M6,F6,child
+    """,
+    # SSP at start (2011-02-01) -> later (2011-06-01): F1 4->2, F2 3->3, F3 4->1,
+    # F4 3->2, F5 4->4, F6 3->1. School attendance: F1 80 (month 0), 90 (month 1);
+    # F2 70 (month 0).
+    "assessments.csv": """
+        family_id,member_id,assessed_on,measure,value
+        F1,M1,2011-02-01,ssp_level,4
+        F1,M1,2011-06-01,ssp_level,2
+        F2,M2,2011-02-01,ssp_level,3
+        F2,M2,2011-06-01,ssp_level,3
+        F3,M3,2011-02-01,ssp_level,4
+        F3,M3,2011-06-01,ssp_level,1
+        F4,M4,2011-02-01,ssp_level,3
+        F4,M4,2011-06-01,ssp_level,2
+        F5,M5,2011-02-01,ssp_level,4
+        F5,M5,2011-06-01,ssp_level,4
+        F6,M6,2011-02-01,ssp_level,3
+        F6,M6,2011-06-01,ssp_level,1
+        F1,M1,2011-02-01,school_attendance,80
+        F1,M1,2011-03-01,school_attendance,90
+        F2,M2,2011-02-01,school_attendance,70
+    """,
+    "budget.csv": """
+        programme_id,year,department_id,funder_id,activity,amount_dkk
+        P1,2011,SOF,SOF,Koordinering,600000
+        P1,2011,SOF,IM,Mentor,300000
+        P1,2011,BUF,BUF,Skole,100000
+        P1,2012,SOF,SOF,Koordinering,732000
+    """,
+    "spend.csv": """
+        spend_id,programme_id,booked_on,department_id,funder_id,activity,amount_dkk,family_id
+        S1,P1,2011-01-15,SOF,SOF,Koordinering,50000,
+        S2,P1,2011-02-10,SOF,IM,Mentor,30000,F1
+        S3,P1,2011-02-20,SOF,IM,Mentor,-5000,F1
+        S4,P1,2011-03-05,BUF,BUF,Skole,20000,
+        S5,P1,2011-07-01,SOF,SOF,Koordinering,100000,
+        S6,P1,2012-02-29,SOF,SOF,Koordinering,120000,
+        S7,P1,2013-03-01,SOF,SOF,Koordinering,5000,
+    """,
+    "indicators.csv": """
+        district_id,indicator,measured_on,value
+        kk,tryghedsindex,2010-01-01,70
+        kk,tryghedsindex,2012-01-01,74
+        nb,tryghedsindex,2010-01-01,60
+        nb,tryghedsindex,2012-01-01,65
+        nb,fritidsjob,2010-01-01,20
+        nb,fritidsjob,2012-01-01,25
+    """,
+    "indicator_definitions.csv": """
+        indicator,name,unit,higher_is_better
+        fritidsjob,Unge i fritidsjob,%,true
+    """,
+    "users.csv": """
+        email,role,department_id,coordinator_id
+        admin@example.org,admin,,
+        viewer@example.org,viewer,,
+        chef@example.org,department_head,BUF,
+    """,
+}
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def results_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """RESULTS_BUNDLE loaded once per backend (read-only for every test)."""
+    folder = write_bundle(tmp_path_factory.mktemp("results") / "bundle", RESULTS_BUNDLE)
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('resultsdb') / 'results.sqlite'}"
+        migrate(url)
+        load_bundle(Path(folder), url)
+        yield url
+        return
+    schema = f"r_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    try:
+        migrate(url)
+        load_bundle(Path(folder), url)
+        yield url
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def engine(results_url: str) -> Iterator[Engine]:
+    made = make_engine(results_url)
+    yield made
+    made.dispose()
+
+
+MARCH = date(2011, 3, 31)
+
+
+def test_breakdowns_sum_to_the_headline_with_a_negative_correction(engine: Engine) -> None:
+    # spent_ytd on 2011-03-31 = 50.000 + 30.000 - 5.000 + 20.000 = 95.000; budget 1.000.000.
+    figures = compute_figures(engine, "P1", MARCH)
+    assert figures["spent_ytd"].value == pytest.approx(95_000)
+    assert figures["budget_year"].value == pytest.approx(1_000_000)
+    for by in ("department", "funder", "activity"):
+        frame = spend_breakdown(engine, "P1", MARCH, by)
+        assert frame["spent_ytd"].sum() == pytest.approx(95_000)
+        assert frame["budget_year"].sum() == pytest.approx(1_000_000)
+    funders = spend_breakdown(engine, "P1", MARCH, "funder").set_index("key")
+    # IM: 30.000 - 5.000 = 25.000 of 300.000.
+    assert funders.loc["IM", "spent_ytd"] == pytest.approx(25_000)
+    assert funders.loc["IM", "name"] == "Integrationsministeriet"
+    # SOF forecast 75.000 / (90/365) = 304.166,67 = 33,8 % of 900.000 < 90 %: under.
+    departments = spend_breakdown(engine, "P1", MARCH, "department").set_index("key")
+    assert departments.loc["SOF", "forecast_year"] == pytest.approx(75_000 * 365 / 90)
+    assert departments.loc["SOF", "status"] == "under"
+
+
+def test_department_drill_to_activity_and_month(engine: Engine) -> None:
+    # SOF activities up to March: Koordinering 50.000 (budget 600.000), Mentor 25.000 (300.000).
+    frame = spend_breakdown(engine, "P1", MARCH, "activity", department_id="SOF").set_index("key")
+    assert sorted(frame.index) == ["Koordinering", "Mentor"]
+    assert frame.loc["Mentor", "spent_ytd"] == pytest.approx(25_000)
+    assert frame.loc["Mentor", "variance_dkk"] == pytest.approx(25_000 - 300_000 * 90 / 365)
+    months = spend_by_month(engine, "P1", MARCH, department_id="SOF", activity="Mentor")
+    # Jan 0; Feb 30.000 - 5.000 = 25.000; Mar 0. Linear line: 300.000 x 31/365 in January.
+    assert list(months["spent"]) == pytest.approx([0, 25_000, 0])
+    assert list(months["cumulative"]) == pytest.approx([0, 25_000, 25_000])
+    assert months["planned_cumulative"].iloc[0] == pytest.approx(300_000 * 31 / 365)
+
+
+def test_all_programme_months_cumulate(engine: Engine) -> None:
+    # Jan 50.000, Feb 25.000, Mar 20.000 -> 50.000, 75.000, 95.000; March line at 90/365.
+    months = spend_by_month(engine, "P1", MARCH)
+    assert list(months["cumulative"]) == pytest.approx([50_000, 75_000, 95_000])
+    assert months["planned_cumulative"].iloc[-1] == pytest.approx(1_000_000 * 90 / 365)
+
+
+def test_leap_day(engine: Engine) -> None:
+    # 2012-02-29 is day 60 of 366; spent 120.000 of 732.000; forecast 120.000 x 366/60 = 732.000.
+    day = date(2012, 2, 29)
+    figures = compute_figures(engine, "P1", day)
+    assert figures["expected_share"].value == pytest.approx(60 / 366)
+    assert figures["spent_ytd"].value == pytest.approx(120_000)
+    frame = spend_breakdown(engine, "P1", day, "department")
+    assert frame.loc[0, "status"] == "on_plan"
+
+
+def test_year_without_budget_and_all_years(engine: Engine) -> None:
+    day = date(2013, 3, 31)
+    figures = compute_figures(engine, "P1", day)
+    assert figures["budget_year"].value is None
+    assert figures["spent_share"].value is None
+    assert spend_breakdown(engine, "P1", day, "department").loc[0, "status"] == "no_budget"
+    years = spend_by_year(engine, "P1", day).set_index("year")
+    # 2011: 95.000 + 100.000 (July) = 195.000; 2012: 120.000; 2013: 5.000, no budget.
+    assert list(years.index) == [2011, 2012, 2013]
+    assert years.loc[2011, "spent"] == pytest.approx(195_000)
+    assert years.loc[2011, "budget_state"] == pytest.approx(300_000)
+    assert years.loc[2011, "budget_municipal"] == pytest.approx(700_000)
+    assert years["budget"].sum() == pytest.approx(1_732_000)
+    assert years.loc[2013, "budget"] != years.loc[2013, "budget"]  # NaN: no budget
+
+
+JULY = date(2011, 7, 1)
+
+
+def test_transition_table_matches_improved_share(engine: Engine) -> None:
+    table = ssp_transitions(engine, "P1", JULY)
+    # (start, latest): (4,2) (3,3) (4,1) (3,2) (4,4) (3,1); below the diagonal 4 of 6.
+    assert table.loc[4, 2] == 1 and table.loc[3, 3] == 1 and table.loc[3, 1] == 1
+    assert sum(table.loc[b, a] for b in range(5) for a in range(5)) == 6
+    improved = sum(table.loc[b, a] for b in range(5) for a in range(b))
+    figure = compute_figures(engine, "P1", JULY)["improved_share"]
+    assert improved == 4 == figure.numerator
+    assert figure.value == pytest.approx(4 / 6)
+    assert ssp_transitions(engine, "P1", JULY, scope=VIEWER).loc[4, 2] == "<5"
+
+
+def test_course_months_and_small_points(engine: Engine) -> None:
+    # Month 0: (80 + 70) / 2 = 75 on 2 families; month 1: 90 on 1 family.
+    series = course_month_series(engine, "P1", JULY, "school_attendance")
+    assert list(series["course_month"]) == [0, 1]
+    assert list(series["value"]) == pytest.approx([75.0, 90.0])
+    assert list(series["families"]) == [2, 1]
+    assert list(series["small"]) == [True, True]
+    hidden = course_month_series(engine, "P1", JULY, "school_attendance", scope=VIEWER)
+    assert hidden["value"].isna().all()
+    assert list(hidden["families"]) == ["<5", "<5"]
+
+
+def test_outcomes_by_district(engine: Engine) -> None:
+    # Nørrebro: F1, F3, F4 improved of 5 = 60 %; Brønshøj-Husum: F6 of 1 (small base).
+    frame = outcomes_by_district(engine, "P1", JULY).set_index("district_id")
+    assert frame.loc["nb", "improved_share"] == pytest.approx(0.6)
+    assert frame.loc["bh", "improved_small"]
+    viewer = outcomes_by_district(engine, "P1", JULY, scope=VIEWER).set_index("district_id")
+    assert viewer.loc["nb", "improved_share"] == pytest.approx(0.6)
+    assert viewer.loc["bh", "improved_share"] != viewer.loc["bh", "improved_share"]  # withheld
+
+
+def test_indicators_from_definitions_and_change_since_start(engine: Engine) -> None:
+    found = {i.indicator: i for i in list_indicators(engine, date(2012, 6, 30))}
+    assert found["fritidsjob"].name == "Unge i fritidsjob"
+    assert found["fritidsjob"].higher_is_better is True
+    assert found["tryghedsindex"].name == "Tryghedsindeks"
+    places = tuple(programme_districts(engine, "P1"))
+    assert places == ("bh", "nb")
+    # Start 2011-01-01: latest value before it is 2010's. nb 60 -> 65 = +5; city 70 -> 74 = +4.
+    changes = indicator_changes(
+        engine, "tryghedsindex", places, date(2011, 1, 1), date(2012, 6, 30)
+    ).set_index("district_id")
+    assert changes.loc["nb", "change"] == pytest.approx(5)
+    assert changes.loc["kk", "change"] == pytest.approx(4)
+    # A programme without families falls back to every bydel.
+    assert programme_districts(engine, "P2") == ["bh", "nb"]
