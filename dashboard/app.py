@@ -71,14 +71,17 @@ def main() -> None:
             st.stop()
         shell.set_context(shell.PageContext(filters=filters, user=user))
         shell.demo_note(filters.lang)
+        shell.stale_warning(filters.lang)
         navigation = st.navigation(
             _sections(user.role, lang), position="hidden" if presenting else "sidebar"
         )
         if presenting:
             presentation.run(shell.PageContext(filters=filters, user=user))
+            shell.footer(filters.lang)
             return
         presentation.sidebar_toggle(filters.lang)
         navigation.run()
+        shell.footer(filters.lang)
 
 
 main()

@@ -97,6 +97,47 @@ TEXT: Final[dict[str, dict[str, str]]] = {
     "audit_at": {"da": "Tidspunkt", "en": "Time"},
     "audit_role": {"da": "Rolle", "en": "Role"},
     "audit_families": {"da": "Familier (pseudonymer)", "en": "Families (pseudonyms)"},
+    "footer_loaded": {
+        "da": "Data indlæst {loaded} · bogført til {covers}",
+        "en": "Data loaded {loaded} · booked up to {covers}",
+    },
+    "footer_no_load": {
+        "da": "Ingen indlæsning registreret endnu.",
+        "en": "No load has been recorded yet.",
+    },
+    "beyond_coverage": {
+        "da": "Opgørelsesdatoen {as_of} ligger efter dataenes dækning (bogført til {covers}). "
+        "Tallene nedenfor mangler det, der er sket efter {covers}.",
+        "en": "The report date {as_of} lies after the data's coverage (booked up to {covers}). "
+        "The figures below miss what happened after {covers}.",
+    },
+    "stale_data": {
+        "da": "Forældede data: seneste indlæsning er fra {loaded} ({days} dage siden, "
+        "grænsen er {limit} dage).",
+        "en": "Stale data: the latest load is from {loaded} ({days} days ago, "
+        "the limit is {limit} days).",
+    },
+    "no_load_warning": {
+        "da": "Der er ikke registreret nogen indlæsning af data.",
+        "en": "No data load has been recorded.",
+    },
+    "loads_intro": {
+        "da": "Hver indlæsning af en datapakke: hvornår, hvilken pakke, rækker og kontrolsum "
+        "pr. fil og den seneste dato, hver fil dækker.",
+        "en": "Every bundle load: when, which bundle, rows and checksum per file and the "
+        "latest date each file covers.",
+    },
+    "loads_none": {"da": "Ingen indlæsninger endnu.", "en": "No loads yet."},
+    "loads_load": {"da": "Indlæsning", "en": "Load"},
+    "loads_at": {"da": "Indlæst", "en": "Loaded"},
+    "loads_bundle": {"da": "Datapakke", "en": "Bundle"},
+    "loads_covers": {"da": "Bogført til", "en": "Booked up to"},
+    "loads_demo": {"da": "Demodata", "en": "Demo data"},
+    "loads_file": {"da": "Fil", "en": "File"},
+    "loads_rows": {"da": "Rækker", "en": "Rows"},
+    "loads_latest": {"da": "Seneste dato", "en": "Latest date"},
+    "loads_sha": {"da": "SHA-256", "en": "SHA-256"},
+    "loads_files_of": {"da": "Filer i indlæsning {load_id}", "en": "Files of load {load_id}"},
     "audit_rows": {
         "da": "{count} opslag (højst {limit} vises).",
         "en": "{count} views (at most {limit} shown).",

@@ -69,6 +69,14 @@ PAGES: Final[tuple[PageSpec, ...]] = (
     PageSpec(
         "adgangslog", "Adgangslog", "Access log", ":material/policy:", "admin", frozenset({ADMIN})
     ),
+    PageSpec(
+        "indlaesninger",
+        "Indlæsninger",
+        "Data loads",
+        ":material/database:",
+        "admin",
+        frozenset({ADMIN}),
+    ),
 )
 
 SECTIONS: Final[dict[str, tuple[str, str]]] = {

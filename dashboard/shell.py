@@ -9,6 +9,7 @@ the context.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -20,6 +21,7 @@ from dashboard.i18n import t
 from dashboard.navigation import page
 from data_access import reference
 from data_access.access import Scope
+from data_access.freshness import freshness, stale_days
 
 _CONTEXT_KEY = "_dashboard_context"
 
@@ -51,7 +53,65 @@ def open_page(key: str) -> PageContext:
         st.stop()
     st.title(spec.title(context.lang))
     st.caption(report_date_caption(context.filters, data_as_of()))
+    coverage_warning(context.filters.as_of, context.lang)
     return context
+
+
+def coverage_warning(as_of: date, lang: str) -> None:
+    """Say so above the figures when the report date lies after what the data covers.
+
+    Figures for a date the data does not reach look complete but are not;
+    the group must see that before it reads them.
+    """
+    state = freshness(latest_load(), as_of)
+    if state.beyond_coverage:
+        st.warning(
+            t(
+                "beyond_coverage",
+                lang,
+                as_of=formatting.long_date(as_of, lang),
+                covers=formatting.long_date(state.covers_until, lang),
+            ),
+            icon=":material/event_busy:",
+        )
+
+
+def stale_warning(lang: str) -> None:
+    """On every page: warn when the newest load is older than `DASHBOARD_STALE_DAYS`."""
+    load = latest_load()
+    state = freshness(load, None)
+    if load is None:
+        st.warning(t("no_load_warning", lang), icon=":material/history:")
+    elif state.stale:
+        st.warning(
+            t(
+                "stale_data",
+                lang,
+                loaded=formatting.timestamp(state.loaded_at, lang),
+                days=state.age_days,
+                limit=stale_days(),
+            ),
+            icon=":material/history:",
+        )
+
+
+def footer_text(lang: str) -> str:
+    """`Data indlæst 3. oktober 2031 kl. 14.05 · bogført til 30. september 2031`."""
+    load = latest_load()
+    if load is None:
+        return t("footer_no_load", lang)
+    return t(
+        "footer_loaded",
+        lang,
+        loaded=formatting.timestamp(load.loaded_at, lang),
+        covers=formatting.long_date(load.covers_until, lang),
+    )
+
+
+def footer(lang: str) -> None:
+    """The data's load time and coverage under every page (app.py draws it last)."""
+    st.divider()
+    st.caption(footer_text(lang))
 
 
 def download_csv(frame: pd.DataFrame, name: str, lang: str) -> None:
