@@ -45,6 +45,8 @@ BUNDLE_FILES: Final[tuple[str, ...]] = (
 
 #: Name of the index that carries source line numbers.
 LINE_INDEX: Final = "line"
+#: Problems quoted in the exception's message (all are in `.problems`).
+MESSAGE_PROBLEMS: Final = 20
 #: `DataFrame.attrs` key holding the SHA-256 of the file's bytes.
 SHA256_ATTR: Final = "sha256"
 
@@ -70,7 +72,11 @@ class BundleRejected(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         count = len(problems)
-        super().__init__(f"Bundle refused: {count} problem{'' if count == 1 else 's'}")
+        shown = [str(p) for p in problems[:MESSAGE_PROBLEMS]]
+        if count > MESSAGE_PROBLEMS:
+            shown.append(f"... and {count - MESSAGE_PROBLEMS} more")
+        heading = f"Bundle refused: {count} problem{'' if count == 1 else 's'}"
+        super().__init__("\n".join([heading, *shown]))
 
 
 def read_bundle(path: Path) -> dict[str, pd.DataFrame]:

@@ -23,6 +23,7 @@ from typing import Any, Final
 import pandas as pd
 from sqlalchemy import Connection, Date, Select, Table, delete, insert, select, true
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.schema import AddConstraint, DropConstraint
 
 from data_access import schema
@@ -285,31 +286,45 @@ def _insert(connection: Connection, table: Table, columns: dict[str, list[Any]])
     target = preparer.format_table(table)
     column_list = ", ".join(preparer.quote(name) for name in names)
     driver: Any = connection.connection.driver_connection
+    driver_error: type[Exception] = dialect.loaded_dbapi.Error
     if dialect.name == "postgresql" and dialect.driver == "psycopg":
-        with (
-            _foreign_keys_checked_once(connection, table, len(rows)),
-            driver.cursor() as cursor,
-            cursor.copy(f"COPY {target} ({column_list}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
+        statement = f"COPY {target} ({column_list}) FROM STDIN"
+        try:
+            with (
+                _foreign_keys_checked_once(connection, table, len(rows)),
+                driver.cursor() as cursor,
+                cursor.copy(statement) as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
+        except driver_error as error:
+            raise _sqlalchemy_error(statement, error, driver_error) from error
         return
     if dialect.name == "sqlite":
         dates = [i for i, name in enumerate(names) if isinstance(table.c[name].type, Date)]
         if dates:
             rows = [_iso_dates(row, dates) for row in rows]
         placeholders = ", ".join("?" for _ in names)
-        sql = f"INSERT INTO {target} ({column_list}) VALUES ({placeholders})"  # noqa: S608
+        statement = f"INSERT INTO {target} ({column_list}) VALUES ({placeholders})"  # noqa: S608
         cursor = driver.cursor()
         try:
             for start in range(0, len(rows), INSERT_CHUNK):
-                cursor.executemany(sql, rows[start : start + INSERT_CHUNK])
+                cursor.executemany(statement, rows[start : start + INSERT_CHUNK])
+        except driver_error as error:
+            raise _sqlalchemy_error(statement, error, driver_error) from error
         finally:
             cursor.close()
         return
     records = [dict(zip(names, row, strict=True)) for row in rows]
     for start in range(0, len(records), INSERT_CHUNK):
         connection.execute(insert(table), records[start : start + INSERT_CHUNK])
+
+
+def _sqlalchemy_error(
+    statement: str, error: Exception, driver_error: type[Exception]
+) -> BaseException:
+    """The driver's error as SQLAlchemy's (IntegrityError, ...), as if Core had run it."""
+    return DBAPIError.instance(statement, None, error, driver_error)
 
 
 @contextmanager

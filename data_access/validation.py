@@ -423,60 +423,80 @@ def _parse_column(
     file: str, spec: Field, raw: pd.Series, present: bool, problems: list[Problem]
 ) -> pd.Series:
     empty = raw == ""
-    if spec.required and present:
+    if spec.required and present and empty.any():
         _report(problems, file, spec.name, raw.index[empty], ["value missing"] * int(empty.sum()))
+    if empty.all():
+        return _all_missing(spec, raw)
     parser = _PARSERS[spec.kind]
     return parser(file, spec, raw, empty, problems)
+
+
+def _all_missing(spec: Field, raw: pd.Series) -> pd.Series:
+    """A column without any value (absent, or an empty file): skip the parsing."""
+    if spec.kind == "date":
+        return pd.Series(pd.NaT, index=raw.index, dtype="datetime64[us]")
+    if spec.kind == "int":
+        return pd.Series(spec.default, index=raw.index, dtype="Int64")
+    if spec.kind in ("number", "money"):
+        return pd.Series(np.nan, index=raw.index, dtype="float64")
+    if spec.kind == "bool":
+        return pd.Series(pd.NA, index=raw.index, dtype="boolean")
+    return raw
 
 
 def _parse_text(
     file: str, spec: Field, raw: pd.Series, empty: pd.Series, problems: list[Problem]
 ) -> pd.Series:
-    result = raw
+    bad = pd.Series(False, index=raw.index)
     if spec.choices:
-        bad = ~empty & ~raw.isin(spec.choices)
+        unknown = ~empty & ~raw.isin(spec.choices)
         expected = ", ".join(spec.choices)
-        _report_values(
+        _flag(
             problems,
             file,
             spec.name,
-            raw[bad],
+            raw,
+            unknown,
             lambda v: f"unknown {spec.name} {_q(v)} (expected one of: {expected})",
         )
-        result = result.where(~bad, "")
+        bad |= unknown
     limit = _max_length(file, spec.name)
     if limit is not None:
         long = raw.str.len() > limit
-        _report_values(
+        _flag(
             problems,
             file,
             spec.name,
-            raw[long],
+            raw,
+            long,
             lambda v: f"longer than {limit} characters ({len(v)}): {_q(v[:40] + '...')}",
         )
-        result = result.where(~long, "")
-    return result
+        bad |= long
+    return raw.where(~bad, "") if bad.any() else raw
 
 
 def _parse_date(
     file: str, spec: Field, raw: pd.Series, empty: pd.Series, problems: list[Problem]
 ) -> pd.Series:
     shaped = raw.str.fullmatch(_DATE).astype(bool)
-    parsed = pd.to_datetime(
-        raw.where(shaped & ~empty, None), format="%Y-%m-%d", errors="coerce"
-    ).astype("datetime64[us]")
-    _report_values(
+    usable = shaped & ~empty
+    parsed = pd.to_datetime(raw.where(usable, None), format="%Y-%m-%d", errors="coerce").astype(
+        "datetime64[us]"
+    )
+    _flag(
         problems,
         file,
         spec.name,
-        raw[~empty & ~shaped],
+        raw,
+        ~empty & ~shaped,
         lambda v: f"not a date in the form YYYY-MM-DD: {_q(v)}",
     )
-    _report_values(
+    _flag(
         problems,
         file,
         spec.name,
-        raw[~empty & shaped & parsed.isna()],
+        raw,
+        usable & parsed.isna(),
         lambda v: f"not a real date: {_q(v)}",
     )
     return parsed
@@ -486,15 +506,15 @@ def _parse_int(
     file: str, spec: Field, raw: pd.Series, empty: pd.Series, problems: list[Problem]
 ) -> pd.Series:
     shaped = raw.str.fullmatch(_WHOLE).astype(bool)
-    _report_values(
-        problems, file, spec.name, raw[~empty & ~shaped], lambda v: f"not a whole number: {_q(v)}"
+    _flag(
+        problems, file, spec.name, raw, ~empty & ~shaped, lambda v: f"not a whole number: {_q(v)}"
     )
-    numbers = pd.to_numeric(
-        raw.where(shaped & ~empty, None).str.replace(r"\.0*$", "", regex=True), errors="coerce"
-    ).astype("float64")
+    usable = raw.where(shaped & ~empty, None).str.replace(r"\.0*$", "", regex=True)
+    numbers = pd.to_numeric(usable, errors="coerce").astype("float64")
     too_big = numbers.abs() > INT32_MAX
-    _report_values(problems, file, spec.name, raw[too_big], lambda v: f"number too large: {_q(v)}")
-    numbers = numbers.where(~too_big)
+    if too_big.any():
+        _flag(problems, file, spec.name, raw, too_big, lambda v: f"number too large: {_q(v)}")
+        numbers = numbers.where(~too_big)
     numbers = _check_bounds(file, spec, numbers, raw, problems)
     result = numbers.astype("Int64")
     if spec.default is not None:
@@ -506,19 +526,17 @@ def _parse_number(
     file: str, spec: Field, raw: pd.Series, empty: pd.Series, problems: list[Problem]
 ) -> pd.Series:
     shaped = raw.str.fullmatch(_NUMBER).astype(bool)
-    _report_values(problems, file, spec.name, raw[~empty & ~shaped], _not_a_number)
+    _flag(problems, file, spec.name, raw, ~empty & ~shaped, _not_a_number)
     numbers = pd.to_numeric(raw.where(shaped & ~empty, None), errors="coerce").astype("float64")
     infinite = shaped & ~empty & ~np.isfinite(numbers)
-    _report_values(
-        problems, file, spec.name, raw[infinite], lambda v: f"not a finite number: {_q(v)}"
-    )
-    numbers = numbers.where(~infinite)
+    if infinite.any():
+        _flag(problems, file, spec.name, raw, infinite, lambda v: f"not a finite number: {_q(v)}")
+        numbers = numbers.where(~infinite)
     if spec.kind == "money":
         too_big = numbers.abs() >= MONEY_LIMIT
-        _report_values(
-            problems, file, spec.name, raw[too_big], lambda v: f"amount too large: {_q(v)}"
-        )
-        numbers = numbers.where(~too_big)
+        if too_big.any():
+            _flag(problems, file, spec.name, raw, too_big, lambda v: f"amount too large: {_q(v)}")
+            numbers = numbers.where(~too_big)
     return _check_bounds(file, spec, numbers, raw, problems)
 
 
@@ -537,12 +555,14 @@ def _check_bounds(
         return numbers
     low = -np.inf if spec.minimum is None else spec.minimum
     high = np.inf if spec.maximum is None else spec.maximum
-    outside = numbers.notna() & ((numbers < low) | (numbers > high))
+    outside = (numbers < low) | (numbers > high)
+    if not outside.any():
+        return numbers
     if spec.maximum is None:
         wording = f"must be at least {cell_text(low)}"
     else:
         wording = f"must be between {cell_text(low)} and {cell_text(high)}"
-    _report_values(problems, file, spec.name, raw[outside], lambda v: f"{wording}, got {_q(v)}")
+    _flag(problems, file, spec.name, raw, outside, lambda v: f"{wording}, got {_q(v)}")
     return numbers.where(~outside)
 
 
@@ -552,12 +572,12 @@ def _parse_bool(
     lower = raw.str.lower()
     true = lower.isin(_TRUE)
     false = lower.isin(_FALSE)
-    bad = ~empty & ~true & ~false
-    _report_values(
+    _flag(
         problems,
         file,
         spec.name,
-        raw[bad],
+        raw,
+        ~empty & ~true & ~false,
         lambda v: f"not true or false (also 1/0, ja/nej): {_q(v)}",
     )
     result = pd.Series(pd.NA, index=raw.index, dtype="boolean")
@@ -612,63 +632,62 @@ def _duplicates(
         if len(keys) == 1:
             what = f"{keys[0]} {_q(row[keys[0]])}"
         else:
-            what = "(" + ", ".join(f"{k} {_q(_display(row[k]))}" for k in keys) + ")"
+            what = "row for (" + ", ".join(f"{k} {_q(_display(row[k]))}" for k in keys) + ")"
         problems.append(
             Problem(file, int(line), column, f"duplicate {what} (first on line {first[line]})")
         )
 
 
+#: (file, column) -> (file, key column) it refers to; the id may also be in the database.
+REFERENCES: Final[dict[tuple[str, str], tuple[str, str]]] = {
+    ("districts.csv", "parent_id"): ("districts.csv", "district_id"),
+    ("coordinators.csv", "district_id"): ("districts.csv", "district_id"),
+    ("families.csv", "programme_id"): ("programmes.csv", "programme_id"),
+    ("families.csv", "district_id"): ("districts.csv", "district_id"),
+    ("families.csv", "coordinator_id"): ("coordinators.csv", "coordinator_id"),
+    ("interventions.csv", "department_id"): ("departments.csv", "department_id"),
+    ("budget.csv", "programme_id"): ("programmes.csv", "programme_id"),
+    ("budget.csv", "department_id"): ("departments.csv", "department_id"),
+    ("budget.csv", "funder_id"): ("departments.csv", "department_id"),
+    ("spend.csv", "programme_id"): ("programmes.csv", "programme_id"),
+    ("spend.csv", "department_id"): ("departments.csv", "department_id"),
+    ("spend.csv", "funder_id"): ("departments.csv", "department_id"),
+    ("indicators.csv", "district_id"): ("districts.csv", "district_id"),
+    ("indicators.csv", "indicator"): ("indicator_definitions.csv", "indicator"),
+    ("users.csv", "department_id"): ("departments.csv", "department_id"),
+    ("users.csv", "coordinator_id"): ("coordinators.csv", "coordinator_id"),
+}
+
+
 def _check_references(parsed: ParsedBundle, db: DatabaseState, problems: list[Problem]) -> None:
-    frames = parsed.frames
-    districts = parsed.ids("districts.csv", "district_id") | db.districts
-    departments = parsed.ids("departments.csv", "department_id") | db.departments
-    programmes = parsed.ids("programmes.csv", "programme_id") | set(db.programmes)
-    coordinators = parsed.ids("coordinators.csv", "coordinator_id") | db.coordinators
-    indicators = (
-        set(BUILTIN_INDICATORS)
-        | parsed.ids("indicator_definitions.csv", "indicator")
-        | db.indicator_definitions
-    )
-
-    def check(file: str, column: str, known: set[str], what: str, target: tuple[str, str]) -> None:
-        if target in parsed.missing_columns:
-            return
-        values = frames[file][column]
-        unknown = (values != "") & ~values.isin(known)
+    known: dict[tuple[str, str], set[str]] = {
+        ("districts.csv", "district_id"): set(db.districts),
+        ("departments.csv", "department_id"): set(db.departments),
+        ("programmes.csv", "programme_id"): set(db.programmes),
+        ("coordinators.csv", "coordinator_id"): set(db.coordinators),
+        ("indicator_definitions.csv", "indicator"): set(BUILTIN_INDICATORS)
+        | db.indicator_definitions,
+    }
+    for target, ids in known.items():
+        ids |= parsed.ids(*target)
+    for (file, column), target in REFERENCES.items():
+        values = parsed.frames[file][column]
+        if target in parsed.missing_columns or values.empty:
+            continue
+        what = target[1].removesuffix("_id")
         source = f"{target[0]} or the database"
-        _report_values(
-            problems,
-            file,
-            column,
-            values[unknown],
-            lambda v: f"unknown {what} {_q(v)} (not in {source})",
-        )
-
-    district_key = ("districts.csv", "district_id")
-    department_key = ("departments.csv", "department_id")
-    programme_key = ("programmes.csv", "programme_id")
-    coordinator_key = ("coordinators.csv", "coordinator_id")
-    check("districts.csv", "parent_id", districts, "district", district_key)
-    check("coordinators.csv", "district_id", districts, "district", district_key)
-    check("families.csv", "programme_id", programmes, "programme", programme_key)
-    check("families.csv", "district_id", districts, "district", district_key)
-    check("families.csv", "coordinator_id", coordinators, "coordinator", coordinator_key)
-    check("interventions.csv", "department_id", departments, "department", department_key)
-    for file in ("budget.csv", "spend.csv"):
-        check(file, "programme_id", programmes, "programme", programme_key)
-        check(file, "department_id", departments, "department", department_key)
-        check(file, "funder_id", departments, "department", department_key)
-    check("indicators.csv", "district_id", districts, "district", district_key)
-    check(
-        "indicators.csv",
-        "indicator",
-        indicators,
-        "indicator",
-        ("indicator_definitions.csv", "indicator"),
-    )
-    check("users.csv", "department_id", departments, "department", department_key)
-    check("users.csv", "coordinator_id", coordinators, "coordinator", coordinator_key)
-    _check_meeting_departments(parsed, departments, problems)
+        if target[0] == "indicator_definitions.csv":
+            source = f"the built-in indicators, {source}"
+        unknown = (values != "") & ~values.isin(known[target])
+        if unknown.any():
+            _report(
+                problems,
+                file,
+                column,
+                values.index[unknown],
+                [f"unknown {what} {_q(v)} (not in {source})" for v in values[unknown]],
+            )
+    _check_meeting_departments(parsed, known[("departments.csv", "department_id")], problems)
     _check_family_references(parsed, db, problems)
 
 
@@ -858,7 +877,7 @@ def _check_measures(parsed: ParsedBundle, problems: list[Problem]) -> None:
             frame.index[absent],
             [f"{measure} is measured on a {scale.role}: member_id is missing"] * int(absent.sum()),
         )
-        wrong = rows & role_of.notna() & (role_of != scale.role)
+        wrong = rows & role_of.notna() & (role_of != "") & (role_of != scale.role)
         _report(
             problems,
             "assessments.csv",
@@ -921,8 +940,23 @@ def _report_values(
     message: Callable[[Any], str],
 ) -> None:
     """One problem per entry of `values` (indexed by line), worded by `message`."""
+    if values.empty:
+        return
     for line, value in zip(values.index, values.tolist(), strict=True):
         problems.append(Problem(file, int(line), column, message(value)))
+
+
+def _flag(
+    problems: list[Problem],
+    file: str,
+    column: str,
+    values: pd.Series,
+    mask: pd.Series,
+    message: Callable[[Any], str],
+) -> None:
+    """One problem per value where `mask` holds; cheap when nothing is wrong."""
+    if mask.any():
+        _report_values(problems, file, column, values[mask], message)
 
 
 def _display(value: object) -> str:

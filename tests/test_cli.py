@@ -1,0 +1,244 @@
+"""`python -m data_access`: exit codes 0/1/2 and what it prints (interface.md)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect
+
+from data_access import schema
+from data_access.__main__ import main
+from data_access.db import PROJECT_ROOT, make_engine
+from data_access.loader import LoadSummary
+from tests.test_loader_bundle import VALID_ROWS, counts, make_bundle, replace_line, snapshot
+
+SUMMARY = [
+    "districts.csv: 3 rows",
+    "departments.csv: 4 rows",
+    "programmes.csv: 1 row",
+    "coordinators.csv: 1 row",
+    "families.csv: 3 rows",
+    "members.csv: 5 rows",
+    "assessments.csv: 6 rows",
+    "interventions.csv: 3 rows",
+    "meetings.csv: 3 rows",
+    "budget.csv: 3 rows",
+    "spend.csv: 4 rows",
+    "indicators.csv: 3 rows",
+    "indicator_definitions.csv: 1 row",
+    "users.csv: (not in bundle)",
+]
+
+
+def test_load_prints_one_line_per_file_and_exits_0(
+    tmp_path: Path, db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = make_bundle(tmp_path / "bundle", users=None)
+
+    code = main(["load", str(folder), "--database-url", db_url])
+
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert out.splitlines() == SUMMARY
+    assert err == ""
+    assert counts(db_url)["families"] == 3
+
+
+def test_refused_bundle_lists_every_problem_and_exits_1(
+    tmp_path: Path, db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["load", str(make_bundle(tmp_path / "good")), "--database-url", db_url])
+    capsys.readouterr()
+    before = snapshot(db_url)
+    broken = make_bundle(
+        tmp_path / "broken",
+        districts=replace_line("districts.csv", 4, "bronshoj,Brønshøj-Husum,town,kk"),
+        spend=replace_line("spend.csv", 2, "S1,it,2010-03-31,SOF,SOF,Lokal koordinering,nan,"),
+    )
+
+    code = main(["load", str(broken), "--database-url", db_url])
+
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert out == ""
+    assert err.splitlines() == [
+        "districts.csv:4: kind: unknown kind 'town' (expected one of: city, bydel, boligomraade)",
+        "spend.csv:2: amount_dkk: not a finite number: 'nan'",
+        "Bundle refused: 2 problems; the database was not changed.",
+    ]
+    assert snapshot(db_url) == before
+
+
+def test_unreadable_bundle_exits_1(
+    tmp_path: Path, db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    archive = tmp_path / "bundle.zip"
+    archive.write_bytes(b"garbage")
+
+    code = main(["load", str(archive), "--database-url", db_url])
+
+    _, err = capsys.readouterr()
+    assert code == 1
+    lines = err.splitlines()
+    assert lines[0].startswith("bundle.zip:1: not a readable zip file")
+    assert lines[-1] == "Bundle refused: 1 problem; the database was not changed."
+
+
+def test_database_error_is_one_line_and_exits_1(
+    tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Validation is switched off so that the database's foreign key refuses the row.
+    monkeypatch.setattr("data_access.loader.check_bundle", lambda parsed, state: [])
+    broken = make_bundle(
+        tmp_path / "bundle",
+        spend=replace_line("spend.csv", 2, "S1,it,2010-03-31,XXX,SOF,Lokal koordinering,1,"),
+    )
+
+    code = main(["load", str(broken), "--database-url", db_url])
+
+    _, err = capsys.readouterr()
+    assert code == 1
+    [line] = err.splitlines()
+    assert line.startswith("Load failed: ")
+    assert line.endswith("; the database was not changed.")
+    assert counts(db_url)["spend"] == 0
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["load"],
+        ["frobnicate"],
+        ["load", "does-not-exist"],
+        ["load", "bundle.txt"],
+        ["demo", "--scale", "0"],
+        ["demo", "--scale", "two"],
+        ["migrate", "--bogus"],
+    ],
+    ids=[
+        "no-command",
+        "no-bundle",
+        "unknown-command",
+        "missing-path",
+        "wrong-type",
+        "scale-0",
+        "scale-text",
+        "unknown-option",
+    ],
+)
+def test_usage_errors_exit_2(
+    argv: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bundle.txt").write_text("x", encoding="utf-8")
+    monkeypatch.setenv("DASHBOARD_DATABASE_URL", f"sqlite:///{tmp_path / 'unused.sqlite'}")
+
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+
+    assert caught.value.code == 2
+    assert "usage: python -m data_access" in capsys.readouterr().err
+    assert not (tmp_path / "unused.sqlite").exists()
+
+
+def test_missing_path_names_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["load", str(tmp_path / "nowhere")])
+
+    assert f"bundle not found: {tmp_path / 'nowhere'}" in capsys.readouterr().err
+
+
+def test_database_url_defaults_to_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "from-env.sqlite"
+    monkeypatch.setenv("DASHBOARD_DATABASE_URL", f"sqlite:///{target}")
+
+    code = main(["load", str(make_bundle(tmp_path / "bundle"))])
+
+    assert code == 0
+    assert counts(f"sqlite:///{target}")["spend"] == 4
+    assert capsys.readouterr().out.splitlines()[0] == "districts.csv: 3 rows"
+
+
+def test_migrate_creates_the_schema(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'new.sqlite'}"
+
+    code = main(["migrate", "--database-url", url])
+
+    assert code == 0
+    engine = make_engine(url)
+    try:
+        assert set(schema.metadata.tables) <= set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+    assert capsys.readouterr().out.startswith("Schema is up to date:")
+
+
+def test_migrate_hides_the_password(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("data_access.__main__.migrate", lambda url: None)
+
+    code = main(["migrate", "--database-url", "postgresql+psycopg://u:secret@db/x"])
+
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "secret" not in out
+    assert "postgresql+psycopg://u:***@db/x" in out
+
+
+def test_demo_calls_write_demo_with_url_and_scale(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calls: list[tuple[str, int]] = []
+
+    def write_demo(url: str, scale: int) -> LoadSummary:
+        calls.append((url, scale))
+        return LoadSummary(load_id=7, rows={"families.csv": 30}, not_in_bundle=frozenset())
+
+    fake = types.ModuleType("data_access.demo")
+    fake.write_demo = write_demo  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "data_access.demo", fake)
+
+    code = main(["demo", "--database-url", "sqlite:///x.sqlite", "--scale", "3"])
+
+    assert code == 0
+    assert calls == [("sqlite:///x.sqlite", 3)]
+    assert capsys.readouterr().out.splitlines() == ["families.csv: 30 rows"]
+
+
+def test_real_process_exit_codes(tmp_path: Path) -> None:
+    """The module runs as `python -m data_access` from the project root."""
+    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    good = make_bundle(tmp_path / "good")
+    broken = make_bundle(
+        tmp_path / "broken", users=replace_line("users.csv", 2, "admin@demo.invalid,root,,")
+    )
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "data_access", *args],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
+    ok = run("load", str(good), "--database-url", url)
+    assert (ok.returncode, len(ok.stdout.splitlines())) == (0, len(VALID_ROWS))
+    no = run("load", str(broken), "--database-url", url)
+    assert no.returncode == 1
+    assert no.stderr.splitlines()[-1] == "Bundle refused: 1 problem; the database was not changed."
+    assert "Traceback" not in no.stderr
+    usage = run("load", str(tmp_path / "missing"), "--database-url", url)
+    assert usage.returncode == 2
