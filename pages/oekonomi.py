@@ -71,13 +71,13 @@ else:
                 if by == "funder":
                     st.caption(tr(view.TEXTS, "funder_note", lang))
                 view.breakdown_table(frame, lang, tr(view.TEXTS, first, lang))
-                view.breakdown_chart(frame, lang)
+                view.breakdown_chart(frame, lang, key=f"oekonomi_chart_{by}")
     else:
         frame = spend_breakdown(
             programme, as_of, "activity", department_id=department, scope=context.user
         )
         view.breakdown_table(frame, lang, tr(view.TEXTS, "activity", lang))
-        view.breakdown_chart(frame, lang)
+        view.breakdown_chart(frame, lang, key="oekonomi_chart_drill")
         activities = ["", *department_activities(programme, as_of, department)]
         activity = st.selectbox(
             tr(view.TEXTS, "activity", lang),

@@ -15,7 +15,15 @@ import streamlit as st
 
 from dashboard import formatting
 from dashboard.catalogue import figure
-from dashboard.charts import NEUTRAL, OFF_TRACK, ON_TRACK, PALETTE, month_axis
+from dashboard.charts import (
+    NEUTRAL,
+    OFF_TRACK,
+    ON_TRACK,
+    PALETTE,
+    base_layout,
+    chart_config,
+    month_axis,
+)
 from dashboard.metrics import show_figure
 from dashboard.views.common import plot, tr
 from data_access.figures import FigureValue
@@ -163,7 +171,7 @@ def status_note(lang: str) -> None:
     )
 
 
-def breakdown_chart(frame: pd.DataFrame, lang: str) -> None:
+def breakdown_chart(frame: pd.DataFrame, lang: str, key: str) -> None:
     """Budget and spend side by side per key, with the linear expectation as a tick."""
     names = list(frame["name"])[::-1]
     budget = list(frame["budget_year"].fillna(0))[::-1]
@@ -193,7 +201,9 @@ def breakdown_chart(frame: pd.DataFrame, lang: str) -> None:
     )
     chart.update_layout(barmode="group")
     chart.update_xaxes(title_text=tr(TEXTS, "kroner", lang), tickformat=",.0f")
-    plot(chart, lang, height=max(260, 70 * len(names) + 120))
+    # Own key: two breakdowns can hold the same numbers (one funder per department).
+    base_layout(chart, lang, height=max(260, 70 * len(names) + 120))
+    st.plotly_chart(chart, config=chart_config(), width="stretch", key=key)
 
 
 def month_chart(frame: pd.DataFrame, lang: str, scope_label: str) -> None:
