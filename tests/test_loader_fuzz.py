@@ -138,7 +138,11 @@ def damages(draw: st.DrawFn) -> tuple[str, Damage]:
             files[name] = files[name][:at] + junk + files[name][at:]
 
         return f"{kind} {name} at {at} {junk!r}", insert
-    return f"{kind} {name}", lambda f: f.pop(name)
+
+    def drop(files: dict[str, bytes]) -> None:
+        del files[name]
+
+    return f"{kind} {name}", drop
 
 
 def _data_rows(data: bytes) -> int:
