@@ -19,6 +19,8 @@ LOCALES: Final[dict[str, str]] = {"da": "da_DK", "en": "en_GB"}
 MONEY_PATTERN: Final[dict[str, str]] = {"da": "#,##0 ¤", "en": "¤ #,##0"}
 SHARE_PATTERN: Final[dict[str, str]] = {"da": "#,##0.0 %", "en": "#,##0.0%"}
 SUPPRESSED: Final = "<5"
+#: A count hidden so that a "<5" beside it cannot be worked out (data_access.disclosure).
+SECONDARY: Final = "x"
 MISSING: Final = "–"
 
 
@@ -57,9 +59,9 @@ def number(value: float | None, lang: str = "da", decimals: int = 0) -> str:
 
 
 def count(value: int | float | None, display: str | None = None, lang: str = "da") -> str:
-    """A count of families or people; a suppressed count shows as `<5`."""
-    if display == SUPPRESSED:
-        return SUPPRESSED
+    """A count of families or people; a suppressed count shows as `<5` (or `x`, secondary)."""
+    if display in (SUPPRESSED, SECONDARY):
+        return display
     return number(value, lang)
 
 

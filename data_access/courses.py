@@ -16,7 +16,7 @@ from sqlalchemy import Engine, Integer, and_, case, func, literal, select, union
 
 from data_access.access import SYSTEM, Scope, visible_families
 from data_access.dates import month_ends
-from data_access.disclosure import count_or_label, suppress_count
+from data_access.disclosure import count_or_label, suppress_breakdown
 from data_access.figures_families import days_between, family_filter
 from data_access.intake import _as_date, month_table
 from data_access.schema import families
@@ -79,14 +79,16 @@ def stage_months(
         found = {(int(m), s): int(n) for m, s, n in conn.execute(query).all()}
     records = []
     for i, day in enumerate(days):
+        # The stages of one month are one breakdown (secondary rule of disclosure).
+        cells = suppress_breakdown({s: found.get((i, s), 0) for s in STAGE_ORDER}, scope)
         for stage in STAGE_ORDER:
-            value, display = suppress_count(found.get((i, stage), 0), scope)
+            cell = cells[stage]
             records.append(
                 {
                     "month_end": day,
                     "stage": stage,
-                    "families": value,
-                    "display": display or str(value),
+                    "families": cell if isinstance(cell, int) else None,
+                    "display": str(cell),
                 }
             )
     return pd.DataFrame(records, columns=["month_end", "stage", "families", "display"])
@@ -166,9 +168,8 @@ def end_reasons(
     query = select(per_family.c.reason, func.count()).group_by(per_family.c.reason)
     with engine.connect() as conn:
         found = {str(r): int(n) for r, n in conn.execute(query).all()}
-    records = [
-        {"reason": r, "families": count_or_label(found.get(r, 0), scope)} for r in END_REASONS
-    ]
+    cells = suppress_breakdown({r: found.get(r, 0) for r in END_REASONS}, scope)
+    records = [{"reason": r, "families": cells[r]} for r in END_REASONS]
     return pd.DataFrame(records, columns=["reason", "families"])
 
 

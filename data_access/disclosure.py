@@ -12,7 +12,8 @@ leaves `data_access`.
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Hashable, Mapping
+from typing import Final, TypeVar
 
 from data_access.access import MIN_CELL, Scope
 
@@ -71,3 +72,54 @@ def withhold_small_base(
     if scope.suppressed and is_small(base):
         return None, WITHHELD
     return value, None
+
+
+#: Display of a cell hidden only so that a "<5" cell beside it cannot be worked out.
+SECONDARY: Final = "x"
+
+K = TypeVar("K", bound=Hashable)
+
+
+def suppress_breakdown(
+    counts: Mapping[K, int], scope: Scope, total: int | None = None
+) -> dict[K, int | str]:
+    """The cells of one breakdown (by district, coordinator, stage, ...) as a caller may see them.
+
+    Primary rule: 1-4 reads "<5". Secondary rule: when exactly one cell of
+    the group is hidden, the reader could take the shown cells from the
+    total (or from the headline figure of the same measure) and get it back,
+    so the next smallest cell is hidden too ("x"; the smallest non-zero one
+    when there is one, since a hidden 0 next to a total still leaves the
+    small cell determined only if the reader knows it is 0). Totals stay
+    true: `total` is only taken to document that it is shown unchanged, and
+    the rule applies whether or not a total is shown, because the headline
+    of the measure usually is. Exact roles get the counts unchanged.
+    """
+    del total
+    if not scope.suppressed:
+        return dict(counts)
+    cells: dict[K, int | str] = {key: SUPPRESSED if is_small(n) else n for key, n in counts.items()}
+    return protect_single(cells, counts)
+
+
+def protect_single(cells: dict[K, int | str], counts: Mapping[K, int]) -> dict[K, int | str]:
+    """Hide the next smallest cell of `cells` when exactly one is hidden ("<5" or "x").
+
+    Split from `suppress_breakdown` so a breakdown whose cells were also
+    hidden for another reason (the same cell hidden for a sibling district)
+    gets the same protection. Changes and returns `cells`.
+    """
+    hidden = [key for key, cell in cells.items() if is_hidden(cell)]
+    if len(hidden) == 1:
+        shown = [key for key, cell in cells.items() if isinstance(cell, int)]
+        nonzero = [key for key in shown if counts[key] > 0]
+        candidates = nonzero or shown
+        if candidates:
+            nearest = min(candidates, key=lambda key: (counts[key], str(key)))
+            cells[nearest] = SECONDARY
+    return cells
+
+
+def is_hidden(cell: object) -> bool:
+    """A cell that `suppress_breakdown` (or `count_or_label`) did not show as a number."""
+    return cell in (SUPPRESSED, SECONDARY)

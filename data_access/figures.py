@@ -15,7 +15,16 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, func, select
 
 from data_access.access import SYSTEM, Scope
-from data_access.disclosure import suppress_count, suppress_share, withhold_small_base
+from data_access.disclosure import (
+    SECONDARY,
+    WITHHELD,
+    is_hidden,
+    protect_single,
+    suppress_breakdown,
+    suppress_count,
+    suppress_share,
+    withhold_small_base,
+)
 from data_access.figures_families import (
     family_months,
     improved_parental_authority,
@@ -178,26 +187,109 @@ def stage_counts(
     district_id: str | None = None,
     scope: Scope = SYSTEM,
 ) -> dict[str, int | str]:
-    """Families per stage on `as_of` in STAGE_ORDER; 1-4 reads "<5" for a suppressed scope."""
+    """Families per stage on `as_of` in STAGE_ORDER, disclosed as one breakdown.
+
+    For a suppressed scope 1-4 reads "<5", and the secondary rule hides a
+    second stage where only one would be hidden. With `district_id`, a stage
+    also hidden for another district of the programme is hidden here too,
+    so flipping the district filter cannot give a hidden cell back.
+    """
     with engine.connect() as conn:
         tally = stage_tally(conn, programme_id, as_of, district_id)
-    result: dict[str, int | str] = {}
+        peers = _peer_hidden(conn, programme_id, as_of, district_id, scope)
+    cells = suppress_breakdown(tally.stages, scope)
     for stage in STAGE_ORDER:
-        value, display = suppress_count(tally.stages[stage], scope)
-        result[stage] = value if value is not None else (display or "")
-    return result
+        if stage in peers and not is_hidden(cells[stage]):
+            cells[stage] = SECONDARY
+    if scope.suppressed:
+        protect_single(cells, tally.stages)
+    return {stage: cells[stage] for stage in STAGE_ORDER}
 
 
-def _count(figure_id: str, n: int, scope: Scope, target: float | None = None) -> FigureValue:
+def _raw_counts(
+    conn: Connection, programme_id: str, as_of: date, district_id: str | None
+) -> dict[str, int]:
+    """The family and people counts behind the figures, before disclosure."""
+    tally = stage_tally(conn, programme_id, as_of, district_id)
+    _, started = median_days_to_start(conn, programme_id, as_of, district_id)
+    _, eligible = improved_parental_authority(conn, programme_id, as_of, district_id)
+    _, assessed = self_supporting_parents(conn, programme_id, as_of, district_id)
+    stages = tally.stages
+    return {
+        **stages,
+        "active_families": sum(stages[s] for s in ACTIVE_STAGES),
+        "pipeline_families": sum(stages[s] for s in PIPELINE_STAGES),
+        "overdue_families": tally.overdue,
+        "median_days_to_start": started,
+        "improved_share": eligible,
+        "self_supporting_parents": assessed,
+    }
+
+
+def _peer_hidden(
+    conn: Connection,
+    programme_id: str,
+    as_of: date,
+    district_id: str | None,
+    scope: Scope,
+) -> set[str]:
+    """Counts (by `_raw_counts` key) hidden for `district_id` because of its sibling districts.
+
+    The district filter makes every family figure a breakdown by district
+    whose total is the unfiltered headline: a viewer who sees 12 for the
+    programme and 9 for one of two districts knows the other has 3. So each
+    count is treated as one breakdown over the programme's districts (those
+    the filter offers) and `suppress_breakdown` decides which districts'
+    cells are hidden; the set says which counts that hides for `district_id`.
+    """
+    if not scope.suppressed or district_id is None:
+        return set()
+    peers = (
+        conn.execute(
+            select(families.c.district_id)
+            .where(families.c.programme_id == programme_id)
+            .group_by(families.c.district_id)
+        )
+        .scalars()
+        .all()
+    )
+    if district_id not in peers:
+        return set()
+    raw = {str(peer): _raw_counts(conn, programme_id, as_of, str(peer)) for peer in peers}
+    hidden: set[str] = set()
+    for key in raw[district_id]:
+        cells = suppress_breakdown({peer: counts[key] for peer, counts in raw.items()}, scope)
+        if is_hidden(cells[district_id]):
+            hidden.add(key)
+    return hidden
+
+
+def _count(
+    figure_id: str, n: int, scope: Scope, target: float | None = None, hidden: bool = False
+) -> FigureValue:
+    """A count figure; `hidden` (secondary suppression) shows "x" where 1-4 would show."""
     value, display = suppress_count(n, scope)
+    if hidden and value is not None and value > 0:
+        return FigureValue(figure_id, None, SECONDARY, target=target)
     return FigureValue(figure_id, value, display, target=target)
 
 
 def _share(
-    figure_id: str, numerator: int, denominator: int, scope: Scope, target: float | None = None
+    figure_id: str,
+    numerator: int,
+    denominator: int,
+    scope: Scope,
+    target: float | None = None,
+    hidden: bool = False,
 ) -> FigureValue:
-    """A share of families or people: parts and share disclosed as counts and shares."""
+    """A share of families or people: parts and share disclosed as counts and shares.
+
+    `hidden`: the base is hidden by the secondary rule, so the share is
+    withheld as if the base were small.
+    """
     value, display = suppress_share(numerator, denominator, scope)
+    if hidden and display is None and value is not None:
+        return FigureValue(figure_id, None, WITHHELD, None, None, target)
     shown_numerator, _ = suppress_count(numerator, scope)
     shown_denominator, _ = suppress_count(denominator, scope)
     if display is not None:
@@ -228,6 +320,7 @@ def compute_figures(
     """
     with engine.connect() as conn:
         info = _programme_info(conn, programme_id)
+        peers = _peer_hidden(conn, programme_id, as_of, district_id, scope)
         tally = stage_tally(conn, programme_id, as_of, district_id)
         median, started = median_days_to_start(conn, programme_id, as_of, district_id)
         improved, eligible = improved_parental_authority(conn, programme_id, as_of, district_id)
@@ -243,13 +336,31 @@ def compute_figures(
     day, days_in_year = expected_share(as_of)
     expected = day / days_in_year
     median_value, median_display = withhold_small_base(median, started, scope)
+    if "median_days_to_start" in peers and median_display is None and median_value is not None:
+        median_value, median_display = None, WITHHELD
+    # Intensive and aftercare are the parts of the active headline: one breakdown.
+    parts = suppress_breakdown({INTENSIVE: stages[INTENSIVE], AFTERCARE: stages[AFTERCARE]}, scope)
+    hidden = {key for key in peers if key in (INTENSIVE, AFTERCARE)} | {
+        key for key, cell in parts.items() if cell == SECONDARY
+    }
     figures = [
-        _count("active_families", sum(stages[s] for s in ACTIVE_STAGES), scope, target_active),
-        _count("intensive_families", stages[INTENSIVE], scope),
-        _count("aftercare_families", stages[AFTERCARE], scope),
-        _count("pipeline_families", sum(stages[s] for s in PIPELINE_STAGES), scope),
-        _count("ended_families", stages[ENDED], scope),
-        _count("overdue_families", tally.overdue, scope),
+        _count(
+            "active_families",
+            sum(stages[s] for s in ACTIVE_STAGES),
+            scope,
+            target_active,
+            "active_families" in peers,
+        ),
+        _count("intensive_families", stages[INTENSIVE], scope, hidden=INTENSIVE in hidden),
+        _count("aftercare_families", stages[AFTERCARE], scope, hidden=AFTERCARE in hidden),
+        _count(
+            "pipeline_families",
+            sum(stages[s] for s in PIPELINE_STAGES),
+            scope,
+            hidden="pipeline_families" in peers,
+        ),
+        _count("ended_families", stages[ENDED], scope, hidden=ENDED in peers),
+        _count("overdue_families", tally.overdue, scope, hidden="overdue_families" in peers),
         FigureValue("target_active", target_active, target=target_active),
         FigureValue(
             "median_days_to_start",
@@ -257,8 +368,21 @@ def compute_figures(
             median_display,
             denominator=suppress_count(started, scope)[0],
         ),
-        _share("improved_share", improved, eligible, scope, info.target_improved_share),
-        _share("self_supporting_parents", supporting, assessed, scope),
+        _share(
+            "improved_share",
+            improved,
+            eligible,
+            scope,
+            info.target_improved_share,
+            "improved_share" in peers,
+        ),
+        _share(
+            "self_supporting_parents",
+            supporting,
+            assessed,
+            scope,
+            hidden="self_supporting_parents" in peers,
+        ),
         FigureValue("budget_year", budget),
         FigureValue("spent_ytd", spent),
         FigureValue("spent_share", _ratio(spent, budget), numerator=spent, denominator=budget),

@@ -17,7 +17,7 @@ from sqlalchemy.sql.expression import ColumnElement
 
 from data_access.access import SYSTEM, Scope
 from data_access.dates import month_ends
-from data_access.disclosure import count_or_label, withhold_small_base
+from data_access.disclosure import count_or_label, suppress_breakdown, withhold_small_base
 from data_access.figures_families import days_between, family_filter
 from data_access.schema import districts, families
 
@@ -77,12 +77,17 @@ def intake_funnel(
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
+    # Each step's districts are one breakdown (secondary rule of disclosure).
+    steps = [
+        suppress_breakdown({row[0]: int(row[2 + i] or 0) for row in rows}, scope)
+        for i in range(len(FUNNEL_STEPS))
+    ]
     records = [
         {
             "district_id": row[0],
             "district": row[1],
             "step": step,
-            "families": count_or_label(int(row[2 + i] or 0), scope),
+            "families": steps[i][row[0]],
         }
         for row in rows
         for i, step in enumerate(FUNNEL_STEPS)

@@ -17,7 +17,14 @@ from sqlalchemy import Engine, Integer, and_, case, cast, extract, func, literal
 from sqlalchemy.sql.expression import ColumnElement
 
 from data_access.access import SYSTEM, Scope
-from data_access.disclosure import count_or_label, is_small, suppress_count, suppress_share
+from data_access.disclosure import (
+    SECONDARY,
+    count_or_label,
+    is_small,
+    suppress_breakdown,
+    suppress_count,
+    suppress_share,
+)
 from data_access.figures_families import (
     family_filter,
     improved_parental_authority,
@@ -206,25 +213,41 @@ def outcomes_by_district(
             )
             .order_by(districts.c.name)
         ).all()
-        rows = []
+        raw = []
         for district_id, name in places:
             improved, eligible = improved_parental_authority(conn, programme_id, as_of, district_id)
             supporting, parents = self_supporting_parents(conn, programme_id, as_of, district_id)
-            rows.append(
-                (
-                    str(district_id),
-                    str(name),
-                    _shown_numerator(improved, eligible, scope),
-                    count_or_label(eligible, scope),
-                    suppress_share(improved, eligible, scope)[0],
-                    is_small(eligible),
-                    _shown_numerator(supporting, parents, scope),
-                    count_or_label(parents, scope),
-                    suppress_share(supporting, parents, scope)[0],
-                    is_small(parents),
-                )
+            raw.append((str(district_id), str(name), improved, eligible, supporting, parents))
+    # Each base is one breakdown by district: one hidden district would be
+    # given away by the headline figure, so a second one is hidden with it.
+    eligible_cells = suppress_breakdown({r[0]: r[3] for r in raw}, scope)
+    parent_cells = suppress_breakdown({r[0]: r[5] for r in raw}, scope)
+    rows = []
+    for district_id, name, improved, eligible, supporting, parents in raw:
+        rows.append(
+            (
+                district_id,
+                name,
+                *_disclosed(improved, eligible, eligible_cells[district_id], scope),
+                is_small(eligible),
+                *_disclosed(supporting, parents, parent_cells[district_id], scope),
+                is_small(parents),
             )
+        )
     return pd.DataFrame(rows, columns=list(DISTRICT_COLUMNS))
+
+
+def _disclosed(
+    numerator: int, denominator: int, base_cell: int | str, scope: Scope
+) -> tuple[int | str | None, int | str, float | None]:
+    """(numerator, base, share) cells of one district's share, with the base's breakdown cell."""
+    if base_cell == SECONDARY:
+        return None, SECONDARY, None
+    return (
+        _shown_numerator(numerator, denominator, scope),
+        base_cell,
+        suppress_share(numerator, denominator, scope)[0],
+    )
 
 
 def _shown_numerator(numerator: int, denominator: int, scope: Scope) -> int | str | None:

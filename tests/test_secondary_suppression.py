@@ -1,0 +1,189 @@
+"""Secondary suppression: a viewer cannot work out a "<5" district from what else is shown.
+
+The bundle: programme P, district A with 3 families and district B with 9,
+all started on 2011-02-01 and in their intensive phase on D = 2011-06-30.
+Each family has one child whose SSP level fell from 3 to 1 and one parent
+who is self-supporting, so every count by district is 3 (A) against 9 (B)
+and the programme's headline is 12. Without the secondary rule a viewer
+reads 12 for the programme and 9 for B, hence 3 for A.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from data_access.access import Scope
+from data_access.courses import end_reasons, stage_months
+from data_access.db import make_engine
+from data_access.disclosure import SECONDARY, SUPPRESSED, is_hidden, suppress_breakdown
+from data_access.figures import compute_figures, stage_counts
+from data_access.intake import intake_funnel
+from data_access.loader import load_bundle
+from data_access.outcomes import outcomes_by_district
+from tests.apptest import render, texts
+from tests.conftest import write_bundle
+
+D = date(2011, 6, 30)
+VIEWER = Scope(role="viewer")
+STEERING = Scope(role="steering")
+SMALL, LARGE = "A", "B"
+SIZES = {SMALL: 3, LARGE: 9}
+
+
+def _bundle() -> dict[str, str]:
+    families = [
+        "family_id,programme_id,district_id,referred_on,investigation_on,approved_on,started_on"
+    ]
+    members = ["member_id,family_id,role"]
+    assessments = ["family_id,member_id,assessed_on,measure,value"]
+    for district, size in SIZES.items():
+        for n in range(1, size + 1):
+            fid = f"F{district}{n}"
+            families.append(f"{fid},P,{district},2011-01-03,2011-01-10,2011-01-17,2011-02-01")
+            members += [f"{fid}c,{fid},child", f"{fid}p,{fid},parent"]
+            assessments += [
+                f"{fid},{fid}c,2011-02-05,ssp_level,3",
+                f"{fid},{fid}c,2011-06-01,ssp_level,1",
+                f"{fid},{fid}p,2011-05-01,employment,2",
+            ]
+    return {
+        "districts.csv": """
+            district_id,name,kind,parent_id
+            kk,København,city,
+            A,Amager,bydel,kk
+            B,Bispebjerg,bydel,kk
+        """,
+        "departments.csv": "department_id,name,kind\nSOF,Socialforvaltningen,forvaltning",
+        "programmes.csv": "programme_id,name,starts_on,ends_on,target_active_families\n"
+        "P,Pilot,2011-01-01,2011-12-31,12",
+        "coordinators.csv": "coordinator_id,name,email,district_id",
+        "families.csv": "\n".join(families),
+        "members.csv": "\n".join(members),
+        "assessments.csv": "\n".join(assessments),
+        "users.csv": "email,role,department_id,coordinator_id\nlaeser@example.org,viewer,,",
+    }
+
+
+def load_3_vs_9(db_url: str, folder: Path) -> Engine:
+    files = {name: textwrap.dedent(body).strip() for name, body in _bundle().items()}
+    load_bundle(write_bundle(folder, files), db_url)
+    return make_engine(db_url)
+
+
+def recoverable(cells: Mapping[str, object], total: object) -> bool:
+    """True when exactly one cell is hidden and the total and the other cells are numbers."""
+    hidden = [key for key, cell in cells.items() if is_hidden(cell) or cell is None]
+    if len(hidden) != 1 or not isinstance(total, int | float):
+        return False
+    return all(isinstance(c, int | float) for k, c in cells.items() if k != hidden[0])
+
+
+def test_rule_on_its_own() -> None:
+    cells = suppress_breakdown({"A": 3, "B": 9, "C": 20}, VIEWER, total=32)
+    assert cells == {"A": SUPPRESSED, "B": SECONDARY, "C": 20}
+    # Two small cells already protect each other; exact roles see everything.
+    assert suppress_breakdown({"A": 3, "B": 2, "C": 9}, VIEWER) == {
+        "A": SUPPRESSED,
+        "B": SUPPRESSED,
+        "C": 9,
+    }
+    assert suppress_breakdown({"A": 3, "B": 9}, STEERING) == {"A": 3, "B": 9}
+    # A zero is only hidden when no non-zero cell is left.
+    assert suppress_breakdown({"A": 3, "Z": 0, "B": 9}, VIEWER)["B"] == SECONDARY
+    assert suppress_breakdown({"A": 3, "Z": 0}, VIEWER)["Z"] == SECONDARY
+
+
+def test_viewer_cannot_difference_any_breakdown(db_url: str, tmp_path: Path) -> None:
+    engine = load_3_vs_9(db_url, tmp_path / "bundle")
+    try:
+        headline = compute_figures(engine, "P", D, scope=VIEWER)
+        by_district = {
+            d: compute_figures(engine, "P", D, district_id=d, scope=VIEWER) for d in SIZES
+        }
+        # The headline is true: 12 active families.
+        assert headline["active_families"].value == 12
+        # District filter = a breakdown by district with the headline as total.
+        for figure_id, total in headline.items():
+            cells = {d: figs[figure_id].value for d, figs in by_district.items()}
+            if figure_id in ("improved_share", "self_supporting_parents"):
+                cells = {d: figs[figure_id].denominator for d, figs in by_district.items()}
+                total_value: object = total.denominator
+            else:
+                total_value = total.value
+            assert not recoverable(cells, total_value), (figure_id, cells, total_value)
+        assert by_district[SMALL]["active_families"].display == SUPPRESSED
+        assert by_district[LARGE]["active_families"].display == SECONDARY
+        assert by_district[LARGE]["improved_share"].value is None
+        # Stage breakdowns, per district filter and for the programme.
+        for district in (None, SMALL, LARGE):
+            stages = stage_counts(engine, "P", D, district_id=district, scope=VIEWER)
+            assert sum(is_hidden(c) for c in stages.values()) != 1, (district, stages)
+            months = stage_months(
+                engine, "P", date(2011, 1, 1), D, district_id=district, scope=VIEWER
+            )
+            for _, month in months.groupby("month_end"):
+                assert month["display"].isin([SUPPRESSED, SECONDARY]).sum() != 1
+            reasons = end_reasons(engine, "P", D, district_id=district, scope=VIEWER)
+            assert sum(is_hidden(c) for c in reasons["families"]) != 1
+        shown_stages = {d: stage_counts(engine, "P", D, district_id=d, scope=VIEWER) for d in SIZES}
+        assert shown_stages[LARGE]["intensive"] == SECONDARY
+        # The intake funnel by district, step by step, against the headline of families.
+        funnel = intake_funnel(engine, "P", D, scope=VIEWER)
+        for _, step in funnel.groupby("step"):
+            cells = dict(zip(step["district_id"], step["families"], strict=True))
+            assert not recoverable(cells, 12), cells
+            assert 3 not in cells.values() and 9 not in cells.values()
+        # Outcomes by district: both bases against the headline's bases.
+        table = outcomes_by_district(engine, "P", D, scope=VIEWER).set_index("district_id")
+        for base, figure_id in (
+            ("eligible", "improved_share"),
+            ("parents", "self_supporting_parents"),
+        ):
+            bases = {str(k): v for k, v in table[base].items()}
+            assert not recoverable(bases, headline[figure_id].denominator), (base, bases)
+            assert table.loc[LARGE, base] == SECONDARY
+        # Every number a viewer was shown for the large district is not 9 and never 12 - 3.
+        for figs in by_district.values():
+            assert all(f.value != 9 for f in figs.values() if f.figure_id.endswith("families"))
+    finally:
+        engine.dispose()
+
+
+def test_steering_sees_exact_counts(db_url: str, tmp_path: Path) -> None:
+    engine = load_3_vs_9(db_url, tmp_path / "bundle")
+    try:
+        figs = compute_figures(engine, "P", D, district_id=LARGE, scope=STEERING)
+        assert figs["active_families"].value == 9
+        table = outcomes_by_district(engine, "P", D, scope=STEERING).set_index("district_id")
+        assert table.loc[SMALL, "eligible"] == 3 and table.loc[LARGE, "eligible"] == 9
+    finally:
+        engine.dispose()
+
+
+def test_viewer_pages_hide_the_large_district(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_3_vs_9(db_url, tmp_path / "bundle").dispose()
+    query = {"programme": "P", "as_of": D.isoformat(), "district": LARGE}
+    app = render(monkeypatch, db_url, "oversigt", user="laeser@example.org", query=query)
+    assert not app.exception, [e.value for e in app.exception]
+    shown = {str(m.label): str(m.value) for m in app.metric}
+    assert shown["Aktive familier"] == "x"
+    assert shown["I intensiv fase"] == "x"
+    app = render(
+        monkeypatch, db_url, "effekt", user="laeser@example.org", query={**query, "district": ""}
+    )
+    assert not app.exception, [e.value for e in app.exception]
+    page = texts(app)
+    assert "Bispebjerg" in page
+    tables = [frame.value for frame in app.dataframe]
+    for frame in tables:
+        for column in frame.columns:
+            if "vurderet" in str(column):
+                assert "9" not in [str(v) for v in frame[column]], frame
