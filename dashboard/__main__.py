@@ -1,4 +1,4 @@
-"""The dashboard's command line: `python -m dashboard report ...` (more subcommands to come).
+"""The dashboard's command line: `python -m dashboard report ...` and `... bench ...`.
 
 `report` writes the steering group's quarterly report as PDF or XLSX from
 the same code path as the overview page's download button. Exit 0 on
@@ -39,6 +39,26 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench(args: argparse.Namespace) -> int:
+    from dashboard.bench import report, run_bench, write_json
+    from data_access.db import default_database_url
+
+    pages = [key.strip() for key in args.pages.split(",") if key.strip()] if args.pages else None
+    result = run_bench(
+        args.database_url or default_database_url(),
+        args.scale,
+        runs=args.runs,
+        pages=pages,
+        isolate=not args.no_isolate,
+        rebuild=args.rebuild,
+        progress=lambda line: print(line, file=sys.stderr, flush=True),
+    )
+    print(report(result))
+    if args.json:
+        write_json(result, Path(args.json))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser; subcommands register themselves here."""
     parser = argparse.ArgumentParser(prog="python -m dashboard")
@@ -53,6 +73,19 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--lang", default="da", choices=("da", "en"))
     report.add_argument("--database-url", default=None, help="default: DASHBOARD_DATABASE_URL")
     report.set_defaults(handler=_report)
+    bench = commands.add_parser(
+        "bench", help="time every page on a demo database of scale N (see docs/benchmarks.md)"
+    )
+    bench.add_argument("--scale", type=int, required=True, help="demo scale, e.g. 1, 100, 1000")
+    bench.add_argument("--database-url", default=None, help="default: DASHBOARD_DATABASE_URL")
+    bench.add_argument("--json", default=None, help="also write the results to this JSON file")
+    bench.add_argument("--runs", type=int, default=3, help="repetitions per measure (median)")
+    bench.add_argument("--pages", default=None, help="comma-separated page keys (default: all)")
+    bench.add_argument("--rebuild", action="store_true", help="reload the demo even if present")
+    bench.add_argument(
+        "--no-isolate", action="store_true", help="run pages in this process (faster, less exact)"
+    )
+    bench.set_defaults(handler=_bench)
     return parser
 
 

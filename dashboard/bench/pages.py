@@ -1,0 +1,176 @@
+"""Timing one page in AppTest: cold render, report-date change, warm rerun, its SQL alone.
+
+Runs inside a benchmark worker process (or the caller's process with
+`isolate=False`). The page is opened as the demo admin, who may open every
+page. Each repetition clears `st.cache_data` (the query cache) but keeps
+`st.cache_resource` (the engine), which is what a server sees after a new
+load: connections are open, no query result is cached.
+
+The page's SQL is measured by replaying, outside Streamlit, every distinct
+data_access call the cold render made through `dashboard.data.cached`: the
+time the page cannot beat however fast Streamlit draws it.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, Final
+
+import streamlit as st
+from sqlalchemy import Engine
+from streamlit.testing.v1 import AppTest
+
+from dashboard import data as dashboard_data
+from dashboard.navigation import page as page_spec
+from data_access.db import make_engine
+
+APP: Final = Path(__file__).resolve().parent.parent / "app.py"
+#: The demo admin: may open every page, sees unsuppressed figures.
+BENCH_USER: Final = "admin@demo.invalid"
+#: Seconds AppTest waits for one run before calling it hung (scale 1000 is slow to start).
+RUN_TIMEOUT: Final = 600.0
+DATE_WIDGET: Final = "filter_as_of"
+
+Call = tuple[str, tuple[Any, ...], tuple[tuple[str, Any], ...]]
+
+
+@dataclass(frozen=True)
+class PageTiming:
+    """Medians in seconds over the repetitions; memory in MB; `queries` distinct cached calls."""
+
+    page: str
+    cold_s: float
+    date_change_s: float
+    warm_s: float
+    sql_s: float
+    queries: int
+    peak_mb: float
+    errors: tuple[str, ...] = ()
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@contextmanager
+def app_environment(url: str) -> Iterator[None]:
+    """Point the app at `url` as the demo admin; access-log rows go to a scratch file.
+
+    The access log is written by pages that show pseudonyms; sending it to a
+    temporary SQLite file keeps the benchmarked reporting database unchanged.
+    """
+    names = ("DASHBOARD_DATABASE_URL", "DASHBOARD_DEMO_USER", "DASHBOARD_AUDIT_URL")
+    before = {name: os.environ.get(name) for name in names}
+    with tempfile.TemporaryDirectory(prefix="dashboard-bench-") as scratch:
+        os.environ["DASHBOARD_DATABASE_URL"] = url
+        os.environ["DASHBOARD_DEMO_USER"] = BENCH_USER
+        os.environ["DASHBOARD_AUDIT_URL"] = f"sqlite:///{Path(scratch) / 'audit.sqlite'}"
+        try:
+            yield
+        finally:
+            for name, value in before.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+
+
+@contextmanager
+def recording_calls() -> Iterator[list[Call]]:
+    """Record every `cached` query call (name, args, kwargs) made while the block runs.
+
+    Pages wrap queries with `cached`, whose wrapper looks `_cached_call` up
+    in `dashboard.data` on each call, so replacing it there sees them all.
+    """
+    original = dashboard_data._cached_call
+    calls: list[Call] = []
+
+    def record(
+        name: str,
+        url: str,
+        version: int,
+        args: tuple[Any, ...],
+        kwargs: tuple[tuple[str, Any], ...],
+    ) -> Any:
+        calls.append((name, args, kwargs))
+        return original(name, url, version, args, kwargs)
+
+    dashboard_data._cached_call = record  # type: ignore[assignment]
+    try:
+        yield calls
+    finally:
+        dashboard_data._cached_call = original
+
+
+def replay_seconds(engine: Engine, calls: list[Call]) -> float:
+    """Seconds to run `calls` straight against the database, without Streamlit."""
+    started = time.perf_counter()
+    for name, args, kwargs in calls:
+        dashboard_data._QUERIES[name](engine, *args, **dict(kwargs))
+    return time.perf_counter() - started
+
+
+def _timed(action: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def _errors(app: AppTest) -> list[str]:
+    found = [str(e.value) for e in app.exception]
+    found += [str(e.value) for e in app.error]
+    return found
+
+
+def bench_page(url: str, key: str, runs: int) -> PageTiming:
+    """Open page `key` on `url` and time it `runs` times (medians); see the module doc."""
+    spec = page_spec(key)
+    errors: list[str] = []
+    with app_environment(url):
+        app = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
+        app.run()
+        app.switch_page(str(spec.path))
+        base = app.date_input(key=DATE_WIDGET).value
+        if not isinstance(base, date):
+            raise TypeError(f"the report date widget holds {base!r}, not one date")
+        cold: list[float] = []
+        changed: list[float] = []
+        warm: list[float] = []
+        calls: list[Call] = []
+        for repetition in range(runs):
+            st.cache_data.clear()
+            app.date_input(key=DATE_WIDGET).set_value(base)
+            with recording_calls() as recorded:
+                cold.append(_timed(app.run))
+            calls = calls or list(dict.fromkeys(recorded))
+            errors += _errors(app)
+            other = base - timedelta(days=7 * (repetition + 1))
+            app.date_input(key=DATE_WIDGET).set_value(other)
+            changed.append(_timed(app.run))
+            warm.append(_timed(app.run))
+            errors += _errors(app)
+        engine = make_engine(url, read_only=True)
+        try:
+            sql = [replay_seconds(engine, calls) for _ in range(runs)]
+        finally:
+            engine.dispose()
+    return PageTiming(
+        page=key,
+        cold_s=statistics.median(cold),
+        date_change_s=statistics.median(changed),
+        warm_s=statistics.median(warm),
+        sql_s=statistics.median(sql),
+        queries=len(calls),
+        peak_mb=peak_rss_mb(),
+        errors=tuple(dict.fromkeys(errors)),
+    )
