@@ -23,10 +23,8 @@ def test_bench_command_prints_a_table_and_writes_json(
 ) -> None:
     url = f"sqlite:///{tmp_path / 'bench.sqlite'}"
     out = tmp_path / "bench.json"
-    code = main(
-        ["bench", "--scale", "1", "--database-url", url, "--runs", "1", "--no-isolate"]
-        + ["--json", str(out)]
-    )
+    arguments = ["--scale", "1", "--database-url", url, "--runs", "1", "--no-isolate"]
+    code = main(["bench", *arguments, "--json", str(out)])
     assert code == 0
     printed = capsys.readouterr().out
     lines = printed.splitlines()
