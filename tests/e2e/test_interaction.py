@@ -11,10 +11,8 @@ from tests.e2e.conftest import Servers
 
 def _choose(page: Any, label: str, option: str) -> None:
     """Pick `option` in the sidebar selectbox labelled `label`."""
-    box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(
-        has_text=label
-    )
-    box.locator('[data-baseweb="select"]').click()
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_role("combobox", name=label).click()
     page.locator('[role="option"]').filter(has_text=option).first.click()
     wait_idle(page)
 
