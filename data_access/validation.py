@@ -366,6 +366,13 @@ def _to_text(name: str, frame: pd.DataFrame, problems: list[Problem]) -> pd.Data
         else np.arange(2, len(frame) + 2, dtype=np.int64)
     )
     lines = pd.Index(numbers, name=LINE_INDEX)
+    if all(isinstance(dtype, pd.StringDtype) for dtype in frame.dtypes):
+        text = frame.set_axis(lines, axis=0).set_axis(columns, axis=1)
+        text = text.loc[:, [c for c in columns if c]]
+        for column in text.columns:
+            text[column] = text[column].fillna("").str.strip()
+        text.attrs.update(frame.attrs)
+        return text
     data = {
         column: pd.Series(_column_text(frame.iloc[:, i]).to_numpy(), index=lines, dtype="str")
         for i, column in enumerate(columns)
@@ -478,8 +485,7 @@ def _parse_text(
 def _parse_date(
     file: str, spec: Field, raw: pd.Series, empty: pd.Series, problems: list[Problem]
 ) -> pd.Series:
-    shaped = raw.str.fullmatch(_DATE).astype(bool)
-    usable = shaped & ~empty
+    usable = raw.str.fullmatch(_DATE).astype(bool)
     parsed = pd.to_datetime(raw.where(usable, None), format="%Y-%m-%d", errors="coerce").astype(
         "datetime64[us]"
     )
@@ -488,7 +494,7 @@ def _parse_date(
         file,
         spec.name,
         raw,
-        ~empty & ~shaped,
+        ~empty & ~usable,
         lambda v: f"not a date in the form YYYY-MM-DD: {_q(v)}",
     )
     _flag(
@@ -616,6 +622,8 @@ def _duplicates(
     problems: list[Problem],
 ) -> None:
     """Report each repeat of a key on its own line, naming the line that had it first."""
+    if len(frame) < 2:
+        return
     parts = frame.loc[:, list(keys)]
     complete = pd.Series(True, index=frame.index)
     for key in keys:
@@ -759,6 +767,8 @@ def _check_members(parsed: ParsedBundle, problems: list[Problem]) -> None:
         frame = parsed.frames[file]
         member = frame["member_id"]
         given = member != ""
+        if not given.any():
+            continue
         family_of = member.map(lookup["family_id"])
         unknown = given & family_of.isna()
         _report_values(
@@ -830,6 +840,8 @@ def _before(
     earlier: pd.Series,
     earlier_name: pd.Series,
 ) -> None:
+    if later.empty:
+        return
     bad = later.notna() & earlier.notna() & (later < earlier)
     if not bad.any():
         return
@@ -848,6 +860,8 @@ def _before(
 def _check_measures(parsed: ParsedBundle, problems: list[Problem]) -> None:
     """Each measure's scale, and member-level measures need a member of the right role."""
     frame = parsed.frames["assessments.csv"]
+    if frame.empty:
+        return
     lookup = _member_lookup(parsed)
     role_of = frame["member_id"].map(lookup["role"])
     value = frame["value"]
