@@ -37,10 +37,11 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "en": "No families in the period for the chosen programme and filter.",
     },
     "db_unavailable": {
-        "da": "Databasen kan ikke nås lige nu. Siden prøver igen af sig selv, når du "
-        "genindlæser den. Kontakt driften, hvis det varer ved.",
-        "en": "The database cannot be reached right now. The page tries again when "
-        "you reload it. Contact operations if it persists.",
+        "da": "Databasen kan ikke nås lige nu. Siden prøver selv igen hvert femte sekund "
+        "og viser tallene, så snart databasen svarer. Kontakt driften, hvis det varer ved.",
+        "en": "The database cannot be reached right now. The page tries again every five "
+        "seconds and shows the figures as soon as the database answers. Contact operations "
+        "if it persists.",
     },
     "db_old_schema": {
         "da": "Databasen har en ældre version af datamodellen. Kør "
