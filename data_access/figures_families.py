@@ -57,12 +57,14 @@ def in_district(column: ColumnElement[str], district_id: str) -> ColumnElement[b
 
     Families may be registered on a housing area inside a bydel; filtering on
     the bydel must still count them. UNION (not UNION ALL) stops on a cycle in
-    bad parent data.
+    bad parent data. The CTE is anonymous (each call names its own), so one
+    statement may filter several subqueries by district, as the UNION of
+    intake steps does; a fixed name made such a statement fail to compile.
     """
     tree = (
         select(districts.c.district_id)
         .where(districts.c.district_id == district_id)
-        .cte("district_tree", recursive=True)
+        .cte(recursive=True)
     )
     child = districts.alias("child_district")
     tree = tree.union(select(child.c.district_id).where(child.c.parent_id == tree.c.district_id))

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import Final
 
 import pandas as pd
-from sqlalchemy import Engine, and_, func, literal, select
+from sqlalchemy import Engine, and_, case, func, literal, select
 
 from data_access.access import Scope
 from data_access.caseload import REVIEW_INTERVAL_DAYS
@@ -40,14 +40,12 @@ PROGRESSION_COLUMNS: Final[tuple[str, ...]] = (
 
 
 def review_overdue(as_of: date, started_on: date, last_review: date | None) -> bool:
-    """The caseload page's rule: due REVIEW_INTERVAL_DAYS after the last review, else the start."""
+    """The caseload page's rule: due REVIEW_INTERVAL_DAYS after the last review, else the start.
+
+    `coordinator_progression` applies the same rule in SQL (`since < cutoff`).
+    """
     since = last_review if last_review is not None else started_on
     return since + timedelta(days=REVIEW_INTERVAL_DAYS) < as_of
-
-
-def _as_date(value: object) -> date:
-    """A date column's value (SQLite may hand back ISO text from a subquery)."""
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def coordinator_progression(
@@ -60,6 +58,11 @@ def coordinator_progression(
     `reviews_held` counts quarterly reviews held from `quarter_start` to
     `as_of`; `reviews_overdue` counts active families whose review is
     overdue on `as_of` (see `review_overdue`).
+
+    One row per coordinator comes back from the database: the per-family
+    stage and review dates are computed in a subquery and summed per
+    coordinator outside it, so a city-sized programme sends a few hundred
+    rows, not one per family.
     """
     last_review = (
         select(func.max(meetings.c.held_on))
@@ -81,37 +84,43 @@ def coordinator_progression(
         )
         .scalar_subquery()
     )
+    cutoff = as_of - timedelta(days=REVIEW_INTERVAL_DAYS)
+    per_family = (
+        select(
+            func.coalesce(families.c.coordinator_id, "").label("coordinator_id"),
+            stage_of(as_of).label("stage"),
+            case((is_overdue(as_of), 1), else_=0).label("overdue"),
+            case(
+                (func.coalesce(last_review, families.c.started_on) < literal(cutoff), 1), else_=0
+            ).label("late"),
+            held.label("held"),
+        )
+        .where(*family_filter(programme_id, as_of))
+        .subquery("per_family")
+    )
+    active = per_family.c.stage.in_(ACTIVE_STAGES)
     query = select(
-        families.c.coordinator_id,
-        stage_of(as_of).label("stage"),
-        is_overdue(as_of).label("overdue"),
-        families.c.started_on,
-        last_review.label("last_review"),
-        held.label("held"),
-    ).where(*family_filter(programme_id, as_of))
+        per_family.c.coordinator_id,
+        *(
+            func.sum(case((per_family.c.stage == stage, 1), else_=0)).label(stage)
+            for stage in STAGE_ORDER
+        ),
+        func.sum(case((active, per_family.c.overdue), else_=0)).label("overdue"),
+        func.sum(per_family.c.held).label("held"),
+        func.sum(case((active, per_family.c.late), else_=0)).label("late"),
+    ).group_by(per_family.c.coordinator_id)
     with engine.connect() as conn:
-        rows = conn.execute(query).all()
+        rows = conn.execute(query).mappings().all()
         staff = conn.execute(
             select(coordinators.c.coordinator_id, coordinators.c.name, coordinators.c.capacity)
         ).all()
 
-    tally: dict[str, dict[str, int]] = {}
-    for coordinator_id, stage, overdue, started_on, last, n_held in rows:
-        key = coordinator_id or ""
-        counts = tally.setdefault(
-            key, {**dict.fromkeys(STAGE_ORDER, 0), "overdue": 0, "held": 0, "late": 0}
-        )
-        if stage is None:
-            continue
-        counts[stage] += 1
-        counts["held"] += int(n_held or 0)
-        if stage in ACTIVE_STAGES:
-            counts["overdue"] += int(bool(overdue))
-            counts["late"] += int(
-                review_overdue(
-                    as_of, _as_date(started_on), None if last is None else _as_date(last)
-                )
-            )
+    tally: dict[str, dict[str, int]] = {
+        str(row["coordinator_id"]): {
+            name: int(row[name] or 0) for name in (*STAGE_ORDER, "overdue", "held", "late")
+        }
+        for row in rows
+    }
 
     names = {cid: (name, capacity) for cid, name, capacity in staff}
     records = []
