@@ -89,16 +89,24 @@ def read_bundle(path: Path) -> dict[str, pd.DataFrame]:
     path = Path(path)
     if not path.exists():
         raise BundleRejected([Problem(path.name, 1, "", "no such file or folder")])
-    if path.is_dir():
-        return _frames_from_bytes(_folder_files(path))
     suffix = path.suffix.lower()
-    if suffix == ".zip":
-        return _frames_from_bytes(_zip_files(path))
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_workbook(path)
-    raise BundleRejected(
-        [Problem(path.name, 1, "", "not a bundle: expected a folder, a .zip or an .xlsx file")]
-    )
+    if path.is_dir():
+        frames = _frames_from_bytes(_folder_files(path))
+    elif suffix == ".zip":
+        frames = _frames_from_bytes(_zip_files(path))
+    elif suffix in (".xlsx", ".xlsm"):
+        frames = _read_workbook(path)
+    else:
+        raise BundleRejected(
+            [Problem(path.name, 1, "", "not a bundle: expected a folder, a .zip or an .xlsx file")]
+        )
+    if not frames:
+        # Most likely the wrong folder: loading "nothing" would look like success.
+        where = "sheets" if suffix in (".xlsx", ".xlsm") else "files"
+        raise BundleRejected(
+            [Problem(path.name, 1, "", f"no bundle {where} found (expected e.g. families.csv)")]
+        )
+    return frames
 
 
 def cell_text(value: Any) -> str:
@@ -265,6 +273,11 @@ def _table_from_rows(
     while header and header[-1] == "":
         header.pop()
     header_line = lines[first]
+    if len(header) == 1 and ";" in header[0]:
+        problems.append(
+            Problem(name, header_line, "", "separated by ';': bundle files use ',' between values")
+        )
+        return None
     found_problem = False
     seen: set[str] = set()
     for column in header:

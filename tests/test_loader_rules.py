@@ -753,6 +753,26 @@ def test_column_twice_in_the_header(tmp_path: Path, db_url: str) -> None:
     assert problems == [Problem("districts.csv", 1, "name", "column appears twice in the header")]
 
 
+def test_semicolon_separated_file(tmp_path: Path, db_url: str) -> None:
+    departments = "department_id;name;kind\nSOF;Socialforvaltningen;forvaltning"
+
+    problems = refused(make_bundle(tmp_path / "bundle", departments=departments), db_url)
+
+    assert problems == [
+        Problem("departments.csv", 1, "", "separated by ';': bundle files use ',' between values")
+    ]
+
+
+def test_folder_without_bundle_files(tmp_path: Path, db_url: str) -> None:
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    (folder / "Families.CSV").write_text("family_id\nF1\n", encoding="utf-8")
+
+    assert refused(folder, db_url) == [
+        Problem("downloads", 1, "", "no bundle files found (expected e.g. families.csv)")
+    ]
+
+
 def test_unreadable_zip(tmp_path: Path) -> None:
     archive = tmp_path / "bundle.zip"
     archive.write_bytes(b"this is not a zip file")
