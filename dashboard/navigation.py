@@ -65,6 +65,14 @@ PAGES: Final[tuple[PageSpec, ...]] = (
         "effekt", "Effekt", "Outcomes", ":material/trending_down:", "results", PROGRAMME_READERS
     ),
     PageSpec("bydele", "Bydele", "Districts", ":material/map:", "results", ALL),
+    PageSpec(
+        "forandringsteori",
+        "Forandringsteori",
+        "Change theory",
+        ":material/account_tree:",
+        "results",
+        ALL,
+    ),
     PageSpec("begreber", "Begreber", "Glossary", ":material/menu_book:", "help", ALL),
     PageSpec(
         "adgangslog", "Adgangslog", "Access log", ":material/policy:", "admin", frozenset({ADMIN})

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 import pandas as pd
 
+from data_access.change_theory import FILE as CHANGE_THEORY_FILE
+from data_access.demo_change_theory import pilot_change_theory
 from data_access.demo_dates import day
 from data_access.demo_families import Area, CoursePlan, Courses, generate_courses
 from data_access.demo_indicators import generate_indicators
@@ -368,7 +370,9 @@ def build_demo_bundle(scale: int = 1, *, seed: int = DEFAULT_SEED) -> dict[str, 
         "indicator_definitions.csv": definitions,
         "users.csv": _users(coordinators),
     }
-    return {name: _finish(frame, CONTRACT_COLUMNS[name]) for name, frame in bundle.items()}
+    finished = {name: _finish(frame, CONTRACT_COLUMNS[name]) for name, frame in bundle.items()}
+    finished[CHANGE_THEORY_FILE] = pilot_change_theory()
+    return finished
 
 
 def _numbered(prefix: str, n: int) -> pd.Series:

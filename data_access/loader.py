@@ -34,6 +34,12 @@ from data_access.bundle_reader import (
     Problem,
     read_bundle,
 )
+from data_access.change_theory import FILE as CHANGE_THEORY_FILE
+from data_access.change_theory import (
+    check_change_theory,
+    read_change_theory,
+    write_change_theory,
+)
 from data_access.dates import add_months
 from data_access.db import make_engine, migrate
 from data_access.validation import (
@@ -93,7 +99,11 @@ class LoadSummary:
 def load_bundle(path: Path, url: str) -> LoadSummary:
     """Read the bundle at `path` (folder, .zip or .xlsx) and load it."""
     path = Path(path)
-    return load_frames(read_bundle(path), url, bundle_name=path.name)
+    frames = dict(read_bundle(path))
+    theory = read_change_theory(path)
+    if theory is not None:
+        frames[CHANGE_THEORY_FILE] = theory
+    return load_frames(frames, url, bundle_name=path.name)
 
 
 def load_frames(
@@ -110,20 +120,35 @@ def load_frames(
     """
     migrate(url)
     parsed = parse_frames(frames)
+    theory = frames.get(CHANGE_THEORY_FILE)
     engine = make_engine(url)
     try:
         with engine.begin() as connection:
             state = read_database_state(connection, parsed)
             problems = parsed.problems + check_bundle(parsed, state)
+            if theory is not None:
+                known = set(state.programmes) | parsed.ids("programmes.csv", "programme_id")
+                problems += check_change_theory(theory, known)
             if problems:
                 raise BundleRejected(sorted_problems(problems))
             _write(connection, parsed, state)
-            load_id = _record_load(connection, parsed, bundle_name, is_demo)
+            extra: dict[str, dict[str, Any]] = {}
+            if theory is not None:
+                rows = write_change_theory(connection, theory)
+                extra[CHANGE_THEORY_FILE] = {
+                    "rows": rows,
+                    "sha256": _sha256(theory),
+                    "latest_date": None,
+                }
+            load_id = _record_load(connection, parsed, bundle_name, is_demo, extra)
     finally:
         engine.dispose()
+    counts = {name: len(parsed.frames[name]) for name in BUNDLE_FILES}
+    if theory is not None:
+        counts[CHANGE_THEORY_FILE] = len(theory)
     return LoadSummary(
         load_id=load_id,
-        rows={name: len(parsed.frames[name]) for name in BUNDLE_FILES},
+        rows=counts,
         not_in_bundle=frozenset(n for n in BUNDLE_FILES if n not in parsed.texts),
     )
 
@@ -444,9 +469,13 @@ def _family_records(parsed: ParsedBundle, state: DatabaseState) -> list[dict[str
 
 
 def _record_load(
-    connection: Connection, parsed: ParsedBundle, bundle_name: str, is_demo: bool
+    connection: Connection,
+    parsed: ParsedBundle,
+    bundle_name: str,
+    is_demo: bool,
+    extra: Mapping[str, dict[str, Any]] | None = None,
 ) -> int:
-    files: dict[str, dict[str, Any]] = {}
+    files: dict[str, dict[str, Any]] = dict(extra or {})
     latest: dict[str, date | None] = {}
     for name in parsed.present:
         newest = latest[name] = _latest_date(parsed.frames[name], name)

@@ -220,8 +220,25 @@ load_history = Table(
     Column("is_demo", Boolean, nullable=False, default=False),
 )
 
+#: The programme's change theory (optional bundle file change_theory.csv, see README):
+#: boxes by level (activity, result, short, medium, long), each with the measure
+#: that follows it where the database has one.
+change_theory = Table(
+    "change_theory",
+    metadata,
+    Column("programme_id", ID, ForeignKey("programmes.programme_id"), primary_key=True),
+    Column("box_id", ID, primary_key=True),
+    Column("level", String(20), nullable=False),
+    Column("label", String(300), nullable=False),
+    Column("measure", String(100), nullable=True),
+    Column("parent_box_id", ID, nullable=True),
+    Column("target", Float, nullable=True),
+    Column("sort", Integer, nullable=True),
+)
+
 # Delete order that respects foreign keys (children first).
 DELETE_ORDER: tuple[Table, ...] = (
+    change_theory,
     spend,
     budget,
     meetings,

@@ -1,0 +1,311 @@
+"""The programme's change theory as data: read, checked, loaded and measured.
+
+The application to the ministry draws the pilot's change theory (drawing 1:
+activities -> results -> short-, medium- and long-term effects). Kept as
+rows per programme (optional bundle file `change_theory.csv`, see README) it
+can be loaded like the rest of the data, so the ten-area programme gets its
+own chain, and each box can carry the measure that follows it. Boxes without
+a measure are shown as "ikke målt" rather than left out: the group should
+see what the data cannot tell.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Final
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, delete, func, insert, select
+
+from data_access.access import SYSTEM, Scope
+from data_access.bundle_reader import Problem
+from data_access.disclosure import WITHHELD, suppress_share
+from data_access.figures import compute_figures, programme_info
+from data_access.figures_families import family_filter
+from data_access.schema import assessments, change_theory, districts, families, indicators
+
+FILE: Final = "change_theory.csv"
+LEVELS: Final[tuple[str, ...]] = ("activity", "result", "short", "medium", "long")
+MEASURES: Final[tuple[str, ...]] = (
+    "ssp_falling",
+    "self_supporting_parents",
+    "school_attendance",
+    "indicator:tryghedsindex",
+    "indicator:inklusion",
+)
+REQUIRED: Final[tuple[str, ...]] = ("programme_id", "box_id", "level", "label")
+OPTIONAL: Final[tuple[str, ...]] = ("measure", "parent_box_id", "target", "sort")
+
+
+def read_change_theory(path: Path) -> pd.DataFrame | None:
+    """`change_theory.csv` of a bundle folder, .zip or .xlsx (sheet `change_theory`), or None.
+
+    All cells as text ("" = missing), like the other bundle files.
+    """
+    path = Path(path)
+    data: bytes | None = None
+    if path.is_dir():
+        file = path / FILE
+        data = file.read_bytes() if file.exists() else None
+    elif path.suffix.lower() == ".zip":
+        with zipfile.ZipFile(path) as archive:
+            names = [n for n in archive.namelist() if n.rsplit("/", 1)[-1] == FILE]
+            data = archive.read(names[0]) if names else None
+    elif path.suffix.lower() in (".xlsx", ".xlsm"):
+        sheets = pd.read_excel(path, sheet_name=None, dtype=str)
+        sheet = sheets.get("change_theory")
+        return None if sheet is None else sheet.fillna("").astype(str)
+    if data is None:
+        return None
+    text = data.decode("utf-8-sig")
+    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+
+
+def check_change_theory(frame: pd.DataFrame, programme_ids: set[str]) -> list[Problem]:
+    """Every broken row of `frame`, as `change_theory.csv:LINE: column: message` problems.
+
+    Checks: required columns and values, the programme exists, level and
+    measure are known, target is a number, sort a whole number, parent boxes
+    exist in the same programme, and no box id repeats within a programme.
+    """
+    problems: list[Problem] = []
+    columns = [str(c).strip() for c in frame.columns]
+    for name in REQUIRED:
+        if name not in columns:
+            problems.append(Problem(FILE, 1, name, "required column is missing"))
+    if problems:
+        return problems
+    rows = frame.set_axis(columns, axis=1).fillna("").astype(str)
+    seen: dict[tuple[str, str], int] = {}
+    boxes = {(r["programme_id"].strip(), r["box_id"].strip()) for _, r in rows.iterrows()}
+    for number, (_, row) in enumerate(rows.iterrows(), start=2):
+        cell = {name: str(row.get(name, "")).strip() for name in (*REQUIRED, *OPTIONAL)}
+        for name in REQUIRED:
+            if not cell[name]:
+                problems.append(Problem(FILE, number, name, "a value is required"))
+        programme = cell["programme_id"]
+        if programme and programme not in programme_ids:
+            problems.append(
+                Problem(FILE, number, "programme_id", f"unknown programme {programme!r}")
+            )
+        if cell["level"] and cell["level"] not in LEVELS:
+            problems.append(
+                Problem(
+                    FILE, number, "level", f"{cell['level']!r} is not one of {', '.join(LEVELS)}"
+                )
+            )
+        if cell["measure"] and cell["measure"] not in MEASURES:
+            problems.append(
+                Problem(
+                    FILE,
+                    number,
+                    "measure",
+                    f"{cell['measure']!r} is not one of {', '.join(MEASURES)}",
+                )
+            )
+        if cell["target"]:
+            try:
+                float(cell["target"])
+            except ValueError:
+                problems.append(
+                    Problem(FILE, number, "target", f"not a number: {cell['target']!r}")
+                )
+        if cell["sort"] and not cell["sort"].lstrip("-").isdigit():
+            problems.append(Problem(FILE, number, "sort", f"not a whole number: {cell['sort']!r}"))
+        parent = cell["parent_box_id"]
+        if parent and (programme, parent) not in boxes:
+            problems.append(
+                Problem(
+                    FILE, number, "parent_box_id", f"no box {parent!r} in programme {programme!r}"
+                )
+            )
+        key = (programme, cell["box_id"])
+        if cell["box_id"] and key in seen:
+            problems.append(
+                Problem(FILE, number, "box_id", f"duplicate box id, first on line {seen[key]}")
+            )
+        seen.setdefault(key, number)
+    return problems
+
+
+def write_change_theory(connection: Connection, frame: pd.DataFrame) -> int:
+    """Replace the boxes of every programme `frame` names with its rows; the row count.
+
+    Replacing per programme keeps a reload idempotent and leaves other
+    programmes' chains alone.
+    """
+    rows = frame.fillna("").astype(str)
+    records = []
+    for _, row in rows.iterrows():
+        cell = {name: str(row.get(name, "")).strip() for name in (*REQUIRED, *OPTIONAL)}
+        records.append(
+            {
+                "programme_id": cell["programme_id"],
+                "box_id": cell["box_id"],
+                "level": cell["level"],
+                "label": cell["label"],
+                "measure": cell["measure"] or None,
+                "parent_box_id": cell["parent_box_id"] or None,
+                "target": float(cell["target"]) if cell["target"] else None,
+                "sort": int(cell["sort"]) if cell["sort"] else None,
+            }
+        )
+    programmes = sorted({str(r["programme_id"]) for r in records})
+    if programmes:
+        connection.execute(
+            delete(change_theory).where(change_theory.c.programme_id.in_(programmes))
+        )
+    if records:
+        connection.execute(insert(change_theory), records)
+    return len(records)
+
+
+@dataclass(frozen=True)
+class Box:
+    """One box of the chain with its measure's value at the report date.
+
+    value: the measure's value (a share 0..1 for ssp_falling and
+    self_supporting_parents, percent 0..100 for school_attendance, the
+    indicator's own unit for indicators), None when not measured or not
+    shown; display says why ("withheld" for a small base). city: for an
+    indicator, the city's value beside the families' districts.
+    """
+
+    box_id: str
+    level: str
+    label: str
+    measure: str | None
+    parent_box_id: str | None
+    target: float | None
+    value: float | None = None
+    display: str | None = None
+    city: float | None = None
+
+
+def change_theory_boxes(
+    engine: Engine, programme_id: str, as_of: date, *, scope: Scope = SYSTEM
+) -> list[Box]:
+    """The programme's boxes in level then sort order, each measured at `as_of` for `scope`."""
+    query = (
+        select(change_theory)
+        .where(change_theory.c.programme_id == programme_id)
+        .order_by(change_theory.c.sort, change_theory.c.box_id)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).mappings().all()
+    if not rows:
+        return []
+    info = programme_info(engine, programme_id)
+    figures = compute_figures(engine, programme_id, as_of, scope=scope)
+    boxes = []
+    for row in rows:
+        measure = row["measure"]
+        target = row["target"]
+        value: float | None = None
+        display: str | None = None
+        city: float | None = None
+        if measure == "ssp_falling":
+            item = figures["improved_share"]
+            value, display = item.value, item.display
+            target = target if target is not None else info.target_improved_share
+        elif measure == "self_supporting_parents":
+            item = figures["self_supporting_parents"]
+            value, display = item.value, item.display
+        elif measure == "school_attendance":
+            value, display = school_attendance(engine, programme_id, as_of, scope)
+        elif measure is not None and measure.startswith("indicator:"):
+            value, city = district_indicator(engine, programme_id, measure.split(":", 1)[1], as_of)
+        boxes.append(
+            Box(
+                box_id=row["box_id"],
+                level=row["level"],
+                label=row["label"],
+                measure=measure,
+                parent_box_id=row["parent_box_id"],
+                target=target,
+                value=value,
+                display=display,
+                city=city,
+            )
+        )
+    order = {level: i for i, level in enumerate(LEVELS)}
+    return sorted(boxes, key=lambda b: order.get(b.level, len(LEVELS)))
+
+
+def school_attendance(
+    engine: Engine, programme_id: str, as_of: date, scope: Scope = SYSTEM
+) -> tuple[float | None, str | None]:
+    """Mean of the children's latest `school_attendance` (percent) on or before `as_of`.
+
+    Children of families that have started by `as_of` and not ended; a base
+    of 1-4 children is withheld from a suppressed scope like any share.
+    """
+    latest = (
+        select(
+            assessments.c.member_id,
+            assessments.c.value,
+            func.row_number()
+            .over(
+                partition_by=assessments.c.member_id,
+                order_by=assessments.c.assessed_on.desc(),
+            )
+            .label("rank"),
+        )
+        .join(families, families.c.family_id == assessments.c.family_id)
+        .where(
+            *family_filter(programme_id, as_of),
+            families.c.started_on <= as_of,
+            (families.c.ended_on.is_(None)) | (families.c.ended_on > as_of),
+            assessments.c.measure == "school_attendance",
+            assessments.c.assessed_on <= as_of,
+            assessments.c.member_id.is_not(None),
+        )
+        .subquery()
+    )
+    query = select(func.sum(latest.c.value), func.count()).where(latest.c.rank == 1)
+    with engine.connect() as conn:
+        total, children = conn.execute(query).one()
+    value, display = suppress_share(total, children, scope)
+    if display == WITHHELD:
+        return None, WITHHELD
+    return value, None
+
+
+def district_indicator(
+    engine: Engine, programme_id: str, indicator: str, as_of: date
+) -> tuple[float | None, float | None]:
+    """(families' districts, city) values of `indicator`: latest on or before `as_of`.
+
+    The families' districts are those where the programme's families live
+    (kind other than `city`), averaged; the city is the district of kind
+    `city`. Indicators describe areas, not families, so no disclosure rule
+    applies.
+    """
+    with engine.connect() as conn:
+        homes = set(
+            conn.execute(
+                select(families.c.district_id).where(families.c.programme_id == programme_id)
+            ).scalars()
+        )
+        cities = set(
+            conn.execute(
+                select(districts.c.district_id).where(districts.c.kind == "city")
+            ).scalars()
+        )
+        rows = conn.execute(
+            select(indicators.c.district_id, indicators.c.measured_on, indicators.c.value)
+            .where(indicators.c.indicator == indicator, indicators.c.measured_on <= as_of)
+            .order_by(indicators.c.measured_on)
+        ).all()
+    latest: dict[str, float] = {}
+    for district_id, _, value in rows:
+        latest[str(district_id)] = float(value)
+    home_values = [latest[d] for d in sorted(homes - cities) if d in latest]
+    city_values = [latest[d] for d in sorted(cities) if d in latest]
+    home = sum(home_values) / len(home_values) if home_values else None
+    city = city_values[0] if city_values else None
+    return home, city

@@ -1,0 +1,142 @@
+"""The change theory: loaded from change_theory.csv, checked, and measured box by box.
+
+The bundle is test_queries_programme's (D = 2010-09-30; active families F1,
+F2 in aftercare and F3 intensive) with parents, employment, school
+attendance, indicators and a seven-box chain added. Hand-computed:
+
+- self-supporting parents: P1 (F1) 2, P2 (F2) 0, P3 (F3) 2 -> 2 of 3 = 66,7 %
+- falling SSP level: F1 3 -> 1 fell, F2 2 -> 2 did not -> 1 of 2 = 50,0 %, target 50 %
+- school attendance: M1's latest by D is 90 (80 earlier, 10 after D), M2's 70
+  -> (90 + 70) / 2 = 80,0 %, target 95 %
+- Tryghedsindex: nb 60 and bh 64 (the families' districts) -> 62,0; city kk 70,0
+  (nb's 10 in 2011 is after D)
+- a1, r1, l2 have no measure -> "ikke målt"
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from data_access.bundle_reader import BundleRejected
+from data_access.change_theory import change_theory_boxes
+from data_access.db import make_engine
+from data_access.loader import load_bundle
+from tests.apptest import render
+from tests.conftest import write_bundle
+from tests.test_queries_programme import BUNDLE, STEERING, D
+
+THEORY = """
+    programme_id,box_id,level,label,measure,parent_box_id,target,sort
+    P1,a1,activity,Tværgående team,,,,1
+    P1,r1,result,Koordineret indsats,,a1,,2
+    P1,s1,short,Forældre i arbejde,self_supporting_parents,r1,,3
+    P1,m1,medium,Mindre kriminalitet,ssp_falling,s1,,4
+    P1,m2,medium,Skolegang,school_attendance,r1,95,5
+    P1,l1,long,Tryghed,indicator:tryghedsindex,m1,,6
+    P1,l2,long,Mainstreaming,,m2,,7
+"""
+
+EXTRA = {
+    "members.csv": """
+        member_id,family_id,role
+        M1,F1,child
+        M2,F2,child
+        PA1,F1,parent
+        PA2,F2,parent
+        PA3,F3,parent
+    """,
+    "assessments.csv": """
+        family_id,member_id,assessed_on,measure,value
+        F1,M1,2010-02-10,ssp_level,3
+        F1,M1,2010-09-01,ssp_level,1
+        F2,M2,2010-03-20,ssp_level,2
+        F2,M2,2010-09-10,ssp_level,2
+        F1,PA1,2010-08-01,employment,2
+        F2,PA2,2010-08-01,employment,0
+        F3,PA3,2010-07-01,employment,2
+        F1,M1,2010-05-01,school_attendance,80
+        F1,M1,2010-09-01,school_attendance,90
+        F1,M1,2010-10-10,school_attendance,10
+        F2,M2,2010-09-15,school_attendance,70
+    """,
+    "indicators.csv": """
+        district_id,indicator,measured_on,value
+        kk,tryghedsindex,2010-07-01,70
+        nb,tryghedsindex,2010-07-01,60
+        bh,tryghedsindex,2010-07-01,64
+        nb,tryghedsindex,2011-01-01,10
+    """,
+}
+
+
+def _files(theory: str = THEORY) -> dict[str, str]:
+    files = {**BUNDLE, **EXTRA, "change_theory.csv": theory}
+    return {name: textwrap.dedent(body).strip() for name, body in files.items()}
+
+
+def test_boxes_are_measured_at_the_report_date(db_url: str, tmp_path: Path) -> None:
+    summary = load_bundle(write_bundle(tmp_path / "b", _files()), db_url)
+    assert summary.load_id > 0
+    engine = make_engine(db_url)
+    try:
+        boxes = {b.box_id: b for b in change_theory_boxes(engine, "P1", D, scope=STEERING)}
+    finally:
+        engine.dispose()
+    assert [b.level for b in boxes.values()] == [
+        "activity",
+        "result",
+        "short",
+        "medium",
+        "medium",
+        "long",
+        "long",
+    ]
+    assert boxes["s1"].value == pytest.approx(2 / 3)
+    assert boxes["m1"].value == pytest.approx(0.5) and boxes["m1"].target == 0.5
+    assert boxes["m2"].value == pytest.approx(80.0) and boxes["m2"].target == 95.0
+    assert boxes["l1"].value == pytest.approx(62.0) and boxes["l1"].city == pytest.approx(70.0)
+    assert boxes["a1"].measure is None and boxes["a1"].value is None
+
+
+def test_page_shows_values_and_not_measured(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_bundle(write_bundle(tmp_path / "b", _files()), db_url)
+    query = {"programme": "P1", "as_of": D.isoformat()}
+    app = render(monkeypatch, db_url, "forandringsteori", user="styre@example.org", query=query)
+    assert not app.exception, [e.value for e in app.exception]
+    shown = [str(element.value) for element in app.text]
+    assert "Selvforsørgende forældre: 66,7 %" in shown
+    assert "Faldende SSP-niveau: 50,0 % (mål 50,0 %)" in shown
+    assert "Skolefremmøde (gns.): 80,0 % (mål 95,0 %)" in shown
+    assert "Tryghedsindex: 62,0 i familiernes bydele · 70,0 i hele byen" in shown
+    assert shown.count("ikke målt") == 3
+    for label in ("Tværgående team", "Koordineret indsats", "Mainstreaming"):
+        assert shown[shown.index(label) + 1] == "ikke målt"
+
+
+def test_a_broken_chain_is_refused_whole(db_url: str, tmp_path: Path) -> None:
+    theory = """
+        programme_id,box_id,level,label,measure,parent_box_id,target,sort
+        P1,a1,activity,Team,,,,1
+        P9,a2,activity,Team,,,,2
+        P1,a3,sideways,Team,crime_rate,zz,lots,x
+        P1,a1,result,Igen,,,,
+    """
+    with pytest.raises(BundleRejected) as refused:
+        load_bundle(write_bundle(tmp_path / "b", _files(theory)), db_url)
+    problems = {str(p) for p in refused.value.problems}
+    assert "change_theory.csv:3: programme_id: unknown programme 'P9'" in problems
+    assert any(p.startswith("change_theory.csv:4: level: 'sideways'") for p in problems)
+    assert any(p.startswith("change_theory.csv:4: measure: 'crime_rate'") for p in problems)
+    assert "change_theory.csv:4: parent_box_id: no box 'zz' in programme 'P1'" in problems
+    assert "change_theory.csv:4: target: not a number: 'lots'" in problems
+    assert "change_theory.csv:5: box_id: duplicate box id, first on line 2" in problems
+    engine = make_engine(db_url)
+    try:
+        assert change_theory_boxes(engine, "P1", D) == []
+    finally:
+        engine.dispose()
