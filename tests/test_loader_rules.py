@@ -518,6 +518,13 @@ CELL_RULES: dict[str, Case] = {
         "funder_id",
         "unknown department 'XX' (not in departments.csv or the database)",
     ),
+    "ids-are-case-sensitive": (
+        "spend.csv",
+        5,
+        "S4,it,2011-01-31,sof,SOF,Lokal koordinering,250000,",
+        "department_id",
+        "unknown department 'sof' (not in departments.csv or the database)",
+    ),
     "spend-family": (
         "spend.csv",
         3,
