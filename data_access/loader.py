@@ -362,13 +362,21 @@ def _foreign_keys_checked_once(connection: Connection, table: Table, rows: int) 
     transaction, so a rollback restores the constraints, and adding them back
     fails (rolling back the load) if any row broke one. The price is an
     exclusive lock on the table and the tables it refers to until commit.
+    If the constraints cannot be dropped (say the loading role does not own
+    the table), a savepoint undoes the attempt and the rows are checked one
+    by one as usual.
     """
     constraints = sorted(table.foreign_key_constraints, key=lambda c: str(c.name))
     if rows < BULK_FOREIGN_KEY_ROWS or not constraints:
         yield
         return
-    for constraint in constraints:
-        connection.execute(DropConstraint(constraint))
+    try:
+        with connection.begin_nested():
+            for constraint in constraints:
+                connection.execute(DropConstraint(constraint))
+    except DBAPIError:
+        yield
+        return
     yield
     for constraint in constraints:
         connection.execute(AddConstraint(constraint))

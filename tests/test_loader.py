@@ -14,7 +14,7 @@ from typing import Any
 import openpyxl
 import pandas as pd
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from data_access import loader, schema
@@ -141,6 +141,25 @@ def test_values_are_stored_typed(tmp_path: Path, db_url: str) -> None:
         schema.districts.c.parent_id,
         order_by=schema.districts.c.district_id,
     ) == [("bronshoj", "kk"), ("kk", None), ("norrebro", "kk")]
+
+
+def test_booleans_in_any_case(tmp_path: Path, db_url: str) -> None:
+    members = """
+        member_id,family_id,role,birth_year,employment_act
+        M1,F1,parent,1975,JA
+        M2,F1,child,1996,Nej
+        M3,F2,parent,1980,FALSE
+        M4,F2,child,1998,0
+        M5,F3,parent,1985,True
+    """
+    load_bundle(make_bundle(tmp_path / "bundle", members=members), db_url)
+
+    assert rows(
+        db_url,
+        None,
+        schema.members.c.employment_act,
+        order_by=schema.members.c.member_id,
+    ) == [(True,), (False,), (False,), (False,), (True,)]
 
 
 def test_derived_due_dates_use_calendar_months(tmp_path: Path, db_url: str) -> None:
@@ -584,6 +603,30 @@ def test_bulk_path_keeps_foreign_keys_in_force(
     finally:
         engine.dispose()
     assert counts(db_url)["spend"] == 4
+
+
+def test_bulk_path_falls_back_to_row_checks_if_constraints_cannot_be_dropped(
+    tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As if the loading role did not own the table: dropping fails, the
+    # savepoint undoes it and the load goes on with per-row checks.
+    attempts: list[str] = []
+
+    def failing_drop(constraint: Any) -> Any:
+        attempts.append(str(constraint.name))
+        return text("ALTER TABLE spend DROP CONSTRAINT nope")
+
+    monkeypatch.setattr(loader, "BULK_FOREIGN_KEY_ROWS", 1)
+    monkeypatch.setattr(loader, "DropConstraint", failing_drop)
+
+    summary = load_bundle(make_bundle(tmp_path / "bundle"), db_url)
+
+    assert summary.rows["spend.csv"] == 4
+    assert counts(db_url)["spend"] == 4
+    if db_url.startswith("postgresql"):
+        # Constraints go in name order and the first failure ends the attempt.
+        assert "fk_spend_department_id_departments" in attempts
+        assert "fk_spend_programme_id_programmes" not in attempts
 
 
 def test_load_history_row(tmp_path: Path, db_url: str) -> None:
