@@ -100,13 +100,13 @@ def read_bundle(path: Path) -> dict[str, pd.DataFrame]:
         raise BundleRejected(
             [Problem(path.name, 1, "", "not a bundle: expected a folder, a .zip or an .xlsx file")]
         )
-    if not frames:
-        # Most likely the wrong folder: loading "nothing" would look like success.
-        where = "sheets" if suffix in (".xlsx", ".xlsm") else "files"
-        raise BundleRejected(
-            [Problem(path.name, 1, "", f"no bundle {where} found (expected e.g. families.csv)")]
-        )
     return frames
+
+
+def nothing_found(path: Path) -> Problem:
+    """The problem for a bundle without any bundle file: most likely the wrong folder."""
+    where = "sheets" if Path(path).suffix.lower() in (".xlsx", ".xlsm") else "files"
+    return Problem(Path(path).name, 1, "", f"no bundle {where} found (expected e.g. families.csv)")
 
 
 def cell_text(value: Any) -> str:

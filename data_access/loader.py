@@ -32,6 +32,7 @@ from data_access.bundle_reader import (
     SHA256_ATTR,
     BundleRejected,
     Problem,
+    nothing_found,
     read_bundle,
 )
 from data_access.change_theory import FILE as CHANGE_THEORY_FILE
@@ -103,6 +104,9 @@ def load_bundle(path: Path, url: str) -> LoadSummary:
     theory = read_change_theory(path)
     if theory is not None:
         frames[CHANGE_THEORY_FILE] = theory
+    if not frames:
+        # Loading "nothing" from the wrong folder would look like success.
+        raise BundleRejected([nothing_found(path)])
     return load_frames(frames, url, bundle_name=path.name)
 
 
