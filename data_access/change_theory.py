@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Final
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, delete, func, insert, select
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, select
 
 from data_access.access import SYSTEM, Scope
 from data_access.bundle_reader import Problem
@@ -285,10 +285,18 @@ def district_indicator(
     `city`. Indicators describe areas, not families, so no disclosure rule
     applies.
     """
+    newest = (
+        select(indicators.c.district_id, func.max(indicators.c.measured_on).label("measured_on"))
+        .where(indicators.c.indicator == indicator, indicators.c.measured_on <= as_of)
+        .group_by(indicators.c.district_id)
+        .subquery("newest")
+    )
     with engine.connect() as conn:
         homes = set(
             conn.execute(
-                select(families.c.district_id).where(families.c.programme_id == programme_id)
+                select(families.c.district_id)
+                .where(families.c.programme_id == programme_id)
+                .distinct()
             ).scalars()
         )
         cities = set(
@@ -296,10 +304,17 @@ def district_indicator(
                 select(districts.c.district_id).where(districts.c.kind == "city")
             ).scalars()
         )
+        # One row per district: its value on its newest date (unique per district and date).
         rows = conn.execute(
             select(indicators.c.district_id, indicators.c.measured_on, indicators.c.value)
-            .where(indicators.c.indicator == indicator, indicators.c.measured_on <= as_of)
-            .order_by(indicators.c.measured_on)
+            .join(
+                newest,
+                and_(
+                    newest.c.district_id == indicators.c.district_id,
+                    newest.c.measured_on == indicators.c.measured_on,
+                ),
+            )
+            .where(indicators.c.indicator == indicator)
         ).all()
     latest: dict[str, float] = {}
     for district_id, _, value in rows:
