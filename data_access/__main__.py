@@ -85,7 +85,8 @@ def _load(bundle: Path, url: str) -> int:
         summary = load_bundle(bundle, url)
     except BundleRejected as refused:
         return _refused(refused)
-    except (SQLAlchemyError, OSError) as error:
+    except (SQLAlchemyError, OSError, ValueError) as error:
+        # The load is one transaction: whatever failed, nothing was written.
         print(f"Load failed: {_one_line(error)}; the database was not changed.", file=sys.stderr)
         return EXIT_REFUSED
     for line in summary.lines():

@@ -108,6 +108,25 @@ def test_database_error_is_one_line_and_exits_1(
     assert counts(db_url)["spend"] == 0
 
 
+def test_unreadable_file_is_one_line_and_exits_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken_reader(path: Path, url: str) -> LoadSummary:
+        b"\xff".decode("utf-8")
+        raise AssertionError("not reached")
+
+    monkeypatch.setattr("data_access.loader.load_bundle", broken_reader)
+
+    code = main(["load", str(make_bundle(tmp_path / "bundle")), "--database-url", "sqlite://"])
+
+    _, err = capsys.readouterr()
+    assert code == 1
+    assert err.splitlines() == [
+        "Load failed: 'utf-8' codec can't decode byte 0xff in position 0: invalid start byte; "
+        "the database was not changed."
+    ]
+
+
 @pytest.mark.parametrize(
     "argv",
     [
