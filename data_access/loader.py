@@ -307,8 +307,8 @@ def _insert(connection: Connection, table: Table, columns: dict[str, list[Any]])
     and are quoted by the dialect, never from the bundle.
     """
     names = list(columns)
-    rows = list(zip(*columns.values(), strict=True))
-    if not rows:
+    count = len(next(iter(columns.values()), []))
+    if not count:
         return
     dialect = connection.dialect
     preparer = dialect.identifier_preparer
@@ -320,33 +320,43 @@ def _insert(connection: Connection, table: Table, columns: dict[str, list[Any]])
         statement = f"COPY {target} ({column_list}) FROM STDIN"
         try:
             with (
-                _foreign_keys_checked_once(connection, table, len(rows)),
+                _foreign_keys_checked_once(connection, table, count),
                 driver.cursor() as cursor,
                 cursor.copy(statement) as copy,
             ):
-                for row in rows:
-                    copy.write_row(row)
+                for rows in _row_chunks(columns):
+                    for row in rows:
+                        copy.write_row(row)
         except driver_error as error:
             raise _sqlalchemy_error(statement, error, driver_error) from error
         return
     if dialect.name == "sqlite":
-        dates = [i for i, name in enumerate(names) if isinstance(table.c[name].type, Date)]
-        if dates:
-            rows = [_iso_dates(row, dates) for row in rows]
+        columns = {
+            name: _iso_column(values) if isinstance(table.c[name].type, Date) else values
+            for name, values in columns.items()
+        }
         placeholders = ", ".join("?" for _ in names)
         statement = f"INSERT INTO {target} ({column_list}) VALUES ({placeholders})"  # noqa: S608
         cursor = driver.cursor()
         try:
-            for start in range(0, len(rows), INSERT_CHUNK):
-                cursor.executemany(statement, rows[start : start + INSERT_CHUNK])
+            for rows in _row_chunks(columns):
+                cursor.executemany(statement, rows)
         except driver_error as error:
             raise _sqlalchemy_error(statement, error, driver_error) from error
         finally:
             cursor.close()
         return
-    records = [dict(zip(names, row, strict=True)) for row in rows]
-    for start in range(0, len(records), INSERT_CHUNK):
-        connection.execute(insert(table), records[start : start + INSERT_CHUNK])
+    for rows in _row_chunks(columns):
+        connection.execute(insert(table), [dict(zip(names, row, strict=True)) for row in rows])
+
+
+def _row_chunks(columns: dict[str, list[Any]]) -> Iterator[list[tuple[Any, ...]]]:
+    """Rows of INSERT_CHUNK at a time, so a million-row table never exists as tuples at once."""
+    values = list(columns.values())
+    count = len(values[0]) if values else 0
+    for start in range(0, count, INSERT_CHUNK):
+        end = start + INSERT_CHUNK
+        yield list(zip(*(column[start:end] for column in values), strict=True))
 
 
 def _sqlalchemy_error(
@@ -386,13 +396,12 @@ def _foreign_keys_checked_once(connection: Connection, table: Table, rows: int) 
         connection.execute(AddConstraint(constraint))
 
 
-def _iso_dates(row: tuple[Any, ...], positions: list[int]) -> tuple[Any, ...]:
-    """SQLite stores SQLAlchemy `Date` as ISO text; the raw driver must get the same."""
-    values = list(row)
-    for i in positions:
-        if values[i] is not None:
-            values[i] = values[i].isoformat()
-    return tuple(values)
+def _iso_column(values: list[Any]) -> list[str | None]:
+    """SQLite stores SQLAlchemy `Date` as ISO text; the raw driver must get the same.
+
+    A column at a time, without rebuilding every row tuple around it.
+    """
+    return [None if value is None else value.isoformat() for value in values]
 
 
 def _upsert(
