@@ -261,10 +261,27 @@ def self_supporting_parents(
     parents of active families with any `employment` on or before D. Two
     assessments of one parent on the same latest date count as the higher.
     """
+    employment = parent_employment(programme_id, as_of, district_id)
+    n, supporting = conn.execute(
+        select(
+            func.count(),
+            func.sum(case((employment.c.value == SELF_SUPPORTING, 1), else_=0)),
+        ).where(employment.c.recency == 1)
+    ).one()
+    return int(supporting or 0), int(n or 0)
+
+
+def parent_employment(programme_id: str, as_of: date, district_id: str | None = None) -> Subquery:
+    """Employment assessments of active families' parents: value, recency (1 = latest), district.
+
+    Shared by `self_supporting_parents` and the Effekt page's district table,
+    which groups the latest rows by the family's district in one statement.
+    """
     a = assessments
-    employment = (
+    return (
         select(
             a.c.value,
+            families.c.district_id,
             func.row_number()
             .over(partition_by=a.c.member_id, order_by=(a.c.assessed_on.desc(), a.c.value.desc()))
             .label("recency"),
@@ -283,13 +300,6 @@ def self_supporting_parents(
         )
         .subquery("employment")
     )
-    n, supporting = conn.execute(
-        select(
-            func.count(),
-            func.sum(case((employment.c.value == SELF_SUPPORTING, 1), else_=0)),
-        ).where(employment.c.recency == 1)
-    ).one()
-    return int(supporting or 0), int(n or 0)
 
 
 def family_months(conn: Connection, programme_id: str, as_of: date) -> int:
