@@ -15,6 +15,7 @@ import hashlib
 import io
 import math
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -174,7 +175,7 @@ def _zip_files(path: Path) -> dict[str, bytes]:
                     )
                     continue
                 files[name] = archive.read(candidates[0])
-    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError) as error:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, ValueError) as error:
         raise BundleRejected(
             [Problem(path.name, 1, "", f"not a readable zip file ({error})")]
         ) from error
