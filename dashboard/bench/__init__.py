@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from importlib import metadata
 from multiprocessing import get_context
 from pathlib import Path
@@ -94,6 +94,8 @@ class BenchResult:
     runs: int
     loader: LoaderTiming | None
     empty_page_s: float
+    programme: str = ""
+    as_of: str = ""
     pages: list[PageRow] = field(default_factory=list)
     pandas: Comparison | None = None
     seconds: float = 0.0
@@ -217,8 +219,8 @@ def load_demo(url: str, scale: int) -> LoaderTiming:
     return LoaderTiming(build_s=build_s, load_s=load_s, rows=rows, peak_mb=peak_rss_mb())
 
 
-def compare_with_pandas(url: str) -> Comparison:
-    """The pandas alternative against SQL, on the first programme at its default date."""
+def default_view(url: str) -> tuple[str, date]:
+    """The programme and report date a first visit shows (the pages are timed on these)."""
     from dashboard.filters import default_as_of
     from data_access.db import make_engine
     from data_access.figures import data_as_of, list_programmes
@@ -227,7 +229,19 @@ def compare_with_pandas(url: str) -> Comparison:
     try:
         programme = list_programmes(engine)[0]
         as_of = default_as_of(programme.starts_on, programme.ends_on, data_as_of(engine))
-        return compare(engine, programme.programme_id, as_of)
+        return programme.programme_id, as_of
+    finally:
+        engine.dispose()
+
+
+def compare_with_pandas(url: str) -> Comparison:
+    """The pandas alternative against SQL, on the default programme and report date."""
+    from data_access.db import make_engine
+
+    programme_id, as_of = default_view(url)
+    engine = make_engine(url, read_only=True)
+    try:
+        return compare(engine, programme_id, as_of)
     finally:
         engine.dispose()
 
@@ -282,6 +296,8 @@ def run_bench(
         loader=loader,
         empty_page_s=0.0,
     )
+    programme_id, as_of = default_view(url)
+    result.programme, result.as_of = programme_id, as_of.isoformat()
     timings: dict[str, PageTiming] = {}
     for key in dict.fromkeys([EMPTY_PAGE, *keys]):
         progress(f"page {key} ...")
@@ -349,7 +365,7 @@ def summary_lines(result: BenchResult) -> list[str]:
     m = result.machine
     lines = [
         f"scale {result.scale} on {m['database_server']} ({result.backend}), {result.runs} runs,"
-        f" {result.started_at}",
+        f" {result.started_at}; programme {result.programme} on {result.as_of}",
         f"machine: {m['nproc']} cores, {m['memory_gb']} GB, {m['cpu']};"
         f" load average {m['load_average']} -> {m.get('load_average_after')}",
         f"empty page (warm {EMPTY_PAGE}): {_ms(result.empty_page_s)} ms",
