@@ -36,9 +36,7 @@ def list_districts(engine: Engine, programme_id: str | None = None) -> list[Dist
     query = select(districts.c.district_id, districts.c.name, districts.c.kind)
     if programme_id is not None:
         with_families = (
-            select(families.c.district_id)
-            .where(families.c.programme_id == programme_id)
-            .distinct()
+            select(families.c.district_id).where(families.c.programme_id == programme_id).distinct()
         )
         query = query.where(districts.c.district_id.in_(with_families))
     with engine.connect() as connection:
