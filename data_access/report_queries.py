@@ -127,13 +127,13 @@ def coordinator_progression(
     for key in sorted(tally, key=lambda k: (k == "", names.get(k, (k, 0))[0])):
         counts = tally[key]
         name, capacity = names.get(key, ("", None))
-        active = sum(counts[s] for s in ACTIVE_STAGES)
+        active_count = sum(counts[s] for s in ACTIVE_STAGES)
         records.append(
             {
                 "coordinator_id": key,
                 "coordinator": name,
                 **{s: count_or_label(counts[s], scope) for s in STAGE_ORDER},
-                "active": count_or_label(active, scope),
+                "active": count_or_label(active_count, scope),
                 "capacity": capacity,
                 "courses_overdue": count_or_label(counts["overdue"], scope),
                 "reviews_held": counts["held"],
