@@ -1,8 +1,10 @@
-"""The dashboard's command line: `python -m dashboard report ...` and `... bench ...`.
+"""The dashboard's command line: `python -m dashboard report ...`, `... freeze ...`, `... bench ...`.
 
 `report` writes the steering group's quarterly report as PDF or XLSX from
 the same code path as the overview page's download button. Exit 0 on
 success, 2 on a usage error (bad quarter, unknown programme, bad option).
+`freeze` stores a quarter's report figures as the system (admin) user;
+exit 1 when refused (already frozen, unknown quarter), with the reason.
 """
 
 from __future__ import annotations
@@ -17,15 +19,17 @@ def _report(args: argparse.Namespace) -> int:
     from dashboard.report import render_report
     from dashboard.report.content import ReportError, build_report, parse_quarter
     from data_access.db import default_database_url, make_engine
+    from data_access.quarters import app_url_for
 
     try:
         quarter = parse_quarter(args.quarter)
     except ReportError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    engine = make_engine(args.database_url or default_database_url(), read_only=True)
+    url = args.database_url or default_database_url()
+    engine = make_engine(url, read_only=True)
     try:
-        content = build_report(engine, args.programme, quarter)
+        content = build_report(engine, args.programme, quarter, app_url=app_url_for(url))
     except ReportError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -36,6 +40,21 @@ def _report(args: argparse.Namespace) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     print(f"{out}: {args.format} report for {args.programme}, {quarter.code} ({len(data)} bytes)")
+    return 0
+
+
+def _freeze(args: argparse.Namespace) -> int:
+    from data_access.access import SYSTEM
+    from data_access.db import default_database_url
+    from data_access.quarters import QuarterError, freeze_quarter
+
+    url = args.database_url or default_database_url()
+    try:
+        frozen = freeze_quarter(url, args.programme, args.quarter, SYSTEM)
+    except QuarterError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"{frozen.programme_id} {frozen.quarter} frozen from load {frozen.load_id}")
     return 0
 
 
@@ -73,6 +92,13 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--lang", default="da", choices=("da", "en"))
     report.add_argument("--database-url", default=None, help="default: DASHBOARD_DATABASE_URL")
     report.set_defaults(handler=_report)
+    freeze = commands.add_parser(
+        "freeze", help="freeze a quarter's report figures (later loads do not change them)"
+    )
+    freeze.add_argument("--programme", required=True, help="programme_id, e.g. interventionsteam")
+    freeze.add_argument("--quarter", required=True, help="quarter, e.g. 2011Q2")
+    freeze.add_argument("--database-url", default=None, help="default: DASHBOARD_DATABASE_URL")
+    freeze.set_defaults(handler=_freeze)
     bench = commands.add_parser(
         "bench", help="time every page on a demo database of scale N (see docs/benchmarks.md)"
     )

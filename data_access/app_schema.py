@@ -12,7 +12,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from sqlalchemy import Column, DateTime, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 
 app_metadata = MetaData(
     naming_convention={
@@ -39,4 +51,57 @@ access_log = Table(
     Column("family_ids", Text, nullable=False),
     Index(None, "at"),
     Index(None, "email"),
+)
+
+#: A quarter's figures and report tables as they stood when the steering group froze it.
+#: One row per programme and quarter: the unique constraint makes a second freeze fail.
+frozen_quarters = Table(
+    "frozen_quarters",
+    app_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("programme_id", String(100), nullable=False),
+    Column("quarter", String(6), nullable=False),
+    Column("frozen_at", DateTime(timezone=True), nullable=False),
+    Column("frozen_by", String(320), nullable=False),
+    Column("frozen_role", String(40), nullable=False),
+    Column("load_id", Integer, nullable=True),
+    Column("figures", JSON, nullable=False),
+    Column("tables", JSON, nullable=False),
+    UniqueConstraint("programme_id", "quarter"),
+)
+
+#: The steering group's remarks per quarter and page. Append-only: every save is
+#: a new version, the current remark is the newest one, so edits keep their history.
+quarter_remarks = Table(
+    "quarter_remarks",
+    app_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("programme_id", String(100), nullable=False),
+    Column("quarter", String(6), nullable=False),
+    Column("page", String(100), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("written_by", String(320), nullable=False),
+    Column("written_role", String(40), nullable=False),
+    Column("written_at", DateTime(timezone=True), nullable=False),
+    Index(None, "programme_id", "quarter", "page"),
+)
+
+#: The steering group's decisions. Append-only versions keyed by `decision_key`:
+#: marking one done adds a version, so who changed what and when stays visible.
+quarter_decisions = Table(
+    "quarter_decisions",
+    app_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("decision_key", String(36), nullable=False),
+    Column("programme_id", String(100), nullable=False),
+    Column("quarter", String(6), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("owner_role", String(40), nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("written_by", String(320), nullable=False),
+    Column("written_role", String(40), nullable=False),
+    Column("written_at", DateTime(timezone=True), nullable=False),
+    Index(None, "decision_key"),
+    Index(None, "programme_id", "quarter"),
 )

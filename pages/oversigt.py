@@ -6,6 +6,7 @@ from dashboard.data import cached
 from dashboard.report.streamlit_button import report_download_buttons
 from dashboard.shell import open_page
 from dashboard.views.overview import overview
+from dashboard.views.quarter import quarter_panel
 from data_access.dates import quarter_end_before
 from data_access.figures import compute_figures
 
@@ -18,3 +19,4 @@ now = figures_at(f.programme_id, f.as_of, district_id=f.district_id, scope=conte
 before = figures_at(f.programme_id, previous_day, district_id=f.district_id, scope=context.user)
 overview(now, before, previous_day, f.lang)
 report_download_buttons(context)
+quarter_panel(context)

@@ -14,28 +14,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Final
 
 import pandas as pd
 from sqlalchemy import Engine
 
-from data_access import courses, report_queries
-from data_access.access import STEERING, Scope
-from data_access.dates import add_months, month_ends, quarter_bounds
-from data_access.figures import (
-    FigureValue,
-    ProgrammeInfo,
-    compute_figures,
-    data_as_of,
-    programme_info,
-    spend_by,
-)
-from data_access.figures_money import expected_share, spent_ytd
+from data_access import quarters
+from data_access.dates import quarter_bounds
+from data_access.figures import FigureValue, ProgrammeInfo, programme_info
+from data_access.quarters import REPORT_SCOPE, Decision, FrozenQuarter, Remark
 
-#: The report is for the steering group: exact counts, never a family id.
-REPORT_SCOPE: Final = Scope(role=STEERING, email="quarterly-report")
-#: Months of history in the stage chart.
-STAGE_HISTORY_MONTHS: Final = 12
+__all__ = ["REPORT_SCOPE", "FigureChange", "Quarter", "ReportContent", "ReportError"]
 
 _QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]([1-4])\s*$")
 
@@ -92,6 +80,15 @@ def quarter_of(day: date) -> Quarter:
 
 
 @dataclass(frozen=True)
+class FigureChange:
+    """A figure of a frozen quarter that a later load changed: frozen and current value."""
+
+    figure_id: str
+    frozen: FigureValue
+    current: FigureValue
+
+
+@dataclass(frozen=True)
 class ReportContent:
     """Everything the report shows, as numbers (formatting is the renderers' job).
 
@@ -102,6 +99,9 @@ class ReportContent:
     `report_queries.PROGRESSION_COLUMNS`. spend_department / spend_funder:
     `figures.SPEND_COLUMNS`. data_until: the newest dated row in the
     database; when it is before `as_of` the quarter is not complete yet.
+    frozen: the frozen quarter whose figures and tables these are, if any;
+    changes: its figures that differ in the current data; remarks and
+    decisions: the steering group's current remarks and decisions.
     """
 
     programme: ProgrammeInfo
@@ -118,37 +118,31 @@ class ReportContent:
     spend_department: pd.DataFrame
     spend_funder: pd.DataFrame
 
+    frozen: FrozenQuarter | None = None
+    changes: tuple[FigureChange, ...] = ()
+    remarks: tuple[Remark, ...] = ()
+    decisions: tuple[Decision, ...] = ()
+
     @property
     def preliminary(self) -> bool:
         """The data end before the quarter does: figures are provisional."""
         return self.data_until is not None and self.data_until < self.as_of
 
 
-def _spend_months(
-    engine: Engine, programme_id: str, as_of: date, budget: float | None
-) -> pd.DataFrame:
-    """Spent year to date at each month end of D's year, with the linear plan beside it.
-
-    Each point is `spent_ytd` of figures_money (the figure's own query) on
-    that day, and the plan is the budget times `expected_share` on that day,
-    so the last point equals the report's figures.
-    """
-    days = month_ends(date(as_of.year, 1, 1), as_of)
-    days[-1] = as_of
-    with engine.connect() as conn:
-        spent = [spent_ytd(conn, programme_id, day) for day in days]
-    planned = []
-    for day in days:
-        day_of_year, in_year = expected_share(day)
-        planned.append(None if budget is None else budget * day_of_year / in_year)
-    return pd.DataFrame({"month_end": days, "spent_ytd": spent, "planned": planned})
-
-
 def build_report(
-    engine: Engine, programme_id: str, quarter: Quarter, *, created_on: date | None = None
+    engine: Engine,
+    programme_id: str,
+    quarter: Quarter,
+    *,
+    created_on: date | None = None,
+    app_url: str | None = None,
 ) -> ReportContent:
     """The report's data for `programme_id` and `quarter`, read once from data_access.
 
+    With `app_url` (the dashboard's writable database) a frozen quarter
+    shows its frozen figures and tables, so a later corrected load does not
+    rewrite what the steering group discussed; the figures that differ now
+    are listed in `changes`, and the group's remarks and decisions come along.
     ReportError for an unknown programme or a quarter outside the
     programme's period (nothing to report on).
     """
@@ -163,26 +157,45 @@ def build_report(
             f"({programme.starts_on.isoformat()} to {programme.ends_on.isoformat()})"
         )
     previous_as_of = quarter.previous.last_day
-    scope = REPORT_SCOPE
-    figures = compute_figures(engine, programme_id, as_of, scope=scope)
-    previous = compute_figures(engine, programme_id, previous_as_of, scope=scope)
-    first_month = max(programme.starts_on, add_months(as_of, 1 - STAGE_HISTORY_MONTHS))
+    live = quarters.report_snapshot(engine, programme, quarter.first_day, as_of, previous_as_of)
+    frozen = (
+        None if app_url is None else quarters.frozen_quarter(app_url, programme_id, quarter.code)
+    )
+    snapshot = live if frozen is None else frozen.snapshot
+    tables = snapshot.tables
     return ReportContent(
         programme=programme,
         quarter=quarter,
         as_of=as_of,
         previous_as_of=previous_as_of,
         created_on=created_on or date.today(),
-        data_until=data_as_of(engine),
-        figures=figures,
-        previous=previous,
-        stage_months=courses.stage_months(
-            engine, programme_id, first_month.replace(day=1), as_of, scope=scope
-        ),
-        spend_months=_spend_months(engine, programme_id, as_of, figures["budget_year"].value),
-        coordinators=report_queries.coordinator_progression(
-            engine, programme_id, as_of, quarter.first_day, scope
-        ),
-        spend_department=spend_by(engine, programme_id, as_of, "department", scope=scope),
-        spend_funder=spend_by(engine, programme_id, as_of, "funder", scope=scope),
+        data_until=snapshot.data_until,
+        figures=snapshot.figures,
+        previous=snapshot.previous,
+        stage_months=tables["stage_months"],
+        spend_months=tables["spend_months"],
+        coordinators=tables["coordinators"],
+        spend_department=tables["spend_department"],
+        spend_funder=tables["spend_funder"],
+        frozen=frozen,
+        changes=() if frozen is None else _changes(frozen.snapshot.figures, live.figures),
+        remarks=()
+        if app_url is None
+        else tuple(quarters.remarks(app_url, programme_id, quarter.code)),
+        decisions=()
+        if app_url is None
+        else tuple(quarters.decisions(app_url, programme_id, quarter.code)),
+    )
+
+
+def _changes(
+    frozen: dict[str, FigureValue], current: dict[str, FigureValue]
+) -> tuple[FigureChange, ...]:
+    """Each figure whose value or display differs now from when the quarter was frozen."""
+    return tuple(
+        FigureChange(figure_id, frozen[figure_id], current[figure_id])
+        for figure_id in frozen
+        if figure_id in current
+        and (frozen[figure_id].value, frozen[figure_id].display)
+        != (current[figure_id].value, current[figure_id].display)
     )

@@ -102,6 +102,28 @@ TEXT: Final[dict[str, dict[str, str]]] = {
     "page": {"da": "Side {n}", "en": "Page {n}"},
     "about": {"da": "Om rapporten", "en": "About"},
     "field": {"da": "Felt", "en": "Field"},
+    "steering_notes": {
+        "da": "Styregruppens bemærkninger og beslutninger",
+        "en": "The steering group's remarks and decisions",
+    },
+    "frozen_note": {
+        "da": "Kvartalet blev frosset {date} af {who} (indlæsning {load}). "
+        "Rapporten viser tallene, som de stod da.",
+        "en": "The quarter was frozen on {date} by {who} (load {load}). "
+        "The report shows the figures as they stood then.",
+    },
+    "changed_since": {
+        "da": "Ændret siden frysning: {old} -> {new}",
+        "en": "Changed since freezing: {old} -> {new}",
+    },
+    "remarks": {"da": "Styregruppens bemærkninger", "en": "The steering group's remarks"},
+    "decisions": {"da": "Beslutninger", "en": "Decisions"},
+    "decision_line": {
+        "da": "{text} (ansvarlig: {owner}, frist {due}, {status})",
+        "en": "{text} (owner: {owner}, due {due}, {status})",
+    },
+    "open": {"da": "åben", "en": "open"},
+    "done": {"da": "udført", "en": "done"},
 }
 
 

@@ -50,6 +50,7 @@ from dashboard.metrics import format_delta, format_value
 from dashboard.report import charts
 from dashboard.report.content import ReportContent
 from dashboard.report.labels import coordinator_headers, t
+from dashboard.report.notes import has_notes, note_rows
 from data_access.figures import FigureValue
 from data_access.stages import STAGE_ORDER
 
@@ -461,6 +462,15 @@ def _definitions(lang: str, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     ]
 
 
+def _notes(content: ReportContent, lang: str, s: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """The frozen quarter's changes, remarks and decisions, as escaped plain text."""
+    story: list[Flowable] = [Paragraph(_esc(t("steering_notes", lang)), s["h1"])]
+    for heading, line in note_rows(content, lang):
+        story.append(Paragraph(f"<b>{_esc(heading)}</b>", s["body"]))
+        story.append(Paragraph(_esc(line).replace("\n", "<br/>"), s["body"]))
+    return story
+
+
 def render_pdf(content: ReportContent, lang: str = "da") -> bytes:
     """The report as PDF bytes."""
     _register_fonts()
@@ -490,6 +500,7 @@ def render_pdf(content: ReportContent, lang: str = "da") -> bytes:
     story: list[Flowable] = []
     for part in (
         _cover(content, lang, s),
+        *([_notes(content, lang, s)] if has_notes(content) else []),
         _key_figures(content, lang, s),
         _charts(content, lang, s),
         _coordinators(content, lang, s),

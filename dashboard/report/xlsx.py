@@ -30,6 +30,7 @@ from dashboard.catalogue import (
 from dashboard.export import neutralise_formulas
 from dashboard.report.content import ReportContent
 from dashboard.report.labels import coordinator_headers, t
+from dashboard.report.notes import has_notes, note_rows
 from data_access.figures import FigureValue
 from data_access.stages import STAGE_ORDER
 
@@ -41,6 +42,7 @@ SHEETS: Final[dict[str, dict[str, str]]] = {
     "spend_funder": {"da": "Økonomi pr. finansieringskilde", "en": "Spend by funder"},
     "definitions": {"da": "Definitioner", "en": "Definitions"},
     "about": {"da": "Om rapporten", "en": "About"},
+    "notes": {"da": "Styregruppen", "en": "Steering group"},
 }
 COUNT_FORMAT: Final = "#,##0"
 SHARE_FORMAT: Final[dict[str, str]] = {"da": "0.0 %", "en": "0.0%"}
@@ -212,6 +214,12 @@ def render_xlsx(content: ReportContent, lang: str = "da") -> bytes:
     _write_sheet(
         book.create_sheet(sheet_name("definitions", lang)), definitions, [None, None], [36, 110]
     )
+
+    if has_notes(content):
+        notes = pd.DataFrame(
+            note_rows(content, lang), columns=[t("field", lang), t("steering_notes", lang)]
+        )
+        _write_sheet(book.create_sheet(sheet_name("notes", lang)), notes, [None, None], [36, 110])
 
     about = pd.DataFrame(
         [

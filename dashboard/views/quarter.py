@@ -1,0 +1,185 @@
+"""The overview's quarter panel: freeze the quarter, the group's remarks and decisions.
+
+The quarter is the one of the page's report date. The steering group and
+admins get the freeze button, a remarks box per page and the decisions with
+add and mark-done; every other role sees the remarks and decisions read
+only. The role check itself sits in `data_access.quarters`; this view only
+decides what to draw. User text is shown with `st.text` or in a table,
+never rendered as Markdown or HTML.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Final
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import formatting
+from dashboard.navigation import PAGES
+from dashboard.report.content import quarter_of
+from dashboard.shell import PageContext
+from data_access import quarters
+from data_access.access import ROLES
+from data_access.audit import audit_url
+from data_access.db import default_database_url
+
+TEXT: Final[dict[str, dict[str, str]]] = {
+    "heading": {"da": "Styregruppens bemærkninger", "en": "Steering group remarks"},
+    "freeze": {"da": "Frys kvartal", "en": "Freeze quarter"},
+    "freeze_help": {
+        "da": "Gemmer rapportens tal for {quarter}, som de står nu. "
+        "Senere indlæsninger ændrer dem ikke.",
+        "en": "Stores the report's figures for {quarter} as they stand now. "
+        "Later loads do not change them.",
+    },
+    "frozen": {
+        "da": "{quarter} er frosset {date} af {who}. Rapporten viser de frosne tal.",
+        "en": "{quarter} was frozen on {date} by {who}. The report shows the frozen figures.",
+    },
+    "frozen_ok": {"da": "{quarter} er frosset.", "en": "{quarter} is frozen."},
+    "page": {"da": "Side", "en": "Page"},
+    "remark": {"da": "Bemærkning", "en": "Remark"},
+    "save": {"da": "Gem bemærkning", "en": "Save remark"},
+    "saved": {"da": "Bemærkningen er gemt.", "en": "The remark is saved."},
+    "no_remarks": {"da": "Ingen bemærkninger for kvartalet.", "en": "No remarks this quarter."},
+    "written": {"da": "{who}, {date}", "en": "{who}, {date}"},
+    "decisions": {"da": "Beslutninger", "en": "Decisions"},
+    "no_decisions": {"da": "Ingen beslutninger for kvartalet.", "en": "No decisions this quarter."},
+    "decision": {"da": "Beslutning", "en": "Decision"},
+    "owner": {"da": "Ansvarlig rolle", "en": "Owner role"},
+    "due": {"da": "Frist", "en": "Due"},
+    "status": {"da": "Status", "en": "Status"},
+    "add": {"da": "Tilføj beslutning", "en": "Add decision"},
+    "mark_done": {"da": "Markér som udført", "en": "Mark as done"},
+    "open": {"da": "åben", "en": "open"},
+    "done": {"da": "udført", "en": "done"},
+}
+
+
+def _t(key: str, lang: str, **values: object) -> str:
+    return TEXT[key].get(lang, TEXT[key]["da"]).format(**values)
+
+
+def quarter_panel(context: PageContext) -> None:
+    """Draw the panel for the report date's quarter; nothing outside the programme's period."""
+    filters = context.filters
+    lang = context.lang
+    quarter = quarter_of(filters.as_of)
+    if quarter.last_day < filters.starts_on or quarter.first_day > filters.ends_on:
+        return
+    url = audit_url()
+    writer = context.user.role in quarters.WRITER_ROLES
+    st.divider()
+    st.subheader(f"{_t('heading', lang)} – {quarter.label(lang)}")
+    if writer:
+        _freeze(context, url, quarter.code, quarter.label(lang))
+    _remarks(context, url, quarter.code, writer)
+    _decisions(context, url, quarter.code, writer)
+
+
+def _freeze(context: PageContext, url: str, code: str, label: str) -> None:
+    lang = context.lang
+    programme_id = context.filters.programme_id
+    frozen = quarters.frozen_quarter(url, programme_id, code)
+    if frozen is not None:
+        st.button(_t("freeze", lang), disabled=True, key="freeze_quarter")
+        when = formatting.long_date(frozen.frozen_at.date(), lang)
+        st.caption(_t("frozen", lang, quarter=label, date=when, who=frozen.frozen_by))
+        return
+    if st.button(
+        _t("freeze", lang),
+        help=_t("freeze_help", lang, quarter=label),
+        icon=":material/ac_unit:",
+        key="freeze_quarter",
+    ):
+        try:
+            quarters.freeze_quarter(
+                default_database_url(), programme_id, code, context.user, app_url=url
+            )
+        except quarters.QuarterError as error:
+            st.error(str(error))
+        else:
+            st.success(_t("frozen_ok", lang, quarter=label))
+
+
+def _remarks(context: PageContext, url: str, code: str, writer: bool) -> None:
+    lang = context.lang
+    programme_id = context.filters.programme_id
+    current = quarters.remarks(url, programme_id, code)
+    titles = {spec.key: spec.title(lang) for spec in PAGES}
+    if not current:
+        st.caption(_t("no_remarks", lang))
+    for remark in current:
+        when = formatting.long_date(remark.written_at.date(), lang)
+        st.caption(
+            f"{titles.get(remark.page, remark.page)} · "
+            f"{_t('written', lang, who=remark.written_by, date=when)}"
+        )
+        st.text(remark.text)
+    if not writer:
+        return
+    by_page = {remark.page: remark.text for remark in current}
+    with st.form("quarter_remark", clear_on_submit=False):
+        page_key = st.selectbox(_t("page", lang), list(titles), format_func=lambda key: titles[key])
+        text = st.text_area(
+            _t("remark", lang), value=by_page.get(page_key, ""), max_chars=quarters.MAX_TEXT
+        )
+        if st.form_submit_button(_t("save", lang)):
+            try:
+                quarters.save_remark(url, programme_id, code, page_key, text, context.user)
+            except quarters.QuarterError as error:
+                st.error(str(error))
+            else:
+                st.success(_t("saved", lang))
+
+
+def _decisions(context: PageContext, url: str, code: str, writer: bool) -> None:
+    lang = context.lang
+    programme_id = context.filters.programme_id
+    st.markdown(f"**{_t('decisions', lang)}**")
+    current = quarters.decisions(url, programme_id, code)
+    if current:
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    (d.text, d.owner_role, d.due_on, _t(d.status, lang), d.written_by)
+                    for d in current
+                ],
+                columns=[
+                    _t("decision", lang),
+                    _t("owner", lang),
+                    _t("due", lang),
+                    _t("status", lang),
+                    "",
+                ],
+            ),
+            hide_index=True,
+        )
+    else:
+        st.caption(_t("no_decisions", lang))
+    if not writer:
+        return
+    open_ones = [d for d in current if d.status == quarters.OPEN]
+    if open_ones:
+        texts = {d.decision_key: d.text for d in open_ones}
+        key = st.selectbox(_t("decision", lang), list(texts), format_func=lambda k: texts[k][:80])
+        if st.button(_t("mark_done", lang), key="decision_done"):
+            try:
+                quarters.set_decision_status(url, key, quarters.DONE, context.user)
+            except quarters.QuarterError as error:
+                st.error(str(error))
+            else:
+                st.rerun()
+    with st.form("quarter_decision", clear_on_submit=True):
+        text = st.text_area(_t("decision", lang), max_chars=quarters.MAX_TEXT)
+        owner = st.selectbox(_t("owner", lang), list(ROLES))
+        due = st.date_input(_t("due", lang), value=context.filters.as_of + timedelta(days=90))
+        if st.form_submit_button(_t("add", lang)) and isinstance(due, date):
+            try:
+                quarters.add_decision(url, programme_id, code, text, owner, due, context.user)
+            except quarters.QuarterError as error:
+                st.error(str(error))
+            else:
+                st.rerun()

@@ -1,0 +1,269 @@
+"""Frozen quarters, remarks and decisions, on SQLite and PostgreSQL.
+
+The bundle: programme P1 runs 2010-2011 with 6 intensive months. F1 started
+on 2011-04-01 and F2 on 2011-05-02, neither has aftercare or an end, so on
+2011-06-30 both are intensive: active families = 2. The corrected bundle adds
+F3, started 2011-06-01, so the same day has 3 active families.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+
+import openpyxl
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import Table, func, select
+
+from dashboard.report import render_report
+from dashboard.report.content import ReportContent, build_report, parse_quarter
+from data_access.access import Scope
+from data_access.app_schema import frozen_quarters, quarter_decisions, quarter_remarks
+from data_access.audit import migrate_app
+from data_access.db import make_engine
+from data_access.loader import load_bundle
+from data_access.quarters import (
+    DONE,
+    MAX_TEXT,
+    QuarterError,
+    add_decision,
+    decision_history,
+    decisions,
+    freeze_quarter,
+    frozen_quarter,
+    remark_history,
+    remarks,
+    save_remark,
+    set_decision_status,
+)
+from tests.apptest import render
+from tests.conftest import write_bundle
+
+PROGRAMME = "P1"
+STEERING = Scope(role="steering", email="styregruppe@t.invalid")
+ADMIN = Scope(role="admin", email="admin@t.invalid")
+COORDINATOR = Scope(role="coordinator", email="k1@t.invalid", coordinator_id="C1")
+
+FAMILIES_HEADER = (
+    "family_id,programme_id,district_id,referred_on,investigation_on,"
+    "approved_on,started_on,aftercare_on,ended_on,end_reason"
+)
+FAMILIES = """
+    F1,P1,nb,2011-03-01,,,2011-04-01,,,
+    F2,P1,nb,2011-03-15,,,2011-05-02,,,
+"""
+CORRECTION = "F3,P1,nb,2011-05-01,,,2011-06-01,,,"
+
+
+def _files(families: str) -> dict[str, str]:
+    return {
+        "districts.csv": """
+            district_id,name,kind,parent_id
+            kk,Københavns Kommune,city,
+            nb,Nørrebro,bydel,kk
+        """,
+        "departments.csv": """
+            department_id,name,kind
+            SOF,Socialforvaltningen,forvaltning
+        """,
+        "programmes.csv": """
+            programme_id,name,starts_on,ends_on,target_active_families,target_improved_share,intensive_months,course_months
+            P1,Interventionsteam,2010-01-01,2011-12-31,30,0.6,6,12
+        """,
+        "coordinators.csv": """
+            coordinator_id,name,email,district_id,capacity
+            C1,Koordinator Et,k1@t.invalid,nb,15
+        """,
+        "families.csv": FAMILIES_HEADER + "\n" + textwrap.dedent(families).strip(),
+        "members.csv": "member_id,family_id,role",
+        "assessments.csv": "family_id,member_id,assessed_on,measure,value",
+        "interventions.csv": "intervention_id,family_id,member_id,department_id,kind,started_on",
+        "meetings.csv": "meeting_id,family_id,held_on,kind,departments",
+        "budget.csv": "programme_id,year,department_id,funder_id,activity,amount_dkk",
+        "spend.csv": "spend_id,programme_id,booked_on,department_id,funder_id,activity,amount_dkk",
+        "indicators.csv": "district_id,indicator,measured_on,value",
+    }
+
+
+@pytest.fixture
+def loaded(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The first bundle loaded; the app tables live in the same database."""
+    monkeypatch.delenv("DASHBOARD_AUDIT_URL", raising=False)
+    load_bundle(write_bundle(tmp_path / "first", _files(FAMILIES)), db_url)
+    return db_url
+
+
+def _correct(url: str, tmp_path: Path) -> None:
+    load_bundle(write_bundle(tmp_path / "corrected", _files(FAMILIES + CORRECTION)), url)
+
+
+def _count(url: str, table: Table) -> int:
+    migrate_app(url)
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return int(connection.execute(select(func.count()).select_from(table)).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def _report(url: str) -> ReportContent:
+    engine = make_engine(url, read_only=True)
+    try:
+        return build_report(engine, PROGRAMME, parse_quarter("2011Q2"), app_url=url)
+    finally:
+        engine.dispose()
+
+
+def test_frozen_report_keeps_the_old_figure_and_names_the_change(
+    loaded: str, tmp_path: Path
+) -> None:
+    frozen = freeze_quarter(loaded, PROGRAMME, "2011Q2", STEERING)
+    assert frozen.snapshot.figures["active_families"].value == 2
+    assert frozen.frozen_by == STEERING.email and frozen.load_id is not None
+    _correct(loaded, tmp_path)
+    content = _report(loaded)
+    assert content.figures["active_families"].value == 2
+    changed = {c.figure_id: c for c in content.changes}
+    assert (changed["active_families"].frozen.value, changed["active_families"].current.value) == (
+        2,
+        3,
+    )
+    book = openpyxl.load_workbook(BytesIO(render_report(content, "xlsx", "da")))
+    notes = [row[1] for row in book["Styregruppen"].iter_rows(min_row=2, values_only=True)]
+    assert "Ændret siden frysning: 2 -> 3" in notes
+    pdf = PdfReader(BytesIO(render_report(content, "pdf", "da")))
+    words = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
+    assert "Ændret siden frysning: 2 -> 3" in words
+
+
+def test_unfrozen_report_follows_the_data(loaded: str, tmp_path: Path) -> None:
+    _correct(loaded, tmp_path)
+    content = _report(loaded)
+    assert content.figures["active_families"].value == 3
+    assert content.frozen is None and content.changes == ()
+
+
+def test_second_freeze_is_refused_and_changes_nothing(loaded: str, tmp_path: Path) -> None:
+    freeze_quarter(loaded, PROGRAMME, "2011Q2", STEERING)
+    _correct(loaded, tmp_path)
+    with pytest.raises(QuarterError, match="allerede frosset"):
+        freeze_quarter(loaded, PROGRAMME, "2011q2", ADMIN)
+    assert _count(loaded, frozen_quarters) == 1
+    again = frozen_quarter(loaded, PROGRAMME, "2011Q2")
+    assert again is not None and again.snapshot.figures["active_families"].value == 2
+
+
+def test_unknown_quarter_is_refused(loaded: str) -> None:
+    with pytest.raises(QuarterError, match="uden for programmets periode"):
+        freeze_quarter(loaded, PROGRAMME, "2013Q1", STEERING)
+    with pytest.raises(QuarterError, match="Ukendt kvartal"):
+        freeze_quarter(loaded, PROGRAMME, "2011Q5", STEERING)
+    assert _count(loaded, frozen_quarters) == 0
+
+
+def test_coordinator_writes_are_refused_and_nothing_is_written(loaded: str) -> None:
+    with pytest.raises(QuarterError, match="Kun styregruppen"):
+        freeze_quarter(loaded, PROGRAMME, "2011Q2", COORDINATOR)
+    with pytest.raises(QuarterError, match="Kun styregruppen"):
+        save_remark(loaded, PROGRAMME, "2011Q2", "oversigt", "Godt kvartal", COORDINATOR)
+    with pytest.raises(QuarterError, match="Kun styregruppen"):
+        add_decision(
+            loaded,
+            PROGRAMME,
+            "2011Q2",
+            "Flere familier",
+            "steering",
+            date(2011, 9, 30),
+            COORDINATOR,
+        )
+    for table in (frozen_quarters, quarter_remarks, quarter_decisions):
+        assert _count(loaded, table) == 0
+
+
+@pytest.mark.parametrize("text", ["", "   \n", "x" * (MAX_TEXT + 1)])
+def test_empty_or_long_text_is_refused(loaded: str, text: str) -> None:
+    with pytest.raises(QuarterError, match=r"tom|højst"):
+        save_remark(loaded, PROGRAMME, "2011Q2", "oversigt", text, STEERING)
+    assert _count(loaded, quarter_remarks) == 0
+
+
+def test_remark_edits_keep_history_and_survive_a_restart(loaded: str) -> None:
+    save_remark(loaded, PROGRAMME, "2011Q2", "oversigt", "Første udkast", STEERING)
+    save_remark(loaded, PROGRAMME, "2011Q2", "oversigt", "<b>Endelig</b> *tekst*", ADMIN)
+    # A fresh process reads the remarks back with its own engine.
+    script = (
+        "from data_access.quarters import remarks, remark_history;"
+        f"r = remarks({loaded!r}, 'P1', '2011Q2');"
+        "print(len(r), r[0].text, r[0].written_by);"
+        f"print(len(remark_history({loaded!r}, 'P1', '2011Q2', 'oversigt')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert out == ["1 <b>Endelig</b> *tekst* admin@t.invalid", "2"]
+    history = remark_history(loaded, PROGRAMME, "2011Q2", "oversigt")
+    assert [r.text for r in history] == ["<b>Endelig</b> *tekst*", "Første udkast"]
+    assert [r.page for r in remarks(loaded, PROGRAMME, "2011Q2")] == ["oversigt"]
+
+
+def test_decisions_are_versioned(loaded: str) -> None:
+    made = add_decision(
+        loaded,
+        PROGRAMME,
+        "2011Q2",
+        "Flere familier i Nørrebro",
+        "coordinator",
+        date(2011, 9, 30),
+        STEERING,
+    )
+    assert made.status == "open"
+    set_decision_status(loaded, made.decision_key, DONE, ADMIN)
+    current = decisions(loaded, PROGRAMME, "2011Q2")
+    assert [(d.text, d.status, d.written_by) for d in current] == [
+        ("Flere familier i Nørrebro", "done", ADMIN.email)
+    ]
+    assert [d.status for d in decision_history(loaded, made.decision_key)] == ["done", "open"]
+    with pytest.raises(QuarterError):
+        set_decision_status(loaded, made.decision_key, "open", COORDINATOR)
+    content = _report(loaded)
+    assert [d.status for d in content.decisions] == ["done"]
+
+
+def test_cli_freeze_then_again(loaded: str) -> None:
+    command = [
+        sys.executable,
+        "-m",
+        "dashboard",
+        "freeze",
+        "--programme",
+        PROGRAMME,
+        "--quarter",
+        "2011Q2",
+        "--database-url",
+        loaded,
+    ]
+    first = subprocess.run(command, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    assert "2011Q2" in first.stdout
+    second = subprocess.run(command, capture_output=True, text=True)
+    assert second.returncode == 1
+    assert "allerede frosset" in second.stderr
+    assert _count(loaded, frozen_quarters) == 1
+
+
+def test_overview_shows_the_freeze_button_to_steering_only(
+    demo_db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DASHBOARD_AUDIT_URL", raising=False)
+    steering = render(monkeypatch, demo_db_url, "oversigt", user="styregruppe@demo.invalid")
+    assert not steering.exception
+    assert any(button.label == "Frys kvartal" for button in steering.button)
+    viewer = render(monkeypatch, demo_db_url, "oversigt", user="laeser@demo.invalid")
+    assert not viewer.exception
+    assert not any(button.label == "Frys kvartal" for button in viewer.button)
