@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import pandas as pd
-from sqlalchemy import Connection, Date, Select, Table, delete, insert, select, true
+from sqlalchemy import Connection, Date, Engine, Select, Table, delete, insert, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.schema import AddConstraint, DropConstraint
@@ -145,6 +145,7 @@ def load_frames(
                     "latest_date": None,
                 }
             load_id = _record_load(connection, parsed, bundle_name, is_demo, extra)
+        _analyze(engine)
     finally:
         engine.dispose()
     counts = {name: len(parsed.frames[name]) for name in BUNDLE_FILES}
@@ -357,6 +358,25 @@ def _row_chunks(columns: dict[str, list[Any]]) -> Iterator[list[tuple[Any, ...]]
     for start in range(0, count, INSERT_CHUNK):
         end = start + INSERT_CHUNK
         yield list(zip(*(column[start:end] for column in values), strict=True))
+
+
+def _analyze(engine: Engine) -> None:
+    """Refresh the planner's statistics after a load, so the first page view gets good plans.
+
+    Right after a big load PostgreSQL still believes the tables are nearly
+    empty (autovacuum analyses them later) and picks nested loops over
+    hundreds of thousands of rows; SQLite has no statistics unless asked.
+    SQLite samples (`analysis_limit`) so this stays a fraction of a second.
+    """
+    with engine.begin() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA analysis_limit=1000")
+            connection.exec_driver_sql("ANALYZE")
+            return
+        # Only the reporting tables (in the search path), not every schema of the database.
+        preparer = connection.dialect.identifier_preparer
+        tables = ", ".join(preparer.format_table(table) for table in schema.DELETE_ORDER)
+        connection.exec_driver_sql(f"ANALYZE {tables}")
 
 
 def _sqlalchemy_error(

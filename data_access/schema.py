@@ -125,6 +125,8 @@ assessments = Table(
     Column("measure", String(40), nullable=False),
     Column("value", Float, nullable=False),
     Index("ix_assessments_measure_family", "measure", "family_id", "assessed_on"),
+    # The newest assessment date (data_as_of) without scanning the table.
+    Index("ix_assessments_assessed_on", "assessed_on"),
 )
 
 interventions = Table(
@@ -149,6 +151,7 @@ meetings = Table(
     Column("kind", String(40), nullable=False),
     Column("departments", String(500), nullable=True),
     Index("ix_meetings_family_kind", "family_id", "kind", "held_on"),
+    Index("ix_meetings_held_on", "held_on"),
 )
 
 budget = Table(
@@ -176,6 +179,7 @@ spend = Table(
     Column("amount_dkk", Money, nullable=False),
     Column("family_id", ID, ForeignKey("families.family_id"), nullable=True),
     Index("ix_spend_programme_booked", "programme_id", "booked_on"),
+    Index("ix_spend_booked_on", "booked_on"),
 )
 
 indicators = Table(
