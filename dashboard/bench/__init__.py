@@ -256,6 +256,7 @@ def _row(timing: PageTiming, empty_s: float) -> PageRow:
             ("warm", timing.warm_s > TARGETS.warm_s),
             ("memory", timing.peak_mb > TARGETS.peak_mb),
             ("overhead", timing.cold_s > TARGETS.overhead * floor),
+            ("errors", bool(timing.errors)),
         )
         if missed
     ]
