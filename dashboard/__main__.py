@@ -1,4 +1,4 @@
-"""The dashboard's command line: `python -m dashboard report ...`, `... freeze ...`, `... bench ...`.
+"""The dashboard's command line: `python -m dashboard report|freeze|bench ...`.
 
 `report` writes the steering group's quarterly report as PDF or XLSX from
 the same code path as the overview page's download button. Exit 0 on

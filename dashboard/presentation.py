@@ -24,6 +24,7 @@ from dashboard.charts import PALETTE, STAGE_COLOURS, base_layout, chart_config, 
 from dashboard.data import cached
 from dashboard.metrics import show_figure
 from dashboard.shell import PageContext
+from dashboard.views.quarter import present_notes
 from data_access import courses, figures, reference
 from data_access.dates import add_months, quarter_end_before
 from data_access.figures import FigureValue
@@ -146,6 +147,7 @@ def _step_overview(
         lang,
     )
     _metrics(now, before, ("spent_ytd", "spent_share", "expected_share", "forecast_year"), lang)
+    present_notes(context)
 
 
 def _step_intake(

@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Final
 
 import pandas as pd
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from data_access import courses, report_queries
@@ -513,3 +513,22 @@ def decisions(url: str, programme_id: str, quarter: str) -> list[Decision]:
         first_seen.setdefault(decision.decision_key, decision.id)
         current[decision.decision_key] = decision
     return sorted(current.values(), key=lambda d: first_seen[d.decision_key])
+
+
+def notes_version(url: str, programme_id: str, quarter: str) -> str:
+    """A token that changes whenever the quarter is frozen or its remarks or decisions change.
+
+    A cached report is keyed on it, so a new remark or a freeze shows in the
+    next download without waiting for the cache to expire.
+    """
+    code = quarter_code(quarter)
+    parts = []
+    with _writer(url).connect() as connection:
+        for table in (frozen_quarters, quarter_remarks, quarter_decisions):
+            newest = connection.execute(
+                select(func.max(table.c.id)).where(
+                    table.c.programme_id == programme_id, table.c.quarter == code
+                )
+            ).scalar()
+            parts.append(str(newest or 0))
+    return "-".join(parts)

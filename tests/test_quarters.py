@@ -257,13 +257,67 @@ def test_cli_freeze_then_again(loaded: str) -> None:
     assert _count(loaded, frozen_quarters) == 1
 
 
+DEMO_QUERY = {"programme": "interventionsteam", "as_of": "2011-06-30"}
+
+
 def test_overview_shows_the_freeze_button_to_steering_only(
-    demo_db_url: str, monkeypatch: pytest.MonkeyPatch
+    demo_db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.delenv("DASHBOARD_AUDIT_URL", raising=False)
-    steering = render(monkeypatch, demo_db_url, "oversigt", user="styregruppe@demo.invalid")
+    app_url = f"sqlite:///{tmp_path / 'app.sqlite'}"
+    monkeypatch.setenv("DASHBOARD_AUDIT_URL", app_url)
+    save_remark(app_url, "interventionsteam", "2011Q2", "oversigt", "<b>Ikke fed</b>", STEERING)
+    add_decision(
+        app_url,
+        "interventionsteam",
+        "2011Q2",
+        "Flere familier",
+        "coordinator",
+        date(2011, 9, 30),
+        STEERING,
+    )
+    steering = render(
+        monkeypatch, demo_db_url, "oversigt", user="styregruppe@demo.invalid", query=DEMO_QUERY
+    )
     assert not steering.exception
     assert any(button.label == "Frys kvartal" for button in steering.button)
-    viewer = render(monkeypatch, demo_db_url, "oversigt", user="laeser@demo.invalid")
+    assert len(steering.text_area) == 2
+    steering.button(key="freeze_quarter").click().run()
+    assert not steering.exception
+    frozen = frozen_quarter(app_url, "interventionsteam", "2011Q2")
+    assert frozen is not None and frozen.frozen_by == "styregruppe@demo.invalid"
+    assert steering.button(key="freeze_quarter").disabled
+    viewer = render(
+        monkeypatch, demo_db_url, "oversigt", user="laeser@demo.invalid", query=DEMO_QUERY
+    )
     assert not viewer.exception
     assert not any(button.label == "Frys kvartal" for button in viewer.button)
+    assert not viewer.text_area
+    assert "<b>Ikke fed</b>" in [element.value for element in viewer.text]
+    assert "Flere familier" in viewer.dataframe[0].value.to_csv()
+
+
+def test_presentation_shows_remarks_and_open_decisions(
+    demo_db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    app_url = f"sqlite:///{tmp_path / 'app.sqlite'}"
+    monkeypatch.setenv("DASHBOARD_AUDIT_URL", app_url)
+    save_remark(app_url, "interventionsteam", "2011Q2", "oversigt", "Godt kvartal", STEERING)
+    made = add_decision(
+        app_url, "interventionsteam", "2011Q2", "Lukket sag", "steering", date(2011, 9, 30), ADMIN
+    )
+    set_decision_status(app_url, made.decision_key, DONE, ADMIN)
+    add_decision(
+        app_url, "interventionsteam", "2011Q2", "Åben sag", "steering", date(2011, 9, 30), ADMIN
+    )
+    app = render(
+        monkeypatch,
+        demo_db_url,
+        "oversigt",
+        user="styregruppe@demo.invalid",
+        query={**DEMO_QUERY, "present": "1"},
+    )
+    assert not app.exception
+    assert app.button(key="presentation_next")
+    shown = "\n".join(element.value for element in app.text)
+    assert "Godt kvartal" in shown and "Åben sag" in shown
+    assert "Lukket sag" not in shown

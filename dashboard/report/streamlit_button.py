@@ -5,7 +5,8 @@ quarter that contains the page's report date. It is generated only when a
 button is clicked (Streamlit calls the data callable then) and cached per
 programme, quarter, language and data version, so a second click is instant.
 The report holds exact counts (steering scope), so only roles that see exact
-counts on the pages get the buttons.
+counts on the pages get the buttons. A frozen quarter's report shows the
+frozen figures with the steering group's remarks and decisions.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from dashboard.data import cached
 from dashboard.report import render_report
 from dashboard.report.content import build_report, parse_quarter, quarter_of
 from dashboard.shell import PageContext
+from data_access.audit import audit_url
+from data_access.quarters import notes_version
 
 TEXT: Final[dict[str, dict[str, str]]] = {
     "pdf": {"da": "Hent kvartalsrapport (PDF)", "en": "Download quarterly report (PDF)"},
@@ -36,10 +39,14 @@ MIME: Final[dict[str, str]] = {
 
 
 def _report_bytes(
-    engine: Engine, programme_id: str, quarter_code: str, fmt: str, lang: str
+    engine: Engine, programme_id: str, quarter_code: str, fmt: str, lang: str, notes: str
 ) -> bytes:
-    """The rendered report; a data_access-style function so `cached` can key it."""
-    content = build_report(engine, programme_id, parse_quarter(quarter_code))
+    """The rendered report; a data_access-style function so `cached` can key it.
+
+    `notes` is `quarters.notes_version`: part of the cache key only, so a
+    freeze, remark or decision made since shows in the next download.
+    """
+    content = build_report(engine, programme_id, parse_quarter(quarter_code), app_url=audit_url())
     return render_report(content, fmt, lang)
 
 
@@ -74,6 +81,7 @@ def _generator(programme_id: str, quarter_code: str, fmt: str, lang: str) -> Cal
     """A no-argument callable for `st.download_button` (run only on click)."""
 
     def generate() -> bytes:
-        return report_bytes(programme_id, quarter_code, fmt, lang)
+        notes = notes_version(audit_url(), programme_id, quarter_code)
+        return report_bytes(programme_id, quarter_code, fmt, lang, notes)
 
     return generate

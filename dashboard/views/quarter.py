@@ -79,6 +79,32 @@ def quarter_panel(context: PageContext) -> None:
     _decisions(context, url, quarter.code, writer)
 
 
+def present_notes(context: PageContext) -> None:
+    """For presentation mode: the quarter's current remarks and open decisions, plain text."""
+    filters = context.filters
+    lang = context.lang
+    quarter = quarter_of(filters.as_of)
+    url = audit_url()
+    current = quarters.remarks(url, filters.programme_id, quarter.code)
+    open_ones = [
+        d
+        for d in quarters.decisions(url, filters.programme_id, quarter.code)
+        if d.status == quarters.OPEN
+    ]
+    if not current and not open_ones:
+        return
+    remarks_column, decisions_column = st.columns(2)
+    with remarks_column:
+        st.subheader(_t("heading", lang))
+        for remark in current:
+            st.text(remark.text)
+    with decisions_column:
+        st.subheader(_t("decisions", lang))
+        for decision in open_ones:
+            due = formatting.long_date(decision.due_on, lang)
+            st.text(f"{decision.text}\n{_t('owner', lang)}: {decision.owner_role} · {due}")
+
+
 def _freeze(context: PageContext, url: str, code: str, label: str) -> None:
     lang = context.lang
     programme_id = context.filters.programme_id
@@ -101,7 +127,8 @@ def _freeze(context: PageContext, url: str, code: str, label: str) -> None:
         except quarters.QuarterError as error:
             st.error(str(error))
         else:
-            st.success(_t("frozen_ok", lang, quarter=label))
+            st.toast(_t("frozen_ok", lang, quarter=label))
+            st.rerun()
 
 
 def _remarks(context: PageContext, url: str, code: str, writer: bool) -> None:
