@@ -302,7 +302,12 @@ def run_bench(
     timings: dict[str, PageTiming] = {}
     for key in dict.fromkeys([EMPTY_PAGE, *keys]):
         progress(f"page {key} ...")
-        timings[key] = _in_child(isolate, bench_page, url, key, runs)
+        timing = timings[key] = _in_child(isolate, bench_page, url, key, runs)
+        progress(
+            f"  {key}: cold {_ms(timing.cold_s)} ms, date {_ms(timing.date_change_s)} ms,"
+            f" warm {_ms(timing.warm_s)} ms, SQL {_ms(timing.sql_s)} ms,"
+            f" peak {timing.peak_mb:.0f} MB, errors {len(timing.errors)}"
+        )
     result.empty_page_s = timings[EMPTY_PAGE].warm_s
     result.pages = [_row(timings[key], result.empty_page_s) for key in keys]
     if with_pandas:
