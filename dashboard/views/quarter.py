@@ -102,7 +102,8 @@ def present_notes(context: PageContext) -> None:
         st.subheader(_t("decisions", lang))
         for decision in open_ones:
             due = formatting.long_date(decision.due_on, lang)
-            st.text(f"{decision.text}\n{_t('owner', lang)}: {decision.owner_role} · {due}")
+            line = f"{decision.text}\n{_t('owner', lang)}: {decision.owner_role} · {due}"
+            st.text(line)
 
 
 def _freeze(context: PageContext, url: str, code: str, label: str) -> None:
