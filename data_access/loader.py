@@ -373,10 +373,17 @@ def _analyze(engine: Engine) -> None:
             connection.exec_driver_sql("PRAGMA analysis_limit=1000")
             connection.exec_driver_sql("ANALYZE")
             return
-        # Only the reporting tables (in the search path), not every schema of the database.
-        preparer = connection.dialect.identifier_preparer
-        tables = ", ".join(preparer.format_table(table) for table in schema.DELETE_ORDER)
-        connection.exec_driver_sql(f"ANALYZE {tables}")
+        connection.exec_driver_sql(_analyze_statement(connection))
+
+
+def _analyze_statement(connection: Connection) -> str:
+    """ANALYZE for the reporting tables only (in the search path), not every schema.
+
+    The names come from our own metadata and are quoted by the dialect's
+    identifier preparer; no value from a bundle ever reaches this statement.
+    """
+    preparer = connection.dialect.identifier_preparer
+    return "ANALYZE " + ", ".join(preparer.format_table(table) for table in schema.DELETE_ORDER)
 
 
 def _sqlalchemy_error(
