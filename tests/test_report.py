@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -134,3 +134,31 @@ def test_cli_writes_both_formats_and_refuses_a_bad_quarter(
     assert not bad.exists()
     unknown = ["report", "--programme", "nope", "--database-url", demo_db_url]
     assert main([*unknown, "--quarter", "2011Q2", "--format", "pdf", "--out", str(bad)]) == 2
+
+
+def test_stale_data_warning_in_both_formats(db_url: str, tmp_path: Path) -> None:
+    """A newest load older than DASHBOARD_STALE_DAYS (40) is named in the PDF and workbook."""
+    from data_access.demo import write_demo
+    from data_access.schema import load_history
+
+    write_demo(db_url, 1)
+    engine = make_engine(db_url)
+    try:
+        fresh = build_report(engine, PROGRAMME, parse_quarter("2011Q2"))
+        with engine.begin() as conn:
+            # Loaded in January 2026: far more than 40 days before any run of this test.
+            conn.execute(load_history.update().values(loaded_at=datetime(2026, 1, 2, 9, 30)))
+        stale = build_report(engine, PROGRAMME, parse_quarter("2011Q2"))
+    finally:
+        engine.dispose()
+    assert fresh.stale_note is None
+    assert stale.stale_note == "2026-01-02"
+    pdf = render_report(stale, "pdf", "da")
+    text = " ".join(
+        " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split()
+    )
+    assert "data blev sidst indlæst 2. januar 2026" in text
+    book = openpyxl.load_workbook(io.BytesIO(render_report(stale, "xlsx", "da")))
+    about = book[sheet_name("about", "da")]
+    cells = [str(cell.value) for row in about.iter_rows() for cell in row]
+    assert any("sidst indlæst 2. januar 2026" in cell for cell in cells)

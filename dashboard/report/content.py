@@ -21,7 +21,9 @@ from sqlalchemy import Engine
 from data_access import quarters
 from data_access.dates import quarter_bounds
 from data_access.figures import FigureValue, ProgrammeInfo, programme_info
+from data_access.freshness import freshness
 from data_access.quarters import REPORT_SCOPE, Decision, FrozenQuarter, Remark
+from data_access.reference import latest_load
 
 __all__ = ["REPORT_SCOPE", "FigureChange", "Quarter", "ReportContent", "ReportError"]
 
@@ -102,6 +104,8 @@ class ReportContent:
     frozen: the frozen quarter whose figures and tables these are, if any;
     changes: its figures that differ in the current data; remarks and
     decisions: the steering group's current remarks and decisions.
+    stale_note: set when the newest load is older than DASHBOARD_STALE_DAYS,
+    so a printed report carries the same warning as the pages.
     """
 
     programme: ProgrammeInfo
@@ -122,6 +126,7 @@ class ReportContent:
     changes: tuple[FigureChange, ...] = ()
     remarks: tuple[Remark, ...] = ()
     decisions: tuple[Decision, ...] = ()
+    stale_note: str | None = None
 
     @property
     def preliminary(self) -> bool:
@@ -185,7 +190,16 @@ def build_report(
         decisions=()
         if app_url is None
         else tuple(quarters.decisions(app_url, programme_id, quarter.code)),
+        stale_note=_stale_note(engine),
     )
+
+
+def _stale_note(engine: Engine) -> str | None:
+    """The newest load's date when it is older than the stale limit, else None."""
+    state = freshness(latest_load(engine), None)
+    if not state.stale or state.loaded_at is None:
+        return None
+    return state.loaded_at.date().isoformat()
 
 
 def _changes(

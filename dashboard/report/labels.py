@@ -23,6 +23,11 @@ TEXT: Final[dict[str, dict[str, str]]] = {
     "compared_with": {"da": "Sammenlignet med", "en": "Compared with"},
     "created": {"da": "Udarbejdet", "en": "Produced"},
     "data_until": {"da": "Nyeste data", "en": "Latest data"},
+    "stale_label": {"da": "Datafriskhed", "en": "Data freshness"},
+    "stale": {
+        "da": "Advarsel: data blev sidst indlæst {date} og kan være forældede.",
+        "en": "Warning: the data were last loaded on {date} and may be out of date.",
+    },
     "preliminary": {
         "da": "Foreløbige tal: data går kun til {date}, før kvartalets sidste dag.",
         "en": "Provisional figures: the data end on {date}, before the quarter's last day.",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
@@ -226,6 +227,9 @@ def _cover(content: ReportContent, lang: str, s: dict[str, ParagraphStyle]) -> l
     )
     fact_table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     story += [fact_table, Spacer(1, 0.4 * cm)]
+    if content.stale_note is not None:
+        loaded = formatting.long_date(date.fromisoformat(content.stale_note), lang)
+        story.append(Paragraph(f"<b>{_esc(t('stale', lang, date=loaded))}</b>", s["body"]))
     if content.preliminary:
         until = formatting.long_date(content.data_until, lang)
         story.append(Paragraph(f"<b>{_esc(t('preliminary', lang, date=until))}</b>", s["body"]))

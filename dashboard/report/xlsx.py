@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from datetime import date
 from typing import Final
 
 import pandas as pd
@@ -229,6 +230,20 @@ def render_xlsx(content: ReportContent, lang: str = "da") -> bytes:
             (t("compared_with", lang), formatting.long_date(content.previous_as_of, lang)),
             (t("data_until", lang), formatting.long_date(content.data_until, lang)),
             (t("created", lang), formatting.long_date(content.created_on, lang)),
+            *(
+                []
+                if content.stale_note is None
+                else [
+                    (
+                        t("stale_label", lang),
+                        t(
+                            "stale",
+                            lang,
+                            date=formatting.long_date(date.fromisoformat(content.stale_note), lang),
+                        ),
+                    )
+                ]
+            ),
         ],
         columns=[t("field", lang), t("value", lang)],
     )
