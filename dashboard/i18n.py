@@ -151,3 +151,18 @@ def t(key: str, lang: str = "da", **values: object) -> str:
     entry = TEXT[key]
     text = entry.get(lang) or entry["da"]
     return text.format(**values) if values else text
+
+
+ROLE_LABELS: Final[dict[str, dict[str, str]]] = {
+    "admin": {"da": "Administrator", "en": "Administrator"},
+    "steering": {"da": "Styregruppen", "en": "Steering group"},
+    "department_head": {"da": "Kontorchef (forvaltning)", "en": "Department head"},
+    "coordinator": {"da": "Koordinator", "en": "Coordinator"},
+    "viewer": {"da": "Læser", "en": "Viewer"},
+}
+
+
+def role_label(role: str, lang: str = "da") -> str:
+    """A role as users name it; an unknown role id is shown as it is."""
+    entry = ROLE_LABELS.get(role)
+    return (entry.get(lang) or entry["da"]) if entry else role

@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import formatting
+from dashboard.i18n import role_label
 from dashboard.navigation import PAGES
 from dashboard.report.content import quarter_of
 from dashboard.shell import PageContext
@@ -102,7 +103,8 @@ def present_notes(context: PageContext) -> None:
         st.subheader(_t("decisions", lang))
         for decision in open_ones:
             due = formatting.long_date(decision.due_on, lang)
-            line = f"{decision.text}\n{_t('owner', lang)}: {decision.owner_role} · {due}"
+            owner = role_label(decision.owner_role, lang)
+            line = f"{decision.text}\n{_t('owner', lang)}: {owner} · {due}"
             st.text(line)
 
 
@@ -172,7 +174,13 @@ def _decisions(context: PageContext, url: str, code: str, writer: bool) -> None:
         st.dataframe(
             pd.DataFrame(
                 [
-                    (d.text, d.owner_role, d.due_on, _t(d.status, lang), d.written_by)
+                    (
+                        d.text,
+                        role_label(d.owner_role, lang),
+                        d.due_on,
+                        _t(d.status, lang),
+                        d.written_by,
+                    )
                     for d in current
                 ],
                 columns=[
@@ -202,8 +210,12 @@ def _decisions(context: PageContext, url: str, code: str, writer: bool) -> None:
                 st.rerun()
     with st.form("quarter_decision", clear_on_submit=True):
         text = st.text_area(_t("decision", lang), max_chars=quarters.MAX_TEXT)
-        owner = st.selectbox(_t("owner", lang), list(ROLES))
-        due = st.date_input(_t("due", lang), value=context.filters.as_of + timedelta(days=90))
+        owner = st.selectbox(
+            _t("owner", lang), list(ROLES), format_func=lambda role: role_label(role, lang)
+        )
+        due = st.date_input(
+            _t("due", lang), value=context.filters.as_of + timedelta(days=90), format="DD.MM.YYYY"
+        )
         if st.form_submit_button(_t("add", lang)) and isinstance(due, date):
             try:
                 quarters.add_decision(url, programme_id, code, text, owner, due, context.user)
