@@ -13,7 +13,7 @@ import os
 import streamlit as st
 
 from dashboard.data import cached
-from dashboard.i18n import t
+from dashboard.i18n import role_label, t
 from data_access import reference
 from data_access.access import ADMIN, Scope
 
@@ -81,7 +81,7 @@ def _demo_user(lang: str) -> Scope | None:
         st.selectbox(
             t("demo_user", lang),
             options=emails,
-            format_func=lambda email: f"{by_email[email].role}: {email}",
+            format_func=lambda email: f"{role_label(by_email[email].role, lang)}: {email}",
             key=DEMO_PICKER_KEY,
         )
     return by_email[st.session_state[DEMO_PICKER_KEY]]

@@ -252,4 +252,4 @@ def test_demo_mode_banner_and_picker(access_db: str, monkeypatch: pytest.MonkeyP
     assert "DEMOTILSTAND" in texts(app)
     picker = app.selectbox(key="demo_user")
     assert picker.value == bundle.VIEWER
-    assert set(picker.options) >= {f"viewer: {bundle.VIEWER}", f"admin: {bundle.ADMIN}"}
+    assert set(picker.options) >= {f"Læser: {bundle.VIEWER}", f"Administrator: {bundle.ADMIN}"}
