@@ -17,7 +17,8 @@ from data_access.access import SYSTEM, Scope, visible_families
 from data_access.dates import days_after, whole_months_between
 from data_access.disclosure import count_or_label
 from data_access.figures_families import family_filter
-from data_access.schema import assessments, coordinators, families, interventions, meetings, members
+from data_access.schema import coordinators, families, interventions, meetings
+from data_access.ssp_levels import family_ssp_on
 from data_access.stages import ENDED, is_active, stage_of
 
 #: A quarterly review is due this many days after the last one (or the start).
@@ -94,35 +95,10 @@ def _open_interventions(as_of: date):
 
 def _ssp_levels(as_of: date, chosen):
     """Per family: SSP level at the first assessment and on `as_of` (kpis.md family level)."""
-    a = assessments
-    ssp = (
-        select(
-            a.c.family_id,
-            a.c.assessed_on,
-            a.c.value,
-            func.min(a.c.assessed_on).over(partition_by=a.c.family_id).label("first_on"),
-            func.row_number()
-            .over(
-                partition_by=(a.c.family_id, a.c.member_id),
-                order_by=(a.c.assessed_on.desc(), a.c.value.desc()),
-            )
-            .label("recency"),
-        )
-        .join(members, and_(members.c.member_id == a.c.member_id, members.c.role == "child"))
-        .where(
-            a.c.measure == "ssp_level",
-            a.c.assessed_on <= literal(as_of),
-            a.c.family_id.in_(select(chosen.c.family_id)),
-        )
-        .subquery("ssp")
-    )
+    level = family_ssp_on(as_of)
     return (
-        select(
-            ssp.c.family_id,
-            func.max(case((ssp.c.assessed_on == ssp.c.first_on, ssp.c.value))).label("baseline"),
-            func.max(case((ssp.c.recency == 1, ssp.c.value))).label("latest"),
-        )
-        .group_by(ssp.c.family_id)
+        select(level.c.family_id, level.c.baseline, level.c.level.label("latest"))
+        .where(level.c.family_id.in_(select(chosen.c.family_id)))
         .subquery("ssp_levels")
     )
 

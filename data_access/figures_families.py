@@ -18,6 +18,7 @@ from sqlalchemy.sql.expression import ColumnElement, FunctionElement, Subquery
 
 from data_access.dates import days_after, month_ends
 from data_access.schema import assessments, districts, families, members
+from data_access.ssp_levels import family_ssp_on
 from data_access.stages import STAGE_ORDER, is_active, is_overdue, stage_of
 
 #: kpis.md: the baseline assessment lies on or before started_on + this many days.
@@ -190,66 +191,27 @@ def ssp_baseline_latest(programme_id: str, as_of: date, district_id: str | None 
     reassessed keeps its earlier value). Improved = latest < baseline (lower is
     better). Two assessments of one child on one date count as the higher.
 
-    One pass with window functions (F per family, recency per child), then one
-    GROUP BY per family: self-joins of the assessments made PostgreSQL's
-    planner pick nested loops over thousands of rows.
+    The family level per assessment date is stored by the loader
+    (`ssp_levels.py`); here the row in force on D says everything: its level
+    is the latest, its baseline the level on F, and it starts after F exactly
+    when the family has been assessed again by D.
     """
-    a = assessments
-    started = (
-        select(families.c.family_id, families.c.started_on)
+    level = family_ssp_on(as_of)
+    return (
+        select(
+            level.c.family_id,
+            level.c.baseline,
+            level.c.level.label("latest"),
+        )
+        .join(families, families.c.family_id == level.c.family_id)
         .where(
             *family_filter(programme_id, as_of, district_id),
             families.c.started_on <= literal(as_of),
-        )
-        .subquery("started")
-    )
-    ssp = (
-        select(
-            a.c.family_id,
-            a.c.assessed_on,
-            a.c.value,
-            func.min(a.c.assessed_on).over(partition_by=a.c.family_id).label("first_on"),
-            func.row_number()
-            .over(
-                partition_by=(a.c.family_id, a.c.member_id),
-                order_by=(a.c.assessed_on.desc(), a.c.value.desc()),
-            )
-            .label("recency"),
-        )
-        .join(
-            members,
-            and_(members.c.member_id == a.c.member_id, members.c.family_id == a.c.family_id),
-        )
-        .join(started, started.c.family_id == a.c.family_id)
-        .where(
-            a.c.measure == "ssp_level",
-            members.c.role == "child",
-            a.c.assessed_on <= literal(as_of),
-        )
-        .subquery("ssp")
-    )
-    per_family = (
-        select(
-            ssp.c.family_id,
-            func.min(ssp.c.first_on).label("first_on"),
-            func.max(case((ssp.c.assessed_on == ssp.c.first_on, ssp.c.value))).label("baseline"),
-            func.max(case((ssp.c.recency == 1, ssp.c.value))).label("latest"),
-            func.max(case((ssp.c.assessed_on > ssp.c.first_on, 1), else_=0)).label("has_later"),
-        )
-        .group_by(ssp.c.family_id)
-        .subquery("per_family")
-    )
-    eligible = (
-        select(per_family.c.family_id, per_family.c.baseline, per_family.c.latest)
-        .select_from(per_family)
-        .join(started, started.c.family_id == per_family.c.family_id)
-        .where(
-            per_family.c.first_on <= days_after(started.c.started_on, BASELINE_WINDOW_DAYS),
-            per_family.c.has_later == 1,
+            level.c.first_on <= days_after(families.c.started_on, BASELINE_WINDOW_DAYS),
+            level.c.valid_from > level.c.first_on,
         )
         .subquery("eligible")
     )
-    return eligible
 
 
 def self_supporting_parents(

@@ -43,6 +43,7 @@ from data_access.change_theory import (
 )
 from data_access.dates import add_months
 from data_access.db import make_engine, migrate
+from data_access.ssp_levels import refresh_family_ssp_levels
 from data_access.validation import (
     KEYS,
     SPECS,
@@ -278,6 +279,9 @@ def _write(connection: Connection, parsed: ParsedBundle, state: DatabaseState) -
             connection.execute(delete(table).where(table.c.family_id.in_(chunk)))
     removed = [f for f in in_scope if f not in bundle_families]
     for chunk in _chunks(removed):
+        connection.execute(
+            delete(schema.family_ssp_levels).where(schema.family_ssp_levels.c.family_id.in_(chunk))
+        )
         connection.execute(delete(schema.families).where(schema.families.c.family_id.in_(chunk)))
     _upsert(connection, schema.families, ("family_id",), _family_records(parsed, state))
 
@@ -291,12 +295,30 @@ def _write(connection: Connection, parsed: ParsedBundle, state: DatabaseState) -
     ):
         _insert(connection, TABLES[file], _columns(parsed, file))
     _upsert(connection, schema.users, ("email",), _records(parsed, "users.csv"))
+    _refresh_derived(connection, state, in_scope, bundle_families)
     _upsert(
         connection,
         schema.indicators,
         ("district_id", "indicator", "measured_on"),
         _records(parsed, "indicators.csv"),
     )
+
+
+def _refresh_derived(
+    connection: Connection,
+    state: DatabaseState,
+    in_scope: Sequence[str],
+    bundle_families: set[str],
+) -> None:
+    """Recompute the stored SSP levels of every family whose assessments this load replaced.
+
+    When the load touches every family (the usual full reload) one statement
+    recomputes the table; otherwise only the touched families are redone, so
+    a small bundle into a big database stays quick.
+    """
+    touched = set(in_scope) | bundle_families
+    untouched = any(family_id not in touched for family_id in state.families)
+    refresh_family_ssp_levels(connection, touched if untouched else None)
 
 
 def _insert(connection: Connection, table: Table, columns: dict[str, list[Any]]) -> None:

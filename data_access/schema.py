@@ -4,7 +4,9 @@ The tables mirror ../shared/contract/bundle.md so that a bundle row maps to a
 table row without translation. Two derived dates are stored on `families`
 (`aftercare_due_on`, `course_due_on`): they are computed by the loader with
 calendar-month arithmetic in Python, because SQLite and PostgreSQL disagree on
-"31 January + 1 month". The stage rule reads them (see `stages.py`).
+"31 January + 1 month". The stage rule reads them (see `stages.py`). One
+derived table, `family_ssp_levels`, holds each family's SSP level over time,
+refreshed by the loader in the same transaction (see `ssp_levels.py`).
 
 Alembic migrations in `migrations/` create these tables; this module is the
 model they are checked against.
@@ -129,6 +131,24 @@ assessments = Table(
     Index("ix_assessments_assessed_on", "assessed_on"),
 )
 
+# Derived by the loader (`ssp_levels.refresh_family_ssp_levels`), one row per
+# family and date on which one of its children got an `ssp_level` assessment:
+# the family's SSP level from `valid_from` until the next such date
+# (`valid_until`, exclusive; NULL while current), its level on its first
+# assessment date (`baseline`, on `first_on`). `improved_share` and the
+# caseload read one row per family from here instead of ranking millions of
+# assessments on every page view.
+family_ssp_levels = Table(
+    "family_ssp_levels",
+    metadata,
+    Column("family_id", ID, ForeignKey("families.family_id"), primary_key=True),
+    Column("valid_from", Date, primary_key=True),
+    Column("valid_until", Date, nullable=True),
+    Column("level", Integer, nullable=False),
+    Column("first_on", Date, nullable=False),
+    Column("baseline", Integer, nullable=False),
+)
+
 interventions = Table(
     "interventions",
     metadata,
@@ -243,6 +263,7 @@ change_theory = Table(
 # Delete order that respects foreign keys (children first).
 DELETE_ORDER: tuple[Table, ...] = (
     change_theory,
+    family_ssp_levels,
     spend,
     budget,
     meetings,

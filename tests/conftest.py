@@ -17,6 +17,9 @@ from sqlalchemy import create_engine, text
 
 from data_access.db import migrate
 
+#: The `load` fixture for hand-made bundles (tests/hand_bundle.py).
+pytest_plugins = ("tests.hand_bundle",)
+
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "")
 
 BACKENDS = [
