@@ -32,9 +32,7 @@ from data_access.figures_families import (
     ssp_baseline_latest,
 )
 from data_access.schema import assessments, districts, families, members
-
-#: The SSP scale of bundle.md (0 none ... 4 violent crime).
-SSP_LEVELS: Final[tuple[int, ...]] = (0, 1, 2, 3, 4)
+from data_access.ssp_levels import SSP_LEVELS
 
 Measure = Literal["school_attendance", "life_quality", "employment", "parental_authority"]
 

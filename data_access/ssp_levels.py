@@ -18,12 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Final
 
 from sqlalchemy import (
     Connection,
     Insert,
     Integer,
     and_,
+    case,
     cast,
     delete,
     func,
@@ -35,7 +37,11 @@ from sqlalchemy import (
 from sqlalchemy.sql.expression import ColumnElement, Subquery
 
 from data_access.schema import assessments, family_ssp_levels, members
+from data_access.validation import SCALES
 
+_SSP: Final = SCALES["ssp_level"]
+#: The SSP levels: whole numbers 0-4 (bundle.md; the loader rejects anything else).
+SSP_LEVELS: Final[tuple[int, ...]] = tuple(range(int(_SSP.low), int(_SSP.high) + 1))
 #: Family ids per statement when only some families are refreshed.
 REFRESH_CHUNK = 500
 
@@ -64,12 +70,19 @@ def refresh_family_ssp_levels(
 def _insert_levels(family_ids: list[str] | None) -> Insert:
     """INSERT ... SELECT of the family levels, in SQL both backends run.
 
+    Window functions only, so the work grows with the number of assessments
+    (a join of each assessment date with the children's assessments in force
+    that day took minutes at scale 1000). SSP levels are whole numbers 0-4
+    (the loader checks), so the family keeps a running count of its children
+    at each level:
+
     1. child_day: one value per child and date (two assessments of a child on
-       one date count as the higher), with the child's next assessment date.
-    2. levels: for each date a child of the family was assessed, the highest
-       value among the children's assessments in force that day (assessed on
-       or before it, not yet replaced by a later one).
-    3. the row's end (the family's next such date), its first date and the
+       one date count as the higher) and the child's previous value.
+    2. family_day: per family and date, +1 at each child's new level and -1
+       at the level it replaces.
+    3. counts: the running sums of those changes, per level, in date order;
+       the family level is the highest level with a child on it.
+    4. the row's end (the family's next such date), its first date and the
        level on that date (the baseline).
     """
     a = assessments.c
@@ -84,7 +97,7 @@ def _insert_levels(family_ids: list[str] | None) -> Insert:
             a.family_id,
             a.member_id,
             a.assessed_on,
-            func.max(a.value).label("value"),
+            cast(func.max(a.value), Integer).label("value"),
         )
         .join(
             members,
@@ -94,50 +107,60 @@ def _insert_levels(family_ids: list[str] | None) -> Insert:
         .group_by(a.family_id, a.member_id, a.assessed_on)
         .subquery("child_day")
     )
-    child_span = select(
-        child_day,
-        func.lead(child_day.c.assessed_on)
+    child_change = select(
+        child_day.c.family_id,
+        child_day.c.assessed_on,
+        child_day.c.value,
+        func.lag(child_day.c.value)
         .over(
             partition_by=(child_day.c.family_id, child_day.c.member_id),
             order_by=child_day.c.assessed_on,
         )
-        .label("next_on"),
-    ).subquery("child_span")
+        .label("replaced"),
+    ).subquery("child_change")
     family_day = (
-        select(child_day.c.family_id, child_day.c.assessed_on).distinct().subquery("family_day")
-    )
-    levels = (
         select(
-            family_day.c.family_id,
-            family_day.c.assessed_on.label("valid_from"),
-            func.max(child_span.c.value).label("level"),
-        )
-        .join(
-            child_span,
-            and_(
-                child_span.c.family_id == family_day.c.family_id,
-                child_span.c.assessed_on <= family_day.c.assessed_on,
-                or_(
-                    child_span.c.next_on.is_(None),
-                    child_span.c.next_on > family_day.c.assessed_on,
-                ),
+            child_change.c.family_id,
+            child_change.c.assessed_on,
+            *(
+                func.sum(
+                    case((child_change.c.value == level, 1), else_=0)
+                    - case((child_change.c.replaced == level, 1), else_=0)
+                ).label(f"change_{level}")
+                for level in SSP_LEVELS
             ),
         )
-        .group_by(family_day.c.family_id, family_day.c.assessed_on)
-        .subquery("levels")
+        .group_by(child_change.c.family_id, child_change.c.assessed_on)
+        .subquery("family_day")
     )
-    family, in_order = levels.c.family_id, levels.c.valid_from
+    family, by_date = family_day.c.family_id, family_day.c.assessed_on
+    counts = select(
+        family.label("family_id"),
+        by_date.label("valid_from"),
+        *(
+            func.sum(family_day.c[f"change_{level}"])
+            .over(partition_by=family, order_by=by_date, rows=(None, 0))
+            .label(f"at_{level}")
+            for level in SSP_LEVELS
+        ),
+    ).subquery("counts")
+    level = case(
+        *((counts.c[f"at_{n}"] > 0, n) for n in sorted(SSP_LEVELS, reverse=True)),
+        else_=min(SSP_LEVELS),
+    )
+    levels = select(counts.c.family_id, counts.c.valid_from, level.label("level")).subquery(
+        "levels"
+    )
+    family, by_date = levels.c.family_id, levels.c.valid_from
     rows = select(
-        levels.c.family_id,
-        levels.c.valid_from,
-        func.lead(levels.c.valid_from)
-        .over(partition_by=family, order_by=in_order)
-        .label("valid_until"),
-        cast(levels.c.level, Integer).label("level"),
-        func.min(levels.c.valid_from).over(partition_by=family).label("first_on"),
-        cast(
-            func.first_value(levels.c.level).over(partition_by=family, order_by=in_order), Integer
-        ).label("baseline"),
+        family,
+        by_date,
+        func.lead(by_date).over(partition_by=family, order_by=by_date).label("valid_until"),
+        levels.c.level,
+        func.min(by_date).over(partition_by=family).label("first_on"),
+        func.first_value(levels.c.level)
+        .over(partition_by=family, order_by=by_date)
+        .label("baseline"),
     )
     return insert(family_ssp_levels).from_select(
         ["family_id", "valid_from", "valid_until", "level", "first_on", "baseline"], rows

@@ -13,6 +13,7 @@ import pytest
 
 from dashboard.__main__ import main
 from dashboard.bench import EMPTY_PAGE, HEADER, existing_demo_scale, run_bench, table_rows
+from dashboard.data import _QUERIES
 from dashboard.navigation import PAGES
 
 NUMERIC = ("cold ms", "date ms", "warm ms", "SQL ms", "queries", "peak MB")
@@ -50,6 +51,12 @@ def test_bench_command_prints_a_table_and_writes_json(
         assert page["errors"] == [], page
         assert page["cold_s"] > 0 and page["warm_s"] > 0 and page["peak_mb"] > 0
         assert page["queries"] >= 1
+        slowest = page["slowest"]
+        assert 1 <= len(slowest) <= min(3, page["queries"]), page
+        assert all(name in _QUERIES for name, _ in slowest), slowest
+        seconds = [s for _, s in slowest]
+        assert seconds == sorted(seconds, reverse=True)
+    assert "slowest queries of oversigt:" in printed
     assert existing_demo_scale(url) == 1
 
 

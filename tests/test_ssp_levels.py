@@ -20,16 +20,18 @@ from tests.hand_bundle import Loader
 FAMILIES = """
     F1,P1,nb,2010-01-01,,,2010-01-05,,,
     F2,P1,nb,2010-01-01,,,2010-01-05,,,
+    F3,P1,nb,2010-01-01,,,2010-01-05,,,
 """
 MEMBERS = """
     F1a,F1,child
     F1b,F1,child
     F1p,F1,parent
     F2a,F2,child
+    F3a,F3,child
 """
 # F1: child a 3 on 10 Jan, 2 on 1 Mar; child b 2 and 4 on 10 Jan (the higher
 # counts), 1 on 1 May; the parent's employment is no SSP level.
-# F2: one assessment only.
+# F2: reassessed at the same level. F3: its only child falls to 0.
 ASSESSMENTS = """
     F1,F1a,2010-01-10,ssp_level,3
     F1,F1b,2010-01-10,ssp_level,2
@@ -39,6 +41,9 @@ ASSESSMENTS = """
     F1,F1a,2010-04-01,school_attendance,1
     F1,F1p,2010-02-01,employment,2
     F2,F2a,2010-02-01,ssp_level,3
+    F2,F2a,2010-06-01,ssp_level,3
+    F3,F3a,2010-01-15,ssp_level,1
+    F3,F3a,2010-04-01,ssp_level,0
 """
 # family, valid_from, valid_until, level, first_on, baseline
 EXPECTED = [
@@ -48,7 +53,10 @@ EXPECTED = [
     ("F1", date(2010, 3, 1), date(2010, 5, 1), 4, date(2010, 1, 10), 4),
     # 1 May: a 2, b 1 -> 2 (school_attendance on 1 Apr starts no row)
     ("F1", date(2010, 5, 1), None, 2, date(2010, 1, 10), 4),
-    ("F2", date(2010, 2, 1), None, 3, date(2010, 2, 1), 3),
+    ("F2", date(2010, 2, 1), date(2010, 6, 1), 3, date(2010, 2, 1), 3),
+    ("F2", date(2010, 6, 1), None, 3, date(2010, 2, 1), 3),
+    ("F3", date(2010, 1, 15), date(2010, 4, 1), 1, date(2010, 1, 15), 1),
+    ("F3", date(2010, 4, 1), None, 0, date(2010, 1, 15), 1),
 ]
 
 
@@ -89,8 +97,8 @@ def test_loading_another_programme_keeps_the_levels_it_does_not_touch(load: Load
 
 def test_reloading_a_programme_replaces_its_levels(load: Loader) -> None:
     load(families=FAMILIES, members=MEMBERS, assessments=ASSESSMENTS)
-    # P1 again without F2 and with F1's child b never assessed 1 May: F2's
-    # rows go with the family, F1 keeps level 4 from 1 March on.
+    # P1 again without F2 and F3, and with F1's child b never assessed 1 May: F2's and
+    # F3's rows go with the families, F1 keeps level 4 from 1 March on.
     engine = load(
         families="F1,P1,nb,2010-01-01,,,2010-01-05,,,",
         members="F1a,F1,child\nF1b,F1,child",

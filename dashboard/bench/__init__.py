@@ -308,6 +308,9 @@ def run_bench(
             f" warm {_ms(timing.warm_s)} ms, SQL {_ms(timing.sql_s)} ms,"
             f" peak {timing.peak_mb:.0f} MB, errors {len(timing.errors)}"
         )
+        if timing.slowest:
+            name, seconds = timing.slowest[0]
+            progress(f"  slowest query: {name} {_ms(seconds)} ms")
     result.empty_page_s = timings[EMPTY_PAGE].warm_s
     result.pages = [_row(timings[key], result.empty_page_s) for key in keys]
     if with_pandas:
@@ -391,6 +394,10 @@ def summary_lines(result: BenchResult) -> list[str]:
             f" (read {p.rows_read} rows in {p.read_s * 1000:.0f} ms) vs SQL {p.sql_s * 1000:.0f} ms"
             f" = {p.ratio:.1f}x; results agree: {'yes' if p.agrees else 'NO'}"
         )
+    for row in result.pages:
+        if row.timing.slowest:
+            named = ", ".join(f"{name} {_ms(s)} ms" for name, s in row.timing.slowest)
+            lines.append(f"slowest queries of {row.timing.page}: {named}")
     lines.append(f"benchmark took {result.seconds:.0f} s")
     return lines
 

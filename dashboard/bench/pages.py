@@ -40,6 +40,8 @@ BENCH_USER: Final = "admin@demo.invalid"
 #: Seconds AppTest waits for one run before calling it hung (scale 1000 is slow to start).
 RUN_TIMEOUT: Final = 600.0
 DATE_WIDGET: Final = "filter_as_of"
+#: How many of a page's slowest queries the report names.
+SLOWEST: Final = 3
 
 Call = tuple[str, tuple[Any, ...], tuple[tuple[str, Any], ...]]
 
@@ -56,6 +58,8 @@ class PageTiming:
     queries: int
     peak_mb: float
     errors: tuple[str, ...] = ()
+    #: The page's slowest queries in the replay: (name, median seconds), slowest first.
+    slowest: tuple[tuple[str, float], ...] = ()
 
 
 def peak_rss_mb() -> float:
@@ -113,20 +117,40 @@ def recording_calls() -> Iterator[list[Call]]:
         dashboard_data._cached_call = original
 
 
-def replay_seconds(engine: Engine, calls: list[Call], errors: list[str]) -> float:
+def replay_seconds(
+    engine: Engine, calls: list[Call], errors: list[str], per_query: dict[str, list[float]]
+) -> float:
     """Seconds to run `calls` straight against the database, without Streamlit.
 
-    A call the database cancels (the read-only statement timeout, as a page
-    would see it) counts with the time it took and is listed in `errors`, so
-    a city-sized database that is too slow still yields a table.
+    Each query's own time is added to `per_query` (name -> seconds per
+    replay), so the report can name what a slow page waits for. A call the
+    database cancels (the read-only statement timeout, as a page would see
+    it) counts with the time it took and is listed in `errors`, so a
+    city-sized database that is too slow still yields a table.
     """
-    started = time.perf_counter()
+    total = 0.0
+    spent: dict[str, float] = {}
     for name, args, kwargs in calls:
+        started = time.perf_counter()
         try:
             dashboard_data._QUERIES[name](engine, *args, **dict(kwargs))
         except SQLAlchemyError as error:
             errors.append(f"SQL {name}: {type(error).__name__}")
-    return time.perf_counter() - started
+        seconds = time.perf_counter() - started
+        spent[name] = spent.get(name, 0.0) + seconds
+        total += seconds
+    for name, seconds in spent.items():
+        per_query.setdefault(name, []).append(seconds)
+    return total
+
+
+def slowest_queries(
+    per_query: dict[str, list[float]], count: int = SLOWEST
+) -> tuple[tuple[str, float], ...]:
+    """The `count` queries with the longest median replay time, slowest first."""
+    medians = {name: statistics.median(times) for name, times in per_query.items()}
+    ranked = sorted(medians.items(), key=lambda item: item[1], reverse=True)
+    return tuple(ranked[:count])
 
 
 def _timed(action: Callable[[], object]) -> float:
@@ -174,8 +198,9 @@ def bench_page(url: str, key: str, runs: int) -> PageTiming:
             warm.append(_timed(app.run))
             errors += _errors(app)
         engine = make_engine(url, read_only=True)
+        per_query: dict[str, list[float]] = {}
         try:
-            sql = [replay_seconds(engine, calls, errors) for _ in range(runs)]
+            sql = [replay_seconds(engine, calls, errors, per_query) for _ in range(runs)]
         finally:
             engine.dispose()
     return PageTiming(
@@ -187,4 +212,5 @@ def bench_page(url: str, key: str, runs: int) -> PageTiming:
         queries=len(calls),
         peak_mb=peak_rss_mb(),
         errors=tuple(dict.fromkeys(errors)),
+        slowest=slowest_queries(per_query),
     )
