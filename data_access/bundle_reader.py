@@ -16,6 +16,7 @@ import io
 import math
 import zipfile
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -80,23 +81,25 @@ class BundleRejected(Exception):
         super().__init__("\n".join([heading, *shown]))
 
 
-def read_bundle(path: Path) -> dict[str, pd.DataFrame]:
-    """File name -> all-string frame ("" = missing) for every bundle file present.
+def read_bundle(path: Path, names: Sequence[str] = BUNDLE_FILES) -> dict[str, pd.DataFrame]:
+    """File name -> all-string frame ("" = missing) for every file of `names` present.
 
-    Files the contract does not know are ignored; a bundle file that is absent
-    is simply not in the result. Raises `BundleRejected` for input that cannot
-    be read at all (bad encoding, broken zip or workbook, ragged rows).
+    `names` defaults to the contract's files; the optional additions (such as
+    change_theory.csv) are read with the same rules. Other files are ignored;
+    a file that is absent is simply not in the result. Raises `BundleRejected`
+    for input that cannot be read at all (bad encoding, broken zip or
+    workbook, ragged rows), naming the file and line.
     """
     path = Path(path)
     if not path.exists():
         raise BundleRejected([Problem(path.name, 1, "", "no such file or folder")])
     suffix = path.suffix.lower()
     if path.is_dir():
-        frames = _frames_from_bytes(_folder_files(path))
+        frames = _frames_from_bytes(_folder_files(path, names), names)
     elif suffix == ".zip":
-        frames = _frames_from_bytes(_zip_files(path))
+        frames = _frames_from_bytes(_zip_files(path, names), names)
     elif suffix in (".xlsx", ".xlsm"):
-        frames = _read_workbook(path)
+        frames = _read_workbook(path, names)
     else:
         raise BundleRejected(
             [Problem(path.name, 1, "", "not a bundle: expected a folder, a .zip or an .xlsx file")]
@@ -144,13 +147,11 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _folder_files(folder: Path) -> dict[str, bytes]:
-    return {
-        name: (folder / name).read_bytes() for name in BUNDLE_FILES if (folder / name).is_file()
-    }
+def _folder_files(folder: Path, names: Sequence[str]) -> dict[str, bytes]:
+    return {name: (folder / name).read_bytes() for name in names if (folder / name).is_file()}
 
 
-def _zip_files(path: Path) -> dict[str, bytes]:
+def _zip_files(path: Path, names: Sequence[str]) -> dict[str, bytes]:
     """Bundle files at the zip's top level or inside one top-level folder."""
     try:
         with zipfile.ZipFile(path) as archive:
@@ -159,7 +160,7 @@ def _zip_files(path: Path) -> dict[str, bytes]:
                 parts = PurePosixPath(info.filename).parts
                 if info.is_dir() or not parts or len(parts) > 2 or parts[0] == "__MACOSX":
                     continue
-                if parts[-1] in BUNDLE_FILES:
+                if parts[-1] in names:
                     found.setdefault(parts[-1], []).append(info)
             problems: list[Problem] = []
             files: dict[str, bytes] = {}
@@ -184,10 +185,10 @@ def _zip_files(path: Path) -> dict[str, bytes]:
     return files
 
 
-def _frames_from_bytes(files: dict[str, bytes]) -> dict[str, pd.DataFrame]:
+def _frames_from_bytes(files: dict[str, bytes], names: Sequence[str]) -> dict[str, pd.DataFrame]:
     problems: list[Problem] = []
     frames: dict[str, pd.DataFrame] = {}
-    for name in BUNDLE_FILES:
+    for name in names:
         if name not in files:
             continue
         frame = _parse_csv(name, files[name], problems)
@@ -228,7 +229,7 @@ def _parse_csv(name: str, data: bytes, problems: list[Problem]) -> pd.DataFrame 
     return frame
 
 
-def _read_workbook(path: Path) -> dict[str, pd.DataFrame]:
+def _read_workbook(path: Path, names: Sequence[str]) -> dict[str, pd.DataFrame]:
     """One sheet per bundle file; the sheet row number is the line number."""
     import openpyxl
 
@@ -242,7 +243,7 @@ def _read_workbook(path: Path) -> dict[str, pd.DataFrame]:
     frames: dict[str, pd.DataFrame] = {}
     try:
         sheets = {f"{sheet.title.strip()}.csv": sheet for sheet in workbook.worksheets}
-        for name in BUNDLE_FILES:
+        for name in names:
             if name not in sheets:
                 continue
             rows: list[list[str]] = []

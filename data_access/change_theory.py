@@ -11,8 +11,6 @@ see what the data cannot tell.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -22,7 +20,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, and_, delete, func, insert, select
 
 from data_access.access import SYSTEM, Scope
-from data_access.bundle_reader import Problem
+from data_access.bundle_reader import LINE_INDEX, Problem, read_bundle
 from data_access.disclosure import WITHHELD, suppress_share
 from data_access.figures import compute_figures, programme_info
 from data_access.figures_families import family_filter
@@ -44,25 +42,10 @@ OPTIONAL: Final[tuple[str, ...]] = ("measure", "parent_box_id", "target", "sort"
 def read_change_theory(path: Path) -> pd.DataFrame | None:
     """`change_theory.csv` of a bundle folder, .zip or .xlsx (sheet `change_theory`), or None.
 
-    All cells as text ("" = missing), like the other bundle files.
+    Read by the bundle reader with the same rules as the contract's files (UTF-8
+    with or without BOM, ragged rows refused), indexed by line number.
     """
-    path = Path(path)
-    data: bytes | None = None
-    if path.is_dir():
-        file = path / FILE
-        data = file.read_bytes() if file.exists() else None
-    elif path.suffix.lower() == ".zip":
-        with zipfile.ZipFile(path) as archive:
-            names = [n for n in archive.namelist() if n.rsplit("/", 1)[-1] == FILE]
-            data = archive.read(names[0]) if names else None
-    elif path.suffix.lower() in (".xlsx", ".xlsm"):
-        sheets = pd.read_excel(path, sheet_name=None, dtype=str)
-        sheet = sheets.get("change_theory")
-        return None if sheet is None else sheet.fillna("").astype(str)
-    if data is None:
-        return None
-    text = data.decode("utf-8-sig")
-    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    return read_bundle(Path(path), (FILE,)).get(FILE)
 
 
 def check_change_theory(frame: pd.DataFrame, programme_ids: set[str]) -> list[Problem]:
@@ -82,7 +65,12 @@ def check_change_theory(frame: pd.DataFrame, programme_ids: set[str]) -> list[Pr
     rows = frame.set_axis(columns, axis=1).fillna("").astype(str)
     seen: dict[tuple[str, str], int] = {}
     boxes = {(r["programme_id"].strip(), r["box_id"].strip()) for _, r in rows.iterrows()}
-    for number, (_, row) in enumerate(rows.iterrows(), start=2):
+    lines = (
+        [int(line) for line in rows.index]
+        if rows.index.name == LINE_INDEX
+        else list(range(2, len(rows) + 2))
+    )
+    for number, (_, row) in zip(lines, rows.iterrows(), strict=True):
         cell = {name: str(row.get(name, "")).strip() for name in (*REQUIRED, *OPTIONAL)}
         for name in REQUIRED:
             if not cell[name]:

@@ -140,3 +140,34 @@ def test_a_broken_chain_is_refused_whole(db_url: str, tmp_path: Path) -> None:
         assert change_theory_boxes(engine, "P1", D) == []
     finally:
         engine.dispose()
+
+
+def test_an_unreadable_chain_names_file_and_line_and_writes_nothing(
+    db_url: str, tmp_path: Path
+) -> None:
+    folder = write_bundle(tmp_path / "b", _files())
+    # Saved as Latin-1 by a spreadsheet: the "ø" of line 3 is byte 0xf8.
+    text = "programme_id,box_id,level,label\nP1,a1,activity,Team\nP1,r1,result,Større tryghed\n"
+    (folder / "change_theory.csv").write_bytes(text.encode("latin-1"))
+    with pytest.raises(BundleRejected) as refused:
+        load_bundle(folder, db_url)
+    assert [str(p) for p in refused.value.problems] == [
+        "change_theory.csv:3: not valid UTF-8 (byte 0xf8); save the file as UTF-8"
+    ]
+    engine = make_engine(db_url)
+    try:
+        assert change_theory_boxes(engine, "P1", D) == []
+    finally:
+        engine.dispose()
+
+
+def test_chain_line_numbers_count_a_bom_and_blank_lines(db_url: str, tmp_path: Path) -> None:
+    folder = write_bundle(tmp_path / "b", _files())
+    # Line 1 header (after a BOM), 2 a box, 3 blank, 4 a box with an unknown level.
+    text = "programme_id,box_id,level,label\nP1,a1,activity,Team\n\nP1,r1,sideways,Tryghed\n"
+    (folder / "change_theory.csv").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    with pytest.raises(BundleRejected) as refused:
+        load_bundle(folder, db_url)
+    assert [str(p) for p in refused.value.problems] == [
+        "change_theory.csv:4: level: 'sideways' is not one of activity, result, short, medium, long"
+    ]
