@@ -3,7 +3,8 @@
 With an `[auth]` section in `.streamlit/secrets.toml` users log in through
 Streamlit's `st.login` and their email maps to a row of the users table.
 Without it the app runs in demo mode: a banner says so, and the sidebar lets
-you act as any demo user (`DASHBOARD_DEMO_USER` picks the first one).
+you act as a demo user: the first few of each role, and the one
+`DASHBOARD_DEMO_USER` names, who is picked first.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ user_scope = cached(reference.user_scope)
 list_users = cached(reference.list_users)
 
 DEMO_PICKER_KEY = "demo_user"
+#: Users of each role the demo picker offers (a city has thousands of coordinators).
+DEMO_USERS_PER_ROLE = 5
 
 
 def auth_configured() -> bool:
@@ -34,11 +37,22 @@ def auth_configured() -> bool:
 
 
 def _default_demo_email(users: list[Scope]) -> str:
-    wanted = os.environ.get("DASHBOARD_DEMO_USER", "").strip()
+    wanted = os.environ.get("DASHBOARD_DEMO_USER", "").strip().lower()
     if wanted:
-        return wanted
+        return next((user.email for user in users if user.email.lower() == wanted), "")
     admins = [user.email for user in users if user.role == ADMIN]
     return admins[0] if admins else ""
+
+
+def _demo_choices() -> list[Scope]:
+    """The first few users of each role, plus DASHBOARD_DEMO_USER if it is another one."""
+    users = list_users(DEMO_USERS_PER_ROLE)
+    wanted = os.environ.get("DASHBOARD_DEMO_USER", "").strip()
+    if wanted and all(user.email.lower() != wanted.lower() for user in users):
+        extra = user_scope(wanted)
+        if extra is not None:
+            users.append(extra)
+    return users
 
 
 def current_user(lang: str) -> Scope | None:
@@ -69,7 +83,7 @@ def _logged_in_user(lang: str) -> Scope | None:
 
 def _demo_user(lang: str) -> Scope | None:
     st.warning(t("demo_mode_banner", lang), icon=":material/warning:")
-    users = list_users()
+    users = _demo_choices()
     if not users:
         return Scope(role=ADMIN, email="demo-admin")
     emails = [user.email for user in users]

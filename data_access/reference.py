@@ -89,10 +89,22 @@ def user_scope(engine: Engine, email: str) -> Scope | None:
     )
 
 
-def list_users(engine: Engine) -> list[Scope]:
-    """Every user, for the demo-mode picker, ordered by role then email."""
+def list_users(engine: Engine, per_role: int | None = None) -> list[Scope]:
+    """Users for the demo-mode picker, by role then email; at most `per_role` of each role.
+
+    A city-sized database holds thousands of coordinators: a picker listing
+    them all would be sent to the browser on every rerun, so the demo offers
+    the first few of each role.
+    """
+    ranked = select(
+        users,
+        func.row_number().over(partition_by=users.c.role, order_by=users.c.email).label("rank"),
+    ).subquery("ranked")
+    query = select(ranked).where(ranked.c.role.in_(ROLES)).order_by(ranked.c.role, ranked.c.email)
+    if per_role is not None:
+        query = query.where(ranked.c.rank <= per_role)
     with engine.connect() as connection:
-        rows = connection.execute(select(users).order_by(users.c.role, users.c.email)).mappings()
+        rows = connection.execute(query).mappings()
         return [
             Scope(
                 role=row["role"],

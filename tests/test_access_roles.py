@@ -253,3 +253,25 @@ def test_demo_mode_banner_and_picker(access_db: str, monkeypatch: pytest.MonkeyP
     picker = app.selectbox(key="demo_user")
     assert picker.value == bundle.VIEWER
     assert set(picker.options) >= {f"Læser: {bundle.VIEWER}", f"Administrator: {bundle.ADMIN}"}
+
+
+def test_demo_picker_offers_five_of_each_role_and_the_chosen_one(
+    access_db: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from data_access.loader import load_bundle
+    from tests.conftest import write_bundle
+
+    # Seven more viewers: v1..v7 sort before viewer@, so the picker shows v1..v5.
+    extra = "\n".join(f"v{n}@t.invalid,viewer,," for n in range(1, 8))
+    users = {"users.csv": "email,role,department_id,coordinator_id\n" + extra}
+    load_bundle(write_bundle(tmp_path / "users", users), access_db)
+    app = render(monkeypatch, access_db, "oversigt", user="V7@t.invalid")
+    picker = app.selectbox(key="demo_user")
+    assert picker.value == "v7@t.invalid"
+    viewers = [o.removeprefix("Læser: ") for o in picker.options if o.startswith("Læser: ")]
+    assert viewers == [f"v{n}@t.invalid" for n in range(1, 6)] + ["v7@t.invalid"]
+    assert f"Administrator: {bundle.ADMIN}" in picker.options
+    assert [o for o in picker.options if o.startswith("Koordinator")] == [
+        f"Koordinator: {bundle.COORDINATOR_A}",
+        f"Koordinator: {bundle.COORDINATOR_B}",
+    ]
