@@ -41,12 +41,19 @@ view.transition_table(
 )
 
 st.subheader(tr(view.TEXTS, "course", lang))
-measure = view.measure_choice(lang)
-view.course_chart(
-    course_month_series(programme, as_of, measure, district_id=district, scope=context.user),
-    measure,
-    lang,
-)
+
+
+@st.fragment
+def course_section() -> None:
+    """The measure picker and its chart: picking a measure reruns only this part."""
+    measure = view.measure_choice(lang)
+    series = course_month_series(
+        programme, as_of, measure, district_id=district, scope=context.user
+    )
+    view.course_chart(series, measure, lang)
+
+
+course_section()
 
 st.subheader(tr(view.TEXTS, "districts", lang))
 shown = view.district_table(outcomes_by_district(programme, as_of, scope=context.user), lang)

@@ -34,11 +34,19 @@ view.headline(values, lang)
 if values["budget_year"].value is None:
     st.info(tr(view.TEXTS, "no_budget_year", lang, year=year), icon=":material/info:")
 
-by_department = spend_breakdown(programme, as_of, "department", scope=context.user)
-st.subheader(tr(view.TEXTS, "breakdown", lang))
-if by_department.empty:
-    st.info(tr(view.TEXTS, "nothing", lang, year=year), icon=":material/info:")
-else:
+
+@st.fragment
+def breakdown() -> None:
+    """Department, funder and activity breakdowns with the drill-down pickers.
+
+    A fragment: picking a department or an activity reruns only this part,
+    not the headline figures and the years table.
+    """
+    by_department = spend_breakdown(programme, as_of, "department", scope=context.user)
+    st.subheader(tr(view.TEXTS, "breakdown", lang))
+    if by_department.empty:
+        st.info(tr(view.TEXTS, "nothing", lang, year=year), icon=":material/info:")
+        return
     names = dict(zip(by_department["key"], by_department["name"], strict=True))
     options = ["", *names]
     own = context.user.department_id if context.user.role == "department_head" else None
@@ -57,10 +65,7 @@ else:
         )
         breakdowns: tuple[SpendBy, ...] = ("department", "funder", "activity")
         for tab, by, first in zip(
-            tabs,
-            breakdowns,
-            ("department", "name", "activity"),
-            strict=True,
+            tabs, breakdowns, ("department", "name", "activity"), strict=True
         ):
             with tab:
                 frame = (
@@ -92,6 +97,9 @@ else:
     view.month_chart(months, lang, scope_label)
     with st.expander(tr(view.TEXTS, "month", lang)):
         view.month_table(months, lang)
+
+
+breakdown()
 
 st.subheader(tr(view.TEXTS, "years", lang))
 years = spend_by_year(programme, as_of)
