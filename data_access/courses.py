@@ -28,6 +28,10 @@ AFTERCARE_HORIZON_DAYS: Final = 30
 END_REASONS: Final[tuple[str, ...]] = ("completed", "dropped_out", "moved", "other")
 
 
+#: Courses the timeline draws at most (the newest starts).
+TIMELINE_LIMIT: Final = 100
+
+
 def _family_cte(programme_id: str, as_of: date, district_id: str | None):
     """The programme's families referred by `as_of`, with the dates the stage rule reads."""
     f = families.c
@@ -214,25 +218,30 @@ def course_timeline(
     *,
     district_id: str | None = None,
     scope: Scope = SYSTEM,
-) -> pd.DataFrame:
-    """Every started course as days from its start: to aftercare, to its end or `as_of`.
+    limit: int | None = None,
+) -> tuple[int, pd.DataFrame]:
+    """The `limit` latest started courses as days from their start, and how many there are.
 
-    Pseudonym roles (admin, the family's coordinator) get family_id for the
-    families `visible_families` allows; steering gets every course with
+    Each course: days to aftercare, days to its end or `as_of`. A programme
+    of 30 families shows them all; a city-sized one shows the newest
+    `limit` (a chart of thousands of bars says nothing and costs seconds),
+    in start order. Pseudonym roles (admin, the family's coordinator) get
+    family_id for the families `visible_families` allows; steering gets
     family_id None (anonymous rows); suppressed roles get nothing, as one
     course's dates could point at a family. Columns: family_id, started_on,
-    aftercare_days, end_days, ended, stage.
+    aftercare_days, end_days, ended, stage. `limit` None: TIMELINE_LIMIT.
     """
     columns = ["family_id", "started_on", "aftercare_days", "end_days", "ended", "stage"]
     if scope.suppressed:
-        return pd.DataFrame(columns=columns)
+        return 0, pd.DataFrame(columns=columns)
+    limit = TIMELINE_LIMIT if limit is None else limit
     f = families.c
     d = literal(as_of)
     ended = and_(f.ended_on.is_not(None), f.ended_on <= d)
     conditions = [*family_filter(programme_id, as_of, district_id), f.started_on <= d]
     if scope.sees_pseudonyms:
         conditions.append(visible_families(scope, families))
-    query = (
+    newest = (
         select(
             f.family_id,
             f.started_on,
@@ -242,11 +251,15 @@ def course_timeline(
             stage_of(as_of).label("stage"),
         )
         .where(*conditions)
-        .order_by(f.started_on, f.family_id)
+        .order_by(f.started_on.desc(), f.family_id.desc())
+        .limit(limit)
+        .subquery("newest")
     )
+    query = select(newest).order_by(newest.c.started_on, newest.c.family_id)
     with engine.connect() as conn:
+        total = int(conn.execute(select(func.count()).where(*conditions)).scalar_one())
         rows = conn.execute(query).all()
     frame = pd.DataFrame([tuple(row) for row in rows], columns=columns)
     if not scope.sees_pseudonyms:
         frame["family_id"] = None
-    return frame
+    return total, frame

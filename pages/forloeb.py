@@ -38,10 +38,14 @@ courses.stages(
     stages_at(f.programme_id, f.starts_on, f.as_of, district_id=f.district_id, scope=context.user),
     lang,
 )
-timeline = timeline_at(f.programme_id, f.as_of, district_id=f.district_id, scope=context.user)
+courses_total, timeline = timeline_at(
+    f.programme_id, f.as_of, district_id=f.district_id, scope=context.user
+)
 shown = [str(fid) for fid in timeline["family_id"].dropna()]
 log_view(context, "forloeb", sorted({*shown, *map(str, due_families["family_id"])}))
-courses.timeline(timeline, info.intensive_months, info.course_months, user.suppressed, lang)
+courses.timeline(
+    timeline, courses_total, info.intensive_months, info.course_months, user.suppressed, lang
+)
 courses.due_list(due_families, lang)
 courses.flow(flow_at(f.programme_id, f.as_of, district_id=f.district_id, scope=context.user), lang)
 courses.reasons(

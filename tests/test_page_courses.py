@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -33,3 +34,19 @@ def test_courses_page_steering_sees_no_pseudonym(
     page = texts(app)
     assert not any(f"F{i}" in page.split() for i in range(1, 6))
     assert len(app.dataframe) == 0  # no per-family list for steering
+
+
+def test_timeline_says_when_it_shows_only_the_newest_courses(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_small(db_url, tmp_path / "bundle").dispose()
+    monkeypatch.setattr("data_access.courses.TIMELINE_LIMIT", 2)
+    app = render(monkeypatch, db_url, "forloeb", user="admin@example.org", query=QUERY)
+    assert not app.exception
+    # Four courses started by D (F1, F5, F2, F3); the chart keeps the newest two.
+    captions = [c.value for c in app.caption]
+    assert "Viser de 2 senest startede af 4 forløb. Vælg en bydel for at se færre." in captions
+    specs = [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+    timeline = next(s for s in specs if s["data"][0].get("orientation") == "h")
+    # One trace for the intensive months, one for aftercare, one bar per course.
+    assert [list(trace["y"]) for trace in timeline["data"]] == [["F2", "F3"], ["F2", "F3"]]

@@ -170,14 +170,18 @@ def test_course_queries(db_url: str, tmp_path: Path) -> None:
     # Started: Feb F1+F5, Mar F2, Jun F3; ended: Jun F5.
     assert flow["started"].tolist() == [2, 1, 0, 0, 1, 0, 0, 0]
     assert flow["ended"].tolist() == [0, 0, 0, 0, 1, 0, 0, 0]
-    timeline = course_timeline(engine, "P1", D, scope=ADMIN)
-    assert timeline["family_id"].tolist() == ["F1", "F5", "F2", "F3"]
+    total, timeline = course_timeline(engine, "P1", D, scope=ADMIN)
+    assert total == 4 and timeline["family_id"].tolist() == ["F1", "F5", "F2", "F3"]
     # F1: aftercare 2010-08-01 is 181 days after 02-01; still running on D: 241 days.
     assert timeline.iloc[0][["aftercare_days", "end_days", "ended"]].tolist() == [181, 241, 0]
-    anonymous = course_timeline(engine, "P1", D, scope=STEERING)
-    assert len(anonymous) == 4 and anonymous["family_id"].isna().all()
-    assert course_timeline(engine, "P1", D, scope=C1)["family_id"].tolist() == ["F1", "F5", "F2"]
-    assert course_timeline(engine, "P1", D, scope=VIEWER).empty
+    # At most `limit` courses: the newest starts (Jun F3, Mar F2), still in start order.
+    total, newest = course_timeline(engine, "P1", D, scope=ADMIN, limit=2)
+    assert total == 4 and newest["family_id"].tolist() == ["F2", "F3"]
+    total, anonymous = course_timeline(engine, "P1", D, scope=STEERING)
+    assert total == 4 and len(anonymous) == 4 and anonymous["family_id"].isna().all()
+    total, own = course_timeline(engine, "P1", D, scope=C1)
+    assert total == 3 and own["family_id"].tolist() == ["F1", "F5", "F2"]
+    assert course_timeline(engine, "P1", D, scope=VIEWER)[1].empty
 
 
 def test_caseload_queries(db_url: str, tmp_path: Path) -> None:

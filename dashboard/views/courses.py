@@ -11,6 +11,7 @@ import streamlit as st
 from dashboard import formatting
 from dashboard.catalogue import stage_label
 from dashboard.charts import NEUTRAL, PALETTE, STAGE_COLOURS, month_axis
+from dashboard.formatting import count
 from dashboard.metrics import show_figure
 from dashboard.shell import download_csv
 from dashboard.views.common import measure, no_families, numeric, plot, tr
@@ -28,6 +29,11 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "en": "Every course, months from start",
     },
     "anonymous": {"da": "Forløb {n}", "en": "Course {n}"},
+    "newest_only": {
+        "da": "Viser de {shown} senest startede af {total} forløb. Vælg en bydel for at se færre.",
+        "en": "Showing the {shown} most recently started of {total} courses. "
+        "Choose a district to narrow them down.",
+    },
     "no_timeline": {
         "da": "Forløbsoversigten vises ikke for din rolle: enkelte forløb kan pege på en familie.",
         "en": "The course timeline is not shown for your role: "
@@ -93,8 +99,14 @@ def stages(frame: pd.DataFrame, lang: str) -> None:
     download_csv(table.drop(columns="families"), "familier_pr_fase", lang)
 
 
-def timeline(frame: pd.DataFrame, intensive: int, course: int, suppressed: bool, lang: str) -> None:
-    """One bar per course: intensive (blue) to aftercare (green), the boundaries drawn."""
+def timeline(
+    frame: pd.DataFrame, total: int, intensive: int, course: int, suppressed: bool, lang: str
+) -> None:
+    """One bar per course: intensive (blue) to aftercare (green), the boundaries drawn.
+
+    `frame` holds the newest courses when there are more (`total`); a note
+    says so, so nobody reads the chart as the whole programme.
+    """
     st.subheader(tr(TEXT, "timeline", lang))
     if suppressed:
         st.info(tr(TEXT, "no_timeline", lang), icon=":material/lock:")
@@ -102,6 +114,9 @@ def timeline(frame: pd.DataFrame, intensive: int, course: int, suppressed: bool,
     if frame.empty:
         no_families(lang)
         return
+    if total > len(frame):
+        shown, whole = count(len(frame), lang=lang), count(total, lang=lang)
+        st.caption(tr(TEXT, "newest_only", lang, shown=shown, total=whole))
     labels = [
         str(fid) if fid else tr(TEXT, "anonymous", lang, n=i + 1)
         for i, fid in enumerate(frame["family_id"])
