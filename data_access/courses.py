@@ -18,7 +18,7 @@ from data_access.access import SYSTEM, Scope, visible_families
 from data_access.dates import month_ends
 from data_access.disclosure import count_or_label, suppress_breakdown
 from data_access.figures_families import days_between, family_filter
-from data_access.intake import _as_date, month_table
+from data_access.intake import _as_date, counts_per_month
 from data_access.schema import families
 from data_access.stages import INTENSIVE, STAGE_ORDER, stage_of
 
@@ -108,45 +108,25 @@ def course_flow(
 ) -> pd.DataFrame:
     """Courses started and ended in each month up to `as_of` (columns month_end, started, ended)."""
     columns = ["month_end", "started", "ended"]
+    conditions = family_filter(programme_id, as_of, district_id)
     with engine.connect() as conn:
         first = conn.execute(
             select(func.min(families.c.started_on)).where(
-                *family_filter(programme_id, as_of, district_id),
-                families.c.started_on <= literal(as_of),
+                *conditions, families.c.started_on <= literal(as_of)
             )
         ).scalar_one()
         if first is None:
             return pd.DataFrame(columns=columns)
-        months = month_table(first, as_of)
-        fam = _family_cte(programme_id, as_of, district_id)
-        in_month = [
-            func.sum(
-                func.coalesce(
-                    and_(
-                        day >= months.c.month_start,
-                        day <= months.c.month_end,
-                        day <= literal(as_of),
-                    ).cast(Integer),
-                    0,
-                )
-            )
-            for day in (fam.c.started_on, fam.c.ended_on)
-        ]
-        query = (
-            select(months.c.month_end, *in_month)
-            .select_from(months)
-            .join(fam, literal(True))
-            .group_by(months.c.month_end)
-            .order_by(months.c.month_end)
-        )
-        rows = conn.execute(query).all()
+        first = _as_date(first)
+        started = counts_per_month(conn, families.c.started_on, first, as_of, conditions)
+        ended = counts_per_month(conn, families.c.ended_on, first, as_of, conditions)
     records = [
         {
-            "month_end": _as_date(day),
-            "started": count_or_label(int(s or 0), scope),
-            "ended": count_or_label(int(e or 0), scope),
+            "month_end": day,
+            "started": count_or_label(started[day], scope),
+            "ended": count_or_label(ended[day], scope),
         }
-        for day, s, e in rows
+        for day in started
     ]
     return pd.DataFrame(records, columns=columns)
 
