@@ -17,7 +17,8 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement, Subquery
 
 from data_access.dates import days_after, month_ends
-from data_access.schema import assessments, districts, families, members
+from data_access.employment_spans import employment_on
+from data_access.schema import districts, families, members
 from data_access.ssp_levels import family_ssp_on
 from data_access.stages import STAGE_ORDER, is_active, is_overdue, stage_of
 
@@ -223,43 +224,34 @@ def self_supporting_parents(
     parents of active families with any `employment` on or before D. Two
     assessments of one parent on the same latest date count as the higher.
     """
-    employment = parent_employment(programme_id, as_of, district_id)
+    employment = employment_of_parents(programme_id, as_of, district_id)
     n, supporting = conn.execute(
         select(
             func.count(),
             func.sum(case((employment.c.value == SELF_SUPPORTING, 1), else_=0)),
-        ).where(employment.c.recency == 1)
+        )
     ).one()
     return int(supporting or 0), int(n or 0)
 
 
-def parent_employment(programme_id: str, as_of: date, district_id: str | None = None) -> Subquery:
-    """Employment assessments of active families' parents: value, recency (1 = latest), district.
+def employment_of_parents(
+    programme_id: str, as_of: date, district_id: str | None = None
+) -> Subquery:
+    """Assessed parents of active families, one row each: value (latest on `as_of`), district_id.
 
     Shared by `self_supporting_parents` and the Effekt page's district table,
-    which groups the latest rows by the family's district in one statement.
+    which groups the rows by the family's district in one statement. The
+    latest value per parent is stored by the loader (`employment_spans.py`).
     """
-    a = assessments
+    employment = employment_on(as_of)
     return (
-        select(
-            a.c.value,
-            families.c.district_id,
-            func.row_number()
-            .over(partition_by=a.c.member_id, order_by=(a.c.assessed_on.desc(), a.c.value.desc()))
-            .label("recency"),
-        )
+        select(employment.c.value, families.c.district_id)
         .join(
             members,
-            and_(members.c.member_id == a.c.member_id, members.c.family_id == a.c.family_id),
+            and_(members.c.member_id == employment.c.member_id, members.c.role == "parent"),
         )
-        .join(families, families.c.family_id == members.c.family_id)
-        .where(
-            a.c.measure == "employment",
-            members.c.role == "parent",
-            a.c.assessed_on <= literal(as_of),
-            *family_filter(programme_id, as_of, district_id),
-            is_active(as_of),
-        )
+        .join(families, families.c.family_id == employment.c.family_id)
+        .where(*family_filter(programme_id, as_of, district_id), is_active(as_of))
         .subquery("employment")
     )
 

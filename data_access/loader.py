@@ -43,6 +43,7 @@ from data_access.change_theory import (
 )
 from data_access.dates import add_months
 from data_access.db import make_engine, migrate
+from data_access.employment_spans import refresh_parent_employment
 from data_access.ssp_levels import refresh_family_ssp_levels
 from data_access.validation import (
     KEYS,
@@ -274,14 +275,20 @@ def _write(connection: Connection, parsed: ParsedBundle, state: DatabaseState) -
         connection.execute(delete(schema.budget).where(schema.budget.c.programme_id.in_(replaced)))
     bundle_families = parsed.ids("families.csv", "family_id")
     in_scope = sorted(f for f, p in state.families.items() if p in replaced or f in bundle_families)
+    # The derived tables first: they refer to members and families.
+    family_facts = (
+        schema.family_ssp_levels,
+        schema.parent_employment,
+        schema.meetings,
+        schema.interventions,
+        schema.assessments,
+        schema.members,
+    )
     for chunk in _chunks(in_scope):
-        for table in (schema.meetings, schema.interventions, schema.assessments, schema.members):
+        for table in family_facts:
             connection.execute(delete(table).where(table.c.family_id.in_(chunk)))
     removed = [f for f in in_scope if f not in bundle_families]
     for chunk in _chunks(removed):
-        connection.execute(
-            delete(schema.family_ssp_levels).where(schema.family_ssp_levels.c.family_id.in_(chunk))
-        )
         connection.execute(delete(schema.families).where(schema.families.c.family_id.in_(chunk)))
     _upsert(connection, schema.families, ("family_id",), _family_records(parsed, state))
 
@@ -310,7 +317,7 @@ def _refresh_derived(
     in_scope: Sequence[str],
     bundle_families: set[str],
 ) -> None:
-    """Recompute the stored SSP levels of every family whose assessments this load replaced.
+    """Recompute the derived tables for every family whose assessments this load replaced.
 
     When the load touches every family (the usual full reload) one statement
     recomputes the table; otherwise only the touched families are redone, so
@@ -318,7 +325,9 @@ def _refresh_derived(
     """
     touched = set(in_scope) | bundle_families
     untouched = any(family_id not in touched for family_id in state.families)
-    refresh_family_ssp_levels(connection, touched if untouched else None)
+    scope = touched if untouched else None
+    refresh_family_ssp_levels(connection, scope)
+    refresh_parent_employment(connection, scope)
 
 
 def _insert(connection: Connection, table: Table, columns: dict[str, list[Any]]) -> None:

@@ -27,8 +27,8 @@ from data_access.disclosure import (
 )
 from data_access.figures_families import (
     SELF_SUPPORTING,
+    employment_of_parents,
     family_filter,
-    parent_employment,
     ssp_baseline_latest,
 )
 from data_access.schema import assessments, districts, families, members
@@ -261,15 +261,13 @@ def _counts_by_home_district(
         .join(families, families.c.family_id == eligible.c.family_id)
         .group_by(families.c.district_id)
     ).all()
-    employment = parent_employment(programme_id, as_of)
+    employment = employment_of_parents(programme_id, as_of)
     supporting = conn.execute(
         select(
             employment.c.district_id,
             func.sum(case((employment.c.value == SELF_SUPPORTING, 1), else_=0)),
             func.count(),
-        )
-        .where(employment.c.recency == 1)
-        .group_by(employment.c.district_id)
+        ).group_by(employment.c.district_id)
     ).all()
     counts: dict[str, list[int]] = {}
     for district_id, n_improved, n_eligible in improved:

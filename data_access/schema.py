@@ -4,9 +4,10 @@ The tables mirror ../shared/contract/bundle.md so that a bundle row maps to a
 table row without translation. Two derived dates are stored on `families`
 (`aftercare_due_on`, `course_due_on`): they are computed by the loader with
 calendar-month arithmetic in Python, because SQLite and PostgreSQL disagree on
-"31 January + 1 month". The stage rule reads them (see `stages.py`). One
-derived table, `family_ssp_levels`, holds each family's SSP level over time,
-refreshed by the loader in the same transaction (see `ssp_levels.py`).
+"31 January + 1 month". The stage rule reads them (see `stages.py`). Two
+derived tables, `family_ssp_levels` and `parent_employment`, hold each
+family's SSP level and each parent's employment over time, refreshed by the
+loader in the same transaction (see `ssp_levels.py`, `employment_spans.py`).
 
 Alembic migrations in `migrations/` create these tables; this module is the
 model they are checked against.
@@ -149,6 +150,22 @@ family_ssp_levels = Table(
     Column("baseline", Integer, nullable=False),
 )
 
+# Derived by the loader (`employment_spans.refresh_parent_employment`): each
+# parent's `employment` value from `valid_from` (an assessment date) until
+# their next assessment (`valid_until`, exclusive; NULL while current). Two
+# assessments on one date count as the higher. `self_supporting_parents`
+# reads the one row in force on the report date.
+parent_employment = Table(
+    "parent_employment",
+    metadata,
+    Column("member_id", ID, ForeignKey("members.member_id"), primary_key=True),
+    Column("valid_from", Date, primary_key=True),
+    Column("valid_until", Date, nullable=True),
+    Column("family_id", ID, ForeignKey("families.family_id"), nullable=False),
+    Column("value", Integer, nullable=False),
+    Index("ix_parent_employment_family", "family_id"),
+)
+
 interventions = Table(
     "interventions",
     metadata,
@@ -264,6 +281,7 @@ change_theory = Table(
 DELETE_ORDER: tuple[Table, ...] = (
     change_theory,
     family_ssp_levels,
+    parent_employment,
     spend,
     budget,
     meetings,

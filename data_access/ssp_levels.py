@@ -27,7 +27,6 @@ from sqlalchemy import (
     and_,
     case,
     cast,
-    delete,
     func,
     insert,
     literal,
@@ -36,35 +35,20 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.expression import ColumnElement, Subquery
 
+from data_access.derived import refresh
 from data_access.schema import assessments, family_ssp_levels, members
 from data_access.validation import SCALES
 
 _SSP: Final = SCALES["ssp_level"]
 #: The SSP levels: whole numbers 0-4 (bundle.md; the loader rejects anything else).
 SSP_LEVELS: Final[tuple[int, ...]] = tuple(range(int(_SSP.low), int(_SSP.high) + 1))
-#: Family ids per statement when only some families are refreshed.
-REFRESH_CHUNK = 500
 
 
 def refresh_family_ssp_levels(
     connection: Connection, family_ids: Iterable[str] | None = None
 ) -> None:
-    """Recompute `family_ssp_levels` for `family_ids` (None: every family).
-
-    Runs inside the caller's transaction (the loader's), so the derived rows
-    always match the assessments they come from.
-    """
-    if family_ids is None:
-        connection.execute(delete(family_ssp_levels))
-        connection.execute(_insert_levels(None))
-        return
-    chosen = sorted(set(family_ids))
-    for start in range(0, len(chosen), REFRESH_CHUNK):
-        chunk = chosen[start : start + REFRESH_CHUNK]
-        connection.execute(
-            delete(family_ssp_levels).where(family_ssp_levels.c.family_id.in_(chunk))
-        )
-        connection.execute(_insert_levels(chunk))
+    """Recompute `family_ssp_levels` for `family_ids` (None: every family)."""
+    refresh(connection, family_ssp_levels, _insert_levels, family_ids)
 
 
 def _insert_levels(family_ids: list[str] | None) -> Insert:
