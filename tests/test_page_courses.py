@@ -50,3 +50,9 @@ def test_timeline_says_when_it_shows_only_the_newest_courses(
     timeline = next(s for s in specs if s["data"][0].get("orientation") == "h")
     # One trace for the intensive months, one for aftercare, one bar per course.
     assert [list(trace["y"]) for trace in timeline["data"]] == [["F2", "F3"], ["F2", "F3"]]
+    # P1: aftercare after 6 months, planned end after 12, named on the month axis.
+    ticks = dict(
+        zip(timeline["layout"]["xaxis"]["tickvals"], timeline["layout"]["xaxis"]["ticktext"])
+    )
+    assert ticks[6] == "6<br>efterværn" and ticks[12] == "12<br>planlagt slut"
+    assert ticks[5] == "5"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Final
 
 import pandas as pd
@@ -41,8 +42,8 @@ TEXT: Final[dict[str, dict[str, str]]] = {
     },
     "months_from_start": {"da": "Måneder fra start", "en": "Months from start"},
     "course": {"da": "Forløb", "en": "Course"},
-    "boundary": {"da": "Efterværn fra måned {m}", "en": "Aftercare from month {m}"},
-    "course_end": {"da": "Planlagt slut, måned {m}", "en": "Planned end, month {m}"},
+    "boundary_tick": {"da": "{m}<br>efterværn", "en": "{m}<br>aftercare"},
+    "course_end_tick": {"da": "{m}<br>planlagt slut", "en": "{m}<br>planned end"},
     "due": {"da": "Går i efterværn inden for 30 dage", "en": "Moving to aftercare within 30 days"},
     "flow": {
         "da": "Startede og afsluttede forløb pr. måned",
@@ -143,14 +144,17 @@ def timeline(
         )
     )
     figure.update_layout(barmode="stack")
-    for month, key, dash in ((intensive, "boundary", "dash"), (course, "course_end", "dot")):
-        figure.add_vline(
-            x=month,
-            line_dash=dash,
-            line_color=NEUTRAL,
-            annotation_text=tr(TEXT, key, lang, m=month),
-        )
-    figure.update_xaxes(title_text=tr(TEXT, "months_from_start", lang), dtick=1)
+    # The boundaries are named on the month axis, where no bar can cover them.
+    marks = {intensive: tr(TEXT, "boundary_tick", lang, m=intensive)}
+    marks[course] = tr(TEXT, "course_end_tick", lang, m=course)
+    for month, dash in ((intensive, "dash"), (course, "dot")):
+        figure.add_vline(x=month, line_dash=dash, line_color=NEUTRAL)
+    months = list(range(0, max(course, math.ceil(float(end.max()))) + 1))
+    figure.update_xaxes(
+        title_text=tr(TEXT, "months_from_start", lang),
+        tickvals=months,
+        ticktext=[marks.get(m, str(m)) for m in months],
+    )
     figure.update_yaxes(autorange="reversed", title_text=tr(TEXT, "course", lang))
     plot(figure, lang, height=max(300, 22 * len(frame) + 120))
     table = frame.assign(course=labels).drop(columns="family_id")
