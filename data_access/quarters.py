@@ -477,6 +477,18 @@ def decision_history(url: str, decision_key: str) -> list[Decision]:
     return [Decision(*row) for row in rows]
 
 
+def decision_versions(url: str, programme_id: str, quarter: str) -> list[Decision]:
+    """Every version of every decision of `quarter`, newest first (the history view)."""
+    table = quarter_decisions
+    columns = [table.c[name] for name in Decision.__dataclass_fields__]
+    query = select(*columns).where(
+        table.c.programme_id == programme_id, table.c.quarter == quarter_code(quarter)
+    )
+    with _writer(url).connect() as connection:
+        rows = connection.execute(query.order_by(table.c.id.desc())).all()
+    return [Decision(*row) for row in rows]
+
+
 def set_decision_status(url: str, decision_key: str, status: str, scope: Scope) -> Decision:
     """Add a version of the decision with `status` (open or done); the rest is kept."""
     _require_writer(scope)

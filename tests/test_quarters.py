@@ -321,3 +321,41 @@ def test_presentation_shows_remarks_and_open_decisions(
     shown = "\n".join(element.value for element in app.text)
     assert "Godt kvartal" in shown and "Åben sag" in shown
     assert "Lukket sag" not in shown
+
+
+def test_overview_history_lists_every_version_newest_first(
+    demo_db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    app_url = f"sqlite:///{tmp_path / 'app.sqlite'}"
+    monkeypatch.setenv("DASHBOARD_AUDIT_URL", app_url)
+    save_remark(app_url, "interventionsteam", "2011Q2", "oversigt", "Første udkast", STEERING)
+    save_remark(app_url, "interventionsteam", "2011Q2", "oversigt", "Endelig tekst", ADMIN)
+    made = add_decision(
+        app_url, "interventionsteam", "2011Q2", "Ny sag", "steering", date(2011, 9, 30), ADMIN
+    )
+    set_decision_status(app_url, made.decision_key, DONE, STEERING)
+    app = render(monkeypatch, demo_db_url, "oversigt", user="laeser@demo.invalid", query=DEMO_QUERY)
+    assert not app.exception
+    assert [e.label for e in app.expander if "Historik" in e.label] == ["Historik: alle versioner"]
+    history = next(d.value for d in app.dataframe if "Første udkast" in d.value.to_csv())
+    # Four versions, written in this order, listed newest first.
+    assert history.iloc[:, 2].tolist() == ["Ny sag", "Ny sag", "Endelig tekst", "Første udkast"]
+    assert history.iloc[:, 3].tolist() == ["udført", "åben", "", ""]
+    assert history.iloc[:, 4].tolist() == [
+        STEERING.email,
+        ADMIN.email,
+        ADMIN.email,
+        STEERING.email,
+    ]
+    assert history.iloc[2, 1] == "Bemærkning: Oversigt"
+
+
+def test_no_history_before_anything_was_changed(
+    demo_db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    app_url = f"sqlite:///{tmp_path / 'app.sqlite'}"
+    monkeypatch.setenv("DASHBOARD_AUDIT_URL", app_url)
+    save_remark(app_url, "interventionsteam", "2011Q2", "oversigt", "Eneste udgave", STEERING)
+    app = render(monkeypatch, demo_db_url, "oversigt", user="laeser@demo.invalid", query=DEMO_QUERY)
+    assert not app.exception
+    assert not [e for e in app.expander if "Historik" in e.label]

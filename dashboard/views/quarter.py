@@ -56,6 +56,9 @@ TEXT: Final[dict[str, dict[str, str]]] = {
     "mark_done": {"da": "Markér som udført", "en": "Mark as done"},
     "open": {"da": "åben", "en": "open"},
     "done": {"da": "udført", "en": "done"},
+    "history": {"da": "Historik: alle versioner", "en": "History: every version"},
+    "when": {"da": "Tidspunkt", "en": "When"},
+    "by": {"da": "Skrevet af", "en": "Written by"},
 }
 
 
@@ -78,6 +81,7 @@ def quarter_panel(context: PageContext) -> None:
         _freeze(context, url, quarter.code, quarter.label(lang))
     _remarks(context, url, quarter.code, writer)
     _decisions(context, url, quarter.code, writer)
+    _history(context, url, quarter.code)
 
 
 def present_notes(context: PageContext) -> None:
@@ -223,3 +227,56 @@ def _decisions(context: PageContext, url: str, code: str, writer: bool) -> None:
                 st.error(str(error))
             else:
                 st.rerun()
+
+
+def _history(context: PageContext, url: str, code: str) -> None:
+    """Every saved version of the quarter's remarks and decisions, newest first.
+
+    Shown only once something has been changed: who wrote what when is the
+    group's record, and an edit must not hide what stood there before.
+    """
+    lang = context.lang
+    programme_id = context.filters.programme_id
+    remark_versions = quarters.remark_history(url, programme_id, code)
+    decision_versions = quarters.decision_versions(url, programme_id, code)
+    current = len(quarters.remarks(url, programme_id, code))
+    current += len({d.decision_key for d in decision_versions})
+    if len(remark_versions) + len(decision_versions) <= current:
+        return
+    titles = {spec.key: spec.title(lang) for spec in PAGES}
+    rows = [
+        (
+            r.written_at,
+            f"{_t('remark', lang)}: {titles.get(r.page, r.page)}",
+            r.text,
+            "",
+            r.written_by,
+        )
+        for r in remark_versions
+    ]
+    rows += [
+        (
+            d.written_at,
+            _t("decision", lang),
+            d.text,
+            _t(d.status, lang),
+            d.written_by,
+        )
+        for d in decision_versions
+    ]
+    rows.sort(key=lambda row: row[0], reverse=True)
+    shown = [(formatting.timestamp(at, lang), *rest) for at, *rest in rows]
+    with st.expander(_t("history", lang), icon=":material/history:"):
+        st.dataframe(
+            pd.DataFrame(
+                shown,
+                columns=[
+                    _t("when", lang),
+                    "",
+                    _t("remark", lang) + " / " + _t("decision", lang).lower(),
+                    _t("status", lang),
+                    _t("by", lang),
+                ],
+            ),
+            hide_index=True,
+        )
