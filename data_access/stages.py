@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Final
 
-from sqlalchemy import and_, case, literal
+from sqlalchemy import and_, case, literal, null
 from sqlalchemy.sql.expression import ColumnElement
 
 from data_access.schema import families
@@ -46,6 +46,54 @@ def stage_of(as_of: date, table=families) -> ColumnElement[str]:
         (table.c.referred_on <= d, REFERRED),
         else_=None,
     )
+
+
+def _later(a: ColumnElement[date], b: ColumnElement[date]) -> ColumnElement[date]:
+    """The later of two dates; NULL when either is NULL (that stage is never reached)."""
+    return case((a.is_(None) | b.is_(None), null()), (a > b, a), else_=b)
+
+
+def _earliest(days: list[ColumnElement[date]]) -> ColumnElement[date]:
+    """The earliest of the dates that are not NULL; NULL when all are."""
+    result: ColumnElement[date] = days[0]
+    for day in days[1:]:
+        result = case(
+            (result.is_(None), day), (day.is_(None), result), (day < result, day), else_=result
+        )
+    return result
+
+
+def stage_spans(
+    table=families,
+) -> list[tuple[str, ColumnElement[date], ColumnElement[date] | None]]:
+    """The same rule as `stage_of`, as date ranges: (stage, from, until) per stage.
+
+    Every condition of the rule is "some date <= D", which once true stays
+    true, so the stage on D is the first stage in the rule's order whose
+    date has come (and the family has been referred). A family is therefore
+    in stage S from S's date (not before its referral) until the earliest
+    date of a stage above S in the rule (exclusive; NULL: still there). A
+    range whose end is not after its start is never lived: a later rule
+    already holds. Counting families per stage at many dates (the monthly
+    stage chart) then needs one pass over the families, not one per date.
+    `until` is None for the rule's first stage (ended), which never ends.
+    """
+    t = table.c
+    referred = t.referred_on
+    entries = [
+        (ENDED, t.ended_on),
+        (AFTERCARE, _later(t.started_on, t.aftercare_due_on)),
+        (INTENSIVE, t.started_on),
+        (APPROVED, t.approved_on),
+        (INVESTIGATION, t.investigation_on),
+        (REFERRED, t.referred_on),
+    ]
+    spans: list[tuple[str, ColumnElement[date], ColumnElement[date] | None]] = []
+    for index, (stage, entry) in enumerate(entries):
+        start = _later(entry, referred)
+        above = [_later(day, referred) for _, day in entries[:index]]
+        spans.append((stage, start, _earliest(above) if above else None))
+    return spans
 
 
 def is_active(as_of: date, table=families) -> ColumnElement[bool]:

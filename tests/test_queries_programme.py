@@ -33,6 +33,8 @@ from data_access.courses import (
     stage_months,
 )
 from data_access.db import make_engine
+from data_access.figures import list_programmes
+from data_access.figures_families import stage_tally
 from data_access.intake import intake_funnel, intake_waits, referrals_per_month
 from data_access.loader import load_bundle
 from tests.conftest import write_bundle
@@ -211,3 +213,24 @@ def test_caseload_queries(db_url: str, tmp_path: Path) -> None:
     assert got.astype(object).to_dict("records") == expected.astype(object).to_dict("records")
     assert coordinator_families(engine, "P1", D, "C1", scope=STEERING).empty
     assert coordinator_families(engine, "P1", D, "C2", scope=C1).empty
+
+
+def test_stage_months_agree_with_the_stage_rule_on_every_month(demo_db_url: str) -> None:
+    """The monthly chart (stage ranges) counts what `stage_of` counts on each month's end.
+
+    The demo's families cover every stage, ended and moved families, and
+    courses across years; each month is checked against the one-date tally.
+    """
+    engine = make_engine(demo_db_url)
+    try:
+        for info in list_programmes(engine):
+            pid = info.programme_id
+            months = stage_months(engine, pid, info.starts_on, info.ends_on)
+            assert not months.empty
+            for day in months["month_end"].unique():
+                rows = months[months["month_end"] == day]
+                with engine.connect() as conn:
+                    tally = stage_tally(conn, pid, day)
+                assert dict(zip(rows["stage"], rows["families"], strict=True)) == tally.stages, day
+    finally:
+        engine.dispose()
