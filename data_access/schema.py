@@ -130,6 +130,9 @@ assessments = Table(
     Index("ix_assessments_measure_family", "measure", "family_id", "assessed_on"),
     # The newest assessment date (data_as_of) without scanning the table.
     Index("ix_assessments_assessed_on", "assessed_on"),
+    # A reload deletes a family's rows and checks the foreign keys to it.
+    Index("ix_assessments_family", "family_id"),
+    Index("ix_assessments_member", "member_id"),
 )
 
 # Derived by the loader (`ssp_levels.refresh_family_ssp_levels`), one row per
@@ -177,6 +180,7 @@ interventions = Table(
     Column("started_on", Date, nullable=False),
     Column("ended_on", Date, nullable=True),
     Index("ix_interventions_family", "family_id"),
+    Index("ix_interventions_member", "member_id"),
 )
 
 meetings = Table(
@@ -217,6 +221,7 @@ spend = Table(
     Column("family_id", ID, ForeignKey("families.family_id"), nullable=True),
     Index("ix_spend_programme_booked", "programme_id", "booked_on"),
     Index("ix_spend_booked_on", "booked_on"),
+    Index("ix_spend_family", "family_id"),
 )
 
 indicators = Table(
