@@ -10,19 +10,26 @@ family-level rows (pseudonyms) only for rows `visible_families` allows.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Final
+from typing import Any, Final
 
 import pandas as pd
-from sqlalchemy import Engine, Integer, and_, case, extract, func, literal, or_, select, union_all
+from sqlalchemy import Engine, Integer, and_, case, func, literal, or_, select, union_all
 from sqlalchemy.sql.expression import ColumnElement
 
 from data_access.access import SYSTEM, Scope, visible_families
-from data_access.dates import month_ends
+from data_access.dates import month_ends, month_number
 from data_access.disclosure import count_or_label, suppress_breakdown
 from data_access.figures_families import days_between, family_filter
 from data_access.intake import _as_date, counts_per_month
 from data_access.schema import families
-from data_access.stages import INTENSIVE, STAGE_ORDER, stage_of, stage_spans
+from data_access.stages import (
+    INTENSIVE,
+    RULE_ORDER,
+    STAGE_ORDER,
+    stage_entries,
+    stage_of,
+    stage_spans,
+)
 
 #: How far ahead "due to move to aftercare" looks.
 AFTERCARE_HORIZON_DAYS: Final = 30
@@ -73,29 +80,41 @@ def stage_months(
     fam = _family_cte(programme_id, as_of, district_id)
     d = literal(as_of)
     base = first.year * 12 + first.month
-
-    def month_of(day: ColumnElement[date]) -> ColumnElement[int]:
-        number = extract("year", day) * 12 + extract("month", day) - base
-        return case((number < 0, 0), else_=number)
-
     # Each family enters and leaves each stage once (stages.stage_spans): +1
     # in the month it enters, -1 in the month it leaves; a running sum over
-    # the months gives the families in the stage at each month's end.
+    # the months gives the families in the stage at each month's end. Three
+    # small steps, each reading the one before as plain columns: the dates
+    # each stage starts, the ranges, and their months.
+    entries = select(*(day.label(stage) for stage, day in stage_entries(fam))).cte("stage_entries")
+    spans = stage_spans({stage: entries.c[stage] for stage in RULE_ORDER})
+    ends: list[ColumnElement[Any]] = []
+    for stage, start, until in spans:
+        ends.append(start.label(f"{stage}_from"))
+        if until is not None:
+            ends.append(until.label(f"{stage}_until"))
+    ranges = select(*ends).cte("stage_ranges").prefix_with("MATERIALIZED")
+    months: list[ColumnElement[Any]] = list(ranges.c)
+    for column in list(ranges.c):
+        number = month_number(column) - base
+        months.append(case((number < 0, 0), else_=number).label(f"{column.name}_month"))
+    dated = select(*months).cte("stage_months").prefix_with("MATERIALIZED")
     parts = []
-    for stage, start, until in stage_spans(fam):
+    for stage, _, until_rule in spans:
+        start = dated.c[f"{stage}_from"]
         lived = [start.is_not(None), start <= d]
+        until = dated.c[f"{stage}_until"] if until_rule is not None else None
         if until is not None:
             lived.append(or_(until.is_(None), until > start))
         parts.append(
             select(
                 literal(stage).label("stage"),
-                month_of(start).label("month"),
+                dated.c[f"{stage}_from_month"].label("month"),
                 literal(1, Integer).label("change"),
             ).where(*lived)
         )
         if until is not None:
             parts.append(
-                select(literal(stage), month_of(until), literal(-1, Integer)).where(
+                select(literal(stage), dated.c[f"{stage}_until_month"], literal(-1, Integer)).where(
                     *lived, until.is_not(None), until <= d
                 )
             )

@@ -18,7 +18,6 @@ from sqlalchemy import (
     Integer,
     and_,
     case,
-    extract,
     func,
     literal,
     select,
@@ -27,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.expression import ColumnElement
 
 from data_access.access import SYSTEM, Scope
-from data_access.dates import month_ends
+from data_access.dates import month_ends, month_number
 from data_access.disclosure import count_or_label, suppress_breakdown, withhold_small_base
 from data_access.figures_families import days_between, family_filter
 from data_access.schema import districts, families
@@ -211,7 +210,7 @@ def counts_per_month(
     number: joining a table of months to the rows by date range made the
     database compare every family with every month (seconds at city scale).
     """
-    number = extract("year", day) * 12 + extract("month", day)
+    number = month_number(day)
     rows = conn.execute(
         select(number, func.count())
         .where(*conditions, day >= literal(first.replace(day=1)), day <= literal(as_of))

@@ -13,10 +13,11 @@ from datetime import date
 from typing import Final, Literal
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, Integer, and_, case, cast, extract, func, literal, select
+from sqlalchemy import Connection, Engine, Integer, and_, case, cast, func, literal, select
 from sqlalchemy.sql.expression import ColumnElement
 
 from data_access.access import SYSTEM, Scope
+from data_access.dates import date_field, month_number
 from data_access.disclosure import (
     SECONDARY,
     count_or_label,
@@ -109,12 +110,9 @@ def _course_month(
     (years x 12 + months) between the dates, minus one when the day of month
     has not come round yet: the same count as `dates.whole_months_between`.
     """
-    months = (extract("year", assessed) - extract("year", started)) * 12 + (
-        extract("month", assessed) - extract("month", started)
-    )
-    return cast(
-        months - case((extract("day", assessed) < extract("day", started), 1), else_=0), Integer
-    )
+    months = month_number(assessed) - month_number(started)
+    late = date_field("day", assessed) < date_field("day", started)
+    return months - case((late, 1), else_=0)
 
 
 def course_month_series(

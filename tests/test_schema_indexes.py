@@ -59,3 +59,20 @@ def test_migrations_build_exactly_the_schema_module(db_url: str) -> None:
     finally:
         engine.dispose()
     assert differences == []
+
+
+def test_date_fields_do_not_share_cached_sql() -> None:
+    """SQLAlchemy caches compiled SQL by cache key: the field must be part of it."""
+    from sqlalchemy import select
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from data_access.dates import date_field
+
+    day = schema.families.c.started_on
+    year_key = date_field("year", day)._generate_cache_key()
+    day_key = date_field("day", day)._generate_cache_key()
+    assert year_key != day_key
+    both = select(date_field("year", day), date_field("day", day))
+    assert "date_part('year'" in str(both.compile(dialect=postgresql.dialect()))
+    assert "date_part('day'" in str(both.compile(dialect=postgresql.dialect()))
+    assert "strftime('%d'" in str(both.compile(dialect=sqlite.dialect()))
