@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -36,3 +37,21 @@ def test_caseload_page_steering_gets_no_family_rows(
     assert not app.exception
     assert len(app.dataframe) == 1
     assert any("koordinator" in str(i.value) for i in app.info)
+
+
+def test_load_chart_keeps_the_most_loaded_coordinators_when_there_are_many(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_small(db_url, tmp_path / "bundle").dispose()
+    monkeypatch.setattr("dashboard.views.caseload.CHART_LIMIT", 1)
+    app = render(monkeypatch, db_url, "sagsstamme", user="styre@example.org", query=QUERY)
+    assert not app.exception
+    # C1: 2 active of capacity 2 (100 %); C2: 1 of 15 (7 %): the chart keeps C1.
+    assert (
+        "Diagrammet viser de 1 koordinatorer med størst belastning af 2. "
+        "Tabellen nedenfor har dem alle."
+    ) in [c.value for c in app.caption]
+    spec = json.loads(app.get("plotly_chart")[0].proto.spec)
+    names = {name for trace in spec["data"] for name in trace.get("y", [])}
+    assert names == {"Koordinator Et"}
+    assert len(app.dataframe[0].value) == 2  # the table keeps both

@@ -16,6 +16,12 @@ from dashboard.views.common import measure, no_families, numeric, plot, tr
 
 TEXT: Final[dict[str, dict[str, str]]] = {
     "load": {"da": "Aktive familier pr. koordinator", "en": "Active families per coordinator"},
+    "busiest_only": {
+        "da": "Diagrammet viser de {shown} koordinatorer med størst belastning af {total}. "
+        "Tabellen nedenfor har dem alle.",
+        "en": "The chart shows the {shown} most loaded of {total} coordinators. "
+        "The table below lists them all.",
+    },
     "capacity": {"da": "Kapacitet", "en": "Capacity"},
     "active": {"da": "Aktive familier", "en": "Active families"},
     "within": {"da": "Inden for kapacitet", "en": "Within capacity"},
@@ -42,40 +48,21 @@ TEXT: Final[dict[str, dict[str, str]]] = {
 }
 
 
+#: Coordinators the load chart draws at most (a city has thousands; the table lists all).
+CHART_LIMIT: Final = 30
+
+
 def load_chart(frame: pd.DataFrame, lang: str) -> None:
-    """Bars of active families, a black tick at each coordinator's capacity."""
+    """Bars of active families, a black tick at each coordinator's capacity.
+
+    With more than CHART_LIMIT coordinators the chart keeps the most loaded
+    ones (active / capacity), and says so; the table under it has them all.
+    """
     st.subheader(tr(TEXT, "load", lang))
     if frame.empty:
         no_families(lang)
         return
-    active = numeric(frame["active"])
-    over = active > frame["capacity"]
-    figure = go.Figure()
-    for flag, key, colour in ((False, "within", ON_TRACK), (True, "over", OFF_TRACK)):
-        rows = frame[over == flag]
-        figure.add_trace(
-            go.Bar(
-                name=tr(TEXT, key, lang),
-                y=rows["name"],
-                x=numeric(rows["active"]),
-                text=[f"{v} / {c}" for v, c in zip(rows["active"], rows["capacity"], strict=True)],
-                orientation="h",
-                marker={"color": colour, "pattern": {"shape": "/" if flag else ""}},
-            )
-        )
-    figure.add_trace(
-        go.Scatter(
-            name=tr(TEXT, "capacity", lang),
-            y=frame["name"],
-            x=frame["capacity"],
-            mode="markers",
-            marker={"symbol": "line-ns-open", "size": 28, "color": CITY, "line": {"width": 3}},
-        )
-    )
-    figure.update_layout(barmode="overlay")
-    figure.update_xaxes(title_text=tr(TEXT, "active", lang))
-    figure.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=frame["name"])
-    plot(figure, lang, height=max(260, 45 * len(frame) + 120))
+    _bars(_busiest(frame, lang), lang)
     table = pd.DataFrame(
         {
             tr(TEXT, "coordinator", lang): frame["name"],
@@ -126,3 +113,46 @@ def family_table(frame: pd.DataFrame, name: str, lang: str) -> None:
     st.dataframe(table, hide_index=True, width="stretch")
     st.caption(measure("next_review_due").definition(lang))
     download_csv(table, "sagsstamme_familier", lang)
+
+
+def _busiest(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The CHART_LIMIT most loaded coordinators, most loaded first; all when fewer."""
+    if len(frame) <= CHART_LIMIT:
+        return frame
+    load = numeric(frame["active"]) / frame["capacity"].where(frame["capacity"] > 0)
+    shown = frame.assign(_load=load).sort_values("_load", ascending=False, kind="stable")
+    total = formatting.count(len(frame), lang=lang)
+    st.caption(tr(TEXT, "busiest_only", lang, shown=CHART_LIMIT, total=total))
+    return shown.drop(columns="_load").head(CHART_LIMIT)
+
+
+def _bars(frame: pd.DataFrame, lang: str) -> None:
+    """One bar per coordinator, hatched when over capacity, in the frame's order."""
+    active = numeric(frame["active"])
+    over = active > frame["capacity"]
+    figure = go.Figure()
+    for flag, key, colour in ((False, "within", ON_TRACK), (True, "over", OFF_TRACK)):
+        rows = frame[over == flag]
+        figure.add_trace(
+            go.Bar(
+                name=tr(TEXT, key, lang),
+                y=rows["name"],
+                x=numeric(rows["active"]),
+                text=[f"{v} / {c}" for v, c in zip(rows["active"], rows["capacity"], strict=True)],
+                orientation="h",
+                marker={"color": colour, "pattern": {"shape": "/" if flag else ""}},
+            )
+        )
+    figure.add_trace(
+        go.Scatter(
+            name=tr(TEXT, "capacity", lang),
+            y=frame["name"],
+            x=frame["capacity"],
+            mode="markers",
+            marker={"symbol": "line-ns-open", "size": 28, "color": CITY, "line": {"width": 3}},
+        )
+    )
+    figure.update_layout(barmode="overlay")
+    figure.update_xaxes(title_text=tr(TEXT, "active", lang))
+    figure.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=frame["name"])
+    plot(figure, lang, height=max(260, 45 * len(frame) + 120))
