@@ -1,34 +1,29 @@
 """Family-course queries: stages month by month, the course timeline, ends and flows.
 
-Stages come from `stages.py` only: `stage_of` for one date, `stage_spans`
-(the same rule as date ranges) for the month-by-month counts, which are one
-pass over the programme's families however many months. Counts leave
-disclosed for the scope;
+Stages come from `stages.stage_of` only. Month-by-month counts are one
+statement: one SELECT per month-end over the programme's families (a CTE),
+joined with UNION ALL, grouped outside. Counts leave disclosed for the scope;
 family-level rows (pseudonyms) only for rows `visible_families` allows.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any, Final
+from typing import Final
 
 import pandas as pd
-from sqlalchemy import Engine, Integer, and_, case, func, literal, or_, select, union_all
-from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy import Engine, Integer, and_, case, func, literal, select, union_all
 
 from data_access.access import SYSTEM, Scope, visible_families
-from data_access.dates import month_ends, month_number
+from data_access.dates import month_ends
 from data_access.disclosure import count_or_label, suppress_breakdown
 from data_access.figures_families import days_between, family_filter
 from data_access.intake import _as_date, counts_per_month
 from data_access.schema import families
 from data_access.stages import (
     INTENSIVE,
-    RULE_ORDER,
     STAGE_ORDER,
-    stage_entries,
     stage_of,
-    stage_spans,
 )
 
 #: How far ahead "due to move to aftercare" looks.
@@ -78,58 +73,18 @@ def stage_months(
     days = month_ends(first, as_of)
     days[-1] = as_of
     fam = _family_cte(programme_id, as_of, district_id)
-    d = literal(as_of)
-    base = first.year * 12 + first.month
-    # Each family enters and leaves each stage once (stages.stage_spans): +1
-    # in the month it enters, -1 in the month it leaves; a running sum over
-    # the months gives the families in the stage at each month's end. Three
-    # small steps, each reading the one before as plain columns: the dates
-    # each stage starts, the ranges, and their months.
-    entries = select(*(day.label(stage) for stage, day in stage_entries(fam))).cte("stage_entries")
-    spans = stage_spans({stage: entries.c[stage] for stage in RULE_ORDER})
-    ends: list[ColumnElement[Any]] = []
-    for stage, start, until in spans:
-        ends.append(start.label(f"{stage}_from"))
-        if until is not None:
-            ends.append(until.label(f"{stage}_until"))
-    ranges = select(*ends).cte("stage_ranges").prefix_with("MATERIALIZED")
-    months: list[ColumnElement[Any]] = list(ranges.c)
-    for column in list(ranges.c):
-        number = month_number(column) - base
-        months.append(case((number < 0, 0), else_=number).label(f"{column.name}_month"))
-    dated = select(*months).cte("stage_months").prefix_with("MATERIALIZED")
-    parts = []
-    for stage, _, until_rule in spans:
-        start = dated.c[f"{stage}_from"]
-        lived = [start.is_not(None), start <= d]
-        until = dated.c[f"{stage}_until"] if until_rule is not None else None
-        if until is not None:
-            lived.append(or_(until.is_(None), until > start))
-        parts.append(
-            select(
-                literal(stage).label("stage"),
-                dated.c[f"{stage}_from_month"].label("month"),
-                literal(1, Integer).label("change"),
-            ).where(*lived)
+    parts = [
+        select(literal(i, Integer).label("month"), stage_of(day, fam).label("stage")).where(
+            fam.c.referred_on <= literal(day)
         )
-        if until is not None:
-            parts.append(
-                select(literal(stage), dated.c[f"{stage}_until_month"], literal(-1, Integer)).where(
-                    *lived, until.is_not(None), until <= d
-                )
-            )
-    changes = union_all(*parts).subquery("changes")
-    query = select(changes.c.stage, changes.c.month, func.sum(changes.c.change)).group_by(
-        changes.c.stage, changes.c.month
+        for i, day in enumerate(days)
+    ]
+    per_family = union_all(*parts).subquery("per_family")
+    query = select(per_family.c.month, per_family.c.stage, func.count()).group_by(
+        per_family.c.month, per_family.c.stage
     )
     with engine.connect() as conn:
-        change = {(str(s), int(m)): int(n) for s, m, n in conn.execute(query).all()}
-    found: dict[tuple[int, str], int] = {}
-    for stage in STAGE_ORDER:
-        running = 0
-        for i in range(len(days)):
-            running += change.get((stage, i), 0)
-            found[(i, stage)] = running
+        found = {(int(m), s): int(n) for m, s, n in conn.execute(query).all()}
     records = []
     for i, day in enumerate(days):
         # The stages of one month are one breakdown (secondary rule of disclosure).
