@@ -293,7 +293,15 @@ def test_overview_shows_the_freeze_button_to_steering_only(
     assert not any(button.label == "Frys kvartal" for button in viewer.button)
     assert not viewer.text_area
     assert "<b>Ikke fed</b>" in [element.value for element in viewer.text]
-    assert "Flere familier" in viewer.dataframe[0].value.to_csv()
+    decisions = viewer.dataframe[0].value
+    assert decisions.iloc[0].tolist() == [
+        "Flere familier",
+        "Koordinator",
+        "30.09.2011",
+        "åben",
+        STEERING.email,
+    ]
+    assert list(decisions.columns)[2:] == ["Frist", "Status", "Skrevet af"]
 
 
 def test_presentation_shows_remarks_and_open_decisions(

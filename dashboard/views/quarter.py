@@ -181,7 +181,7 @@ def _decisions(context: PageContext, url: str, code: str, writer: bool) -> None:
                     (
                         d.text,
                         role_label(d.owner_role, lang),
-                        d.due_on,
+                        formatting.short_date(d.due_on, lang),
                         _t(d.status, lang),
                         d.written_by,
                     )
@@ -192,7 +192,7 @@ def _decisions(context: PageContext, url: str, code: str, writer: bool) -> None:
                     _t("owner", lang),
                     _t("due", lang),
                     _t("status", lang),
-                    "",
+                    _t("by", lang),
                 ],
             ),
             hide_index=True,
