@@ -13,6 +13,7 @@ from typing import Final
 
 from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
+from babel.dates import get_timezone
 from babel.numbers import format_currency, format_decimal, format_percent
 
 LOCALES: Final[dict[str, str]] = {"da": "da_DK", "en": "en_GB"}
@@ -22,6 +23,8 @@ SUPPRESSED: Final = "<5"
 #: A count hidden so that a "<5" beside it cannot be worked out (data_access.disclosure).
 SECONDARY: Final = "x"
 MISSING: Final = "–"
+#: Times are shown in the users' time zone.
+DISPLAY_TIME_ZONE: Final = "Europe/Copenhagen"
 
 
 def locale_of(lang: str) -> str:
@@ -85,9 +88,13 @@ def month_label(day: date, lang: str = "da") -> str:
 
 
 def timestamp(moment: datetime | None, lang: str = "da") -> str:
-    """`3. oktober 2031 kl. 14.05` (da) or `3 October 2031 at 14:05` (en)."""
+    """`3. oktober 2031 kl. 16.05` (da) or `3 October 2031 at 16:05` (en), Copenhagen time.
+
+    The database keeps moments in UTC (a naive value is read as UTC); the
+    users are in Copenhagen, so a load at 14.05 UTC on a summer day reads 16.05.
+    """
     if moment is None:
         return MISSING
-    if lang == "en":
-        return _babel_datetime(moment, "d MMMM y 'at' HH:mm", locale=locale_of(lang))
-    return _babel_datetime(moment, "d. MMMM y 'kl.' HH.mm", locale=locale_of(lang))
+    zone = get_timezone(DISPLAY_TIME_ZONE)
+    pattern = "d MMMM y 'at' HH:mm" if lang == "en" else "d. MMMM y 'kl.' HH.mm"
+    return _babel_datetime(moment, pattern, tzinfo=zone, locale=locale_of(lang))

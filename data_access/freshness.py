@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Final
 
 from data_access.reference import LoadInfo
@@ -55,10 +55,11 @@ def freshness(
     limit = stale_days() if days is None else days
     if load is None:
         return Freshness(None, None, stale=True, age_days=None, beyond_coverage=False)
-    moment = now or datetime.now()
+    # Load times are kept in UTC without a zone (loader); compare in UTC.
+    moment = now or datetime.now(UTC).replace(tzinfo=None)
     loaded_at = load.loaded_at
     if loaded_at.tzinfo is not None and moment.tzinfo is None:
-        loaded_at = loaded_at.replace(tzinfo=None)
+        loaded_at = loaded_at.astimezone(UTC).replace(tzinfo=None)
     age = (moment.date() - loaded_at.date()).days
     beyond = as_of is not None and load.covers_until is not None and as_of > load.covers_until
     return Freshness(

@@ -16,7 +16,7 @@ import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Final
 
@@ -569,7 +569,8 @@ def _record_load(
         covers_until = max(candidates) if candidates else None
     result = connection.execute(
         insert(schema.load_history).values(
-            loaded_at=datetime.now(),
+            # UTC, without zone (the column has none); shown in Copenhagen time.
+            loaded_at=datetime.now(UTC).replace(tzinfo=None),
             bundle_name=bundle_name,
             files=json.dumps(files),
             covers_until=covers_until,

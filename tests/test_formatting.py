@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -35,7 +35,11 @@ def test_dates_read_as_users_write_them() -> None:
     assert formatting.long_date(date(2011, 6, 30), "da") == "30. juni 2011"
     assert formatting.long_date(date(2011, 6, 30), "en") == "30 June 2011"
     assert formatting.short_date(date(2011, 6, 3), "da") == "03.06.2011"
-    assert formatting.timestamp(datetime(2031, 10, 3, 14, 5), "da") == "3. oktober 2031 kl. 14.05"
+    # Stored in UTC, shown in Copenhagen time: +2 h in summer time, +1 h in winter.
+    assert formatting.timestamp(datetime(2031, 10, 3, 14, 5), "da") == "3. oktober 2031 kl. 16.05"
+    winter = datetime(2031, 1, 3, 23, 30, tzinfo=UTC)
+    assert formatting.timestamp(winter, "da") == "4. januar 2031 kl. 00.30"
+    assert formatting.timestamp(winter, "en") == "4 January 2031 at 00:30"
 
 
 def test_suppressed_count_shows_as_less_than_five() -> None:

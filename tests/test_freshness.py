@@ -48,7 +48,7 @@ def test_footer_shows_load_time_and_coverage(
     db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     engine = load_small(db_url, tmp_path / "bundle")
-    loaded = datetime(2031, 10, 3, 14, 5)
+    loaded = datetime(2031, 10, 3, 14, 5)  # UTC, as the loader stores it
     with engine.begin() as connection:
         connection.execute(update(schema.load_history).values(loaded_at=loaded))
     engine.dispose()
@@ -57,7 +57,8 @@ def test_footer_shows_load_time_and_coverage(
     app = render(monkeypatch, db_url, "oversigt", user="styre@example.org", query=query)
     assert not app.exception, [e.value for e in app.exception]
     captions = [str(c.value) for c in app.caption]
-    assert "Data indlæst 3. oktober 2031 kl. 14.05 · bogført til 1. marts 2010" in captions
+    # 14.05 UTC is 16.05 in Copenhagen (summer time).
+    assert "Data indlæst 3. oktober 2031 kl. 16.05 · bogført til 1. marts 2010" in captions
     # 15 February lies inside the coverage: no coverage warning, and the load is not stale.
     warnings = " ".join(str(w.value) for w in app.warning)
     assert "dækning" not in warnings and "Forældede data" not in warnings
