@@ -12,12 +12,14 @@ DELETED_THROUGH = ("families", "members")
 
 
 def _foreign_keys_to_deleted_tables() -> list[tuple[Table, str]]:
-    found = []
-    for table in schema.metadata.sorted_tables:
-        for key in table.foreign_keys:
-            if key.column.table.name in DELETED_THROUGH:
-                found.append((table, key.parent.name))
-    return found
+    found = [
+        (table, key.parent.name)
+        for table in schema.metadata.sorted_tables
+        for key in table.foreign_keys
+        if key.column.table.name in DELETED_THROUGH
+    ]
+    # foreign_keys is a set: sort, so every pytest-xdist worker collects one order.
+    return sorted(found, key=lambda pair: (pair[0].name, pair[1]))
 
 
 @pytest.mark.parametrize(
