@@ -41,6 +41,7 @@ from data_access.change_theory import (
     read_change_theory,
     write_change_theory,
 )
+from data_access.course_months import refresh_family_course_months
 from data_access.dates import add_months
 from data_access.db import make_engine, migrate
 from data_access.employment_spans import refresh_parent_employment
@@ -279,6 +280,7 @@ def _write(connection: Connection, parsed: ParsedBundle, state: DatabaseState) -
     family_facts = (
         schema.family_ssp_levels,
         schema.parent_employment,
+        schema.family_course_months,
         schema.meetings,
         schema.interventions,
         schema.assessments,
@@ -328,6 +330,7 @@ def _refresh_derived(
     scope = touched if untouched else None
     refresh_family_ssp_levels(connection, scope)
     refresh_parent_employment(connection, scope)
+    refresh_family_course_months(connection, scope)
 
 
 def _insert(connection: Connection, table: Table, columns: dict[str, list[Any]]) -> None:

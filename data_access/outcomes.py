@@ -10,14 +10,13 @@ before it leaves data_access.
 from __future__ import annotations
 
 from datetime import date
-from typing import Final, Literal
+from typing import Final
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, Integer, and_, case, cast, func, literal, select
-from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy import Connection, Engine, Integer, case, cast, func, literal, select
 
 from data_access.access import SYSTEM, Scope
-from data_access.dates import date_field, month_number
+from data_access.course_months import Measure, family_month_values
 from data_access.disclosure import (
     SECONDARY,
     count_or_label,
@@ -32,18 +31,8 @@ from data_access.figures_families import (
     family_filter,
     ssp_baseline_latest,
 )
-from data_access.schema import assessments, districts, families, members
+from data_access.schema import districts, families
 from data_access.ssp_levels import SSP_LEVELS
-
-Measure = Literal["school_attendance", "life_quality", "employment", "parental_authority"]
-
-#: Measures the course-month chart offers; employment is shown as the share self-supporting.
-COURSE_MEASURES: Final[tuple[Measure, ...]] = (
-    "school_attendance",
-    "life_quality",
-    "employment",
-    "parental_authority",
-)
 
 #: Columns of `course_month_series`.
 SERIES_COLUMNS: Final[tuple[str, ...]] = ("course_month", "value", "families", "small")
@@ -102,19 +91,6 @@ def ssp_transitions(
     return table
 
 
-def _course_month(
-    assessed: ColumnElement[date], started: ColumnElement[date]
-) -> ColumnElement[int]:
-    """Whole calendar months from start to assessment, as SQL both backends run.
-
-    (years x 12 + months) between the dates, minus one when the day of month
-    has not come round yet: the same count as `dates.whole_months_between`.
-    """
-    months = month_number(assessed) - month_number(started)
-    late = date_field("day", assessed) < date_field("day", started)
-    return months - case((late, 1), else_=0)
-
-
 def course_month_series(
     engine: Engine,
     programme_id: str,
@@ -134,41 +110,18 @@ def course_month_series(
     share of assessed parents who are self-supporting (value 2). Only
     assessments on or before D of families started on or before D. `small`
     marks points on fewer than 5 families; for a suppressed scope their
-    value is withheld (None) and the count reads "<5".
+    value is withheld (None) and the count reads "<5". The per-family
+    averages come from `course_months.family_month_values` (stored at load).
     """
-    a = assessments
-    month = _course_month(a.c.assessed_on, families.c.started_on)
-    month = case((month < 0, 0), else_=month)
-    value = case((a.c.value == 2, 1.0), else_=0.0) if measure == "employment" else a.c.value
-    conditions = [
-        *family_filter(programme_id, as_of, district_id),
-        families.c.started_on <= literal(as_of),
-        a.c.measure == measure,
-        a.c.assessed_on <= literal(as_of),
-    ]
-    query = select(
-        a.c.family_id.label("family_id"),
-        month.label("course_month"),
-        value.label("value"),
-    ).join(families, families.c.family_id == a.c.family_id)
-    if measure == "employment":
-        query = query.join(
-            members,
-            and_(members.c.member_id == a.c.member_id, members.c.role == "parent"),
-        )
-    inner = query.where(*conditions).subquery("measured")
-    per_family = (
-        select(
-            inner.c.family_id,
-            inner.c.course_month,
-            func.avg(inner.c.value).label("value"),
-        )
-        .group_by(inner.c.family_id, inner.c.course_month)
-        .subquery("per_family")
-    )
+    per_family = family_month_values(measure, as_of)
     with engine.connect() as conn:
         rows = conn.execute(
             select(per_family.c.course_month, func.avg(per_family.c.value), func.count())
+            .join(families, families.c.family_id == per_family.c.family_id)
+            .where(
+                *family_filter(programme_id, as_of, district_id),
+                families.c.started_on <= literal(as_of),
+            )
             .group_by(per_family.c.course_month)
             .order_by(per_family.c.course_month)
         ).all()

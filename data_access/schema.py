@@ -4,10 +4,11 @@ The tables mirror ../shared/contract/bundle.md so that a bundle row maps to a
 table row without translation. Two derived dates are stored on `families`
 (`aftercare_due_on`, `course_due_on`): they are computed by the loader with
 calendar-month arithmetic in Python, because SQLite and PostgreSQL disagree on
-"31 January + 1 month". The stage rule reads them (see `stages.py`). Two
-derived tables, `family_ssp_levels` and `parent_employment`, hold each
-family's SSP level and each parent's employment over time, refreshed by the
-loader in the same transaction (see `ssp_levels.py`, `employment_spans.py`).
+"31 January + 1 month". The stage rule reads them (see `stages.py`). Three
+derived tables, refreshed by the loader in the same transaction, hold each
+family's SSP level and each parent's employment over time and each family's
+measures per course month (`ssp_levels.py`, `employment_spans.py`,
+`course_months.py`).
 
 Alembic migrations in `migrations/` create these tables; this module is the
 model they are checked against.
@@ -169,6 +170,22 @@ parent_employment = Table(
     Index("ix_parent_employment_family", "family_id"),
 )
 
+# Derived by the loader (`course_months.refresh_family_course_months`): per
+# family, course-month measure and course month (whole months since the
+# start, 0 before it), the sum and count of the values and the first and last
+# assessment date, so the course-month chart reads one row per family-month.
+family_course_months = Table(
+    "family_course_months",
+    metadata,
+    Column("family_id", ID, ForeignKey("families.family_id"), primary_key=True),
+    Column("measure", String(40), primary_key=True),
+    Column("course_month", Integer, primary_key=True),
+    Column("first_on", Date, nullable=False),
+    Column("last_on", Date, nullable=False),
+    Column("total", Float, nullable=False),
+    Column("n", Integer, nullable=False),
+)
+
 interventions = Table(
     "interventions",
     metadata,
@@ -287,6 +304,7 @@ DELETE_ORDER: tuple[Table, ...] = (
     change_theory,
     family_ssp_levels,
     parent_employment,
+    family_course_months,
     spend,
     budget,
     meetings,

@@ -17,9 +17,10 @@ from dashboard.catalogue import figure
 from dashboard.charts import PALETTE
 from dashboard.metrics import show_figure
 from dashboard.views.common import plot, status, tr
+from data_access.course_months import COURSE_MEASURES, Measure
 from data_access.disclosure import WITHHELD, is_small
 from data_access.figures import FigureValue
-from data_access.outcomes import COURSE_MEASURES, SSP_LEVELS, Measure
+from data_access.outcomes import SSP_LEVELS
 
 TEXTS: Final[dict[str, dict[str, str]]] = {
     "figures": {"da": "Resultater pr. opgørelsesdatoen", "en": "Results on the report date"},
