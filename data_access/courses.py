@@ -19,7 +19,7 @@ from data_access.dates import month_ends
 from data_access.disclosure import count_or_label, suppress_breakdown
 from data_access.figures_families import days_between, family_filter
 from data_access.intake import _as_date, counts_per_month
-from data_access.schema import families
+from data_access.schema import coordinators, families
 from data_access.stages import (
     INTENSIVE,
     STAGE_ORDER,
@@ -172,7 +172,7 @@ def due_to_aftercare(
     """Families in the intensive phase whose aftercare date falls in the next 30 days.
 
     Returns (count disclosed for `scope`, the families `scope` may see by
-    pseudonym: family_id, coordinator_id, aftercare_due_on).
+    pseudonym: family_id, coordinator (the coordinator's name), aftercare_due_on).
     """
     f = families.c
     horizon = as_of + timedelta(days=AFTERCARE_HORIZON_DAYS)
@@ -184,13 +184,15 @@ def due_to_aftercare(
     )
     with engine.connect() as conn:
         total = int(conn.execute(select(func.count()).where(due)).scalar_one())
+        coordinator = func.coalesce(coordinators.c.name, f.coordinator_id)
         rows = conn.execute(
-            select(f.family_id, f.coordinator_id, f.aftercare_due_on)
+            select(f.family_id, coordinator, f.aftercare_due_on)
+            .outerjoin(coordinators, coordinators.c.coordinator_id == f.coordinator_id)
             .where(due, visible_families(scope, families))
             .order_by(f.aftercare_due_on, f.family_id)
         ).all()
     frame = pd.DataFrame(
-        [tuple(row) for row in rows], columns=["family_id", "coordinator_id", "aftercare_due_on"]
+        [tuple(row) for row in rows], columns=["family_id", "coordinator", "aftercare_due_on"]
     )
     return count_or_label(total, scope), frame
 

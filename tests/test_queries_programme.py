@@ -164,6 +164,7 @@ def test_course_queries(db_url: str, tmp_path: Path) -> None:
     }  # fmt: skip
     count, due = due_to_aftercare(engine, "P1", D, scope=ADMIN)
     assert count == 1 and due["family_id"].tolist() == ["F3"]
+    assert due["coordinator"].tolist() == ["Koordinator To"]  # C2's name, not its id
     count, due = due_to_aftercare(engine, "P1", D, scope=C1)
     assert count == 1 and due.empty  # F3 belongs to C2
     reasons = end_reasons(engine, "P1", D).set_index("reason")["families"]

@@ -168,7 +168,7 @@ def due_list(frame: pd.DataFrame, lang: str) -> None:
     table = pd.DataFrame(
         {
             tr(TEXT, "family", lang): frame["family_id"],
-            tr(TEXT, "coordinator", lang): frame["coordinator_id"],
+            tr(TEXT, "coordinator", lang): frame["coordinator"],
             tr(TEXT, "aftercare_on", lang): [
                 formatting.short_date(d, lang) for d in frame["aftercare_due_on"]
             ],
