@@ -10,6 +10,7 @@ import os
 import textwrap
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -42,17 +43,36 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         migrate(url)
         yield url
         return
-    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with postgres_schema(f"t_{uuid.uuid4().hex[:12]}") as url:
+        migrate(url)
+        yield url
+
+
+@contextmanager
+def postgres_schema(schema: str) -> Iterator[str]:
+    """A fresh schema on the test server and a URL whose sessions use it.
+
+    The URL names the schema as its application_name too, so the teardown
+    can end every session still open on it: the app keeps a pooled engine
+    per URL for the whole process (st.cache_resource), and hundreds of
+    tests' idle pools would otherwise exhaust the server's 100 connections.
+    """
     admin = create_engine(POSTGRES_URL)
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     separator = "&" if "?" in POSTGRES_URL else "?"
-    url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}&application_name={schema}"
     try:
-        migrate(url)
         yield url
     finally:
         with admin.begin() as connection:
+            connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE application_name = :schema AND pid <> pg_backend_pid()"
+                ),
+                {"schema": schema},
+            )
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
 
@@ -77,16 +97,6 @@ def demo_db_url(
         write_demo(url, 1)
         yield url
         return
-    schema = f"demo_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
-    try:
+    with postgres_schema(f"demo_{uuid.uuid4().hex[:12]}") as url:
         write_demo(url, 1)
         yield url
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine
 
 from data_access.access import Scope
 from data_access.db import make_engine, migrate
@@ -24,7 +24,7 @@ from data_access.indicators import indicator_changes, list_indicators, programme
 from data_access.loader import load_bundle
 from data_access.outcomes import course_month_series, outcomes_by_district, ssp_transitions
 from data_access.spend_queries import spend_breakdown, spend_by_month, spend_by_year
-from tests.conftest import BACKENDS, POSTGRES_URL, write_bundle
+from tests.conftest import BACKENDS, postgres_schema, write_bundle
 
 VIEWER = Scope(role="viewer")
 
@@ -140,20 +140,10 @@ def results_url(
         load_bundle(Path(folder), url)
         yield url
         return
-    schema = f"r_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
-    try:
+    with postgres_schema(f"r_{uuid.uuid4().hex[:12]}") as url:
         migrate(url)
         load_bundle(Path(folder), url)
         yield url
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture
