@@ -22,6 +22,7 @@ from sqlalchemy import (
     and_,
     case,
     cast,
+    exists,
     func,
     insert,
     literal,
@@ -108,35 +109,38 @@ def _insert_months(family_ids: list[str] | None) -> Insert:
     )
 
 
-def family_month_values(measure: Measure, as_of: date) -> Subquery:
+def family_month_values(conn: Connection, measure: Measure, as_of: date) -> Subquery:
     """Each family's average of `measure` per course month, from assessments on or before `as_of`.
 
     Columns family_id, course_month, value. Family-months that ended by
     `as_of` come from the stored sums; a family-month `as_of` falls inside
-    is averaged again from its assessments up to `as_of`.
+    is averaged again from its assessments up to `as_of`. Whether there is
+    any is asked first: on the usual report date (the newest data) there is
+    none, and SQLite would otherwise scan every assessment of the measure to
+    find that out.
     """
     m = family_course_months.c
     d = literal(as_of)
     ended = select(m.family_id, m.course_month, (m.total / m.n).label("value")).where(
         m.measure == measure, m.last_on <= d
     )
-    open_months = (
-        select(m.family_id, m.course_month)
-        .where(m.measure == measure, m.first_on <= d, m.last_on > d)
-        .subquery("open_months")
-    )
+    inside = (m.measure == measure, m.first_on <= d, m.last_on > d)
+    if not conn.execute(select(exists().where(*inside))).scalar():
+        return ended.subquery("family_month_values")
+    open_months = select(m.family_id, m.course_month).where(*inside).subquery("open_months")
     a = assessments.c
     value, counted = _measured()
     month = course_month_of(a.assessed_on, families.c.started_on)
     reopened = (
         select(a.family_id, month.label("course_month"), func.avg(value).label("value"))
-        .join(families, families.c.family_id == a.family_id)
+        .select_from(open_months)
         .join(
-            open_months,
-            and_(open_months.c.family_id == a.family_id, open_months.c.course_month == month),
+            assessments,
+            and_(a.family_id == open_months.c.family_id, a.measure == measure),
         )
+        .join(families, families.c.family_id == a.family_id)
         .outerjoin(members, members.c.member_id == a.member_id)
-        .where(a.measure == measure, a.assessed_on <= d, counted)
+        .where(a.assessed_on <= d, counted, month == open_months.c.course_month)
         .group_by(a.family_id, month)
     )
     return ended.union_all(reopened).subquery("family_month_values")

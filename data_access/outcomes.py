@@ -113,8 +113,8 @@ def course_month_series(
     value is withheld (None) and the count reads "<5". The per-family
     averages come from `course_months.family_month_values` (stored at load).
     """
-    per_family = family_month_values(measure, as_of)
     with engine.connect() as conn:
+        per_family = family_month_values(conn, measure, as_of)
         rows = conn.execute(
             select(per_family.c.course_month, func.avg(per_family.c.value), func.count())
             .join(families, families.c.family_id == per_family.c.family_id)

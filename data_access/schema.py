@@ -177,13 +177,16 @@ parent_employment = Table(
 family_course_months = Table(
     "family_course_months",
     metadata,
-    Column("family_id", ID, ForeignKey("families.family_id"), primary_key=True),
+    # Measure first: the chart reads one measure's rows.
     Column("measure", String(40), primary_key=True),
+    Column("family_id", ID, ForeignKey("families.family_id"), primary_key=True),
     Column("course_month", Integer, primary_key=True),
     Column("first_on", Date, nullable=False),
     Column("last_on", Date, nullable=False),
     Column("total", Float, nullable=False),
     Column("n", Integer, nullable=False),
+    # A reload deletes a family's rows.
+    Index("ix_family_course_months_family", "family_id"),
 )
 
 interventions = Table(

@@ -42,6 +42,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("family_id", "valid_from", name=op.f("pk_family_ssp_levels")),
     )
     refresh_family_ssp_levels(op.get_bind())
+    # Statistics now, so the first page view after the upgrade gets real plans.
+    op.execute("ANALYZE family_ssp_levels")
 
 
 def downgrade() -> None:

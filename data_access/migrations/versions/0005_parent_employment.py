@@ -46,6 +46,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_parent_employment_family", "parent_employment", ["family_id"])
     refresh_parent_employment(op.get_bind())
+    # Statistics now, so the first page view after the upgrade gets real plans.
+    op.execute("ANALYZE parent_employment")
 
 
 def downgrade() -> None:
