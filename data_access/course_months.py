@@ -12,7 +12,7 @@ family-months D falls inside (their assessments after D must not count).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import Final, Literal
 
 from sqlalchemy import (
@@ -34,6 +34,9 @@ from sqlalchemy.sql.expression import ColumnElement, Subquery
 from data_access.dates import date_field, month_number
 from data_access.derived import refresh
 from data_access.schema import assessments, families, family_course_months, members
+
+#: More days than any calendar month has (the bound of a course month around D).
+MONTH_SPAN_DAYS: Final = 32
 
 Measure = Literal["school_attendance", "life_quality", "employment", "parental_authority"]
 
@@ -140,7 +143,15 @@ def family_month_values(conn: Connection, measure: Measure, as_of: date) -> Subq
         )
         .join(families, families.c.family_id == a.family_id)
         .outerjoin(members, members.c.member_id == a.member_id)
-        .where(a.assessed_on <= d, counted, month == open_months.c.course_month)
+        .where(
+            # A course month spans at most 31 days and contains D, so its
+            # assessments up to D lie in the month before D: an index range
+            # the database starts from instead of every assessment.
+            a.assessed_on > literal(as_of - timedelta(days=MONTH_SPAN_DAYS)),
+            a.assessed_on <= d,
+            counted,
+            month == open_months.c.course_month,
+        )
         .group_by(a.family_id, month)
     )
     return ended.union_all(reopened).subquery("family_month_values")
