@@ -139,6 +139,11 @@ def _bars(frame: pd.DataFrame, lang: str) -> None:
                 y=rows["name"],
                 x=numeric(rows["active"]),
                 text=[f"{v} / {c}" for v, c in zip(rows["active"], rows["capacity"], strict=True)],
+                # White on the hatched bar cannot be read: over capacity, the
+                # label goes outside the bar in black.
+                textposition="outside" if flag else "auto",
+                textfont={"color": CITY} if flag else None,
+                cliponaxis=False,
                 orientation="h",
                 marker={"color": colour, "pattern": {"shape": "/" if flag else ""}},
             )
