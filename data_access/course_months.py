@@ -33,6 +33,7 @@ from sqlalchemy.sql.expression import ColumnElement, Subquery
 
 from data_access.dates import date_field, month_number
 from data_access.derived import refresh
+from data_access.figures_families import SELF_SUPPORTING
 from data_access.schema import assessments, families, family_course_months, members
 
 #: More days than any calendar month has (the bound of a course month around D).
@@ -72,7 +73,7 @@ def _measured() -> tuple[ColumnElement[float], ColumnElement[bool]]:
     """
     a = assessments.c
     is_employment = a.measure == "employment"
-    value = case((is_employment, case((a.value == 2, 1.0), else_=0.0)), else_=a.value)
+    value = case((is_employment, case((a.value == SELF_SUPPORTING, 1.0), else_=0.0)), else_=a.value)
     counted = or_(~is_employment, members.c.role == "parent")
     return cast(value, Float), counted
 

@@ -67,19 +67,27 @@ def test_no_sql_text_built_from_values() -> None:
     assert offenders == []
 
 
+def _raw_html(node: ast.Call) -> bool:
+    """`unsafe_allow_html=True` (anything but a literal False), or `st.html(...)`."""
+    unsafe = any(
+        k.arg == "unsafe_allow_html"
+        and not (isinstance(k.value, ast.Constant) and k.value.value is False)
+        for k in node.keywords
+    )
+    return unsafe or _name(node.func) == "html"
+
+
 def test_raw_html_only_from_constants() -> None:
-    """`unsafe_allow_html=True` only with a string literal or an UPPER_CASE constant."""
+    """Raw HTML (`unsafe_allow_html=True`, `st.html`) only from a literal or UPPER_CASE constant.
+
+    No data value can then reach HTML that the browser renders unescaped.
+    """
     offenders = []
     for path, tree in _app_sources():
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
-            unsafe = any(
-                k.arg == "unsafe_allow_html"
-                and not (isinstance(k.value, ast.Constant) and k.value.value is False)
-                for k in node.keywords
-            )
-            if not unsafe:
+            if not _raw_html(node):
                 continue
             first = node.args[0] if node.args else None
             constant = (isinstance(first, ast.Constant) and isinstance(first.value, str)) or (
@@ -92,10 +100,14 @@ def test_raw_html_only_from_constants() -> None:
 
 def test_checks_catch_what_they_look_for() -> None:
     """The two checks above would find an offender (they are not vacuous)."""
-    bad = ast.parse('text(f"SELECT {x}")\nst.markdown(row, unsafe_allow_html=True)')
+    bad = ast.parse(
+        'text(f"SELECT {x}")\nst.markdown(row, unsafe_allow_html=True)\nst.html(TEXT["a"]["da"])'
+    )
     calls = [node for node in ast.walk(bad) if isinstance(node, ast.Call)]
     assert _is_built_string(calls[0].args[0])
     assert isinstance(calls[1].args[0], ast.Name) and not calls[1].args[0].id.isupper()
+    assert _raw_html(calls[1]) and _raw_html(calls[2])
+    assert not isinstance(calls[2].args[0], ast.Name | ast.Constant)
 
 
 def test_streamlit_config_is_hardened() -> None:

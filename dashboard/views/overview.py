@@ -31,12 +31,14 @@ TEXT: Final[dict[str, dict[str, str]]] = {
     "spend_on_plan": {"da": "Følger planen", "en": "On plan"},
     "spend_over": {"da": "Over planen", "en": "Above plan"},
     "spend_under": {"da": "Under planen", "en": "Below plan"},
-    "big_type": {
-        "da": "<style>[data-testid='stMetricValue']{font-size:3.4rem;line-height:1.1}"
-        "[data-testid='stMetricLabel'] p{font-size:1.25rem}"
-        "[data-testid='stMetricDelta']{font-size:1.1rem}</style>",
-    },
 }
+
+#: Large metric type for the shared screen; a constant, no data in it.
+BIG_TYPE_CSS: Final = (
+    "<style>[data-testid='stMetricValue']{font-size:3.4rem;line-height:1.1}"
+    "[data-testid='stMetricLabel'] p{font-size:1.25rem}"
+    "[data-testid='stMetricDelta']{font-size:1.1rem}</style>"
+)
 
 #: Figures whose change since the quarter end says nothing (plans and targets).
 NO_DELTA: Final = frozenset({"target_active", "budget_year", "expected_share"})
@@ -135,7 +137,7 @@ def overview(
     lang: str,
 ) -> None:
     """Three rows of large metrics: families, intake and outcome, spend."""
-    st.html(TEXT["big_type"]["da"])
+    st.html(BIG_TYPE_CSS)
     for heading, rows in (
         ("families", (FAMILIES,)),
         ("flow", (FLOW,)),
