@@ -11,7 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from sqlalchemy import Connection, Insert, Table, delete
+from sqlalchemy import (
+    Connection,
+    Insert,
+    Integer,
+    Subquery,
+    Table,
+    and_,
+    cast,
+    delete,
+    func,
+    select,
+)
+from sqlalchemy.sql.expression import ColumnElement
+
+from data_access.schema import assessments, members
 
 #: Family ids per statement when only some families are refreshed.
 REFRESH_CHUNK = 500
@@ -36,3 +50,31 @@ def refresh(
         chunk = chosen[start : start + REFRESH_CHUNK]
         connection.execute(delete(table).where(table.c.family_id.in_(chunk)))
         connection.execute(insert_for(chunk))
+
+
+def member_day_values(measure: str, role: str, family_ids: list[str] | None, name: str) -> Subquery:
+    """One whole-number value per member of `role` and date for `measure` (ties: the higher).
+
+    Columns family_id, member_id, assessed_on, value; only assessments of a
+    member of the same family count. The start of every derived table that
+    follows a member's value over time.
+    """
+    a = assessments.c
+    conditions: list[ColumnElement[bool]] = [a.measure == measure, members.c.role == role]
+    if family_ids is not None:
+        conditions.append(a.family_id.in_(family_ids))
+    return (
+        select(
+            a.family_id,
+            a.member_id,
+            a.assessed_on,
+            cast(func.max(a.value), Integer).label("value"),
+        )
+        .join(
+            members,
+            and_(members.c.member_id == a.member_id, members.c.family_id == a.family_id),
+        )
+        .where(*conditions)
+        .group_by(a.family_id, a.member_id, a.assessed_on)
+        .subquery(name)
+    )

@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import Connection, Insert, Integer, and_, cast, func, insert, literal, or_, select
-from sqlalchemy.sql.expression import ColumnElement, Subquery
+from sqlalchemy import Connection, Insert, func, insert, literal, or_, select
+from sqlalchemy.sql.expression import Subquery
 
-from data_access.derived import refresh
-from data_access.schema import assessments, members, parent_employment
+from data_access.derived import member_day_values, refresh
+from data_access.schema import parent_employment
 
 
 def refresh_parent_employment(
@@ -28,28 +28,7 @@ def refresh_parent_employment(
 
 def _insert_spans(family_ids: list[str] | None) -> Insert:
     """One row per parent and assessment date (the higher value on a tie), until the next."""
-    a = assessments.c
-    conditions: list[ColumnElement[bool]] = [
-        a.measure == "employment",
-        members.c.role == "parent",
-    ]
-    if family_ids is not None:
-        conditions.append(a.family_id.in_(family_ids))
-    per_day = (
-        select(
-            a.member_id,
-            a.assessed_on,
-            a.family_id,
-            cast(func.max(a.value), Integer).label("value"),
-        )
-        .join(
-            members,
-            and_(members.c.member_id == a.member_id, members.c.family_id == a.family_id),
-        )
-        .where(*conditions)
-        .group_by(a.member_id, a.assessed_on, a.family_id)
-        .subquery("per_day")
-    )
+    per_day = member_day_values("employment", "parent", family_ids, "per_day")
     rows = select(
         per_day.c.member_id,
         per_day.c.assessed_on,

@@ -23,20 +23,17 @@ from typing import Final
 from sqlalchemy import (
     Connection,
     Insert,
-    Integer,
-    and_,
     case,
-    cast,
     func,
     insert,
     literal,
     or_,
     select,
 )
-from sqlalchemy.sql.expression import ColumnElement, Subquery
+from sqlalchemy.sql.expression import Subquery
 
-from data_access.derived import refresh
-from data_access.schema import assessments, family_ssp_levels, members
+from data_access.derived import member_day_values, refresh
+from data_access.schema import family_ssp_levels
 from data_access.validation import SCALES
 
 _SSP: Final = SCALES["ssp_level"]
@@ -69,28 +66,7 @@ def _insert_levels(family_ids: list[str] | None) -> Insert:
     4. the row's end (the family's next such date), its first date and the
        level on that date (the baseline).
     """
-    a = assessments.c
-    conditions: list[ColumnElement[bool]] = [
-        a.measure == "ssp_level",
-        members.c.role == "child",
-    ]
-    if family_ids is not None:
-        conditions.append(a.family_id.in_(family_ids))
-    child_day = (
-        select(
-            a.family_id,
-            a.member_id,
-            a.assessed_on,
-            cast(func.max(a.value), Integer).label("value"),
-        )
-        .join(
-            members,
-            and_(members.c.member_id == a.member_id, members.c.family_id == a.family_id),
-        )
-        .where(*conditions)
-        .group_by(a.family_id, a.member_id, a.assessed_on)
-        .subquery("child_day")
-    )
+    child_day = member_day_values("ssp_level", "child", family_ids, "child_day")
     child_change = select(
         child_day.c.family_id,
         child_day.c.assessed_on,
