@@ -1,8 +1,8 @@
 """Family-course queries: stages month by month, the course timeline, ends and flows.
 
-Stages come from `stages.stage_of` only. Month-by-month counts are one
-statement: one SELECT per month-end over the programme's families (a CTE),
-joined with UNION ALL, grouped outside. Counts leave disclosed for the scope;
+Stages come from `stages.stage_of` only. Month-by-month counts read the
+stage changes the loader stores (`stage_changes.py`) for the past month ends
+and count the report date itself directly. Counts leave disclosed for the scope;
 family-level rows (pseudonyms) only for rows `visible_families` allows.
 """
 
@@ -12,14 +12,15 @@ from datetime import date, timedelta
 from typing import Final
 
 import pandas as pd
-from sqlalchemy import Engine, Integer, and_, case, func, literal, select, union_all
+from sqlalchemy import Engine, and_, case, func, literal, select
 
 from data_access.access import SYSTEM, Scope, visible_families
 from data_access.dates import month_ends
 from data_access.disclosure import count_or_label, suppress_breakdown
-from data_access.figures_families import days_between, family_filter
+from data_access.figures_families import days_between, family_filter, stage_tally
 from data_access.intake import _as_date, counts_per_month
 from data_access.schema import coordinators, families
+from data_access.stage_changes import stages_at_month_ends
 from data_access.stages import (
     INTENSIVE,
     STAGE_ORDER,
@@ -34,24 +35,6 @@ END_REASONS: Final[tuple[str, ...]] = ("completed", "dropped_out", "moved", "oth
 
 #: Courses the timeline draws at most (the newest starts).
 TIMELINE_LIMIT: Final = 100
-
-
-def _family_cte(programme_id: str, as_of: date, district_id: str | None):
-    """The programme's families referred by `as_of`, with the dates the stage rule reads."""
-    f = families.c
-    return (
-        select(
-            f.family_id,
-            f.referred_on,
-            f.investigation_on,
-            f.approved_on,
-            f.started_on,
-            f.aftercare_due_on,
-            f.ended_on,
-        )
-        .where(*family_filter(programme_id, as_of, district_id))
-        .cte("programme_families")
-    )
 
 
 def stage_months(
@@ -72,23 +55,13 @@ def stage_months(
         return pd.DataFrame(columns=["month_end", "stage", "families", "display"])
     days = month_ends(first, as_of)
     days[-1] = as_of
-    fam = _family_cte(programme_id, as_of, district_id)
-    parts = [
-        select(literal(i, Integer).label("month"), stage_of(day, fam).label("stage")).where(
-            fam.c.referred_on <= literal(day)
-        )
-        for i, day in enumerate(days)
-    ]
-    per_family = union_all(*parts).subquery("per_family")
-    query = select(per_family.c.month, per_family.c.stage, func.count()).group_by(
-        per_family.c.month, per_family.c.stage
-    )
     with engine.connect() as conn:
-        found = {(int(m), s): int(n) for m, s, n in conn.execute(query).all()}
+        found = stages_at_month_ends(conn, programme_id, days[:-1], district_id)
+        found[as_of] = stage_tally(conn, programme_id, as_of, district_id).stages
     records = []
-    for i, day in enumerate(days):
+    for day in days:
         # The stages of one month are one breakdown (secondary rule of disclosure).
-        cells = suppress_breakdown({s: found.get((i, s), 0) for s in STAGE_ORDER}, scope)
+        cells = suppress_breakdown(found[day], scope)
         for stage in STAGE_ORDER:
             cell = cells[stage]
             records.append(

@@ -128,3 +128,8 @@ def _date_field_sqlite(element: date_field, compiler: Any, **kw: Any) -> str:
 def month_number(day: ColumnElement[date]) -> ColumnElement[int]:
     """year x 12 + month: the month a date falls in, as one integer."""
     return date_field("year", day) * 12 + date_field("month", day)
+
+
+def month_key(day: date) -> int:
+    """`month_number` of a Python date."""
+    return day.year * 12 + day.month

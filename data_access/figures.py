@@ -26,7 +26,6 @@ from data_access.disclosure import (
     withhold_small_base,
 )
 from data_access.figures_families import (
-    family_months,
     improved_parental_authority,
     median_days_to_start,
     self_supporting_parents,
@@ -41,6 +40,7 @@ from data_access.figures_money import (
     spent_ytd,
 )
 from data_access.schema import assessments, departments, families, meetings, programmes, spend
+from data_access.stage_changes import family_months
 from data_access.stages import (
     ACTIVE_STAGES,
     AFTERCARE,

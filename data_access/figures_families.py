@@ -16,7 +16,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement, Subquery
 
-from data_access.dates import days_after, month_ends
+from data_access.dates import days_after
 from data_access.employment_spans import employment_on
 from data_access.schema import districts, families, members
 from data_access.ssp_levels import family_ssp_on
@@ -254,24 +254,3 @@ def employment_of_parents(
         .where(*family_filter(programme_id, as_of, district_id), is_active(as_of))
         .subquery("employment")
     )
-
-
-def family_months(conn: Connection, programme_id: str, as_of: date) -> int:
-    """Sum over January..D's month of families active on each month's last day (D for its own).
-
-    One query: one SUM(CASE) column per month. Programme-wide on purpose: it
-    divides the programme's spend, which has no district.
-    """
-    days = month_ends(date(as_of.year, 1, 1), as_of)
-    days[-1] = as_of
-    columns = [
-        func.coalesce(func.sum(case((is_active(day), 1), else_=0)), 0).label(f"m{i}")
-        for i, day in enumerate(days)
-    ]
-    row = conn.execute(
-        select(*columns).where(
-            families.c.programme_id == programme_id,
-            families.c.started_on <= literal(as_of),
-        )
-    ).one()
-    return sum(int(v) for v in row)

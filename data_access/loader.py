@@ -46,6 +46,7 @@ from data_access.dates import add_months
 from data_access.db import make_engine, migrate
 from data_access.employment_spans import refresh_parent_employment
 from data_access.ssp_levels import refresh_family_ssp_levels
+from data_access.stage_changes import refresh_stage_changes
 from data_access.validation import (
     KEYS,
     SPECS,
@@ -304,7 +305,7 @@ def _write(connection: Connection, parsed: ParsedBundle, state: DatabaseState) -
     ):
         _insert(connection, TABLES[file], _columns(parsed, file))
     _upsert(connection, schema.users, ("email",), _records(parsed, "users.csv"))
-    _refresh_derived(connection, state, in_scope, bundle_families)
+    _refresh_derived(connection, state, in_scope, bundle_families, replaced)
     _upsert(
         connection,
         schema.indicators,
@@ -318,12 +319,14 @@ def _refresh_derived(
     state: DatabaseState,
     in_scope: Sequence[str],
     bundle_families: set[str],
+    replaced: Sequence[str],
 ) -> None:
-    """Recompute the derived tables for every family whose assessments this load replaced.
+    """Recompute the derived tables for every family (and programme) this load replaced.
 
     When the load touches every family (the usual full reload) one statement
-    recomputes the table; otherwise only the touched families are redone, so
-    a small bundle into a big database stays quick.
+    recomputes each table; otherwise only the touched families are redone, and
+    the stage changes of their programmes (old and new), so a small bundle
+    into a big database stays quick.
     """
     touched = set(in_scope) | bundle_families
     untouched = any(family_id not in touched for family_id in state.families)
@@ -331,6 +334,8 @@ def _refresh_derived(
     refresh_family_ssp_levels(connection, scope)
     refresh_parent_employment(connection, scope)
     refresh_family_course_months(connection, scope)
+    programmes = {state.families[f] for f in in_scope if f in state.families} | set(replaced)
+    refresh_stage_changes(connection, programmes if untouched else None)
 
 
 def _insert(connection: Connection, table: Table, columns: dict[str, list[Any]]) -> None:

@@ -189,6 +189,22 @@ family_course_months = Table(
     Index("ix_family_course_months_family", "family_id"),
 )
 
+# Derived by the loader (`stage_changes.refresh_stage_changes`): how many
+# families of a programme and district entered (+) or left (-) each stage in
+# each calendar month (`month` = year x 12 + month). A stage count at a month
+# end is the sum of the changes up to that month, so the Forløb stage chart
+# and cost per family-month read a few hundred rows instead of applying the
+# stage rule to every family at every month end.
+stage_changes = Table(
+    "stage_changes",
+    metadata,
+    Column("programme_id", ID, ForeignKey("programmes.programme_id"), primary_key=True),
+    Column("district_id", ID, ForeignKey("districts.district_id"), primary_key=True),
+    Column("month", Integer, primary_key=True),
+    Column("stage", String(20), primary_key=True),
+    Column("change", Integer, nullable=False),
+)
+
 interventions = Table(
     "interventions",
     metadata,
@@ -308,6 +324,7 @@ DELETE_ORDER: tuple[Table, ...] = (
     family_ssp_levels,
     parent_employment,
     family_course_months,
+    stage_changes,
     spend,
     budget,
     meetings,

@@ -34,9 +34,13 @@ ACTIVE_STAGES: Final[tuple[str, ...]] = (INTENSIVE, AFTERCARE)
 PIPELINE_STAGES: Final[tuple[str, ...]] = (REFERRED, INVESTIGATION, APPROVED)
 
 
-def stage_of(as_of: date, table=families) -> ColumnElement[str]:
-    """SQL expression: the family's stage on `as_of` (NULL before referral)."""
-    d = literal(as_of)
+def stage_of(as_of: date | ColumnElement[date], table=families) -> ColumnElement[str]:
+    """SQL expression: the family's stage on `as_of` (NULL before referral).
+
+    `as_of` may be a date column: the loader evaluates the rule on each date a
+    family's stage can change (`stage_changes.py`).
+    """
+    d = as_of if isinstance(as_of, ColumnElement) else literal(as_of)
     return case(
         (table.c.ended_on <= d, ENDED),
         (and_(table.c.started_on <= d, table.c.aftercare_due_on <= d), AFTERCARE),

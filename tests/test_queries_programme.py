@@ -217,7 +217,7 @@ def test_caseload_queries(db_url: str, tmp_path: Path) -> None:
 
 
 def test_stage_months_agree_with_the_stage_rule_on_every_month(demo_db_url: str) -> None:
-    """The monthly chart (stage ranges) counts what `stage_of` counts on each month's end.
+    """The monthly chart (stored stage changes) counts what `stage_of` counts on each month end.
 
     The demo's families cover every stage, ended and moved families, and
     courses across years; each month is checked against the one-date tally.

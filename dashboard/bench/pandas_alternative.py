@@ -20,13 +20,13 @@ from data_access.dates import month_ends
 from data_access.figures_families import (
     BASELINE_WINDOW_DAYS,
     SELF_SUPPORTING,
-    family_months,
     improved_parental_authority,
     median_days_to_start,
     self_supporting_parents,
     stage_tally,
 )
 from data_access.figures_money import budget_year, spent_ytd
+from data_access.stage_changes import family_months
 from data_access.stages import STAGE_ORDER
 
 #: The tables the overview's figures read.
