@@ -8,6 +8,8 @@ same on every page, in the report and in exports.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Final
 
@@ -51,6 +53,22 @@ def share(value: float | None, lang: str = "da") -> str:
     return format_percent(
         value, format=SHARE_PATTERN.get(lang, SHARE_PATTERN["da"]), locale=locale_of(lang)
     )
+
+
+def shares(values: Iterable[float | None], lang: str = "da") -> list[str]:
+    """`share` of each value, each distinct value formatted once.
+
+    Babel takes about 60 microseconds a value: a city's 10 000 coordinator
+    loads cost 0.65 s on every rerun, though they hold a few dozen values.
+    """
+    known: dict[float | None, str] = {}
+    shown = []
+    for value in values:
+        key = None if value is None or math.isnan(value) else value
+        if key not in known:
+            known[key] = share(key, lang)
+        shown.append(known[key])
+    return shown
 
 
 def number(value: float | None, lang: str = "da", decimals: int = 0) -> str:

@@ -76,11 +76,19 @@ def coordinator_load(
     return pd.DataFrame(records, columns=["coordinator_id", "name", "capacity", "active", "load"])
 
 
-def _latest(kind: str, as_of: date):
-    """Per family: the date of the newest meeting of `kind` on or before `as_of`."""
+def _latest(kind: str, as_of: date, chosen):
+    """Per chosen family: the date of the newest meeting of `kind` on or before `as_of`.
+
+    Only the chosen families' meetings are read (an index range each); SQLite
+    otherwise grouped every meeting of the city before the join.
+    """
     return (
         select(meetings.c.family_id, func.max(meetings.c.held_on).label("held_on"))
-        .where(meetings.c.kind == kind, meetings.c.held_on <= literal(as_of))
+        .where(
+            meetings.c.family_id.in_(select(chosen.c.family_id)),
+            meetings.c.kind == kind,
+            meetings.c.held_on <= literal(as_of),
+        )
         .group_by(meetings.c.family_id)
         .subquery(f"last_{kind}")
     )
@@ -128,12 +136,14 @@ def coordinator_families(
         )
         .subquery("chosen")
     )
-    coordination = _latest("coordination", as_of)
-    review = _latest("quarterly_review", as_of)
+    coordination = _latest("coordination", as_of, chosen)
+    review = _latest("quarterly_review", as_of, chosen)
     ssp = _ssp_levels(as_of, chosen)
     open_count = (
         select(interventions.c.family_id, func.count().label("n"))
-        .where(_open_interventions(as_of))
+        .where(
+            _open_interventions(as_of), interventions.c.family_id.in_(select(chosen.c.family_id))
+        )
         .group_by(interventions.c.family_id)
         .subquery("open_count")
     )

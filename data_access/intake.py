@@ -29,6 +29,7 @@ from data_access.access import SYSTEM, Scope
 from data_access.dates import month_ends, month_number
 from data_access.disclosure import count_or_label, suppress_breakdown, withhold_small_base
 from data_access.figures_families import days_between, family_filter
+from data_access.medians import middle_value, running_counts
 from data_access.schema import districts, families
 
 #: Funnel steps in order; a family has reached a step when it or any later step is dated.
@@ -126,7 +127,6 @@ def intake_waits(
             select(
                 literal(index, Integer).label("step"),
                 case((done, 1), else_=0).label("done"),
-                case((waiting, 1), else_=0).label("waiting"),
                 days_between(case((done, end), else_=d), start).label("days"),
             ).where(
                 *family_filter(programme_id, as_of, district_id),
@@ -136,21 +136,22 @@ def intake_waits(
             )
         )
     steps = union_all(*parts).subquery("steps")
-    ranked = select(
-        steps,
-        func.row_number()
-        .over(partition_by=(steps.c.step, steps.c.done), order_by=steps.c.days)
-        .label("rn"),
-        func.count().over(partition_by=(steps.c.step, steps.c.done)).label("n"),
-    ).subquery("ranked")
-    middle = and_(ranked.c.done == 1, (2 * ranked.c.rn).between(ranked.c.n, ranked.c.n + 2))
+    histogram = (
+        select(steps.c.step, steps.c.done, steps.c.days.label("value"), func.count().label("n"))
+        .group_by(steps.c.step, steps.c.done, steps.c.days)
+        .subquery("histogram")
+    )
+    # Each row is finished or waiting (the WHERE above), never both.
+    counts = running_counts(histogram, partition_by=("step", "done"))
+    c = counts.c
+    finished = c.done == 1
     query = select(
-        ranked.c.step,
-        func.avg(case((middle, ranked.c.days))),
-        func.sum(ranked.c.done),
-        func.sum(ranked.c.waiting),
-        func.sum(case((ranked.c.days > SLOW_DAYS, 1), else_=0)),
-    ).group_by(ranked.c.step)
+        c.step,
+        middle_value(counts, only=finished),
+        func.sum(case((finished, c.n), else_=0)),
+        func.sum(case((~finished, c.n), else_=0)),
+        func.sum(case((c.value > SLOW_DAYS, c.n), else_=0)),
+    ).group_by(c.step)
     with engine.connect() as conn:
         found = {int(row[0]): row[1:] for row in conn.execute(query).all()}
     records = []

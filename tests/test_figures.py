@@ -169,6 +169,26 @@ def test_median_days_to_start_odd_and_even(load: Loader) -> None:
     assert compute_figures(engine, "P1", date(2010, 3, 1))["median_days_to_start"].value == 25
 
 
+def test_median_days_with_repeated_day_counts(load: Loader) -> None:
+    """Families share day counts: the median is read from counts per day count."""
+    engine = load(
+        families="""
+            F1,P1,nb,2010-01-01,,,2010-01-11,,,
+            F2,P1,nb,2010-01-01,,,2010-01-11,,,
+            F3,P1,nb,2010-01-01,,,2010-01-11,,,
+            F4,P1,nb,2010-01-01,,,2010-01-31,,,
+            F5,P1,nb,2010-01-01,,,2010-01-31,,,
+            F6,P1,nb,2010-01-01,,,2010-02-20,,,
+        """
+    )
+    # By 25 Jan: 10, 10, 10 -> 10.
+    assert compute_figures(engine, "P1", date(2010, 1, 25))["median_days_to_start"].value == 10
+    # By 31 Jan: 10, 10, 10, 30, 30 -> the third of five: 10.
+    assert compute_figures(engine, "P1", date(2010, 1, 31))["median_days_to_start"].value == 10
+    # By 20 Feb: 10, 10, 10, 30, 30, 50 -> (third 10 + fourth 30) / 2 = 20.
+    assert compute_figures(engine, "P1", date(2010, 2, 20))["median_days_to_start"].value == 20
+
+
 def test_median_days_across_leap_day(load: Loader) -> None:
     engine = load(
         families="""

@@ -31,6 +31,12 @@ def test_share(value: float | None, lang: str, expected: str) -> None:
     assert formatting.share(value, lang) == expected
 
 
+def test_shares_of_a_column_read_like_single_shares() -> None:
+    # A repeated value, a missing one (None and NaN from pandas) and a new one.
+    values = [0.615, None, float("nan"), 0.615, 1.0]
+    assert formatting.shares(values, "da") == ["61,5 %", "–", "–", "61,5 %", "100,0 %"]
+
+
 def test_dates_read_as_users_write_them() -> None:
     assert formatting.long_date(date(2011, 6, 30), "da") == "30. juni 2011"
     assert formatting.long_date(date(2011, 6, 30), "en") == "30 June 2011"
