@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -119,11 +120,12 @@ def download_csv(frame: pd.DataFrame, name: str, lang: str) -> None:
 
     Text cells that a spreadsheet would run as a formula are neutralised
     (`export.csv_bytes`), because names and ids come from outside systems.
+    The file is written when the button is clicked, not on every rerun: a
+    city's coordinator table took longer to encode than to query.
     """
-    data = export.csv_bytes(frame)
     st.download_button(
         t("download_csv", lang),
-        data=data,
+        data=partial(export.csv_bytes, frame),
         file_name=f"{name}.csv",
         mime="text/csv",
         icon=":material/download:",
