@@ -41,7 +41,7 @@ from data_access.change_theory import (
     read_change_theory,
     write_change_theory,
 )
-from data_access.course_months import refresh_family_course_months
+from data_access.course_months import refresh_course_month_totals, refresh_family_course_months
 from data_access.dates import add_months
 from data_access.db import make_engine, migrate
 from data_access.employment_spans import refresh_parent_employment
@@ -335,6 +335,7 @@ def _refresh_derived(
     refresh_parent_employment(connection, scope)
     refresh_family_course_months(connection, scope)
     programmes = {state.families[f] for f in in_scope if f in state.families} | set(replaced)
+    refresh_course_month_totals(connection, programmes if untouched else None)
     refresh_stage_changes(connection, programmes if untouched else None)
 
 

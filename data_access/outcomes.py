@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, Integer, case, cast, func, literal, select
 
 from data_access.access import SYSTEM, Scope
-from data_access.course_months import Measure, family_month_values
+from data_access.course_months import Measure, course_month_sums
 from data_access.disclosure import (
     SECONDARY,
     count_or_label,
@@ -111,30 +111,15 @@ def course_month_series(
     assessments on or before D of families started on or before D. `small`
     marks points on fewer than 5 families; for a suppressed scope their
     value is withheld (None) and the count reads "<5". The per-family
-    averages come from `course_months.family_month_values` (stored at load).
+    averages come from `course_months.course_month_sums` (stored at load).
     """
     with engine.connect() as conn:
-        per_family = family_month_values(conn, measure, as_of)
-        rows = conn.execute(
-            select(per_family.c.course_month, func.avg(per_family.c.value), func.count())
-            .join(families, families.c.family_id == per_family.c.family_id)
-            .where(
-                *family_filter(programme_id, as_of, district_id),
-                families.c.started_on <= literal(as_of),
-            )
-            .group_by(per_family.c.course_month)
-            .order_by(per_family.c.course_month)
-        ).all()
+        sums = course_month_sums(conn, programme_id, measure, as_of, district_id)
     shown = []
-    for course_month, mean, n in rows:
-        withheld = suppress_share(1.0, int(n), scope)[1] is not None
+    for course_month, (total, n) in sums.items():
+        withheld = suppress_share(1.0, n, scope)[1] is not None
         shown.append(
-            (
-                int(course_month),
-                None if withheld else float(mean),
-                count_or_label(int(n), scope),
-                is_small(int(n)),
-            )
+            (course_month, None if withheld else total / n, count_or_label(n, scope), is_small(n))
         )
     return pd.DataFrame(shown, columns=list(SERIES_COLUMNS))
 

@@ -185,8 +185,30 @@ family_course_months = Table(
     Column("last_on", Date, nullable=False),
     Column("total", Float, nullable=False),
     Column("n", Integer, nullable=False),
+    # The later of last_on and the family's start: from this date on the
+    # family-month counts in full on a report date.
+    Column("counted_from", Date, nullable=False),
     # A reload deletes a family's rows.
     Index("ix_family_course_months_family", "family_id"),
+    # A report date reads the family-months that became complete in its own month.
+    Index("ix_family_course_months_counted", "measure", "counted_from"),
+)
+
+# Derived by the loader (`course_months.refresh_course_month_totals`): per
+# programme, district, measure and course month, the family-months that
+# became complete (`counted_from`) in each calendar month (`month` = year x
+# 12 + month): how many (`families`) and the sum of their averages
+# (`total`). A report date adds up the months before its own.
+course_month_totals = Table(
+    "course_month_totals",
+    metadata,
+    Column("programme_id", ID, ForeignKey("programmes.programme_id"), primary_key=True),
+    Column("district_id", ID, ForeignKey("districts.district_id"), primary_key=True),
+    Column("measure", String(40), primary_key=True),
+    Column("course_month", Integer, primary_key=True),
+    Column("month", Integer, primary_key=True),
+    Column("families", Integer, nullable=False),
+    Column("total", Float, nullable=False),
 )
 
 # Derived by the loader (`stage_changes.refresh_stage_changes`): how many
@@ -324,6 +346,7 @@ DELETE_ORDER: tuple[Table, ...] = (
     family_ssp_levels,
     parent_employment,
     family_course_months,
+    course_month_totals,
     stage_changes,
     spend,
     budget,

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from data_access.outcomes import course_month_series
-from data_access.schema import family_course_months
+from data_access.schema import course_month_totals, family_course_months
 from tests.hand_bundle import Loader
 
 FAMILIES = """
@@ -82,3 +82,109 @@ def test_chart_after_every_assessment(engine: Engine) -> None:
     assert list(employment["course_month"]) == [1]
     assert list(employment["value"]) == pytest.approx([0.5])
     assert list(employment["families"]) == [1]
+
+
+def test_totals_per_month_each_family_month_became_complete(engine: Engine) -> None:
+    t = course_month_totals.c
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                t.programme_id,
+                t.district_id,
+                t.measure,
+                t.course_month,
+                t.month,
+                t.families,
+                t.total,
+            ).order_by(t.measure, t.course_month, t.month)
+        ).all()
+    jan, feb, mar = 2010 * 12 + 1, 2010 * 12 + 2, 2010 * 12 + 3
+    assert [tuple(row[:6]) for row in rows] == [
+        # F1's parents on 10 Feb: (1 + 0) / 2.
+        ("P1", "nb", "employment", 1, feb, 1),
+        # F1 month 0, complete on 20 Jan.
+        ("P1", "nb", "school_attendance", 0, jan, 1),
+        # F2 month 1, complete on 15 Feb; F1 month 1 on 4 Mar.
+        ("P1", "nb", "school_attendance", 1, feb, 1),
+        ("P1", "nb", "school_attendance", 1, mar, 1),
+    ]
+    assert [row[6] for row in rows] == pytest.approx([0.5, 80.0, 40.0, 190 / 3])
+
+
+def test_chart_months_after_the_last_assessment(engine: Engine) -> None:
+    # 30 Jun: every family-month comes from the totals; the same as on 31 Mar.
+    series = course_month_series(engine, "P1", date(2010, 6, 30), "school_attendance")
+    assert list(series["value"]) == pytest.approx([80.0, (190 / 3 + 40) / 2])
+    assert list(series["families"]) == [1, 2]
+
+
+def test_a_family_month_before_the_start_counts_from_the_start(load: Loader) -> None:
+    # G1 is assessed at intake on 25 Feb and starts on 20 Mar: its month 0
+    # counts from 20 Mar. F1 (started 5 Jan) was assessed on 20 Jan.
+    engine = load(
+        families="""
+            F1,P1,nb,2010-01-01,,,2010-01-05,,,
+            G1,P1,nb,2010-02-01,,,2010-03-20,,,
+        """,
+        members="F1a,F1,child\nG1a,G1,child",
+        assessments="""
+            F1,F1a,2010-01-20,school_attendance,90
+            G1,G1a,2010-02-25,school_attendance,50
+        """,
+    )
+    t = course_month_totals.c
+    with engine.connect() as conn:
+        months = conn.execute(select(t.month).order_by(t.month)).scalars().all()
+    assert months == [2010 * 12 + 1, 2010 * 12 + 3]
+    # 10 Mar: G1 has not started, so month 0 is F1's 90 alone.
+    before = course_month_series(engine, "P1", date(2010, 3, 10), "school_attendance")
+    assert (list(before["value"]), list(before["families"])) == ([90.0], [1])
+    # 20 Mar (within the month) and 30 Apr (from the totals): (90 + 50) / 2.
+    for as_of in (date(2010, 3, 20), date(2010, 4, 30)):
+        after = course_month_series(engine, "P1", as_of, "school_attendance")
+        assert (list(after["value"]), list(after["families"])) == ([70.0], [2]), as_of
+
+
+def test_loading_another_programme_keeps_the_totals_it_does_not_touch(
+    engine: Engine, load: Loader
+) -> None:
+    load(
+        programmes="P2,Andet program,2012-01-01,2012-12-31,,,,",
+        families="G1,P2,tb,2012-01-01,,,2012-01-02,,,",
+        members="G1a,G1,child",
+        assessments="G1,G1a,2012-01-10,school_attendance,75",
+    )
+    t = course_month_totals.c
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(t.programme_id, t.district_id, t.month, t.families).order_by(
+                t.programme_id, t.measure, t.course_month, t.month
+            )
+        ).all()
+    assert [tuple(row) for row in rows] == [
+        ("P1", "nb", 2010 * 12 + 2, 1),
+        ("P1", "nb", 2010 * 12 + 1, 1),
+        ("P1", "nb", 2010 * 12 + 2, 1),
+        ("P1", "nb", 2010 * 12 + 3, 1),
+        ("P2", "tb", 2012 * 12 + 1, 1),
+    ]
+
+
+def test_an_open_course_month_keeps_its_intake_assessments(load: Loader) -> None:
+    # H1 is assessed at intake on 1 Jan, starts on 10 Mar and is assessed on
+    # 15 and 30 Mar: all three are month 0 (1 Jan - 30 Mar).
+    engine = load(
+        families="H1,P1,nb,2010-01-01,,,2010-03-10,,,",
+        members="H1a,H1,child",
+        assessments="""
+            H1,H1a,2010-01-01,school_attendance,90
+            H1,H1a,2010-03-15,school_attendance,50
+            H1,H1a,2010-03-30,school_attendance,70
+        """,
+    )
+    # 20 Mar lies inside month 0: its assessments so far are 90 and 50 -> 70.
+    series = course_month_series(engine, "P1", date(2010, 3, 20), "school_attendance")
+    assert list(series["value"]) == pytest.approx([70.0])
+    # 12 Mar: the intake's 90 alone.
+    early = course_month_series(engine, "P1", date(2010, 3, 12), "school_attendance")
+    assert list(early["value"]) == pytest.approx([90.0])

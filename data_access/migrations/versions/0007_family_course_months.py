@@ -8,15 +8,16 @@ The Effekt course-month chart averaged every assessment of a measure per
 family and course month on each new report date: 790 000 rows at city
 scale, 1.6 s on PostgreSQL and 8.7 s on SQLite. The loader now stores the
 sums per family-month (`course_months.py`); this migration creates the
-table and fills it from the assessments already loaded.
+table; migration 0009 recreates it with the `counted_from` column the
+loader now writes, and fills it from the assessments already loaded (filling
+it here, with today's loader code, would write a column this version of the
+table does not have).
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-
-from data_access.course_months import refresh_family_course_months
 
 revision = "0007"
 down_revision = "0006"
@@ -44,9 +45,6 @@ def upgrade() -> None:
         ),
     )
     op.create_index("ix_family_course_months_family", "family_course_months", ["family_id"])
-    refresh_family_course_months(op.get_bind())
-    # Statistics now, so the first page view after the upgrade gets real plans.
-    op.execute("ANALYZE family_course_months")
 
 
 def downgrade() -> None:
