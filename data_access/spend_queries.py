@@ -14,11 +14,11 @@ from datetime import date
 from typing import Final, Literal
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, Integer, case, cast, extract, func, literal, select
+from sqlalchemy import Connection, Engine, case, func, literal, select
 from sqlalchemy.sql.expression import ColumnElement
 
 from data_access.access import SYSTEM, Scope
-from data_access.dates import month_ends
+from data_access.dates import date_field, month_ends
 from data_access.figures import SPEND_COLUMNS, spend_by
 from data_access.figures_money import SpendBy, expected_share
 from data_access.schema import budget, departments, spend
@@ -180,9 +180,8 @@ def spend_by_month(
     0). planned_cumulative = the (filtered) year budget x day of year of the
     month's last day (D for D's own month) / days in the year: where the
     linear plan says spend should stand; NaN when the year has no budget.
-    Months are bucketed with EXTRACT, which SQLite and PostgreSQL both know.
     """
-    month = cast(extract("month", spend.c.booked_on), Integer).label("month")
+    month = date_field("month", spend.c.booked_on).label("month")
     spend_filter = _ytd(programme_id, as_of)
     budget_filter = [budget.c.programme_id == programme_id, budget.c.year == as_of.year]
     if department_id is not None:
@@ -228,7 +227,7 @@ def spend_by_year(engine: Engine, programme_id: str, as_of: date) -> pd.DataFram
     funders count only in the total. Spend is booked on or before D, so the
     report date's own year is the year to date.
     """
-    year = cast(extract("year", spend.c.booked_on), Integer).label("year")
+    year = date_field("year", spend.c.booked_on).label("year")
     kind = departments.c.kind
     with engine.connect() as conn:
         planned = conn.execute(
