@@ -19,6 +19,7 @@ from sqlalchemy.sql.expression import ColumnElement, FunctionElement, Subquery
 from data_access.dates import days_after
 from data_access.employment_spans import employment_on
 from data_access.medians import middle_value, running_counts
+from data_access.planner import first_on_sqlite
 from data_access.schema import districts, families, members
 from data_access.ssp_levels import family_ssp_on
 from data_access.stages import STAGE_ORDER, is_active, is_overdue, stage_of
@@ -235,15 +236,23 @@ def employment_of_parents(
     Shared by `self_supporting_parents` and the Effekt page's district table,
     which groups the rows by the family's district in one statement. The
     latest value per parent is stored by the loader (`employment_spans.py`).
+    The active families come first (`planner.py`): SQLite otherwise started
+    from every parent of the city.
     """
+    active = first_on_sqlite(
+        select(families.c.family_id, families.c.district_id).where(
+            *family_filter(programme_id, as_of, district_id), is_active(as_of)
+        ),
+        "active_families",
+    )
     employment = employment_on(as_of)
     return (
-        select(employment.c.value, families.c.district_id)
+        select(employment.c.value, active.c.district_id)
+        .select_from(active)
+        .join(employment, employment.c.family_id == active.c.family_id)
         .join(
             members,
             and_(members.c.member_id == employment.c.member_id, members.c.role == "parent"),
         )
-        .join(families, families.c.family_id == employment.c.family_id)
-        .where(*family_filter(programme_id, as_of, district_id), is_active(as_of))
         .subquery("employment")
     )

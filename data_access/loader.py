@@ -406,11 +406,13 @@ def _analyze(engine: Engine) -> None:
     Right after a big load PostgreSQL still believes the tables are nearly
     empty (autovacuum analyses them later) and picks nested loops over
     hundreds of thousands of rows; SQLite has no statistics unless asked.
-    SQLite samples (`analysis_limit`) so this stays a fraction of a second.
+    SQLite reads every index (3 s at scale 1000): a sample of 1000 rows
+    (`analysis_limit`) took the rows of one big programme for the whole
+    table, and its plans made the Forløb and Visitation queries 2-4 times
+    slower.
     """
     with engine.begin() as connection:
         if connection.dialect.name == "sqlite":
-            connection.exec_driver_sql("PRAGMA analysis_limit=1000")
             connection.exec_driver_sql("ANALYZE")
             return
         connection.exec_driver_sql(_analyze_statement(connection))
