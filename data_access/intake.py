@@ -30,6 +30,7 @@ from data_access.dates import month_ends, month_number
 from data_access.disclosure import count_or_label, suppress_breakdown, withhold_small_base
 from data_access.figures_families import days_between, family_filter
 from data_access.medians import middle_value, running_counts
+from data_access.planner import first_on_sqlite
 from data_access.schema import districts, families
 
 #: Funnel steps in order; a family has reached a step when it or any later step is dated.
@@ -109,9 +110,20 @@ def intake_waits(
     A step runs from its date to the next dated step (a missing § 50 date is
     skipped). Families still waiting on `as_of` (and not ended) wait until
     `as_of`; slow = finished or still waiting after more than SLOW_DAYS days.
-    Columns: step, median_days, finished, waiting, slow.
+    Columns: step, median_days, finished, waiting, slow. The programme's
+    families are read once for the three steps on SQLite (`planner.py`).
     """
-    f = families.c
+    programme_families = first_on_sqlite(
+        select(
+            families.c.referred_on,
+            families.c.investigation_on,
+            families.c.approved_on,
+            families.c.started_on,
+            families.c.ended_on,
+        ).where(*family_filter(programme_id, as_of, district_id)),
+        "programme_families",
+    )
+    f = programme_families.c
     d = literal(as_of)
     ends = [
         func.coalesce(f.investigation_on, f.approved_on, f.started_on),
@@ -128,12 +140,7 @@ def intake_waits(
                 literal(index, Integer).label("step"),
                 case((done, 1), else_=0).label("done"),
                 days_between(case((done, end), else_=d), start).label("days"),
-            ).where(
-                *family_filter(programme_id, as_of, district_id),
-                start.is_not(None),
-                start <= d,
-                done | waiting,
-            )
+            ).where(start.is_not(None), start <= d, done | waiting)
         )
     steps = union_all(*parts).subquery("steps")
     histogram = (
