@@ -165,7 +165,7 @@ def improved_parental_authority(
 
 
 def ssp_baseline_latest(programme_id: str, as_of: date, district_id: str | None = None) -> Subquery:
-    """The families eligible for `improved_share`, one row each: family_id, baseline, latest.
+    """The families eligible for `improved_share`: family_id, district_id, baseline, latest.
 
     Shared by the figure and the Effekt page's SSP transition table, so both
     read the same baseline and latest level for the same families.
@@ -195,6 +195,7 @@ def ssp_baseline_latest(programme_id: str, as_of: date, district_id: str | None 
     return (
         select(
             level.c.family_id,
+            families.c.district_id,
             level.c.baseline,
             level.c.level.label("latest"),
         )

@@ -189,13 +189,10 @@ def _counts_by_home_district(
     eligible = ssp_baseline_latest(programme_id, as_of)
     improved = conn.execute(
         select(
-            families.c.district_id,
+            eligible.c.district_id,
             func.sum(case((eligible.c.latest < eligible.c.baseline, 1), else_=0)),
             func.count(),
-        )
-        .select_from(eligible)
-        .join(families, families.c.family_id == eligible.c.family_id)
-        .group_by(families.c.district_id)
+        ).group_by(eligible.c.district_id)
     ).all()
     employment = employment_of_parents(programme_id, as_of)
     supporting = conn.execute(
