@@ -85,6 +85,21 @@ coordinators = Table(
     Column("capacity", Integer, nullable=False, default=15),
 )
 
+#: The families columns `ix_families_programme_dates` holds, programme first.
+FAMILY_SCAN_COLUMNS: tuple[str, ...] = (
+    "programme_id",
+    "referred_on",
+    "investigation_on",
+    "approved_on",
+    "started_on",
+    "aftercare_due_on",
+    "ended_on",
+    "course_due_on",
+    "district_id",
+    "coordinator_id",
+    "family_id",
+)
+
 families = Table(
     "families",
     metadata,
@@ -106,6 +121,10 @@ families = Table(
     Column("course_due_on", Date, nullable=True),
     Index("ix_families_programme_district", "programme_id", "district_id"),
     Index("ix_families_coordinator", "coordinator_id"),
+    # Every column the stage rule and the family figures read: SQLite answers
+    # a pass over a programme's families from this index alone instead of
+    # looking up each family's row (a third of the time at city scale).
+    Index("ix_families_programme_dates", *FAMILY_SCAN_COLUMNS),
 )
 
 members = Table(
