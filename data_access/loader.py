@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -303,7 +303,10 @@ def _write(connection: Connection, parsed: ParsedBundle, state: DatabaseState) -
         "budget.csv",
         "spend.csv",
     ):
-        _insert(connection, TABLES[file], _columns(parsed, file))
+        names = [spec.name for spec in SPECS[file]]
+        _insert(
+            connection, TABLES[file], names, _column_chunks(parsed, file), len(parsed.frames[file])
+        )
     _upsert(connection, schema.users, ("email",), _records(parsed, "users.csv"))
     _refresh_derived(connection, state, in_scope, bundle_families, replaced)
     _upsert(
@@ -339,16 +342,22 @@ def _refresh_derived(
     refresh_stage_changes(connection, programmes if untouched else None)
 
 
-def _insert(connection: Connection, table: Table, columns: dict[str, list[Any]]) -> None:
+def _insert(
+    connection: Connection,
+    table: Table,
+    names: list[str],
+    chunks: Iterable[dict[str, list[Any]]],
+    count: int,
+) -> None:
     """Bulk insert inside the open transaction: COPY on PostgreSQL, executemany on SQLite.
 
-    SQLAlchemy's per-row parameter processing costs seconds per 100 000 rows;
-    the values here are already plain Python (str, int, float, bool, date,
-    None), so the driver takes them directly. Identifiers come from the schema
-    and are quoted by the dialect, never from the bundle.
+    `chunks` hold the `count` rows as plain Python column lists (str, int,
+    float, bool, date, None) INSERT_CHUNK rows at a time, so the driver takes
+    them directly (SQLAlchemy's per-row parameter processing costs seconds
+    per 100 000 rows) and a city-sized table never exists as Python objects
+    at once. Identifiers come from the schema and are quoted by the dialect,
+    never from the bundle.
     """
-    names = list(columns)
-    count = len(next(iter(columns.values()), []))
     if not count:
         return
     dialect = connection.dialect
@@ -365,39 +374,31 @@ def _insert(connection: Connection, table: Table, columns: dict[str, list[Any]])
                 driver.cursor() as cursor,
                 cursor.copy(statement) as copy,
             ):
-                for rows in _row_chunks(columns):
-                    for row in rows:
+                for columns in chunks:
+                    for row in zip(*(columns[name] for name in names), strict=True):
                         copy.write_row(row)
         except driver_error as error:
             raise _sqlalchemy_error(statement, error, driver_error) from error
         return
     if dialect.name == "sqlite":
-        columns = {
-            name: _iso_column(values) if isinstance(table.c[name].type, Date) else values
-            for name, values in columns.items()
-        }
+        dates = {name for name in names if isinstance(table.c[name].type, Date)}
         placeholders = ", ".join("?" for _ in names)
         statement = f"INSERT INTO {target} ({column_list}) VALUES ({placeholders})"  # noqa: S608
         cursor = driver.cursor()
         try:
-            for rows in _row_chunks(columns):
-                cursor.executemany(statement, rows)
+            for columns in chunks:
+                values = [
+                    _iso_column(columns[name]) if name in dates else columns[name] for name in names
+                ]
+                cursor.executemany(statement, list(zip(*values, strict=True)))
         except driver_error as error:
             raise _sqlalchemy_error(statement, error, driver_error) from error
         finally:
             cursor.close()
         return
-    for rows in _row_chunks(columns):
+    for columns in chunks:
+        rows = zip(*(columns[name] for name in names), strict=True)
         connection.execute(insert(table), [dict(zip(names, row, strict=True)) for row in rows])
-
-
-def _row_chunks(columns: dict[str, list[Any]]) -> Iterator[list[tuple[Any, ...]]]:
-    """Rows of INSERT_CHUNK at a time, so a million-row table never exists as tuples at once."""
-    values = list(columns.values())
-    count = len(values[0]) if values else 0
-    for start in range(0, count, INSERT_CHUNK):
-        end = start + INSERT_CHUNK
-        yield list(zip(*(column[start:end] for column in values), strict=True))
 
 
 def _analyze(engine: Engine) -> None:
@@ -497,18 +498,24 @@ def _upsert(
         connection.execute(statement, records[start : start + INSERT_CHUNK])
 
 
-def _columns(parsed: ParsedBundle, file: str) -> dict[str, list[Any]]:
-    """The typed frame as plain Python column lists: None for missing, `date` for dates."""
-    frame = parsed.frames[file]
+def _python_columns(frame: pd.DataFrame, file: str) -> dict[str, list[Any]]:
+    """A typed frame as plain Python column lists: None for missing, `date` for dates."""
     columns = {spec.name: _python_values(frame[spec.name], spec.kind) for spec in SPECS[file]}
     if file == "meetings.csv":
         columns["departments"] = [_department_list(v) for v in columns["departments"]]
     return columns
 
 
+def _column_chunks(parsed: ParsedBundle, file: str) -> Iterator[dict[str, list[Any]]]:
+    """The file's typed frame as `_python_columns`, INSERT_CHUNK rows at a time."""
+    frame = parsed.frames[file]
+    for start in range(0, len(frame), INSERT_CHUNK):
+        yield _python_columns(frame.iloc[start : start + INSERT_CHUNK], file)
+
+
 def _records(parsed: ParsedBundle, file: str) -> list[dict[str, Any]]:
     """The typed frame as rows for SQLAlchemy."""
-    columns = _columns(parsed, file)
+    columns = _python_columns(parsed.frames[file], file)
     names = list(columns)
     return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
