@@ -139,8 +139,6 @@ def load_frames(
                 problems += check_change_theory(theory, known)
             if problems:
                 raise BundleRejected(sorted_problems(problems))
-            digests = {name: _sha256(parsed.texts[name]) for name in parsed.present}
-            parsed.release_texts()
             _write(connection, parsed, state)
             extra: dict[str, dict[str, Any]] = {}
             if theory is not None:
@@ -150,7 +148,7 @@ def load_frames(
                     "sha256": _sha256(theory),
                     "latest_date": None,
                 }
-            load_id = _record_load(connection, parsed, digests, bundle_name, is_demo, extra)
+            load_id = _record_load(connection, parsed, bundle_name, is_demo, extra)
         _analyze(engine)
     finally:
         engine.dispose()
@@ -160,7 +158,7 @@ def load_frames(
     return LoadSummary(
         load_id=load_id,
         rows=counts,
-        not_in_bundle=frozenset(n for n in BUNDLE_FILES if n not in parsed.given),
+        not_in_bundle=frozenset(n for n in BUNDLE_FILES if n not in parsed.texts),
     )
 
 
@@ -570,7 +568,6 @@ def _family_records(parsed: ParsedBundle, state: DatabaseState) -> list[dict[str
 def _record_load(
     connection: Connection,
     parsed: ParsedBundle,
-    digests: Mapping[str, str],
     bundle_name: str,
     is_demo: bool,
     extra: Mapping[str, dict[str, Any]] | None = None,
@@ -581,7 +578,7 @@ def _record_load(
         newest = latest[name] = _latest_date(parsed.frames[name], name)
         files[name] = {
             "rows": len(parsed.frames[name]),
-            "sha256": digests[name],
+            "sha256": _sha256(parsed.texts[name]),
             "latest_date": newest.isoformat() if newest else None,
         }
     covers_until = latest.get("spend.csv")

@@ -292,21 +292,11 @@ class ParsedBundle:
     texts: dict[str, pd.DataFrame]
     problems: list[Problem]
     missing_columns: set[tuple[str, str]]
-    #: The bundle files that were given (texts may be released, these stay).
-    given: frozenset[str] = frozenset()
 
     @property
     def present(self) -> list[str]:
         """Bundle files that were given, in contract order."""
-        return [name for name in BUNDLE_FILES if name in self.given]
-
-    def release_texts(self) -> None:
-        """Drop the text copies once the bundle is validated.
-
-        Only the checks read them; a city-sized bundle holds most of a
-        gigabyte of them, which the write that follows can use better.
-        """
-        self.texts.clear()
+        return [name for name in BUNDLE_FILES if name in self.texts]
 
     def ids(self, file: str, column: str) -> set[str]:
         values = self.frames[file][column]
@@ -331,7 +321,7 @@ def parse_frames(frames: Mapping[str, pd.DataFrame]) -> ParsedBundle:
         elif name in given:
             texts[name] = _empty_text([])
         typed[name] = _parse_file(name, text, problems, missing)
-    return ParsedBundle(typed, texts, problems, missing, frozenset(texts))
+    return ParsedBundle(typed, texts, problems, missing)
 
 
 def replaced_programmes(parsed: ParsedBundle) -> frozenset[str]:
