@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Final
 
 from sqlalchemy import (
     Connection,
@@ -36,17 +35,7 @@ from sqlalchemy import (
 from data_access.dates import month_ends, month_key, month_number
 from data_access.figures_families import in_district
 from data_access.schema import families, stage_changes
-from data_access.stages import ACTIVE_STAGES, STAGE_ORDER, is_active, stage_of
-
-#: The family dates on which the stage rule can give a new stage.
-STAGE_DATES: Final[tuple[str, ...]] = (
-    "referred_on",
-    "investigation_on",
-    "approved_on",
-    "started_on",
-    "aftercare_due_on",
-    "ended_on",
-)
+from data_access.stages import ACTIVE_STAGES, STAGE_DATES, STAGE_ORDER, is_active, stage_of
 
 
 def refresh_stage_changes(connection: Connection, programme_ids: Iterable[str] | None) -> None:

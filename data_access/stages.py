@@ -31,6 +31,15 @@ STAGE_ORDER: Final[tuple[str, ...]] = (
     ENDED,
 )
 ACTIVE_STAGES: Final[tuple[str, ...]] = (INTENSIVE, AFTERCARE)
+#: The family dates `stage_of` reads: a family's stage can only change on one of them.
+STAGE_DATES: Final[tuple[str, ...]] = (
+    "referred_on",
+    "investigation_on",
+    "approved_on",
+    "started_on",
+    "aftercare_due_on",
+    "ended_on",
+)
 PIPELINE_STAGES: Final[tuple[str, ...]] = (REFERRED, INVESTIGATION, APPROVED)
 
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 from datetime import date
 
 from alembic import command
-from sqlalchemy import Engine, select
+from sqlalchemy import Column, Engine, select
+from sqlalchemy.sql.visitors import iterate
 
 from data_access.courses import stage_months
 from data_access.db import alembic_config, make_engine
-from data_access.schema import stage_changes
+from data_access.schema import families, stage_changes
 from data_access.stage_changes import family_months, stages_at_month_ends
+from data_access.stages import STAGE_DATES, stage_of
 from tests.hand_bundle import Loader
 
 # F1 (nb) moves through every stage: referred 10 Jan, investigation 20 Jan,
@@ -155,3 +157,13 @@ def test_upgrade_from_0007_fills_the_table_from_loaded_families(load: Loader, db
         assert stored(engine) == EXPECTED
     finally:
         engine.dispose()
+
+
+def test_the_stored_changes_follow_every_date_the_stage_rule_reads() -> None:
+    """A rule that read another family date would change stages the loader never stores."""
+    read = {
+        element.name
+        for element in iterate(stage_of(date(2010, 1, 1)))
+        if isinstance(element, Column) and element.table is families
+    }
+    assert read == set(STAGE_DATES)
