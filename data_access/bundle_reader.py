@@ -51,6 +51,8 @@ LINE_INDEX: Final = "line"
 MESSAGE_PROBLEMS: Final = 20
 #: `DataFrame.attrs` key holding the SHA-256 of the file's bytes.
 SHA256_ATTR: Final = "sha256"
+#: Rows per piece when a frame's canonical CSV dump is hashed.
+DIGEST_CHUNK: Final = 100_000
 
 
 @dataclass(frozen=True)
@@ -329,3 +331,20 @@ def _empty_frame(header: list[str]) -> pd.DataFrame:
     frame = pd.DataFrame({c: pd.Series([], dtype="str") for c in columns}, columns=columns)
     frame.index = pd.Index([], dtype=np.int64, name=LINE_INDEX)
     return frame
+
+
+def frame_digest(text: pd.DataFrame) -> str:
+    """SHA-256 of a bundle file: its bytes when read from disk, else a canonical CSV dump.
+
+    The dump is hashed DIGEST_CHUNK rows at a time, the same bytes as one
+    `to_csv` of the whole frame without a city-sized string in memory.
+    """
+    digest = text.attrs.get(SHA256_ATTR)
+    if isinstance(digest, str):
+        return digest
+    hashed = hashlib.sha256()
+    for start in range(0, max(len(text), 1), DIGEST_CHUNK):
+        piece = text.iloc[start : start + DIGEST_CHUNK]
+        dump = piece.to_csv(index=False, header=start == 0, lineterminator="\n")
+        hashed.update(dump.encode("utf-8"))
+    return hashed.hexdigest()

@@ -11,7 +11,6 @@ another bundle loaded stay. Nothing is written unless every rule holds.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -29,9 +28,9 @@ from sqlalchemy.schema import AddConstraint, DropConstraint
 from data_access import schema
 from data_access.bundle_reader import (
     BUNDLE_FILES,
-    SHA256_ATTR,
     BundleRejected,
     Problem,
+    frame_digest,
     nothing_found,
     read_bundle,
 )
@@ -145,7 +144,7 @@ def load_frames(
                 rows = write_change_theory(connection, theory)
                 extra[CHANGE_THEORY_FILE] = {
                     "rows": rows,
-                    "sha256": _sha256(theory),
+                    "sha256": frame_digest(theory),
                     "latest_date": None,
                 }
             load_id = _record_load(connection, parsed, bundle_name, is_demo, extra)
@@ -158,7 +157,7 @@ def load_frames(
     return LoadSummary(
         load_id=load_id,
         rows=counts,
-        not_in_bundle=frozenset(n for n in BUNDLE_FILES if n not in parsed.texts),
+        not_in_bundle=frozenset(n for n in BUNDLE_FILES if n not in parsed.digests),
     )
 
 
@@ -578,7 +577,7 @@ def _record_load(
         newest = latest[name] = _latest_date(parsed.frames[name], name)
         files[name] = {
             "rows": len(parsed.frames[name]),
-            "sha256": _sha256(parsed.texts[name]),
+            "sha256": parsed.digests[name],
             "latest_date": newest.isoformat() if newest else None,
         }
     covers_until = latest.get("spend.csv")
@@ -606,15 +605,6 @@ def _latest_date(frame: pd.DataFrame, file: str) -> date | None:
         return None
     latest = frame[columns].max().max()
     return None if pd.isna(latest) else pd.Timestamp(latest).date()
-
-
-def _sha256(text: pd.DataFrame) -> str:
-    """The file's bytes when read from disk, else a canonical CSV dump of the frame."""
-    digest = text.attrs.get(SHA256_ATTR)
-    if isinstance(digest, str):
-        return digest
-    dump = text.to_csv(index=False, lineterminator="\n")
-    return hashlib.sha256(dump.encode("utf-8")).hexdigest()
 
 
 def _chunks(values: Sequence[str]) -> Iterator[list[str]]:

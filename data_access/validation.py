@@ -21,7 +21,7 @@ from sqlalchemy import String, Table
 
 from data_access import schema
 from data_access.access import ROLES
-from data_access.bundle_reader import BUNDLE_FILES, LINE_INDEX, Problem, cell_text
+from data_access.bundle_reader import BUNDLE_FILES, LINE_INDEX, Problem, cell_text, frame_digest
 
 Kind = Literal["text", "date", "int", "number", "money", "bool"]
 
@@ -289,14 +289,15 @@ class ParsedBundle:
     """Typed frames for every contract file (empty when absent) plus parse problems."""
 
     frames: dict[str, pd.DataFrame]
-    texts: dict[str, pd.DataFrame]
+    #: SHA-256 of each given file (`frame_digest`); its text is not kept.
+    digests: dict[str, str]
     problems: list[Problem]
     missing_columns: set[tuple[str, str]]
 
     @property
     def present(self) -> list[str]:
         """Bundle files that were given, in contract order."""
-        return [name for name in BUNDLE_FILES if name in self.texts]
+        return [name for name in BUNDLE_FILES if name in self.digests]
 
     def ids(self, file: str, column: str) -> set[str]:
         values = self.frames[file][column]
@@ -304,7 +305,12 @@ class ParsedBundle:
 
 
 def parse_frames(frames: Mapping[str, pd.DataFrame]) -> ParsedBundle:
-    """Normalise any frames (strings or typed cells) to text, then parse them by the contract."""
+    """Normalise any frames (strings or typed cells) to text, then parse them by the contract.
+
+    One file at a time, and each text copy is dropped once parsed (only its
+    digest is kept): at city scale the text copies of every file together
+    were a gigabyte at the load's peak.
+    """
     given: dict[str, pd.DataFrame] = {}
     for key, frame in frames.items():
         name = key if key.endswith(".csv") else f"{key}.csv"
@@ -312,16 +318,15 @@ def parse_frames(frames: Mapping[str, pd.DataFrame]) -> ParsedBundle:
             given[name] = frame
     problems: list[Problem] = []
     missing: set[tuple[str, str]] = set()
-    texts: dict[str, pd.DataFrame] = {}
+    digests: dict[str, str] = {}
     typed: dict[str, pd.DataFrame] = {}
     for name in BUNDLE_FILES:
         text = _to_text(name, given[name], problems) if name in given else None
-        if text is not None:
-            texts[name] = text
-        elif name in given:
-            texts[name] = _empty_text([])
+        if name in given:
+            digests[name] = frame_digest(_empty_text([]) if text is None else text)
         typed[name] = _parse_file(name, text, problems, missing)
-    return ParsedBundle(typed, texts, problems, missing)
+        del text
+    return ParsedBundle(typed, digests, problems, missing)
 
 
 def replaced_programmes(parsed: ParsedBundle) -> frozenset[str]:

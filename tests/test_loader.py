@@ -790,3 +790,19 @@ def test_a_table_longer_than_one_insert_chunk_arrives_whole(
     assert len(expected) > 4 and len(expected) % 4  # a full chunk and a partial one
     # An empty member_id (a family-level assessment) is stored as NULL.
     assert sorted((f, m or "", d.isoformat()) for f, m, d in rows) == expected
+
+
+def test_a_frame_digest_is_the_digest_of_its_whole_csv_dump(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Hashed in pieces, the digest must equal hashing one dump (older loads recorded that)."""
+    from data_access import bundle_reader
+
+    frame = pd.DataFrame(
+        {"family_id": [f"F{i}" for i in range(7)], "note": ["a,b", "", "ø"] * 2 + ["x"]}
+    )
+    whole = hashlib.sha256(frame.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+    monkeypatch.setattr(bundle_reader, "DIGEST_CHUNK", 3)
+    assert bundle_reader.frame_digest(frame) == whole.hexdigest()
+    empty = frame.iloc[:0]
+    assert bundle_reader.frame_digest(empty) == hashlib.sha256(b"family_id,note\n").hexdigest()
