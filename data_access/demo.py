@@ -420,5 +420,9 @@ def write_demo(url: str, scale: int = 1) -> LoadSummary:
     from data_access.loader import load_frames
 
     return load_frames(
-        build_demo_bundle(scale), url, bundle_name=f"demodata (skala {scale})", is_demo=True
+        build_demo_bundle(scale),
+        url,
+        bundle_name=f"demodata (skala {scale})",
+        is_demo=True,
+        consume=True,
     )

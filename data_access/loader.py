@@ -110,7 +110,7 @@ def load_bundle(path: Path, url: str) -> LoadSummary:
     if not frames:
         # Loading "nothing" from the wrong folder would look like success.
         raise BundleRejected([nothing_found(path)])
-    return load_frames(frames, url, bundle_name=path.name)
+    return load_frames(frames, url, bundle_name=path.name, consume=True)
 
 
 def load_frames(
@@ -119,14 +119,18 @@ def load_frames(
     *,
     bundle_name: str,
     is_demo: bool = False,
+    consume: bool = False,
 ) -> LoadSummary:
     """Validate `frames` (file name -> frame of text or typed cells) and load them.
 
     Raises `BundleRejected` with every problem if any rule is broken; then, or
-    if writing fails, the database keeps exactly the rows it had.
+    if writing fails, the database keeps exactly the rows it had. With
+    `consume` the contract files are taken out of `frames` as they are
+    parsed, so a city-sized bundle is not held twice (the caller's frames
+    and the typed ones).
     """
     migrate(url)
-    parsed = parse_frames(frames)
+    parsed = parse_frames(frames, consume=consume)
     theory = frames.get(CHANGE_THEORY_FILE)
     engine = make_engine(url)
     try:

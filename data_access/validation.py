@@ -11,7 +11,7 @@ refused bundle in one round instead of one error at a time.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
@@ -304,25 +304,35 @@ class ParsedBundle:
         return set(values[values != ""].unique().tolist())
 
 
-def parse_frames(frames: Mapping[str, pd.DataFrame]) -> ParsedBundle:
+def parse_frames(frames: Mapping[str, pd.DataFrame], *, consume: bool = False) -> ParsedBundle:
     """Normalise any frames (strings or typed cells) to text, then parse them by the contract.
 
     One file at a time, and each text copy is dropped once parsed (only its
     digest is kept): at city scale the text copies of every file together
-    were a gigabyte at the load's peak.
+    were a gigabyte at the load's peak. With `consume` (a mutable mapping)
+    each contract file is also taken out of `frames` as it is parsed, so
+    the caller's copy of a file is gone once its typed frame exists.
     """
-    given: dict[str, pd.DataFrame] = {}
-    for key, frame in frames.items():
+    taken: MutableMapping[str, pd.DataFrame] | None = None
+    if consume:
+        if not isinstance(frames, MutableMapping):
+            raise TypeError("consume=True needs a mutable mapping of frames")
+        taken = frames
+    keys: dict[str, str] = {}
+    for key in frames:
         name = key if key.endswith(".csv") else f"{key}.csv"
         if name in SPECS:
-            given[name] = frame
+            keys[name] = key
     problems: list[Problem] = []
     missing: set[tuple[str, str]] = set()
     digests: dict[str, str] = {}
     typed: dict[str, pd.DataFrame] = {}
     for name in BUNDLE_FILES:
-        text = _to_text(name, given[name], problems) if name in given else None
-        if name in given:
+        text = None
+        if name in keys:
+            given = taken.pop(keys[name]) if taken is not None else frames[keys[name]]
+            text = _to_text(name, given, problems)
+            del given
             digests[name] = frame_digest(_empty_text([]) if text is None else text)
         typed[name] = _parse_file(name, text, problems, missing)
         del text

@@ -9,6 +9,7 @@ import textwrap
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import openpyxl
@@ -20,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from data_access import loader, schema
 from data_access.db import make_engine
 from data_access.loader import BundleRejected, LoadSummary, load_bundle, load_frames
+from data_access.validation import parse_frames
 from tests.conftest import write_bundle
 from tests.test_loader_bundle import (
     VALID,
@@ -806,3 +808,21 @@ def test_a_frame_digest_is_the_digest_of_its_whole_csv_dump(
     assert bundle_reader.frame_digest(frame) == whole.hexdigest()
     empty = frame.iloc[:0]
     assert bundle_reader.frame_digest(empty) == hashlib.sha256(b"family_id,note\n").hexdigest()
+
+
+def test_a_consumed_bundle_loads_the_same_and_leaves_only_other_files(
+    tmp_path: Path, db_url: str
+) -> None:
+    load_bundle(make_bundle(tmp_path / "bundle"), db_url)
+    from_csv = snapshot(db_url, keep_surrogates=False)
+    frames = _typed_frames()
+    frames["notes.txt"] = pd.DataFrame({"x": ["not a contract file"]})
+
+    summary = load_frames(frames, db_url, bundle_name="demo", consume=True)
+
+    assert summary.rows == VALID_ROWS
+    assert snapshot(db_url, keep_surrogates=False) == from_csv
+    # Every contract file was taken out as it was parsed; the rest is the caller's.
+    assert list(frames) == ["notes.txt"]
+    with pytest.raises(TypeError, match="mutable mapping"):
+        parse_frames(MappingProxyType(_typed_frames()), consume=True)

@@ -214,7 +214,9 @@ def load_demo(url: str, scale: int) -> LoaderTiming:
     build_s = time.perf_counter() - started
     rows = sum(len(frame) for frame in bundle.values())
     started = time.perf_counter()
-    load_frames(bundle, url, bundle_name=DEMO_BUNDLE.format(scale=scale), is_demo=True)
+    load_frames(
+        bundle, url, bundle_name=DEMO_BUNDLE.format(scale=scale), is_demo=True, consume=True
+    )
     load_s = time.perf_counter() - started
     return LoaderTiming(build_s=build_s, load_s=load_s, rows=rows, peak_mb=peak_rss_mb())
 
