@@ -16,7 +16,7 @@ from sqlalchemy.sql.visitors import iterate
 
 from data_access.courses import stage_months
 from data_access.db import alembic_config, make_engine
-from data_access.schema import families, stage_changes
+from data_access.schema import FAMILY_SCAN_COLUMNS, families, stage_changes
 from data_access.stage_changes import family_months, stages_at_month_ends
 from data_access.stages import STAGE_DATES, stage_of
 from tests.hand_bundle import Loader
@@ -167,3 +167,9 @@ def test_the_stored_changes_follow_every_date_the_stage_rule_reads() -> None:
         if isinstance(element, Column) and element.table is families
     }
     assert read == set(STAGE_DATES)
+
+
+def test_the_family_scan_index_covers_every_date_of_the_stage_rule() -> None:
+    """The covering index is only covering while it holds what stage_of reads."""
+    assert set(STAGE_DATES) <= set(FAMILY_SCAN_COLUMNS)
+    assert FAMILY_SCAN_COLUMNS[0] == "programme_id"
