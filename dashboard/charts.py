@@ -7,10 +7,12 @@ Danish separators; month axes get Babel's month names, not Plotly's English.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Final
+from typing import Any, Final
 
+import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import formatting
@@ -44,31 +46,104 @@ CITY: Final = "#000000"
 SEPARATORS: Final[dict[str, str]] = {"da": ",.", "en": ".,"}
 
 
-def base_layout(figure: go.Figure, lang: str, *, height: int = 380) -> go.Figure:
+Trace = dict[str, Any]
+
+
+def figure(traces: Iterable[Trace], lang: str, *, height: int = 380, **layout: Any) -> go.Figure:
+    """One finished figure: the shared layout with `layout` on top, built in one step.
+
+    Plotly checks every property as it is set; on the chart-heavy pages that
+    check cost more than the page's SQL (about 40 ms for a chart of eleven
+    lines, against 8 ms built this way). So traces and layout are plain dicts
+    in Plotly's JSON form (`{"title": {"text": ...}}`, not `title_text=`) and
+    the figure is built without the check, as Plotly builds its own
+    templates; `tests/test_charts.py` runs the check on every chart the pages
+    and the presentation draw instead.
+    """
+    return go.Figure(
+        data=[_plain(dict(trace)) for trace in traces],
+        layout=_merged(base_layout(lang, height=height), layout),
+        _validate=False,
+    )
+
+
+def base_layout(lang: str, *, height: int = 380) -> dict[str, Any]:
     """Readable defaults: large type, Danish separators, legend on top, no clutter."""
-    figure.update_layout(
-        height=height,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        separators=SEPARATORS.get(lang, SEPARATORS["da"]),
-        font={"size": 15},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        colorway=list(PALETTE),
-        plot_bgcolor="#ffffff",
-        hoverlabel={"font_size": 14},
-    )
-    figure.update_xaxes(showgrid=False)
-    figure.update_yaxes(gridcolor="#e5e5e5", zeroline=True, zerolinecolor="#bbbbbb")
-    return figure
+    return {
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
+        "separators": SEPARATORS.get(lang, SEPARATORS["da"]),
+        "font": {"size": 15},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        "colorway": list(PALETTE),
+        "plot_bgcolor": "#ffffff",
+        "hoverlabel": {"font": {"size": 14}},
+        "xaxis": {"showgrid": False},
+        "yaxis": {"gridcolor": "#e5e5e5", "zeroline": True, "zerolinecolor": "#bbbbbb"},
+    }
 
 
-def month_axis(figure: go.Figure, months: Sequence[date], lang: str, *, every: int = 1) -> None:
-    """Label a date x axis with Babel's month names (`jun. 2011`)."""
+def month_ticks(months: Sequence[date], lang: str, *, every: int = 1) -> dict[str, Any]:
+    """X-axis ticks for a date axis with Babel's month names (`jun. 2011`)."""
     ticks = list(months)[::every]
-    figure.update_xaxes(
-        tickvals=ticks, ticktext=[formatting.month_label(day, lang) for day in ticks]
-    )
+    return {"tickvals": ticks, "ticktext": [formatting.month_label(day, lang) for day in ticks]}
+
+
+def title(text: str) -> dict[str, str]:
+    """A chart or axis title in Plotly's JSON form."""
+    return {"text": text}
+
+
+def vline(x: object, *, colour: str, dash: str = "solid", width: float = 2) -> dict[str, Any]:
+    """A vertical line across the whole plot at `x` (a layout shape)."""
+    return {
+        "type": "line",
+        "xref": "x",
+        "x0": x,
+        "x1": x,
+        "yref": "y domain",
+        "y0": 0,
+        "y1": 1,
+        "line": {"color": colour, "dash": dash, "width": width},
+    }
+
+
+def hline(y: float, *, colour: str, dash: str = "solid", width: float = 2) -> dict[str, Any]:
+    """A horizontal line across the whole plot at `y` (a layout shape)."""
+    return {
+        "type": "line",
+        "xref": "x domain",
+        "x0": 0,
+        "x1": 1,
+        "yref": "y",
+        "y0": y,
+        "y1": y,
+        "line": {"color": colour, "dash": dash, "width": width},
+    }
 
 
 def chart_config() -> dict[str, object]:
     """Plotly config for st.plotly_chart: no logo, a PNG export for slides."""
     return {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+
+
+def _merged(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """`base` with `extra` on top; nested dicts (axes, font, legend) merge key by key."""
+    merged = dict(base)
+    for key, value in extra.items():
+        old = merged.get(key)
+        if isinstance(old, dict) and isinstance(value, dict):
+            merged[key] = _merged(old, value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _plain(trace: dict[str, Any]) -> dict[str, Any]:
+    """Columns and arrays as lists, so the figure holds what its JSON will say."""
+    for key, value in trace.items():
+        if isinstance(value, pd.Series | pd.Index | np.ndarray):
+            trace[key] = value.tolist()
+        elif isinstance(value, dict):
+            trace[key] = _plain(dict(value))
+    return trace

@@ -13,17 +13,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Final
+from typing import Any, Final
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import formatting
 from dashboard.catalogue import figure, stage_label
-from dashboard.charts import PALETTE, STAGE_COLOURS, base_layout, chart_config, month_axis
+from dashboard.charts import PALETTE, STAGE_COLOURS, Trace, hline, month_ticks, title
 from dashboard.data import cached
 from dashboard.metrics import show_figure
 from dashboard.shell import PageContext
+from dashboard.views.common import plot
 from dashboard.views.quarter import present_notes
 from data_access import courses, figures, reference
 from data_access.dates import add_months, quarter_end_before
@@ -130,10 +130,9 @@ def _metrics(
             show_figure(now[figure_id], lang, previous=before.get(figure_id))
 
 
-def _plot(fig: go.Figure, lang: str) -> None:
-    base_layout(fig, lang, height=CHART_HEIGHT)
-    fig.update_layout(font={"size": 18})
-    st.plotly_chart(fig, config=chart_config(), width="stretch")
+def _plot(traces: list[Trace], lang: str, **layout: Any) -> None:
+    """One chart in the presentation's larger type."""
+    plot(traces, lang, height=CHART_HEIGHT, font={"size": 18}, **layout)
 
 
 def _step_overview(
@@ -156,18 +155,20 @@ def _step_intake(
     f, lang = context.filters, context.lang
     _metrics(now, before, ("pipeline_families", "median_days_to_start", "active_families"), lang)
     counts = stages_at(f.programme_id, f.as_of, district_id=f.district_id, scope=context.user)
-    fig = go.Figure()
+    traces: list[Trace] = []
     for stage in PIPELINE_STAGES:
         value = counts.get(stage)
-        fig.add_bar(
-            x=[stage_label(stage, lang)],
-            y=[value if isinstance(value, int) else 0],
-            text=[str(value)],
-            marker_color=STAGE_COLOURS[stage],
-            name=stage_label(stage, lang),
+        traces.append(
+            {
+                "type": "bar",
+                "x": [stage_label(stage, lang)],
+                "y": [value if isinstance(value, int) else 0],
+                "text": [str(value)],
+                "marker": {"color": STAGE_COLOURS[stage]},
+                "name": stage_label(stage, lang),
+            }
         )
-    fig.update_layout(showlegend=False, yaxis_title=_t("families", lang))
-    _plot(fig, lang)
+    _plot(traces, lang, showlegend=False, yaxis={"title": title(_t("families", lang))})
 
 
 def _step_courses(
@@ -184,20 +185,27 @@ def _step_courses(
     frame = stage_months_at(
         f.programme_id, first, f.as_of, district_id=f.district_id, scope=context.user
     )
-    fig = go.Figure()
+    traces: list[Trace] = []
     for stage in STAGE_ORDER:
         if stage == ENDED:
             continue
         rows = frame[frame["stage"] == stage]
-        fig.add_bar(
-            x=list(rows["month_end"]),
-            y=[v if v is not None else 0 for v in rows["families"]],
-            name=stage_label(stage, lang),
-            marker_color=STAGE_COLOURS[stage],
+        traces.append(
+            {
+                "type": "bar",
+                "x": list(rows["month_end"]),
+                "y": [v if v is not None else 0 for v in rows["families"]],
+                "name": stage_label(stage, lang),
+                "marker": {"color": STAGE_COLOURS[stage]},
+            }
         )
-    fig.update_layout(barmode="stack", yaxis_title=_t("families", lang))
-    month_axis(fig, sorted(set(frame["month_end"])), lang, every=2)
-    _plot(fig, lang)
+    _plot(
+        traces,
+        lang,
+        barmode="stack",
+        xaxis=month_ticks(sorted(set(frame["month_end"])), lang, every=2),
+        yaxis={"title": title(_t("families", lang))},
+    )
 
 
 def _step_spend(
@@ -206,23 +214,21 @@ def _step_spend(
     f, lang = context.filters, context.lang
     _metrics(now, before, ("budget_year", "spent_ytd", "spent_share", "forecast_year"), lang)
     frame = spend_at(f.programme_id, f.as_of, "department", scope=context.user)
-    fig = go.Figure()
-    fig.add_bar(
-        y=list(frame["name"]),
-        x=list(frame["budget_year"].fillna(0)),
-        orientation="h",
-        name=_t("budget", lang),
-        marker_color="#888888",
-    )
-    fig.add_bar(
-        y=list(frame["name"]),
-        x=list(frame["spent_ytd"]),
-        orientation="h",
-        name=_t("spent", lang),
-        marker_color=PALETTE[0],
-    )
-    fig.update_layout(barmode="group", yaxis={"autorange": "reversed"})
-    _plot(fig, lang)
+    traces = [
+        {
+            "type": "bar",
+            "y": list(frame["name"]),
+            "x": list(values),
+            "orientation": "h",
+            "name": _t(key, lang),
+            "marker": {"color": colour},
+        }
+        for key, values, colour in (
+            ("budget", frame["budget_year"].fillna(0), "#888888"),
+            ("spent", frame["spent_ytd"], PALETTE[0]),
+        )
+    ]
+    _plot(traces, lang, barmode="group", yaxis={"autorange": "reversed"})
 
 
 def _quarter_ends(starts_on: date, as_of: date) -> list[date]:
@@ -247,22 +253,23 @@ def _step_outcomes(
         ]
         for day in days
     ]
-    fig = go.Figure()
-    fig.add_scatter(
-        x=[formatting.short_date(day, lang) for day in days],
-        y=[None if v.value is None else v.value * 100 for v in values],
-        mode="lines+markers",
-        name=figure("improved_share").label(lang),
-        line={"color": PALETTE[2], "width": 4},
-        marker={"size": 12},
-    )
+    line = {
+        "type": "scatter",
+        "x": [formatting.short_date(day, lang) for day in days],
+        "y": [None if v.value is None else v.value * 100 for v in values],
+        "mode": "lines+markers",
+        "name": figure("improved_share").label(lang),
+        "line": {"color": PALETTE[2], "width": 4},
+        "marker": {"size": 12},
+    }
     target = now["improved_share"].target
-    if target is not None:
-        fig.add_hline(y=target * 100, line_dash="dash", line_color="#000000")
-    fig.update_layout(
-        title=_t("improved_by_quarter", lang), yaxis={"ticksuffix": " %", "rangemode": "tozero"}
+    _plot(
+        [line],
+        lang,
+        title=title(_t("improved_by_quarter", lang)),
+        yaxis={"ticksuffix": " %", "rangemode": "tozero"},
+        shapes=[] if target is None else [hline(target * 100, colour="#000000", dash="dash")],
     )
-    _plot(fig, lang)
 
 
 def _step_districts(
@@ -282,10 +289,13 @@ def _step_districts(
         names.append(district.name)
         counts.append(item.value or 0)
         labels.append(item.display or formatting.number(item.value, lang))
-    fig = go.Figure()
-    fig.add_bar(x=names, y=counts, text=labels, marker_color=PALETTE[0])
-    fig.update_layout(title=_t("active_by_district", lang), yaxis_title=_t("families", lang))
-    _plot(fig, lang)
+    bars = {"type": "bar", "x": names, "y": counts, "text": labels, "marker": {"color": PALETTE[0]}}
+    _plot(
+        [bars],
+        lang,
+        title=title(_t("active_by_district", lang)),
+        yaxis={"title": title(_t("families", lang))},
+    )
 
 
 Step = Callable[[PageContext, dict[str, FigureValue], dict[str, FigureValue]], None]

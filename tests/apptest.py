@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
+import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -45,3 +48,31 @@ def texts(app: AppTest) -> str:
     for frame in app.dataframe:
         parts.append(frame.value.to_csv())
     return "\n".join(parts)
+
+
+def checked_charts(app: AppTest) -> list[dict[str, Any]]:
+    """Every chart the run drew, as its JSON spec, each passed through Plotly's validation.
+
+    `charts.figure` builds figures without Plotly's per-property check, so
+    this is where the check happens: an unknown property or a bad value
+    raises here, and a Python-only shorthand (`title="x"` for
+    `{"text": "x"}`) fails because validation would have reshaped it.
+    """
+    specs = []
+    for chart in app.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        validated = json.loads(go.Figure(spec).to_json())
+        assert _shape(spec) == _shape(validated), "a chart property only Python understands"
+        specs.append(spec)
+    return specs
+
+
+def _shape(value: object) -> object:
+    """The nesting of a chart spec's keys, with every array of values as one marker."""
+    if isinstance(value, dict):
+        if "bdata" in value:
+            return "array"
+        return {key: _shape(item) for key, item in value.items()}
+    if isinstance(value, list) and any(isinstance(item, dict) for item in value):
+        return [_shape(item) for item in value]
+    return "array" if isinstance(value, list) else "value"

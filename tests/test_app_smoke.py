@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard.navigation import PAGES, PAGES_DIR
-from tests.apptest import render
+from tests.apptest import checked_charts, render
 
 
 def test_every_page_file_is_in_the_registry() -> None:
@@ -18,6 +18,7 @@ def test_page_renders_for_admin(spec, demo_db_url: str, monkeypatch: pytest.Monk
     app = render(monkeypatch, demo_db_url, spec.key)
     assert not app.exception, [e.value for e in app.exception]
     assert [title.value for title in app.title] == [spec.title_da]
+    checked_charts(app)
 
 
 def test_english_on_lang_en(demo_db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:

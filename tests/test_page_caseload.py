@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from tests.apptest import render
+from tests.apptest import checked_charts, render
 from tests.test_page_overview import QUERY
 from tests.test_queries_programme import load_small
 
@@ -51,7 +50,7 @@ def test_load_chart_keeps_the_most_loaded_coordinators_when_there_are_many(
         "Diagrammet viser de 1 koordinatorer med størst belastning af 2. "
         "Tabellen nedenfor har dem alle."
     ) in [c.value for c in app.caption]
-    spec = json.loads(app.get("plotly_chart")[0].proto.spec)
+    spec = checked_charts(app)[0]
     names = {name for trace in spec["data"] for name in trace.get("y", [])}
     assert names == {"Koordinator Et"}
     assert len(app.dataframe[0].value) == 2  # the table keeps both

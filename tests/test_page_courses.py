@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from tests.apptest import render, texts
+from tests.apptest import checked_charts, render, texts
 from tests.test_page_overview import QUERY, metrics
 from tests.test_queries_programme import load_small
 
@@ -46,7 +45,7 @@ def test_timeline_says_when_it_shows_only_the_newest_courses(
     # Four courses started by D (F1, F5, F2, F3); the chart keeps the newest two.
     captions = [c.value for c in app.caption]
     assert "Viser de 2 senest startede af 4 forløb. Vælg en bydel for at se færre." in captions
-    specs = [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+    specs = checked_charts(app)
     timeline = next(s for s in specs if s["data"][0].get("orientation") == "h")
     # One trace for the intensive months, one for aftercare, one bar per course.
     assert [list(trace["y"]) for trace in timeline["data"]] == [["F2", "F3"], ["F2", "F3"]]

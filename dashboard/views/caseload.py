@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Final
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import formatting
 from dashboard.catalogue import stage_label
-from dashboard.charts import CITY, OFF_TRACK, ON_TRACK
+from dashboard.charts import CITY, OFF_TRACK, ON_TRACK, Trace, title
 from dashboard.shell import download_csv
 from dashboard.views.common import measure, no_families, numeric, plot, tr
 
@@ -130,34 +129,51 @@ def _bars(frame: pd.DataFrame, lang: str) -> None:
     """One bar per coordinator, hatched when over capacity, in the frame's order."""
     active = numeric(frame["active"])
     over = active > frame["capacity"]
-    figure = go.Figure()
+    traces: list[Trace] = []
     for flag, key, colour in ((False, "within", ON_TRACK), (True, "over", OFF_TRACK)):
         rows = frame[over == flag]
-        figure.add_trace(
-            go.Bar(
-                name=tr(TEXT, key, lang),
-                y=rows["name"],
-                x=numeric(rows["active"]),
-                text=[f"{v} / {c}" for v, c in zip(rows["active"], rows["capacity"], strict=True)],
+        traces.append(
+            {
+                "type": "bar",
+                "name": tr(TEXT, key, lang),
+                "y": rows["name"],
+                "x": numeric(rows["active"]),
+                "text": [
+                    f"{v} / {c}" for v, c in zip(rows["active"], rows["capacity"], strict=True)
+                ],
                 # White on the hatched bar cannot be read: over capacity, the
                 # label goes outside the bar in black.
-                textposition="outside" if flag else "auto",
-                textfont={"color": CITY} if flag else None,
-                cliponaxis=False,
-                orientation="h",
-                marker={"color": colour, "pattern": {"shape": "/" if flag else ""}},
-            )
+                "textposition": "outside" if flag else "auto",
+                **({"textfont": {"color": CITY}} if flag else {}),
+                "cliponaxis": False,
+                "orientation": "h",
+                "marker": {"color": colour, "pattern": {"shape": "/" if flag else ""}},
+            }
         )
-    figure.add_trace(
-        go.Scatter(
-            name=tr(TEXT, "capacity", lang),
-            y=frame["name"],
-            x=frame["capacity"],
-            mode="markers",
-            marker={"symbol": "line-ns-open", "size": 28, "color": CITY, "line": {"width": 3}},
-        )
+    traces.append(
+        {
+            "type": "scatter",
+            "name": tr(TEXT, "capacity", lang),
+            "y": frame["name"],
+            "x": frame["capacity"],
+            "mode": "markers",
+            "marker": {
+                "symbol": "line-ns-open",
+                "size": 28,
+                "color": CITY,
+                "line": {"width": 3},
+            },
+        }
     )
-    figure.update_layout(barmode="overlay")
-    figure.update_xaxes(title_text=tr(TEXT, "active", lang))
-    figure.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=frame["name"])
-    plot(figure, lang, height=max(260, 45 * len(frame) + 120))
+    plot(
+        traces,
+        lang,
+        height=max(260, 45 * len(frame) + 120),
+        barmode="overlay",
+        xaxis={"title": title(tr(TEXT, "active", lang))},
+        yaxis={
+            "autorange": "reversed",
+            "categoryorder": "array",
+            "categoryarray": list(frame["name"]),
+        },
+    )

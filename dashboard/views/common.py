@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Final
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.catalogue import Figure
-from dashboard.charts import base_layout, chart_config
+from dashboard.charts import Trace, chart_config, figure
 
 Texts = Mapping[str, Mapping[str, str]]
 
@@ -112,10 +111,12 @@ def no_families(lang: str) -> None:
     st.info(tr(COMMON, "no_families", lang), icon=":material/info:")
 
 
-def plot(figure: go.Figure, lang: str, *, height: int = 380) -> None:
-    """Draw a Plotly figure with the shared layout and config, full width."""
-    base_layout(figure, lang, height=height)
-    st.plotly_chart(figure, config=chart_config(), width="stretch")
+def plot(
+    traces: Iterable[Trace], lang: str, *, height: int = 380, key: str | None = None, **layout: Any
+) -> None:
+    """Draw traces full width with the shared layout (see `charts.figure`) and config."""
+    chart = figure(traces, lang, height=height, **layout)
+    st.plotly_chart(chart, config=chart_config(), width="stretch", key=key)
 
 
 def numeric(column: pd.Series) -> pd.Series:

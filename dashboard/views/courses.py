@@ -6,12 +6,11 @@ import math
 from typing import Final
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import formatting
 from dashboard.catalogue import stage_label
-from dashboard.charts import NEUTRAL, PALETTE, STAGE_COLOURS, month_axis
+from dashboard.charts import NEUTRAL, PALETTE, STAGE_COLOURS, Trace, month_ticks, title, vline
 from dashboard.formatting import count
 from dashboard.metrics import show_figure
 from dashboard.shell import download_csv
@@ -79,23 +78,28 @@ def stages(frame: pd.DataFrame, lang: str) -> None:
     if frame.empty or numeric(frame["families"]).sum() == 0:
         no_families(lang)
         return
-    figure = go.Figure()
+    traces: list[Trace] = []
     for stage in STAGE_ORDER:
         rows = frame[frame["stage"] == stage]
-        figure.add_trace(
-            go.Bar(
-                name=stage_label(stage, lang),
-                x=rows["month_end"],
-                y=numeric(rows["families"]),
-                customdata=rows["display"],
-                hovertemplate="%{customdata}",
-                marker={"color": STAGE_COLOURS[stage]},
-            )
+        traces.append(
+            {
+                "type": "bar",
+                "name": stage_label(stage, lang),
+                "x": rows["month_end"],
+                "y": numeric(rows["families"]),
+                "customdata": rows["display"],
+                "hovertemplate": "%{customdata}",
+                "marker": {"color": STAGE_COLOURS[stage]},
+            }
         )
-    figure.update_layout(barmode="stack")
-    figure.update_yaxes(title_text=tr(TEXT, "families", lang))
-    month_axis(figure, list(frame["month_end"].unique()), lang, every=max(1, len(frame) // 72))
-    plot(figure, lang)
+    months = list(frame["month_end"].unique())
+    plot(
+        traces,
+        lang,
+        barmode="stack",
+        xaxis=month_ticks(months, lang, every=max(1, len(frame) // 72)),
+        yaxis={"title": title(tr(TEXT, "families", lang))},
+    )
     table = frame.assign(stage=[stage_label(s, lang) for s in frame["stage"]])
     download_csv(table.drop(columns="families"), "familier_pr_fase", lang)
 
@@ -124,39 +128,37 @@ def timeline(
     ]
     end = frame["end_days"] / DAYS_PER_MONTH
     turn = (frame["aftercare_days"] / DAYS_PER_MONTH).clip(upper=end)
-    figure = go.Figure()
-    figure.add_trace(
-        go.Bar(
-            name=stage_label("intensive", lang),
-            y=labels,
-            x=turn,
-            orientation="h",
-            marker={"color": STAGE_COLOURS["intensive"]},
-        )
-    )
-    figure.add_trace(
-        go.Bar(
-            name=stage_label("aftercare", lang),
-            y=labels,
-            x=end - turn,
-            orientation="h",
-            marker={"color": STAGE_COLOURS["aftercare"]},
-        )
-    )
-    figure.update_layout(barmode="stack")
+    traces = [
+        {
+            "type": "bar",
+            "name": stage_label(stage, lang),
+            "y": labels,
+            "x": length,
+            "orientation": "h",
+            "marker": {"color": STAGE_COLOURS[stage]},
+        }
+        for stage, length in (("intensive", turn), ("aftercare", end - turn))
+    ]
     # The boundaries are named on the month axis, where no bar can cover them.
     marks = {intensive: tr(TEXT, "boundary_tick", lang, m=intensive)}
     marks[course] = tr(TEXT, "course_end_tick", lang, m=course)
-    for month, dash in ((intensive, "dash"), (course, "dot")):
-        figure.add_vline(x=month, line_dash=dash, line_color=NEUTRAL)
     months = list(range(0, max(course, math.ceil(float(end.max()))) + 1))
-    figure.update_xaxes(
-        title_text=tr(TEXT, "months_from_start", lang),
-        tickvals=months,
-        ticktext=[marks.get(m, str(m)) for m in months],
+    plot(
+        traces,
+        lang,
+        height=max(300, 22 * len(frame) + 120),
+        barmode="stack",
+        shapes=[
+            vline(month, colour=NEUTRAL, dash=dash)
+            for month, dash in ((intensive, "dash"), (course, "dot"))
+        ],
+        xaxis={
+            "title": title(tr(TEXT, "months_from_start", lang)),
+            "tickvals": months,
+            "ticktext": [marks.get(m, str(m)) for m in months],
+        },
+        yaxis={"autorange": "reversed", "title": title(tr(TEXT, "course", lang))},
     )
-    figure.update_yaxes(autorange="reversed", title_text=tr(TEXT, "course", lang))
-    plot(figure, lang, height=max(300, 22 * len(frame) + 120))
     table = frame.assign(course=labels).drop(columns="family_id")
     download_csv(table, "forloeb_tidslinje", lang)
 
@@ -183,20 +185,24 @@ def flow(frame: pd.DataFrame, lang: str) -> None:
     if frame.empty:
         no_families(lang)
         return
-    figure = go.Figure()
-    for i, key in enumerate(("started", "ended")):
-        figure.add_trace(
-            go.Bar(
-                name=tr(TEXT, key, lang),
-                x=frame["month_end"],
-                y=numeric(frame[key]),
-                text=[str(v) for v in frame[key]],
-                marker={"color": PALETTE[i]},
-            )
-        )
-    figure.update_yaxes(title_text=tr(TEXT, "families", lang))
-    month_axis(figure, list(frame["month_end"]), lang, every=max(1, len(frame) // 12))
-    plot(figure, lang, height=320)
+    traces = [
+        {
+            "type": "bar",
+            "name": tr(TEXT, key, lang),
+            "x": frame["month_end"],
+            "y": numeric(frame[key]),
+            "text": [str(v) for v in frame[key]],
+            "marker": {"color": PALETTE[i]},
+        }
+        for i, key in enumerate(("started", "ended"))
+    ]
+    plot(
+        traces,
+        lang,
+        height=320,
+        xaxis=month_ticks(list(frame["month_end"]), lang, every=max(1, len(frame) // 12)),
+        yaxis={"title": title(tr(TEXT, "families", lang))},
+    )
     download_csv(frame, "forloeb_startet_afsluttet", lang)
 
 
@@ -206,16 +212,19 @@ def reasons(frame: pd.DataFrame, lang: str) -> None:
         no_families(lang)
         return
     names = [tr(TEXT, str(r), lang) for r in frame["reason"]]
-    figure = go.Figure(
-        go.Bar(
-            x=numeric(frame["families"]),
-            y=names,
-            orientation="h",
-            text=[str(v) for v in frame["families"]],
-            marker={"color": PALETTE[2]},
-        )
+    bars = {
+        "type": "bar",
+        "x": numeric(frame["families"]),
+        "y": names,
+        "orientation": "h",
+        "text": [str(v) for v in frame["families"]],
+        "marker": {"color": PALETTE[2]},
+    }
+    plot(
+        [bars],
+        lang,
+        height=260,
+        xaxis={"title": title(tr(TEXT, "families", lang))},
+        yaxis={"autorange": "reversed"},
     )
-    figure.update_xaxes(title_text=tr(TEXT, "families", lang))
-    figure.update_yaxes(autorange="reversed")
-    plot(figure, lang, height=260)
     download_csv(frame.assign(reason=names), "forloeb_afslutning", lang)

@@ -11,11 +11,10 @@ from datetime import date
 from typing import Final
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import formatting
-from dashboard.charts import CITY, PALETTE, month_axis
+from dashboard.charts import CITY, PALETTE, Trace, month_ticks, title, vline
 from dashboard.views.common import plot, tr
 from data_access.indicators import CITY as CITY_KIND
 from data_access.indicators import Indicator
@@ -77,40 +76,48 @@ def heading(indicator: Indicator, lang: str) -> None:
 
 def indicator_chart(series: pd.DataFrame, indicator: Indicator, starts_on: date, lang: str) -> None:
     """Each district's line against the city's dashed black line, programme start marked."""
-    chart = go.Figure()
+    traces: list[Trace] = []
     colour = 0
-    for _, group in series.groupby(["kind", "name"], sort=False):
-        is_city = group["kind"].iloc[0] == CITY_KIND
+    for (kind, name), group in series.groupby(["kind", "name"], sort=False):
+        is_city = kind == CITY_KIND
         line = (
             {"color": CITY, "dash": "dash", "width": 3}
             if is_city
             else {"color": PALETTE[colour % (len(PALETTE) - 1)], "width": 2.5}
         )
         colour += 0 if is_city else 1
-        chart.add_scatter(
-            x=group["measured_on"],
-            y=group["value"],
-            mode="lines+markers",
-            name=str(group["name"].iloc[0]),
-            line=line,
-            marker={"size": 6},
+        traces.append(
+            {
+                "type": "scatter",
+                "x": group["measured_on"],
+                "y": group["value"],
+                "mode": "lines+markers",
+                "name": str(name),
+                "line": line,
+                "marker": {"size": 6},
+            }
         )
-    chart.add_vline(x=starts_on, line={"color": "#555555", "width": 2, "dash": "dot"})
-    chart.add_annotation(
-        x=starts_on,
-        y=1,
-        yref="paper",
-        text=tr(TEXTS, "start", lang),
-        showarrow=False,
-        xanchor="left",
-        yanchor="top",
-        font={"size": 13, "color": "#555555"},
-    )
-    chart.update_yaxes(title_text=indicator.unit or indicator.label(lang))
-    chart.update_xaxes(title_text=tr(TEXTS, "date", lang))
+    start = {
+        "x": starts_on,
+        "y": 1,
+        "yref": "paper",
+        "text": tr(TEXTS, "start", lang),
+        "showarrow": False,
+        "xanchor": "left",
+        "yanchor": "top",
+        "font": {"size": 13, "color": "#555555"},
+    }
     measured = sorted(set(series["measured_on"]))
-    month_axis(chart, measured, lang, every=max(1, len(measured) // 8))
-    plot(chart, lang, height=400)
+    ticks = month_ticks(measured, lang, every=max(1, len(measured) // 8))
+    plot(
+        traces,
+        lang,
+        height=400,
+        shapes=[vline(starts_on, colour="#555555", dash="dot")],
+        annotations=[start],
+        xaxis={"title": title(tr(TEXTS, "date", lang)), **ticks},
+        yaxis={"title": title(indicator.unit or indicator.label(lang))},
+    )
 
 
 def change_table(changes: pd.DataFrame, indicator: Indicator, lang: str) -> pd.DataFrame:

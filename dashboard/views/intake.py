@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Final
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import formatting
-from dashboard.charts import PALETTE, month_axis
+from dashboard.charts import PALETTE, month_ticks, title
 from dashboard.metrics import show_figure
 from dashboard.shell import download_csv
 from dashboard.views.common import measure, no_families, numeric, plot, tr
@@ -61,19 +60,19 @@ def funnel(frame: pd.DataFrame, lang: str) -> None:
     if frame.empty:
         no_families(lang)
         return
-    figure = go.Figure()
-    for i, (district, rows) in enumerate(frame.groupby("district", sort=False)):
-        figure.add_trace(
-            go.Funnel(
-                name=str(district),
-                y=[tr(TEXT, str(step), lang) for step in rows["step"]],
-                x=numeric(rows["families"]),
-                text=[str(v) for v in rows["families"]],
-                textinfo="text",
-                marker={"color": PALETTE[i % len(PALETTE)]},
-            )
-        )
-    plot(figure, lang)
+    traces = [
+        {
+            "type": "funnel",
+            "name": str(district),
+            "y": [tr(TEXT, str(step), lang) for step in rows["step"]],
+            "x": numeric(rows["families"]),
+            "text": [str(v) for v in rows["families"]],
+            "textinfo": "text",
+            "marker": {"color": PALETTE[i % len(PALETTE)]},
+        }
+        for i, (district, rows) in enumerate(frame.groupby("district", sort=False))
+    ]
+    plot(traces, lang)
     table = frame.assign(step=[tr(TEXT, str(s), lang) for s in frame["step"]])
     table = table.pivot(index="district", columns="step", values="families").reset_index()
     table = table.rename(columns={"district": tr(TEXT, "district", lang)})
@@ -109,16 +108,19 @@ def referrals(frame: pd.DataFrame, lang: str) -> None:
     if frame.empty:
         no_families(lang)
         return
-    figure = go.Figure(
-        go.Bar(
-            x=frame["month_end"],
-            y=numeric(frame["referrals"]),
-            text=[str(v) for v in frame["referrals"]],
-            name=tr(TEXT, "referred", lang),
-            marker={"color": PALETTE[0]},
-        )
+    bars = {
+        "type": "bar",
+        "x": frame["month_end"],
+        "y": numeric(frame["referrals"]),
+        "text": [str(v) for v in frame["referrals"]],
+        "name": tr(TEXT, "referred", lang),
+        "marker": {"color": PALETTE[0]},
+    }
+    plot(
+        [bars],
+        lang,
+        height=320,
+        xaxis=month_ticks(list(frame["month_end"]), lang, every=max(1, len(frame) // 12)),
+        yaxis={"title": title(tr({"f": {"da": "Familier", "en": "Families"}}, "f", lang))},
     )
-    figure.update_yaxes(title_text=tr({"f": {"da": "Familier", "en": "Families"}}, "f", lang))
-    month_axis(figure, list(frame["month_end"]), lang, every=max(1, len(frame) // 12))
-    plot(figure, lang, height=320)
     download_csv(frame, "henvisninger_pr_maaned", lang)

@@ -9,12 +9,11 @@ from __future__ import annotations
 from typing import Final
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import formatting
 from dashboard.catalogue import figure
-from dashboard.charts import PALETTE
+from dashboard.charts import PALETTE, title
 from dashboard.metrics import show_figure
 from dashboard.views.common import plot, status, tr
 from data_access.course_months import COURSE_MEASURES, Measure
@@ -165,30 +164,30 @@ def course_chart(series: pd.DataFrame, measure: Measure, lang: str) -> None:
         return
     scale = 100.0 if measure == "employment" else 1.0
     values = [None if pd.isna(v) else v * scale for v in series["value"]]
-    chart = go.Figure()
-    chart.add_scatter(
-        x=series["course_month"],
-        y=values,
-        mode="lines+markers+text",
-        text=[str(n) for n in series["families"]],
-        textposition="top center",
-        name=MEASURE_TEXTS[measure][lang],
-        line={"color": PALETTE[0], "width": 3},
-        marker={
+    line = {
+        "type": "scatter",
+        "x": series["course_month"],
+        "y": values,
+        "mode": "lines+markers+text",
+        "text": [str(n) for n in series["families"]],
+        "textposition": "top center",
+        "name": MEASURE_TEXTS[measure][lang],
+        "line": {"color": PALETTE[0], "width": 3},
+        "marker": {
             "size": 11,
             "symbol": ["circle-open" if s else "circle" for s in series["small"]],
             "color": PALETTE[0],
         },
-        connectgaps=False,
-        hovertemplate="%{x}: %{y:,.1f} (n = %{text})<extra></extra>",
-    )
-    chart.update_xaxes(title_text=tr(TEXTS, "course_month", lang), dtick=1)
+        "connectgaps": False,
+        "hovertemplate": "%{x}: %{y:,.1f} (n = %{text})<extra></extra>",
+    }
+    yaxis: dict[str, object] = {"title": title(MEASURE_TEXTS[measure][lang])}
     shown = [v for v in values if v is not None]
     if shown:
         pad = max((max(shown) - min(shown)) * 0.15, 1.0)
-        chart.update_yaxes(range=[min(shown) - pad, max(shown) + pad])
-    chart.update_yaxes(title_text=MEASURE_TEXTS[measure][lang])
-    plot(chart, lang)
+        yaxis["range"] = [min(shown) - pad, max(shown) + pad]
+    xaxis = {"title": title(tr(TEXTS, "course_month", lang)), "dtick": 1}
+    plot([line], lang, xaxis=xaxis, yaxis=yaxis)
     st.caption(tr(TEXTS, "course_note", lang))
 
 

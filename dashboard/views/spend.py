@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Final
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import formatting
@@ -20,9 +19,8 @@ from dashboard.charts import (
     OFF_TRACK,
     ON_TRACK,
     PALETTE,
-    base_layout,
-    chart_config,
-    month_axis,
+    month_ticks,
+    title,
 )
 from dashboard.metrics import show_figure
 from dashboard.views.common import plot, tr
@@ -177,62 +175,86 @@ def breakdown_chart(frame: pd.DataFrame, lang: str, key: str) -> None:
     budget = list(frame["budget_year"].fillna(0))[::-1]
     spent = list(frame["spent_ytd"])[::-1]
     expected = [b * e for b, e in zip(budget, list(frame["expected_share"])[::-1], strict=True)]
-    chart = go.Figure()
-    chart.add_bar(
-        y=names,
-        x=budget,
-        orientation="h",
-        name=figure("budget_year").label(lang),
-        marker_color="#BBBBBB",
-    )
-    chart.add_bar(
-        y=names,
-        x=spent,
-        orientation="h",
-        name=figure("spent_ytd").label(lang),
-        marker_color=PALETTE[0],
-    )
-    chart.add_scatter(
-        y=names,
-        x=expected,
-        mode="markers",
-        name=figure("expected_share").label(lang),
-        marker={"symbol": "line-ns-open", "size": 22, "color": "#000000", "line": {"width": 3}},
-    )
-    chart.update_layout(barmode="group")
-    chart.update_xaxes(title_text=tr(TEXTS, "kroner", lang), tickformat=",.0f")
+    traces = [
+        {
+            "type": "bar",
+            "y": names,
+            "x": budget,
+            "orientation": "h",
+            "name": figure("budget_year").label(lang),
+            "marker": {"color": "#BBBBBB"},
+        },
+        {
+            "type": "bar",
+            "y": names,
+            "x": spent,
+            "orientation": "h",
+            "name": figure("spent_ytd").label(lang),
+            "marker": {"color": PALETTE[0]},
+        },
+        {
+            "type": "scatter",
+            "y": names,
+            "x": expected,
+            "mode": "markers",
+            "name": figure("expected_share").label(lang),
+            "marker": {
+                "symbol": "line-ns-open",
+                "size": 22,
+                "color": "#000000",
+                "line": {"width": 3},
+            },
+        },
+    ]
     # Own key: two breakdowns can hold the same numbers (one funder per department).
-    base_layout(chart, lang, height=max(260, 70 * len(names) + 120))
-    st.plotly_chart(chart, config=chart_config(), width="stretch", key=key)
+    plot(
+        traces,
+        lang,
+        height=max(260, 70 * len(names) + 120),
+        key=key,
+        barmode="group",
+        xaxis={"title": title(tr(TEXTS, "kroner", lang)), "tickformat": ",.0f"},
+    )
 
 
 def month_chart(frame: pd.DataFrame, lang: str, scope_label: str) -> None:
     """Cumulative spend month by month against the linear budget line of the year."""
     st.markdown(f"**{tr(TEXTS, 'month_chart', lang, scope=scope_label)}**")
-    chart = go.Figure()
     months = list(frame["month"])
-    chart.add_bar(
-        x=months, y=frame["spent"], name=tr(TEXTS, "monthly", lang), marker_color="#CCCCCC"
-    )
-    chart.add_scatter(
-        x=months,
-        y=frame["cumulative"],
-        mode="lines+markers",
-        name=tr(TEXTS, "cumulative", lang),
-        line={"color": PALETTE[0], "width": 3},
-    )
+    traces = [
+        {
+            "type": "bar",
+            "x": months,
+            "y": frame["spent"],
+            "name": tr(TEXTS, "monthly", lang),
+            "marker": {"color": "#CCCCCC"},
+        },
+        {
+            "type": "scatter",
+            "x": months,
+            "y": frame["cumulative"],
+            "mode": "lines+markers",
+            "name": tr(TEXTS, "cumulative", lang),
+            "line": {"color": PALETTE[0], "width": 3},
+        },
+    ]
     if frame["planned_cumulative"].notna().any():
-        chart.add_scatter(
-            x=months,
-            y=frame["planned_cumulative"],
-            mode="lines",
-            name=tr(TEXTS, "planned", lang),
-            line={"color": "#000000", "dash": "dash", "width": 2},
+        traces.append(
+            {
+                "type": "scatter",
+                "x": months,
+                "y": frame["planned_cumulative"],
+                "mode": "lines",
+                "name": tr(TEXTS, "planned", lang),
+                "line": {"color": "#000000", "dash": "dash", "width": 2},
+            }
         )
-    chart.update_xaxes(title_text=tr(TEXTS, "month", lang))
-    chart.update_yaxes(title_text=tr(TEXTS, "kroner", lang), tickformat=",.0f")
-    month_axis(chart, months, lang)
-    plot(chart, lang)
+    plot(
+        traces,
+        lang,
+        xaxis={"title": title(tr(TEXTS, "month", lang)), **month_ticks(months, lang)},
+        yaxis={"title": title(tr(TEXTS, "kroner", lang)), "tickformat": ",.0f"},
+    )
 
 
 def month_table(frame: pd.DataFrame, lang: str) -> None:
@@ -262,9 +284,9 @@ def years_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         "spent": tr(TEXTS, "spent", lang),
     }
     shown = pd.DataFrame({tr(TEXTS, "year", lang): years})
-    for column, title in columns.items():
+    for column, heading in columns.items():
         amounts = [_num(v) for v in frame[column]] + [sums[column]]
-        shown[title] = [formatting.money(v, lang) for v in amounts]
+        shown[heading] = [formatting.money(v, lang) for v in amounts]
     shares = [_num(v) for v in frame["spent_share"]] + [total_share]
     shown[figure("spent_share").label(lang)] = [formatting.share(v, lang) for v in shares]
     st.dataframe(shown, hide_index=True, width="stretch")

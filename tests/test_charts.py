@@ -1,0 +1,94 @@
+"""Charts built in one step (`charts.figure`): the shared layout, Plotly's own shapes, the check."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import charts
+from tests.apptest import checked_charts
+
+
+def test_layout_goes_on_top_of_the_shared_one_key_by_key() -> None:
+    built = charts.figure(
+        [{"type": "bar", "x": ["a"], "y": [1]}],
+        "da",
+        height=300,
+        barmode="stack",
+        xaxis={"title": charts.title("Måned")},
+    )
+    layout = built.to_plotly_json()["layout"]
+    assert layout["height"] == 300 and layout["barmode"] == "stack"
+    assert layout["separators"] == ",."
+    # The axis keeps the shared "no grid" and gains the title.
+    assert layout["xaxis"] == {"showgrid": False, "title": {"text": "Måned"}}
+    assert layout["yaxis"]["gridcolor"] == "#e5e5e5"
+
+
+def test_columns_become_lists() -> None:
+    frame = pd.DataFrame({"month": [date(2011, 1, 31), date(2011, 2, 28)], "n": [3, 4]})
+    built = charts.figure([{"type": "bar", "x": frame["month"], "y": frame["n"]}], "en")
+    trace = built.to_plotly_json()["data"][0]
+    assert trace["x"] == [date(2011, 1, 31), date(2011, 2, 28)]
+    assert trace["y"] == [3, 4]
+    assert built.to_plotly_json()["layout"]["separators"] == ".,"
+
+
+def _shapes(figure: go.Figure) -> list[dict[str, object]]:
+    return json.loads(figure.to_json())["layout"]["shapes"]
+
+
+def test_lines_are_the_shapes_plotly_itself_adds() -> None:
+    ours = charts.figure(
+        [{"type": "scatter", "x": [1, 9], "y": [1, 9]}],
+        "da",
+        shapes=[
+            charts.vline(4, colour="#555555", dash="dot", width=3),
+            charts.hline(60.0, colour="#000000", dash="dash", width=1),
+        ],
+    )
+    theirs = go.Figure(go.Scatter(x=[1, 9], y=[1, 9]))
+    theirs.add_vline(x=4, line={"color": "#555555", "dash": "dot", "width": 3})
+    theirs.add_hline(y=60.0, line={"color": "#000000", "dash": "dash", "width": 1})
+    assert _shapes(ours) == _shapes(theirs)
+
+
+def _draw_unknown_property() -> None:
+    import streamlit as st
+
+    from dashboard import charts
+
+    st.plotly_chart(charts.figure([{"type": "bar", "x": [1], "y": [1], "colour": "red"}], "da"))
+
+
+def _draw_shorthand() -> None:
+    import streamlit as st
+
+    from dashboard import charts
+
+    st.plotly_chart(charts.figure([{"type": "bar", "x": [1], "y": [1]}], "da", title="Titel"))
+
+
+def _draw_valid() -> None:
+    import streamlit as st
+
+    from dashboard import charts
+
+    title = charts.title("Titel")
+    st.plotly_chart(charts.figure([{"type": "bar", "x": [1], "y": [1]}], "da", title=title))
+
+
+def test_the_check_catches_what_the_one_step_build_lets_through() -> None:
+    unknown = AppTest.from_function(_draw_unknown_property).run()
+    with pytest.raises(ValueError, match="colour"):
+        checked_charts(unknown)
+    shorthand = AppTest.from_function(_draw_shorthand).run()
+    with pytest.raises(AssertionError, match="only Python understands"):
+        checked_charts(shorthand)
+    valid = AppTest.from_function(_draw_valid).run()
+    assert checked_charts(valid)[0]["layout"]["title"] == {"text": "Titel"}
