@@ -171,6 +171,18 @@ family_ssp_levels = Table(
     Column("level", Integer, nullable=False),
     Column("first_on", Date, nullable=False),
     Column("baseline", Integer, nullable=False),
+    # Every column the figures read, so SQLite finds each family's row in
+    # force from the index alone (the primary key index alone meant a table
+    # lookup for each of a family's rows).
+    Index(
+        "ix_family_ssp_levels_in_force",
+        "family_id",
+        "valid_from",
+        "valid_until",
+        "first_on",
+        "baseline",
+        "level",
+    ),
 )
 
 # Derived by the loader (`employment_spans.refresh_parent_employment`): each
@@ -186,7 +198,16 @@ parent_employment = Table(
     Column("valid_until", Date, nullable=True),
     Column("family_id", ID, ForeignKey("families.family_id"), nullable=False),
     Column("value", Integer, nullable=False),
-    Index("ix_parent_employment_family", "family_id"),
+    # By family (the figures start from the programme's families, reloads
+    # delete by family), holding every column the figures read.
+    Index(
+        "ix_parent_employment_in_force",
+        "family_id",
+        "valid_from",
+        "valid_until",
+        "member_id",
+        "value",
+    ),
 )
 
 # Derived by the loader (`course_months.refresh_family_course_months`): per
