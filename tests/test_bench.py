@@ -46,6 +46,8 @@ def test_bench_command_prints_a_table_and_writes_json(
     assert data["loader"]["rows"] > 0 and data["loader"]["rows_per_s"] > 0
     assert data["pandas"]["agrees"] is True
     assert data["machine"]["nproc"] >= 1
+    assert data["machine"]["cpu_reference_ms"] > 0
+    assert data["machine"]["cpu_reference_ms_after"] > 0
     assert [page["page"] for page in data["pages"]] == [spec.key for spec in PAGES]
     for page in data["pages"]:
         assert page["errors"] == [], page

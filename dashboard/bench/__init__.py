@@ -160,11 +160,33 @@ def _server_version(url: str) -> str:
         engine.dispose()
 
 
+#: Additions in the CPU reference loop (0.1-0.2 s on the machines measured here).
+CPU_LOOP: Final = 2_000_000
+
+
+def cpu_reference_ms(repeats: int = 5) -> float:
+    """Milliseconds for a fixed pure-Python loop, the fastest of `repeats`.
+
+    The same model name can be a faster or slower host from one day to the
+    next (seen here: a factor of two), so each run records how fast this
+    machine runs Python right now; runs are comparable in proportion to it.
+    """
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        total = 0
+        for number in range(CPU_LOOP):
+            total += number
+        best = min(best, time.perf_counter() - started)
+    return round(best * 1000, 1)
+
+
 def machine_info(url: str) -> dict[str, Any]:
-    """What the numbers depend on: CPUs, memory, load, versions, the database server."""
+    """What the numbers depend on: CPUs, their speed now, memory, load, versions, the server."""
     return {
         "nproc": os.cpu_count(),
         "cpu": _cpu_model(),
+        "cpu_reference_ms": cpu_reference_ms(),
         "memory_gb": _memory_gb(),
         "load_average": [round(v, 2) for v in os.getloadavg()],
         "python": platform.python_version(),
@@ -319,6 +341,7 @@ def run_bench(
         progress("pandas alternative ...")
         result.pandas = _in_child(isolate, compare_with_pandas, url)
     result.machine["load_average_after"] = [round(v, 2) for v in os.getloadavg()]
+    result.machine["cpu_reference_ms_after"] = cpu_reference_ms()
     result.seconds = time.perf_counter() - started
     return result
 
@@ -378,7 +401,9 @@ def summary_lines(result: BenchResult) -> list[str]:
         f"scale {result.scale} on {m['database_server']} ({result.backend}), {result.runs} runs,"
         f" {result.started_at}; programme {result.programme} on {result.as_of}",
         f"machine: {m['nproc']} cores, {m['memory_gb']} GB, {m['cpu']};"
-        f" load average {m['load_average']} -> {m.get('load_average_after')}",
+        f" load average {m['load_average']} -> {m.get('load_average_after')};"
+        f" CPU reference {m['cpu_reference_ms']} -> {m.get('cpu_reference_ms_after')} ms"
+        f" ({CPU_LOOP:,} Python additions)",
         f"empty page (warm {EMPTY_PAGE}): {_ms(result.empty_page_s)} ms",
     ]
     if result.loader is None:
