@@ -9,8 +9,9 @@ programme, the stored row in force on the report date. SQLite walked each
 family's rows through the primary key (or family) index and looked every
 one up in the table; with every column the queries read in the index it
 answers from the index alone (the SSP query at scale 1000, both plans
-alternating in one process: 0.19-0.24 s -> 0.14-0.18 s). The family index on parent_employment is replaced, since the
-new one starts with the same column.
+alternating in one process: 0.19-0.24 s -> 0.14-0.18 s). The family index
+on parent_employment is replaced, since the new one starts with the same
+column.
 """
 
 from __future__ import annotations
