@@ -26,6 +26,7 @@ from data_access.disclosure import (
     withhold_small_base,
 )
 from data_access.figures_families import (
+    StageTally,
     improved_parental_authority,
     median_days_to_start,
     self_supporting_parents,
@@ -304,6 +305,28 @@ def _ratio(numerator: float | None, denominator: float | None) -> float | None:
     return numerator / denominator
 
 
+#: The passes over the data behind the figures, and the figures each pass feeds:
+#: a page that shows a few figures makes only their passes.
+FIGURE_PASSES: dict[str, frozenset[str]] = {
+    "stage_tally": frozenset(
+        {
+            "active_families",
+            "intensive_families",
+            "aftercare_families",
+            "pipeline_families",
+            "ended_families",
+            "overdue_families",
+        }
+    ),
+    "median_days_to_start": frozenset({"median_days_to_start"}),
+    "improved_share": frozenset({"improved_share"}),
+    "self_supporting_parents": frozenset({"self_supporting_parents"}),
+    "budget_year": frozenset({"budget_year", "spent_share"}),
+    "spent_ytd": frozenset({"spent_ytd", "spent_share", "forecast_year", "cost_per_family_month"}),
+    "family_months": frozenset({"cost_per_family_month"}),
+}
+
+
 def compute_figures(
     engine: Engine,
     programme_id: str,
@@ -311,25 +334,47 @@ def compute_figures(
     *,
     district_id: str | None = None,
     scope: Scope = SYSTEM,
+    figure_ids: tuple[str, ...] | None = None,
 ) -> dict[str, FigureValue]:
-    """Every figure of kpis.md (FIGURE_IDS) for programme P at report date D.
+    """The figures of kpis.md (`figure_ids`, default all of FIGURE_IDS) for programme P at D.
 
     Family figures honour `district_id` (the district and the areas below
     it); budget and spend figures, and cost per family-month which divides
     them, are programme-wide. Values are already disclosed for `scope`.
+    Only the passes the asked-for figures need are made (`FIGURE_PASSES`);
+    a figure's value does not depend on which others are asked for.
     """
+    wanted = set(FIGURE_IDS if figure_ids is None else figure_ids)
+    unknown = wanted - set(FIGURE_IDS)
+    if unknown:
+        raise ValueError(f"unknown figure ids: {sorted(unknown)}")
+    needed = {name for name, fed in FIGURE_PASSES.items() if fed & wanted}
     with engine.connect() as conn:
         info = _programme_info(conn, programme_id)
         peers = _peer_hidden(conn, programme_id, as_of, district_id, scope)
-        tally = stage_tally(conn, programme_id, as_of, district_id)
-        median, started = median_days_to_start(conn, programme_id, as_of, district_id)
-        improved, eligible = improved_parental_authority(conn, programme_id, as_of, district_id)
-        supporting, assessed = self_supporting_parents(conn, programme_id, as_of, district_id)
-        budget = budget_year(conn, programme_id, as_of.year)
-        spent = spent_ytd(conn, programme_id, as_of)
-        months = family_months(conn, programme_id, as_of)
+        tally = (
+            stage_tally(conn, programme_id, as_of, district_id) if "stage_tally" in needed else None
+        )
+        median, started = (
+            median_days_to_start(conn, programme_id, as_of, district_id)
+            if "median_days_to_start" in needed
+            else (None, 0)
+        )
+        improved, eligible = (
+            improved_parental_authority(conn, programme_id, as_of, district_id)
+            if "improved_share" in needed
+            else (0, 0)
+        )
+        supporting, assessed = (
+            self_supporting_parents(conn, programme_id, as_of, district_id)
+            if "self_supporting_parents" in needed
+            else (0, 0)
+        )
+        budget = budget_year(conn, programme_id, as_of.year) if "budget_year" in needed else None
+        spent = spent_ytd(conn, programme_id, as_of) if "spent_ytd" in needed else 0.0
+        months = family_months(conn, programme_id, as_of) if "family_months" in needed else 0
 
-    stages = tally.stages
+    figures = _family_figures(tally, info, peers, scope) if tally is not None else []
     target_active = (
         None if info.target_active_families is None else float(info.target_active_families)
     )
@@ -338,29 +383,7 @@ def compute_figures(
     median_value, median_display = withhold_small_base(median, started, scope)
     if "median_days_to_start" in peers and median_display is None and median_value is not None:
         median_value, median_display = None, WITHHELD
-    # Intensive and aftercare are the parts of the active headline: one breakdown.
-    parts = suppress_breakdown({INTENSIVE: stages[INTENSIVE], AFTERCARE: stages[AFTERCARE]}, scope)
-    hidden = {key for key in peers if key in (INTENSIVE, AFTERCARE)} | {
-        key for key, cell in parts.items() if cell == SECONDARY
-    }
-    figures = [
-        _count(
-            "active_families",
-            sum(stages[s] for s in ACTIVE_STAGES),
-            scope,
-            target_active,
-            "active_families" in peers,
-        ),
-        _count("intensive_families", stages[INTENSIVE], scope, hidden=INTENSIVE in hidden),
-        _count("aftercare_families", stages[AFTERCARE], scope, hidden=AFTERCARE in hidden),
-        _count(
-            "pipeline_families",
-            sum(stages[s] for s in PIPELINE_STAGES),
-            scope,
-            hidden="pipeline_families" in peers,
-        ),
-        _count("ended_families", stages[ENDED], scope, hidden=ENDED in peers),
-        _count("overdue_families", tally.overdue, scope, hidden="overdue_families" in peers),
+    figures += [
         FigureValue("target_active", target_active, target=target_active),
         FigureValue(
             "median_days_to_start",
@@ -395,7 +418,42 @@ def compute_figures(
             denominator=months,
         ),
     ]
-    return {f.figure_id: f for f in figures}
+    found = {f.figure_id: f for f in figures}
+    return {figure_id: found[figure_id] for figure_id in FIGURE_IDS if figure_id in wanted}
+
+
+def _family_figures(
+    tally: StageTally, info: ProgrammeInfo, peers: set[str], scope: Scope
+) -> list[FigureValue]:
+    """The stage counts: active (against its target), its parts, pipeline, ended, overdue."""
+    stages = tally.stages
+    target_active = (
+        None if info.target_active_families is None else float(info.target_active_families)
+    )
+    # Intensive and aftercare are the parts of the active headline: one breakdown.
+    parts = suppress_breakdown({INTENSIVE: stages[INTENSIVE], AFTERCARE: stages[AFTERCARE]}, scope)
+    hidden = {key for key in peers if key in (INTENSIVE, AFTERCARE)} | {
+        key for key, cell in parts.items() if cell == SECONDARY
+    }
+    return [
+        _count(
+            "active_families",
+            sum(stages[s] for s in ACTIVE_STAGES),
+            scope,
+            target_active,
+            "active_families" in peers,
+        ),
+        _count("intensive_families", stages[INTENSIVE], scope, hidden=INTENSIVE in hidden),
+        _count("aftercare_families", stages[AFTERCARE], scope, hidden=AFTERCARE in hidden),
+        _count(
+            "pipeline_families",
+            sum(stages[s] for s in PIPELINE_STAGES),
+            scope,
+            hidden="pipeline_families" in peers,
+        ),
+        _count("ended_families", stages[ENDED], scope, hidden=ENDED in peers),
+        _count("overdue_families", tally.overdue, scope, hidden="overdue_families" in peers),
+    ]
 
 
 def spend_by(

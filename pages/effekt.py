@@ -32,7 +32,9 @@ if not has_families(programme, as_of, district_id=district):
     st.stop()
 
 st.subheader(tr(view.TEXTS, "figures", lang))
-values = compute_figures(programme, as_of, district_id=district, scope=context.user)
+values = compute_figures(
+    programme, as_of, district_id=district, scope=context.user, figure_ids=view.OUTCOME_FIGURES
+)
 view.outcome_figures(values, lang)
 
 st.subheader(tr(view.TEXTS, "ssp", lang))

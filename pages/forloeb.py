@@ -29,11 +29,14 @@ info = info_of(f.programme_id)
 due_count, due_families = due_at(
     f.programme_id, f.as_of, district_id=f.district_id, scope=context.user
 )
-courses.headline(
-    figures_at(f.programme_id, f.as_of, district_id=f.district_id, scope=context.user),
-    due_count,
-    lang,
+figures = figures_at(
+    f.programme_id,
+    f.as_of,
+    district_id=f.district_id,
+    scope=context.user,
+    figure_ids=courses.HEADLINE,
 )
+courses.headline(figures, due_count, lang)
 courses.stages(
     stages_at(f.programme_id, f.starts_on, f.as_of, district_id=f.district_id, scope=context.user),
     lang,

@@ -29,7 +29,7 @@ lang = context.lang
 programme, as_of, year = filters.programme_id, filters.as_of, filters.as_of.year
 
 st.subheader(tr(view.TEXTS, "year_heading", lang, year=year))
-values = compute_figures(programme, as_of, scope=context.user)
+values = compute_figures(programme, as_of, scope=context.user, figure_ids=view.HEADLINE)
 view.headline(values, lang)
 if values["budget_year"].value is None:
     st.info(tr(view.TEXTS, "no_budget_year", lang, year=year), icon=":material/info:")

@@ -15,9 +15,14 @@ referrals_at = cached(referrals_per_month)
 
 context = open_page("visitation")
 f = context.filters
-intake.capacity(
-    figures_at(f.programme_id, f.as_of, district_id=f.district_id, scope=context.user), f.lang
+figures = figures_at(
+    f.programme_id,
+    f.as_of,
+    district_id=f.district_id,
+    scope=context.user,
+    figure_ids=intake.CAPACITY_FIGURES,
 )
+intake.capacity(figures, f.lang)
 intake.funnel(
     funnel_at(f.programme_id, f.as_of, district_id=f.district_id, scope=context.user), f.lang
 )

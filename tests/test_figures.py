@@ -834,3 +834,22 @@ def test_data_as_of(load: Loader, db_url: str) -> None:
     # Newest of ended 2010-09-01, assessment 2010-10-01, meeting 2010-11-05, spend 2010-08-01.
     # (course_due_on 2011-02-01 is a plan, not data.)
     assert data_as_of(engine) == date(2010, 11, 5)
+
+
+def test_each_figure_asked_alone_is_the_figure_of_the_whole_set(demo_db_url: str) -> None:
+    """Pages ask only for the figures they show (FIGURE_PASSES); none may come out different."""
+    engine = make_engine(demo_db_url, read_only=True)
+    try:
+        day = date(2011, 6, 30)
+        whole = compute_figures(engine, "interventionsteam", day)
+        # Every figure has a value on the demo, so a pass left out would show.
+        assert [f for f, v in whole.items() if v.value is None] == []
+        for figure_id in FIGURE_IDS:
+            alone = compute_figures(engine, "interventionsteam", day, figure_ids=(figure_id,))
+            assert alone == {figure_id: whole[figure_id]}, figure_id
+        spend = ("budget_year", "spent_ytd", "spent_share", "forecast_year")
+        assert compute_figures(engine, "interventionsteam", day, figure_ids=spend) == {
+            figure_id: whole[figure_id] for figure_id in spend
+        }
+    finally:
+        engine.dispose()

@@ -187,3 +187,25 @@ def test_viewer_pages_hide_the_large_district(
         for column in frame.columns:
             if "vurderet" in str(column):
                 assert "9" not in [str(v) for v in frame[column]], frame
+
+
+def test_a_figure_asked_alone_is_the_figure_of_the_whole_set(db_url: str, tmp_path: Path) -> None:
+    """Pages ask only for the figures they show; the secondary rule must hold for those too."""
+    engine = load_3_vs_9(db_url, tmp_path / "bundle")
+    try:
+        for district in (None, SMALL, LARGE):
+            whole = compute_figures(engine, "P", D, district_id=district, scope=VIEWER)
+            for figure_id, value in whole.items():
+                alone = compute_figures(
+                    engine, "P", D, district_id=district, scope=VIEWER, figure_ids=(figure_id,)
+                )
+                assert alone == {figure_id: value}, (district, figure_id)
+        # B's 9 is hidden as the second cell next to A's "<5", asked alone as well.
+        shown = compute_figures(
+            engine, "P", D, district_id=LARGE, scope=VIEWER, figure_ids=("active_families",)
+        )
+        assert shown["active_families"].display == SECONDARY
+        with pytest.raises(ValueError, match="unknown figure ids"):
+            compute_figures(engine, "P", D, figure_ids=("active_families", "no_such_figure"))
+    finally:
+        engine.dispose()

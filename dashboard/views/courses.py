@@ -62,11 +62,19 @@ TEXT: Final[dict[str, dict[str, str]]] = {
 }
 
 
+#: The figures `headline` shows, beside the count due to aftercare.
+HEADLINE: Final[tuple[str, ...]] = (
+    "active_families",
+    "intensive_families",
+    "aftercare_families",
+    "ended_families",
+)
+
+
 def headline(figures: dict[str, FigureValue], due: int | str, lang: str) -> None:
     """Where the families are now, and how many move to aftercare within 30 days."""
-    ids = ("active_families", "intensive_families", "aftercare_families", "ended_families")
     columns = st.columns(5)
-    for column, figure_id in zip(columns, ids, strict=False):
+    for column, figure_id in zip(columns, HEADLINE, strict=False):
         with column:
             show_figure(figures[figure_id], lang)
     entry = measure("due_aftercare")

@@ -36,12 +36,19 @@ TEXT: Final[dict[str, dict[str, str]]] = {
 }
 
 
+#: The figures `capacity` shows (the capacity left is active against target).
+CAPACITY_FIGURES: Final[tuple[str, ...]] = (
+    "pipeline_families",
+    "median_days_to_start",
+    "target_active",
+    "active_families",
+)
+
+
 def capacity(figures: dict[str, FigureValue], lang: str) -> None:
     """Intake pipeline, time to start, the target and the room left under it."""
     columns = st.columns(4)
-    for column, figure_id in zip(
-        columns, ("pipeline_families", "median_days_to_start", "target_active"), strict=False
-    ):
+    for column, figure_id in zip(columns[:3], CAPACITY_FIGURES[:3], strict=True):
         with column:
             show_figure(figures[figure_id], lang)
     active, target = figures["active_families"], figures["target_active"].value
