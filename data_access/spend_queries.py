@@ -227,7 +227,16 @@ def spend_by_year(engine: Engine, programme_id: str, as_of: date) -> pd.DataFram
     funders count only in the total. Spend is booked on or before D, so the
     report date's own year is the year to date.
     """
-    year = date_field("year", spend.c.booked_on).label("year")
+    # Summed per booking day first: the day sums stream from the (programme,
+    # booked_on) index, and taking the year of a few hundred days is cheap
+    # where the year of every row was not (SQLite, scale 1000: 0.42 -> 0.13 s).
+    daily = (
+        select(spend.c.booked_on.label("day"), func.sum(spend.c.amount_dkk).label("amount"))
+        .where(spend.c.programme_id == programme_id, spend.c.booked_on <= literal(as_of))
+        .group_by(spend.c.booked_on)
+        .subquery("daily")
+    )
+    year = date_field("year", daily.c.day).label("year")
     kind = departments.c.kind
     with engine.connect() as conn:
         planned = conn.execute(
@@ -242,11 +251,7 @@ def spend_by_year(engine: Engine, programme_id: str, as_of: date) -> pd.DataFram
             .group_by(budget.c.year)
         ).all()
         used: dict[int, float] = dict(
-            conn.execute(
-                select(year, func.sum(spend.c.amount_dkk))
-                .where(spend.c.programme_id == programme_id, spend.c.booked_on <= literal(as_of))
-                .group_by(year)
-            ).all()
+            conn.execute(select(year, func.sum(daily.c.amount)).group_by(year)).all()
         )
     budgets = {int(y): (float(t), float(m or 0.0), float(s or 0.0)) for y, t, m, s in planned}
     rows = []
