@@ -1,8 +1,9 @@
 """Plotly building blocks shared by every page: palette, layout, Danish axes.
 
-Charts use `plotly.graph_objects` (much faster to build than plotly.express),
-the Okabe-Ito palette (safe for the common colour-vision deficiencies) and
-Danish separators; month axes get Babel's month names, not Plotly's English.
+Charts are plain Plotly dicts built into one figure (`figure`: much faster
+than plotly.express or graph_objects set property by property), with the
+Okabe-Ito palette (safe for the common colour-vision deficiencies) and Danish
+separators; month axes get Babel's month names, not Plotly's English.
 """
 
 from __future__ import annotations
@@ -57,8 +58,8 @@ def figure(traces: Iterable[Trace], lang: str, *, height: int = 380, **layout: A
     lines, against 8 ms built this way). So traces and layout are plain dicts
     in Plotly's JSON form (`{"title": {"text": ...}}`, not `title_text=`) and
     the figure is built without the check, as Plotly builds its own
-    templates; `tests/test_charts.py` runs the check on every chart the pages
-    and the presentation draw instead.
+    templates. The tests run the check instead, on every chart the pages and
+    the presentation draw (`tests/apptest.checked_charts`).
     """
     return go.Figure(
         data=[_plain(dict(trace)) for trace in traces],
