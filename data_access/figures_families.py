@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Integer, and_, case, func, literal, select
+from sqlalchemy import Connection, Integer, case, func, literal, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement, Subquery
@@ -20,7 +20,7 @@ from data_access.dates import days_after
 from data_access.employment_spans import employment_on
 from data_access.medians import middle_value, running_counts
 from data_access.planner import first_on_sqlite
-from data_access.schema import districts, families, members
+from data_access.schema import districts, families
 from data_access.ssp_levels import family_ssp_on
 from data_access.stages import STAGE_ORDER, is_active, is_overdue, stage_of
 
@@ -236,7 +236,9 @@ def employment_of_parents(
 
     Shared by `self_supporting_parents` and the Effekt page's district table,
     which groups the rows by the family's district in one statement. The
-    latest value per parent is stored by the loader (`employment_spans.py`).
+    latest value per parent is stored by the loader (`employment_spans.py`),
+    which keeps only members of role parent: joining members again here made
+    PostgreSQL read every member of the city.
     The active families come first (`planner.py`): SQLite otherwise started
     from every parent of the city.
     """
@@ -251,9 +253,5 @@ def employment_of_parents(
         select(employment.c.value, active.c.district_id)
         .select_from(active)
         .join(employment, employment.c.family_id == active.c.family_id)
-        .join(
-            members,
-            and_(members.c.member_id == employment.c.member_id, members.c.role == "parent"),
-        )
         .subquery("employment")
     )
