@@ -51,14 +51,19 @@ from data_access.stages import (
     STAGE_ORDER,
 )
 
-#: Every figure id of kpis.md, in its order.
-FIGURE_IDS: tuple[str, ...] = (
+#: The figures counted from the families' stages on the report date (one pass).
+STAGE_FIGURES: tuple[str, ...] = (
     "active_families",
     "intensive_families",
     "aftercare_families",
     "pipeline_families",
     "ended_families",
     "overdue_families",
+)
+
+#: Every figure id of kpis.md, in its order.
+FIGURE_IDS: tuple[str, ...] = (
+    *STAGE_FIGURES,
     "target_active",
     "median_days_to_start",
     "improved_share",
@@ -308,16 +313,7 @@ def _ratio(numerator: float | None, denominator: float | None) -> float | None:
 #: The passes over the data behind the figures, and the figures each pass feeds:
 #: a page that shows a few figures makes only their passes.
 FIGURE_PASSES: dict[str, frozenset[str]] = {
-    "stage_tally": frozenset(
-        {
-            "active_families",
-            "intensive_families",
-            "aftercare_families",
-            "pipeline_families",
-            "ended_families",
-            "overdue_families",
-        }
-    ),
+    "stage_tally": frozenset(STAGE_FIGURES),
     "median_days_to_start": frozenset({"median_days_to_start"}),
     "improved_share": frozenset({"improved_share"}),
     "self_supporting_parents": frozenset({"self_supporting_parents"}),
@@ -374,10 +370,10 @@ def compute_figures(
         spent = spent_ytd(conn, programme_id, as_of) if "spent_ytd" in needed else 0.0
         months = family_months(conn, programme_id, as_of) if "family_months" in needed else 0
 
-    figures = _family_figures(tally, info, peers, scope) if tally is not None else []
     target_active = (
         None if info.target_active_families is None else float(info.target_active_families)
     )
+    figures = _family_figures(tally, target_active, peers, scope) if tally is not None else []
     day, days_in_year = expected_share(as_of)
     expected = day / days_in_year
     median_value, median_display = withhold_small_base(median, started, scope)
@@ -423,13 +419,10 @@ def compute_figures(
 
 
 def _family_figures(
-    tally: StageTally, info: ProgrammeInfo, peers: set[str], scope: Scope
+    tally: StageTally, target_active: float | None, peers: set[str], scope: Scope
 ) -> list[FigureValue]:
     """The stage counts: active (against its target), its parts, pipeline, ended, overdue."""
     stages = tally.stages
-    target_active = (
-        None if info.target_active_families is None else float(info.target_active_families)
-    )
     # Intensive and aftercare are the parts of the active headline: one breakdown.
     parts = suppress_breakdown({INTENSIVE: stages[INTENSIVE], AFTERCARE: stages[AFTERCARE]}, scope)
     hidden = {key for key in peers if key in (INTENSIVE, AFTERCARE)} | {

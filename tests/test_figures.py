@@ -20,6 +20,7 @@ from data_access.db import make_engine
 from data_access.figures import (
     FIGURE_IDS,
     SPEND_COLUMNS,
+    STAGE_FIGURES,
     FigureValue,
     compute_figures,
     data_as_of,
@@ -619,14 +620,7 @@ def test_programme_without_families(load: Loader) -> None:
     engine = load(families=STAGE_FAMILIES, budget=BUDGET, spend=SPEND)
     got = compute_figures(engine, "P2", date(2012, 6, 30))
     assert list(got) == list(FIGURE_IDS)
-    for figure_id in (
-        "active_families",
-        "intensive_families",
-        "aftercare_families",
-        "pipeline_families",
-        "ended_families",
-        "overdue_families",
-    ):
+    for figure_id in STAGE_FIGURES:
         assert got[figure_id].value == 0, figure_id
         assert got[figure_id].display is None
     for figure_id in ("median_days_to_start", "improved_share", "self_supporting_parents"):
