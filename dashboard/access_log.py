@@ -16,6 +16,7 @@ from dashboard.i18n import t
 from dashboard.navigation import PAGES, page
 from dashboard.shell import PageContext, download_csv
 from data_access import audit
+from data_access.dates import local_today
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ def access_log_page(context: PageContext) -> None:
     """The admin page: filter the log by user, page, pseudonym and dates; download it."""
     lang = context.lang
     st.caption(t("audit_intro", lang))
-    today = date.today()
+    today = local_today()
     left, middle, right = st.columns(3)
     email = left.text_input(t("audit_email", lang), key="audit_email").strip()
     pages = [""] + [spec.key for spec in PAGES]

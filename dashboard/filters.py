@@ -20,6 +20,7 @@ from dashboard import formatting
 from dashboard.data import cached
 from dashboard.i18n import LANGUAGES, t
 from data_access import figures, reference
+from data_access.dates import local_today
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,8 @@ def current_lang() -> str:
 
 
 def default_as_of(starts_on: date, ends_on: date, latest: date | None) -> date:
-    """Today, clipped to the programme's period and the latest data (interface.md)."""
-    day = min(date.today(), ends_on)
+    """Today in Copenhagen, clipped to the programme's period and the latest data (interface.md)."""
+    day = min(local_today(), ends_on)
     if latest is not None:
         day = min(day, latest)
     return max(day, starts_on)

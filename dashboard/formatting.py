@@ -18,6 +18,8 @@ from babel.dates import format_datetime as _babel_datetime
 from babel.dates import get_timezone
 from babel.numbers import format_currency, format_decimal, format_percent
 
+from data_access.dates import LOCAL_TZ
+
 LOCALES: Final[dict[str, str]] = {"da": "da_DK", "en": "en_GB"}
 MONEY_PATTERN: Final[dict[str, str]] = {"da": "#,##0 ¤", "en": "¤ #,##0"}
 SHARE_PATTERN: Final[dict[str, str]] = {"da": "#,##0.0 %", "en": "#,##0.0%"}
@@ -26,7 +28,7 @@ SUPPRESSED: Final = "<5"
 SECONDARY: Final = "x"
 MISSING: Final = "–"
 #: Times are shown in the users' time zone.
-DISPLAY_TIME_ZONE: Final = "Europe/Copenhagen"
+DISPLAY_TIME_ZONE: Final = LOCAL_TZ.key
 
 
 def locale_of(lang: str) -> str:

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Final
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from alembic import command
@@ -23,10 +22,10 @@ from alembic.config import Config
 from sqlalchemy import Engine, func, insert, literal, select
 
 from data_access.app_schema import access_log
+from data_access.dates import LOCAL_TZ
 from data_access.db import default_database_url, make_engine
 
 APP_MIGRATIONS_DIR: Final = Path(__file__).resolve().parent / "app_migrations"
-LOCAL_TZ: Final = ZoneInfo("Europe/Copenhagen")
 #: Separator of the pseudonyms in `access_log.family_ids`.
 SEPARATOR: Final = ","
 COLUMNS: Final = ["at", "email", "role", "page", "family_ids"]

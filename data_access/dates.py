@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
+from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import Date, Integer
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 from sqlalchemy.sql.visitors import InternalTraversal
+
+#: The users' time zone: their calendar day is the dashboard's "today".
+LOCAL_TZ: Final = ZoneInfo("Europe/Copenhagen")
+
+
+def local_today(now: datetime | None = None) -> date:
+    """Today's date in Copenhagen, whatever the server's clock zone.
+
+    A server on UTC would otherwise still say yesterday for the first hour
+    (two in summer) of a Copenhagen day, hiding that day's access-log rows
+    and shifting the default report date.
+    """
+    moment = now if now is not None else datetime.now(UTC)
+    return moment.astimezone(LOCAL_TZ).date()
 
 
 def add_months(day: date, months: int) -> date:

@@ -7,7 +7,6 @@ A-1..A-3 in Nørrebro, cB: B-1..B-6 in Brønshøj-Husum) on both backends.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.i18n import t
 from dashboard.navigation import PAGES, page, pages_for
 from data_access import audit
+from data_access.dates import local_today
 from tests import access_bundle as bundle
 from tests.access_bundle import AS_OF, everything, load_access_bundle
 from tests.apptest import APP, render, texts
@@ -175,7 +175,7 @@ def test_coordinator_view_writes_the_audit_row(
     assert list(rows[["email", "role", "page", "family_ids"]].itertuples(index=False)) == [
         (bundle.COORDINATOR_A, "coordinator", "forloeb", "A-1,A-2,A-3")
     ]
-    assert rows["at"].iloc[0].date() == date.today()
+    assert rows["at"].iloc[0].date() == local_today()
 
 
 def test_aggregate_view_writes_no_audit_row(

@@ -19,7 +19,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from data_access import quarters
-from data_access.dates import quarter_bounds
+from data_access.dates import local_today, quarter_bounds
 from data_access.figures import FigureValue, ProgrammeInfo, programme_info
 from data_access.freshness import freshness
 from data_access.quarters import REPORT_SCOPE, Decision, FrozenQuarter, Remark
@@ -173,7 +173,7 @@ def build_report(
         quarter=quarter,
         as_of=as_of,
         previous_as_of=previous_as_of,
-        created_on=created_on or date.today(),
+        created_on=created_on or local_today(),
         data_until=snapshot.data_until,
         figures=snapshot.figures,
         previous=snapshot.previous,
