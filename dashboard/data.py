@@ -3,17 +3,20 @@
 Every data_access query the pages use goes through `cached`, which keys the
 Streamlit cache on the query's name, its arguments (the filters) and the data
 version (the newest load), so a new load shows without a restart and stale
-entries expire (`ttl`, `max_entries`).
+entries expire (`ttl`, `max_entries`). `start` runs a page's independent
+queries side by side.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
 import streamlit as st
 from sqlalchemy import Engine
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from dashboard.errors import OldSchemaError
 from data_access import reference
@@ -115,3 +118,45 @@ def cached(query: Callable[Concatenate[Engine, P], R]) -> Callable[P, R]:
         return result
 
     return call
+
+
+class Pending(Generic[R]):
+    """A query running on its own thread (see `start`); `result()` waits for it."""
+
+    def __init__(self, query: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> None:
+        self._value: R | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(query, args, kwargs), name="dashboard-query", daemon=True
+        )
+        context = get_script_run_ctx(suppress_warning=True)
+        if context is not None:
+            # The script's run context lets `st.cache_data` serve and fill the
+            # same cache from this thread as from the script's own.
+            add_script_run_ctx(self._thread, context)
+        self._thread.start()
+
+    def _run(self, query: Callable[..., R], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        try:
+            self._value = query(*args, **kwargs)
+        except BaseException as error:  # handed to the script by result()
+            self._error = error
+
+    def result(self) -> R:
+        """The query's result; its exception is raised here, in the script's thread."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value  # type: ignore[return-value]
+
+
+def start(query: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> Pending[R]:
+    """Start a `cached` query now and collect it later with `.result()`.
+
+    A page's queries do not depend on each other, and the database answers
+    two of them at once on a server with two or more cores (SQLite and the
+    PostgreSQL driver release Python's lock while a query runs). Started
+    together, a page waits for its slowest query instead of their sum; a
+    database error still reaches the page's `database_guard` from `result()`.
+    """
+    return Pending(query, *args, **kwargs)

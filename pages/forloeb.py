@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dashboard.access_log import log_view
-from dashboard.data import cached
+from dashboard.data import cached, start
 from dashboard.shell import open_page
 from dashboard.views import courses
 from data_access.courses import (
@@ -25,32 +25,33 @@ reasons_at = cached(end_reasons)
 
 context = open_page("forloeb")
 f, user, lang = context.filters, context.user, context.lang
-info = info_of(f.programme_id)
-due_count, due_families = due_at(
-    f.programme_id, f.as_of, district_id=f.district_id, scope=context.user
-)
-figures = figures_at(
+info = start(info_of, f.programme_id)
+due = start(due_at, f.programme_id, f.as_of, district_id=f.district_id, scope=user)
+figures = start(
+    figures_at,
     f.programme_id,
     f.as_of,
     district_id=f.district_id,
-    scope=context.user,
+    scope=user,
     figure_ids=courses.HEADLINE,
 )
-courses.headline(figures, due_count, lang)
-courses.stages(
-    stages_at(f.programme_id, f.starts_on, f.as_of, district_id=f.district_id, scope=context.user),
-    lang,
+stages = start(
+    stages_at, f.programme_id, f.starts_on, f.as_of, district_id=f.district_id, scope=user
 )
-courses_total, timeline = timeline_at(
-    f.programme_id, f.as_of, district_id=f.district_id, scope=context.user
-)
-shown = [str(fid) for fid in timeline["family_id"].dropna()]
+timeline = start(timeline_at, f.programme_id, f.as_of, district_id=f.district_id, scope=user)
+flow = start(flow_at, f.programme_id, f.as_of, district_id=f.district_id, scope=user)
+reasons = start(reasons_at, f.programme_id, f.as_of, district_id=f.district_id, scope=user)
+
+due_count, due_families = due.result()
+courses.headline(figures.result(), due_count, lang)
+courses.stages(stages.result(), lang)
+courses_total, rows = timeline.result()
+shown = [str(fid) for fid in rows["family_id"].dropna()]
 log_view(context, "forloeb", sorted({*shown, *map(str, due_families["family_id"])}))
+programme = info.result()
 courses.timeline(
-    timeline, courses_total, info.intensive_months, info.course_months, user.suppressed, lang
+    rows, courses_total, programme.intensive_months, programme.course_months, user.suppressed, lang
 )
 courses.due_list(due_families, lang)
-courses.flow(flow_at(f.programme_id, f.as_of, district_id=f.district_id, scope=context.user), lang)
-courses.reasons(
-    reasons_at(f.programme_id, f.as_of, district_id=f.district_id, scope=context.user), lang
-)
+courses.flow(flow.result(), lang)
+courses.reasons(reasons.result(), lang)

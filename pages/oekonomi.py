@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.data import cached
+from dashboard.data import cached, start
 from dashboard.shell import download_csv, open_page
 from dashboard.views import spend as view
 from dashboard.views.common import tr
@@ -28,8 +28,11 @@ filters = context.filters
 lang = context.lang
 programme, as_of, year = filters.programme_id, filters.as_of, filters.as_of.year
 
+headline = start(compute_figures, programme, as_of, scope=context.user, figure_ids=view.HEADLINE)
+years_pending = start(spend_by_year, programme, as_of)
+
 st.subheader(tr(view.TEXTS, "year_heading", lang, year=year))
-values = compute_figures(programme, as_of, scope=context.user, figure_ids=view.HEADLINE)
+values = headline.result()
 view.headline(values, lang)
 if values["budget_year"].value is None:
     st.info(tr(view.TEXTS, "no_budget_year", lang, year=year), icon=":material/info:")
@@ -102,7 +105,7 @@ def breakdown() -> None:
 breakdown()
 
 st.subheader(tr(view.TEXTS, "years", lang))
-years = spend_by_year(programme, as_of)
+years = years_pending.result()
 if years.empty:
     st.info(tr(view.TEXTS, "nothing", lang, year=year), icon=":material/info:")
 else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dashboard.data import cached
+from dashboard.data import cached, start
 from dashboard.report.streamlit_button import report_download_buttons
 from dashboard.shell import open_page
 from dashboard.views.overview import overview
@@ -15,8 +15,10 @@ figures_at = cached(compute_figures)
 context = open_page("oversigt")
 f = context.filters
 previous_day = quarter_end_before(f.as_of)
-now = figures_at(f.programme_id, f.as_of, district_id=f.district_id, scope=context.user)
-before = figures_at(f.programme_id, previous_day, district_id=f.district_id, scope=context.user)
-overview(now, before, previous_day, f.lang)
+now = start(figures_at, f.programme_id, f.as_of, district_id=f.district_id, scope=context.user)
+before = start(
+    figures_at, f.programme_id, previous_day, district_id=f.district_id, scope=context.user
+)
+overview(now.result(), before.result(), previous_day, f.lang)
 report_download_buttons(context)
 quarter_panel(context)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dashboard.data import cached
+from dashboard.data import cached, start
 from dashboard.shell import open_page
 from dashboard.views import intake
 from data_access.figures import compute_figures
@@ -14,21 +14,19 @@ waits_at = cached(intake_waits)
 referrals_at = cached(referrals_per_month)
 
 context = open_page("visitation")
-f = context.filters
-figures = figures_at(
+f, user = context.filters, context.user
+figures = start(
+    figures_at,
     f.programme_id,
     f.as_of,
     district_id=f.district_id,
-    scope=context.user,
+    scope=user,
     figure_ids=intake.CAPACITY_FIGURES,
 )
-intake.capacity(figures, f.lang)
-intake.funnel(
-    funnel_at(f.programme_id, f.as_of, district_id=f.district_id, scope=context.user), f.lang
-)
-intake.waits(
-    waits_at(f.programme_id, f.as_of, district_id=f.district_id, scope=context.user), f.lang
-)
-intake.referrals(
-    referrals_at(f.programme_id, f.as_of, district_id=f.district_id, scope=context.user), f.lang
-)
+funnel = start(funnel_at, f.programme_id, f.as_of, district_id=f.district_id, scope=user)
+waits = start(waits_at, f.programme_id, f.as_of, district_id=f.district_id, scope=user)
+referrals = start(referrals_at, f.programme_id, f.as_of, district_id=f.district_id, scope=user)
+intake.capacity(figures.result(), f.lang)
+intake.funnel(funnel.result(), f.lang)
+intake.waits(waits.result(), f.lang)
+intake.referrals(referrals.result(), f.lang)

@@ -7,8 +7,11 @@ page. Each repetition clears `st.cache_data` (the query cache) but keeps
 load: connections are open, no query result is cached.
 
 The page's SQL is measured by replaying, outside Streamlit, every distinct
-data_access call the cold render made through `dashboard.data.cached`: the
-time the page cannot beat however fast Streamlit draws it.
+data_access call the cold render made through `dashboard.data.cached`, one
+after the other: the time the page's queries cost on one thread. Pages start
+their independent queries together (`dashboard.data.start`), so on a
+machine with two or more cores a page may render in less than that sum;
+page/SQL below 1 shows how much the overlap saved.
 """
 
 from __future__ import annotations
