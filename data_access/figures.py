@@ -8,6 +8,7 @@ the pages need. Figure ids are those of kpis.md and of `dashboard.catalogue`.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -202,7 +203,7 @@ def stage_counts(
     """
     with engine.connect() as conn:
         tally = stage_tally(conn, programme_id, as_of, district_id)
-        peers = _peer_hidden(conn, programme_id, as_of, district_id, scope)
+        peers = _peer_hidden(conn, programme_id, as_of, district_id, scope, {"stage_tally"})
     cells = suppress_breakdown(tally.stages, scope)
     for stage in STAGE_ORDER:
         if stage in peers and not is_hidden(cells[stage]):
@@ -213,23 +214,35 @@ def stage_counts(
 
 
 def _raw_counts(
-    conn: Connection, programme_id: str, as_of: date, district_id: str | None
+    conn: Connection,
+    programme_id: str,
+    as_of: date,
+    district_id: str | None,
+    passes: Collection[str],
 ) -> dict[str, int]:
-    """The family and people counts behind the figures, before disclosure."""
-    tally = stage_tally(conn, programme_id, as_of, district_id)
-    _, started = median_days_to_start(conn, programme_id, as_of, district_id)
-    _, eligible = improved_parental_authority(conn, programme_id, as_of, district_id)
-    _, assessed = self_supporting_parents(conn, programme_id, as_of, district_id)
-    stages = tally.stages
-    return {
-        **stages,
-        "active_families": sum(stages[s] for s in ACTIVE_STAGES),
-        "pipeline_families": sum(stages[s] for s in PIPELINE_STAGES),
-        "overdue_families": tally.overdue,
-        "median_days_to_start": started,
-        "improved_share": eligible,
-        "self_supporting_parents": assessed,
-    }
+    """The family and people counts behind the figures, before disclosure.
+
+    Only the counts of `passes` (keys of FIGURE_PASSES) are made: each count
+    is its own breakdown, so the ones a caller does not show change nothing.
+    """
+    counts: dict[str, int] = {}
+    if "stage_tally" in passes:
+        tally = stage_tally(conn, programme_id, as_of, district_id)
+        stages = tally.stages
+        counts |= {
+            **stages,
+            "active_families": sum(stages[s] for s in ACTIVE_STAGES),
+            "pipeline_families": sum(stages[s] for s in PIPELINE_STAGES),
+            "overdue_families": tally.overdue,
+        }
+    if "median_days_to_start" in passes:
+        counts["median_days_to_start"] = median_days_to_start(
+            conn, programme_id, as_of, district_id
+        )[1]
+    for name, count in SHARE_PASSES.items():
+        if name in passes:
+            counts[name] = count(conn, programme_id, as_of, district_id)[1]
+    return counts
 
 
 def _peer_hidden(
@@ -238,6 +251,7 @@ def _peer_hidden(
     as_of: date,
     district_id: str | None,
     scope: Scope,
+    passes: Collection[str],
 ) -> set[str]:
     """Counts (by `_raw_counts` key) hidden for `district_id` because of its sibling districts.
 
@@ -261,7 +275,7 @@ def _peer_hidden(
     )
     if district_id not in peers:
         return set()
-    raw = {str(peer): _raw_counts(conn, programme_id, as_of, str(peer)) for peer in peers}
+    raw = {str(peer): _raw_counts(conn, programme_id, as_of, str(peer), passes) for peer in peers}
     hidden: set[str] = set()
     for key in raw[district_id]:
         cells = suppress_breakdown({peer: counts[key] for peer, counts in raw.items()}, scope)
@@ -322,6 +336,16 @@ FIGURE_PASSES: dict[str, frozenset[str]] = {
     "family_months": frozenset({"cost_per_family_month"}),
 }
 
+#: (numerator, base) of a share figure, as its pass counts them before disclosure.
+RawShare = tuple[int, int]
+
+
+#: The share passes a caller may hand to `figures_from`, and how each is counted.
+SHARE_PASSES: dict[str, Callable[[Connection, str, date, str | None], RawShare]] = {
+    "improved_share": improved_parental_authority,
+    "self_supporting_parents": self_supporting_parents,
+}
+
 
 def compute_figures(
     engine: Engine,
@@ -340,35 +364,56 @@ def compute_figures(
     Only the passes the asked-for figures need are made (`FIGURE_PASSES`);
     a figure's value does not depend on which others are asked for.
     """
+    with engine.connect() as conn:
+        return figures_from(
+            conn, programme_id, as_of, district_id=district_id, scope=scope, figure_ids=figure_ids
+        )
+
+
+def figures_from(
+    conn: Connection,
+    programme_id: str,
+    as_of: date,
+    *,
+    district_id: str | None = None,
+    scope: Scope = SYSTEM,
+    figure_ids: tuple[str, ...] | None = None,
+    known: Mapping[str, RawShare] | None = None,
+) -> dict[str, FigureValue]:
+    """`compute_figures` on an open connection, reusing the passes a caller has already made.
+
+    `known` maps a share pass of FIGURE_PASSES ("improved_share",
+    "self_supporting_parents") to its raw (numerator, base) for
+    `district_id`: a query that grouped the same families for its own table
+    hands them over instead of this module counting them again. Disclosure
+    is the same either way.
+    """
     wanted = set(FIGURE_IDS if figure_ids is None else figure_ids)
     unknown = wanted - set(FIGURE_IDS)
     if unknown:
         raise ValueError(f"unknown figure ids: {sorted(unknown)}")
-    needed = {name for name, fed in FIGURE_PASSES.items() if fed & wanted}
-    with engine.connect() as conn:
-        info = _programme_info(conn, programme_id)
-        peers = _peer_hidden(conn, programme_id, as_of, district_id, scope)
-        tally = (
-            stage_tally(conn, programme_id, as_of, district_id) if "stage_tally" in needed else None
-        )
-        median, started = (
-            median_days_to_start(conn, programme_id, as_of, district_id)
-            if "median_days_to_start" in needed
-            else (None, 0)
-        )
-        improved, eligible = (
-            improved_parental_authority(conn, programme_id, as_of, district_id)
-            if "improved_share" in needed
-            else (0, 0)
-        )
-        supporting, assessed = (
-            self_supporting_parents(conn, programme_id, as_of, district_id)
-            if "self_supporting_parents" in needed
-            else (0, 0)
-        )
-        budget = budget_year(conn, programme_id, as_of.year) if "budget_year" in needed else None
-        spent = spent_ytd(conn, programme_id, as_of) if "spent_ytd" in needed else 0.0
-        months = family_months(conn, programme_id, as_of) if "family_months" in needed else 0
+    given = dict(known or {})
+    unknown_passes = set(given) - set(SHARE_PASSES)
+    if unknown_passes:
+        raise ValueError(f"passes that cannot be handed over: {sorted(unknown_passes)}")
+    passes = {name for name, fed in FIGURE_PASSES.items() if fed & wanted}
+    needed = passes - set(given)
+    info = _programme_info(conn, programme_id)
+    peers = _peer_hidden(conn, programme_id, as_of, district_id, scope, passes)
+    tally = stage_tally(conn, programme_id, as_of, district_id) if "stage_tally" in needed else None
+    median, started = (
+        median_days_to_start(conn, programme_id, as_of, district_id)
+        if "median_days_to_start" in needed
+        else (None, 0)
+    )
+    for name, count in SHARE_PASSES.items():
+        if name in needed:
+            given[name] = count(conn, programme_id, as_of, district_id)
+    improved, eligible = given.get("improved_share", (0, 0))
+    supporting, assessed = given.get("self_supporting_parents", (0, 0))
+    budget = budget_year(conn, programme_id, as_of.year) if "budget_year" in needed else None
+    spent = spent_ytd(conn, programme_id, as_of) if "spent_ytd" in needed else 0.0
+    months = family_months(conn, programme_id, as_of) if "family_months" in needed else 0
 
     target_active = (
         None if info.target_active_families is None else float(info.target_active_families)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Final
+from typing import Any, Final
 
 import pandas as pd
 from sqlalchemy import Engine, literal, or_, select
@@ -57,9 +57,9 @@ BUILTIN_INDICATORS: Final[dict[str, Indicator]] = {
     ),
 }
 
-#: Columns of `indicator_series`.
+#: Columns of `IndicatorPanel.series`.
 SERIES_COLUMNS: Final[tuple[str, ...]] = ("district_id", "name", "kind", "measured_on", "value")
-#: Columns of `indicator_changes`.
+#: Columns of `IndicatorPanel.changes`.
 CHANGE_COLUMNS: Final[tuple[str, ...]] = (
     "district_id",
     "name",
@@ -136,13 +136,32 @@ def programme_districts(
     return sorted(chosen)
 
 
-def indicator_series(
-    engine: Engine, indicator: str, district_ids: tuple[str, ...], as_of: date
-) -> pd.DataFrame:
-    """The indicator's values on or before D for the districts and the city, oldest first."""
+@dataclass(frozen=True)
+class IndicatorPanel:
+    """One indicator's chart and table: series (SERIES_COLUMNS) and changes (CHANGE_COLUMNS)."""
+
+    series: pd.DataFrame
+    changes: pd.DataFrame
+
+
+def indicator_panels(
+    engine: Engine,
+    indicator_ids: tuple[str, ...],
+    district_ids: tuple[str, ...],
+    starts_on: date,
+    as_of: date,
+) -> dict[str, IndicatorPanel]:
+    """Each indicator's values on or before D and its change since the programme's start.
+
+    One query for every indicator the page draws (a few hundred
+    measurements); the change per district is read off the same rows, so
+    chart and table can never disagree. Indicators without values are left
+    out. The series holds the districts and the city, oldest first.
+    """
     with engine.connect() as conn:
         rows = conn.execute(
             select(
+                indicators.c.indicator,
                 indicators.c.district_id,
                 districts.c.name,
                 districts.c.kind,
@@ -151,44 +170,56 @@ def indicator_series(
             )
             .join(districts, districts.c.district_id == indicators.c.district_id)
             .where(
-                indicators.c.indicator == indicator,
+                indicators.c.indicator.in_(indicator_ids),
                 indicators.c.measured_on <= literal(as_of),
                 or_(districts.c.district_id.in_(district_ids), districts.c.kind == CITY),
             )
-            .order_by(districts.c.kind, districts.c.name, indicators.c.measured_on)
+            .order_by(
+                indicators.c.indicator, districts.c.kind, districts.c.name, indicators.c.measured_on
+            )
         ).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=list(SERIES_COLUMNS))
+    by_indicator: dict[str, list[tuple[Any, ...]]] = {}
+    for indicator, *measurement in rows:
+        by_indicator.setdefault(str(indicator), []).append(tuple(measurement))
+    return {
+        indicator: IndicatorPanel(
+            series=pd.DataFrame(measurements, columns=list(SERIES_COLUMNS)),
+            changes=_changes(measurements, starts_on),
+        )
+        for indicator, measurements in by_indicator.items()
+    }
 
 
-def indicator_changes(
-    engine: Engine, indicator: str, district_ids: tuple[str, ...], starts_on: date, as_of: date
-) -> pd.DataFrame:
+def _changes(measurements: list[tuple[Any, ...]], starts_on: date) -> pd.DataFrame:
     """Per district (and the city): the value at the programme's start, the latest, the change.
 
+    `measurements` are SERIES_COLUMNS rows, each district's oldest first.
     Start value = the latest measurement on or before the programme's start
     (the level the programme met); without one, the first measurement after
     it. Latest = the newest measurement on or before D. change = latest -
     start; NaN when the district has only one measurement.
     """
-    frame = indicator_series(engine, indicator, district_ids, as_of)
-    rows = []
-    for district_id, group in frame.groupby("district_id", sort=False):
-        before = group[group["measured_on"] <= starts_on]
-        start = before.iloc[-1] if not before.empty else group.iloc[0]
-        latest = group.iloc[-1]
-        same = start["measured_on"] == latest["measured_on"]
-        rows.append(
+    by_district: dict[str, list[tuple[Any, ...]]] = {}
+    for row in measurements:
+        by_district.setdefault(str(row[0]), []).append(row)
+    result = []
+    for district_id, own in by_district.items():
+        before = [row for row in own if row[3] <= starts_on]
+        start = before[-1] if before else own[0]
+        latest = own[-1]
+        same = start[3] == latest[3]
+        result.append(
             (
                 district_id,
-                latest["name"],
-                latest["kind"],
-                start["measured_on"],
-                float(start["value"]),
-                latest["measured_on"],
-                float(latest["value"]),
-                None if same else float(latest["value"]) - float(start["value"]),
+                latest[1],
+                latest[2],
+                start[3],
+                float(start[4]),
+                latest[3],
+                float(latest[4]),
+                None if same else float(latest[4]) - float(start[4]),
             )
         )
-    result = pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))
-    result["change"] = result["change"].astype("float64")
-    return result
+    frame = pd.DataFrame(result, columns=list(CHANGE_COLUMNS))
+    frame["change"] = frame["change"].astype("float64")
+    return frame

@@ -1,14 +1,16 @@
-"""Outcomes for the Effekt page: SSP transitions, measures over course months, districts.
+"""Outcomes for the Effekt page: figures, SSP transitions, districts, measures over course months.
 
 The rules are those of kpis.md and `figures_families.py`: the transition
 table groups exactly the families `improved_share` counts (same baseline and
-latest level), and the district table calls the figure functions per
-district. Every count and share is disclosed for the caller's scope here,
-before it leaves data_access.
+latest level), and a district's row is the figure filtered to that
+district (`outcome_results`). Every count and share is disclosed for the
+caller's scope here, before it leaves data_access.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
@@ -25,6 +27,7 @@ from data_access.disclosure import (
     suppress_count,
     suppress_share,
 )
+from data_access.figures import FigureValue, figures_from
 from data_access.figures_families import (
     SELF_SUPPORTING,
     employment_of_parents,
@@ -36,7 +39,9 @@ from data_access.ssp_levels import SSP_LEVELS
 
 #: Columns of `course_month_series`.
 SERIES_COLUMNS: Final[tuple[str, ...]] = ("course_month", "value", "families", "small")
-#: Columns of `outcomes_by_district`.
+#: The figures `outcome_results` gives: the two outcome shares of kpis.md.
+OUTCOME_FIGURES: Final[tuple[str, ...]] = ("improved_share", "self_supporting_parents")
+#: Columns of `OutcomeResults.districts`.
 DISTRICT_COLUMNS: Final[tuple[str, ...]] = (
     "district_id",
     "name",
@@ -60,35 +65,6 @@ def has_families(
             select(func.count()).where(*family_filter(programme_id, as_of, district_id))
         ).scalar_one()
     return bool(n)
-
-
-def ssp_transitions(
-    engine: Engine,
-    programme_id: str,
-    as_of: date,
-    *,
-    district_id: str | None = None,
-    scope: Scope = SYSTEM,
-) -> pd.DataFrame:
-    """Families by SSP level at intake (rows) and latest level (columns), 0-4 x 0-4.
-
-    Family level = the highest level among its children (kpis.md), for the
-    families `improved_share` counts, so the cells below the diagonal add up
-    to its numerator. Cells are counts, "<5" for 1-4 for a suppressed scope.
-    """
-    eligible = ssp_baseline_latest(programme_id, as_of, district_id)
-    baseline = cast(eligible.c.baseline, Integer).label("baseline")
-    latest = cast(eligible.c.latest, Integer).label("latest")
-    with engine.connect() as conn:
-        rows = conn.execute(select(baseline, latest, func.count()).group_by(baseline, latest)).all()
-    counts = {(int(b), int(a)): int(n) for b, a, n in rows}
-    table = pd.DataFrame(
-        [[count_or_label(counts.get((b, a), 0), scope) for a in SSP_LEVELS] for b in SSP_LEVELS],
-        index=pd.Index(SSP_LEVELS, name="baseline"),
-        columns=pd.Index(SSP_LEVELS, name="latest"),
-        dtype="object",
-    )
-    return table
 
 
 def course_month_series(
@@ -124,39 +100,164 @@ def course_month_series(
     return pd.DataFrame(shown, columns=list(SERIES_COLUMNS))
 
 
-def outcomes_by_district(
-    engine: Engine, programme_id: str, as_of: date, *, scope: Scope = SYSTEM
-) -> pd.DataFrame:
-    """Improved parental authority and self-supporting parents per district of the programme.
+@dataclass(frozen=True)
+class OutcomeResults:
+    """The Effekt page's outcomes, every count already disclosed for the caller's scope.
 
-    One row per district where the programme's families live, computed with
-    the figure functions themselves (so a row equals the figure filtered to
-    that district). Counts and shares are disclosed for `scope`; `*_small`
-    says a share rests on fewer than 5 families (or parents) for every role.
+    figures: the OUTCOME_FIGURES of kpis.md (as `compute_figures` gives them);
+    transitions: families by SSP level at intake (rows) and latest level
+    (columns), 0-4 x 0-4, cells counts or "<5"; districts: one row per
+    district of the programme (DISTRICT_COLUMNS).
+    """
+
+    figures: dict[str, FigureValue]
+    transitions: pd.DataFrame
+    districts: pd.DataFrame
+
+
+def outcome_results(
+    engine: Engine,
+    programme_id: str,
+    as_of: date,
+    *,
+    district_id: str | None = None,
+    scope: Scope = SYSTEM,
+) -> OutcomeResults:
+    """Improved parental authority and self-supporting parents: figures, transitions, districts.
+
+    One grouped pass over the families' SSP levels and one over their
+    parents' employment, both by the district a family is registered on,
+    feed all three: the figures and the transition table sum the districts
+    the filter covers, the district table sums each district's areas. The
+    rules are those of `figures_families` (`ssp_baseline_latest`,
+    `employment_of_parents`), so the cells of the transition table below
+    the diagonal add up to the `improved_share` numerator and a district's
+    row equals the figure filtered to that district. The page used to count
+    the same families three times (figure, table, districts).
     """
     with engine.connect() as conn:
-        places = conn.execute(
-            select(districts.c.district_id, districts.c.name)
-            .where(
-                districts.c.district_id.in_(
-                    select(families.c.district_id).where(
-                        families.c.programme_id == programme_id,
-                        families.c.referred_on <= literal(as_of),
-                    )
+        ssp = _ssp_by_home(conn, programme_id, as_of)
+        employment = _employment_by_home(conn, programme_id, as_of)
+        districts_above = select(districts.c.district_id, districts.c.parent_id)
+        parent_of: dict[str, str | None] = {str(d): p for d, p in conn.execute(districts_above)}
+        places = _programme_places(conn, programme_id, as_of)
+        homes = None if district_id is None else _district_tree(district_id, parent_of)
+        shown = figures_from(
+            conn,
+            programme_id,
+            as_of,
+            district_id=district_id,
+            scope=scope,
+            figure_ids=OUTCOME_FIGURES,
+            known={
+                "improved_share": _improved(ssp, homes),
+                "self_supporting_parents": _supporting(employment, homes),
+            },
+        )
+    return OutcomeResults(
+        figures=shown,
+        transitions=_transition_table(ssp, homes, scope),
+        districts=_district_table(places, ssp, employment, parent_of, scope),
+    )
+
+
+def _programme_places(conn: Connection, programme_id: str, as_of: date) -> list[tuple[str, str]]:
+    """(district_id, name) of the districts the programme's families live in by D, by name."""
+    rows = conn.execute(
+        select(districts.c.district_id, districts.c.name)
+        .where(
+            districts.c.district_id.in_(
+                select(families.c.district_id).where(
+                    families.c.programme_id == programme_id,
+                    families.c.referred_on <= literal(as_of),
                 )
             )
-            .order_by(districts.c.name)
-        ).all()
-        counts = _counts_by_home_district(conn, programme_id, as_of)
-        parent_of = dict(conn.execute(select(districts.c.district_id, districts.c.parent_id)).all())
+        )
+        .order_by(districts.c.name)
+    )
+    return [(str(district_id), str(name)) for district_id, name in rows]
+
+
+#: (home district, SSP level at intake, latest level) -> eligible families.
+SspByHome = dict[tuple[str, int, int], int]
+#: home district -> (self-supporting parents, assessed parents).
+EmploymentByHome = dict[str, tuple[int, int]]
+
+
+def _ssp_by_home(conn: Connection, programme_id: str, as_of: date) -> SspByHome:
+    """The `improved_share` families grouped by district, baseline and latest level."""
+    eligible = ssp_baseline_latest(programme_id, as_of)
+    baseline = cast(eligible.c.baseline, Integer).label("baseline")
+    latest = cast(eligible.c.latest, Integer).label("latest")
+    rows = conn.execute(
+        select(eligible.c.district_id, baseline, latest, func.count()).group_by(
+            eligible.c.district_id, baseline, latest
+        )
+    ).all()
+    return {(str(home), int(b), int(a)): int(n) for home, b, a, n in rows}
+
+
+def _employment_by_home(conn: Connection, programme_id: str, as_of: date) -> EmploymentByHome:
+    """Assessed and self-supporting parents of active families, by the family's district."""
+    employment = employment_of_parents(programme_id, as_of)
+    rows = conn.execute(
+        select(
+            employment.c.district_id,
+            func.sum(case((employment.c.value == SELF_SUPPORTING, 1), else_=0)),
+            func.count(),
+        ).group_by(employment.c.district_id)
+    ).all()
+    return {str(home): (int(supporting or 0), int(n)) for home, supporting, n in rows}
+
+
+def _improved(ssp: SspByHome, homes: set[str] | None) -> tuple[int, int]:
+    """(improved, eligible) over the districts `homes` (None: all): latest below baseline."""
+    improved = eligible = 0
+    for (home, baseline, latest), n in ssp.items():
+        if homes is None or home in homes:
+            eligible += n
+            improved += n if latest < baseline else 0
+    return improved, eligible
+
+
+def _supporting(employment: EmploymentByHome, homes: set[str] | None) -> tuple[int, int]:
+    """(self-supporting, assessed) parents over the districts `homes` (None: all)."""
+    parts = [v for home, v in employment.items() if homes is None or home in homes]
+    return sum(s for s, _ in parts), sum(n for _, n in parts)
+
+
+def _transition_table(ssp: SspByHome, homes: set[str] | None, scope: Scope) -> pd.DataFrame:
+    """Families by baseline (rows) and latest level (columns) over `homes`, disclosed."""
+    counts: dict[tuple[int, int], int] = {}
+    for (home, baseline, latest), n in ssp.items():
+        if homes is None or home in homes:
+            counts[(baseline, latest)] = counts.get((baseline, latest), 0) + n
+    return pd.DataFrame(
+        [[count_or_label(counts.get((b, a), 0), scope) for a in SSP_LEVELS] for b in SSP_LEVELS],
+        index=pd.Index(SSP_LEVELS, name="baseline"),
+        columns=pd.Index(SSP_LEVELS, name="latest"),
+        dtype="object",
+    )
+
+
+def _district_table(
+    places: Sequence[tuple[str, str]],
+    ssp: SspByHome,
+    employment: EmploymentByHome,
+    parent_of: dict[str, str | None],
+    scope: Scope,
+) -> pd.DataFrame:
+    """One row per district of the programme: its areas' improved and self-supporting shares.
+
+    Counts and shares are disclosed for `scope`; `*_small` says a share
+    rests on fewer than 5 families (or parents) for every role.
+    """
     raw: list[tuple[str, str, int, int, int, int]] = []
     for district_id, name in places:
-        totals = [0, 0, 0, 0]
-        for home in _district_tree(str(district_id), parent_of):
-            for i, value in enumerate(counts.get(home, (0, 0, 0, 0))):
-                totals[i] += value
-        improved, eligible, supporting, assessed = totals
-        raw.append((str(district_id), str(name), improved, eligible, supporting, assessed))
+        tree = _district_tree(district_id, parent_of)
+        improved, eligible = _improved(ssp, tree)
+        supporting, assessed = _supporting(employment, tree)
+        raw.append((district_id, name, improved, eligible, supporting, assessed))
     # Each base is one breakdown by district: one hidden district would be
     # given away by the headline figure, so a second one is hidden with it.
     eligible_cells = suppress_breakdown({r[0]: r[3] for r in raw}, scope)
@@ -174,46 +275,6 @@ def outcomes_by_district(
             )
         )
     return pd.DataFrame(rows, columns=list(DISTRICT_COLUMNS))
-
-
-def _counts_by_home_district(
-    conn: Connection, programme_id: str, as_of: date
-) -> dict[str, tuple[int, int, int, int]]:
-    """(improved, eligible, self-supporting, parents) per district a family is registered on.
-
-    Two grouped statements instead of the two figure queries per district:
-    both figures are computed family by family (parent by parent), so
-    grouping by the family's district and summing a district's areas gives
-    exactly what the figure filtered to that district gives.
-    """
-    eligible = ssp_baseline_latest(programme_id, as_of)
-    improved = conn.execute(
-        select(
-            eligible.c.district_id,
-            func.sum(case((eligible.c.latest < eligible.c.baseline, 1), else_=0)),
-            func.count(),
-        ).group_by(eligible.c.district_id)
-    ).all()
-    employment = employment_of_parents(programme_id, as_of)
-    supporting = conn.execute(
-        select(
-            employment.c.district_id,
-            func.sum(case((employment.c.value == SELF_SUPPORTING, 1), else_=0)),
-            func.count(),
-        ).group_by(employment.c.district_id)
-    ).all()
-    counts: dict[str, list[int]] = {}
-    for district_id, n_improved, n_eligible in improved:
-        counts.setdefault(str(district_id), [0, 0, 0, 0])[0:2] = [
-            int(n_improved or 0),
-            int(n_eligible or 0),
-        ]
-    for district_id, n_supporting, n_parents in supporting:
-        counts.setdefault(str(district_id), [0, 0, 0, 0])[2:4] = [
-            int(n_supporting or 0),
-            int(n_parents or 0),
-        ]
-    return {key: (v[0], v[1], v[2], v[3]) for key, v in counts.items()}
 
 
 def _district_tree(root: str, parents: dict[str, str | None]) -> set[str]:

@@ -17,8 +17,7 @@ from data_access import indicators
 
 list_indicators = cached(indicators.list_indicators)
 programme_districts = cached(indicators.programme_districts)
-indicator_series = cached(indicators.indicator_series)
-indicator_changes = cached(indicators.indicator_changes)
+indicator_panels = cached(indicators.indicator_panels)
 
 context = open_page("bydele")
 filters = context.filters
@@ -31,18 +30,17 @@ if not found:
     st.stop()
 
 places = tuple(programme_districts(filters.programme_id, filters.district_id))
+panels = indicator_panels(
+    tuple(i.indicator for i in found), places, filters.starts_on, filters.as_of
+)
 for indicator in found:
     view.heading(indicator, lang)
-    series = indicator_series(indicator.indicator, places, filters.as_of)
-    if series.empty:
+    panel = panels.get(indicator.indicator)
+    if panel is None:
         st.info(tr(view.TEXTS, "no_values", lang), icon=":material/info:")
         continue
     chart, table = st.columns([3, 2])
     with chart:
-        view.indicator_chart(series, indicator, filters.starts_on, lang)
+        view.indicator_chart(panel.series, indicator, filters.starts_on, lang)
     with table:
-        view.change_table(
-            indicator_changes(indicator.indicator, places, filters.starts_on, filters.as_of),
-            indicator,
-            lang,
-        )
+        view.change_table(panel.changes, indicator, lang)

@@ -14,13 +14,11 @@ from dashboard.data import cached
 from dashboard.shell import download_csv, open_page
 from dashboard.views import outcomes as view
 from dashboard.views.common import no_families, tr
-from data_access import figures, outcomes
+from data_access import outcomes
 
-compute_figures = cached(figures.compute_figures)
 has_families = cached(outcomes.has_families)
-ssp_transitions = cached(outcomes.ssp_transitions)
+outcome_results = cached(outcomes.outcome_results)
 course_month_series = cached(outcomes.course_month_series)
-outcomes_by_district = cached(outcomes.outcomes_by_district)
 
 context = open_page("effekt")
 filters = context.filters
@@ -31,16 +29,13 @@ if not has_families(programme, as_of, district_id=district):
     no_families(lang)
     st.stop()
 
+results = outcome_results(programme, as_of, district_id=district, scope=context.user)
+
 st.subheader(tr(view.TEXTS, "figures", lang))
-values = compute_figures(
-    programme, as_of, district_id=district, scope=context.user, figure_ids=view.OUTCOME_FIGURES
-)
-view.outcome_figures(values, lang)
+view.outcome_figures(results.figures, lang)
 
 st.subheader(tr(view.TEXTS, "ssp", lang))
-view.transition_table(
-    ssp_transitions(programme, as_of, district_id=district, scope=context.user), lang
-)
+view.transition_table(results.transitions, lang)
 
 st.subheader(tr(view.TEXTS, "course", lang))
 
@@ -58,5 +53,5 @@ def course_section() -> None:
 course_section()
 
 st.subheader(tr(view.TEXTS, "districts", lang))
-shown = view.district_table(outcomes_by_district(programme, as_of, scope=context.user), lang)
+shown = view.district_table(results.districts, lang)
 download_csv(shown, f"effekt_{programme}_{as_of.isoformat()}", lang)

@@ -29,6 +29,7 @@ from data_access.figures import (
     spend_by,
     stage_counts,
 )
+from data_access.outcomes import OUTCOME_FIGURES, outcome_results
 from tests.hand_bundle import Loader
 
 VIEWER = Scope(role="viewer")
@@ -841,6 +842,12 @@ def test_each_figure_asked_alone_is_the_figure_of_the_whole_set(demo_db_url: str
         for figure_id in FIGURE_IDS:
             alone = compute_figures(engine, "interventionsteam", day, figure_ids=(figure_id,))
             assert alone == {figure_id: whole[figure_id]}, figure_id
+        for district in (None, "norrebro", "tingbjerg"):
+            expected = compute_figures(
+                engine, "interventionsteam", day, district_id=district, figure_ids=OUTCOME_FIGURES
+            )
+            results = outcome_results(engine, "interventionsteam", day, district_id=district)
+            assert results.figures == expected, district
         spend = ("budget_year", "spent_ytd", "spent_share", "forecast_year")
         assert compute_figures(engine, "interventionsteam", day, figure_ids=spend) == {
             figure_id: whole[figure_id] for figure_id in spend

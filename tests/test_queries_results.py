@@ -20,9 +20,9 @@ from sqlalchemy import Engine
 from data_access.access import Scope
 from data_access.db import make_engine, migrate
 from data_access.figures import compute_figures
-from data_access.indicators import indicator_changes, list_indicators, programme_districts
+from data_access.indicators import indicator_panels, list_indicators, programme_districts
 from data_access.loader import load_bundle
-from data_access.outcomes import course_month_series, outcomes_by_district, ssp_transitions
+from data_access.outcomes import OUTCOME_FIGURES, course_month_series, outcome_results
 from data_access.spend_queries import spend_breakdown, spend_by_month, spend_by_year
 from tests.conftest import BACKENDS, postgres_schema, write_bundle
 
@@ -225,7 +225,8 @@ JULY = date(2011, 7, 1)
 
 
 def test_transition_table_matches_improved_share(engine: Engine) -> None:
-    table = ssp_transitions(engine, "P1", JULY)
+    results = outcome_results(engine, "P1", JULY)
+    table = results.transitions
     # (start, latest): (4,2) (3,3) (4,1) (3,2) (4,4) (3,1); below the diagonal 4 of 6.
     assert table.loc[4, 2] == 1 and table.loc[3, 3] == 1 and table.loc[3, 1] == 1
     cells = table.to_numpy(dtype=int)
@@ -234,7 +235,25 @@ def test_transition_table_matches_improved_share(engine: Engine) -> None:
     figure = compute_figures(engine, "P1", JULY)["improved_share"]
     assert improved == 4 == figure.numerator
     assert figure.value == pytest.approx(4 / 6)
-    assert ssp_transitions(engine, "P1", JULY, scope=VIEWER).loc[4, 2] == "<5"
+    assert results.figures["improved_share"] == figure
+    viewer = outcome_results(engine, "P1", JULY, scope=VIEWER).transitions
+    assert viewer.loc[4, 2] == "<5"
+
+
+def test_outcomes_filtered_to_a_district(engine: Engine) -> None:
+    # Nørrebro's 5 eligible families, of which F1, F3 and F4 improved; Brønshøj-Husum's 1 (F6).
+    nb = outcome_results(engine, "P1", JULY, district_id="nb")
+    cells = nb.transitions.to_numpy(dtype=int)
+    assert cells.sum() == 5
+    assert sum(int(cells[b, a]) for b in range(5) for a in range(b)) == 3
+    assert nb.figures["improved_share"].value == pytest.approx(3 / 5)
+    assert nb.figures == compute_figures(
+        engine, "P1", JULY, district_id="nb", figure_ids=OUTCOME_FIGURES
+    )
+    bh = outcome_results(engine, "P1", JULY, district_id="bh")
+    assert bh.transitions.to_numpy(dtype=int).sum() == 1
+    # The district table does not follow the filter: it compares the districts.
+    assert list(nb.districts["district_id"]) == list(bh.districts["district_id"]) == ["bh", "nb"]
 
 
 def test_course_months_and_small_points(engine: Engine) -> None:
@@ -251,11 +270,11 @@ def test_course_months_and_small_points(engine: Engine) -> None:
 
 def test_outcomes_by_district(engine: Engine) -> None:
     # Nørrebro: F1, F3, F4 improved of 5 = 60 %; Brønshøj-Husum: F6 of 1 (small base).
-    frame = outcomes_by_district(engine, "P1", JULY).set_index("district_id")
+    frame = outcome_results(engine, "P1", JULY).districts.set_index("district_id")
     assert frame.loc["nb", "improved_share"] == pytest.approx(0.6)
     assert frame.loc["bh", "improved_small"]
     # A viewer never sees the share on one family (nb may be hidden with it, see disclosure).
-    viewer = outcomes_by_district(engine, "P1", JULY, scope=VIEWER).set_index("district_id")
+    viewer = outcome_results(engine, "P1", JULY, scope=VIEWER).districts.set_index("district_id")
     assert pd.isna(viewer["improved_share"].iloc[0])  # bh (first by name): withheld
 
 
@@ -267,9 +286,26 @@ def test_indicators_from_definitions_and_change_since_start(engine: Engine) -> N
     places = tuple(programme_districts(engine, "P1"))
     assert places == ("bh", "nb")
     # Start 2011-01-01: latest value before it is 2010's. nb 60 -> 65 = +5; city 70 -> 74 = +4.
-    changes = indicator_changes(
-        engine, "tryghedsindex", places, date(2011, 1, 1), date(2012, 6, 30)
-    ).set_index("district_id")
+    panels = indicator_panels(
+        engine,
+        ("tryghedsindex", "fritidsjob", "inklusion"),
+        places,
+        date(2011, 1, 1),
+        date(2012, 6, 30),
+    )
+    # inklusion has no values: no panel. One query serves each indicator its own rows:
+    # tryghedsindex kk 70, 74 (city, ordered after the bydele's kind) and nb 60, 65.
+    assert sorted(panels) == ["fritidsjob", "tryghedsindex"]
+    series = panels["tryghedsindex"].series
+    assert list(zip(series["district_id"], series["value"], strict=True)) == [
+        ("nb", 60),
+        ("nb", 65),
+        ("kk", 70),
+        ("kk", 74),
+    ]
+    # fritidsjob: nb 20 -> 25 = +5, and no city row.
+    assert panels["fritidsjob"].changes.set_index("district_id")["change"].to_dict() == {"nb": 5.0}
+    changes = panels["tryghedsindex"].changes.set_index("district_id")
     assert changes.loc["nb", "change"] == pytest.approx(5)
     assert changes.loc["kk", "change"] == pytest.approx(4)
     # A programme without families falls back to every bydel.

@@ -136,12 +136,10 @@ def _cases() -> list[Case]:
         Case("list_indicators", lambda e: indicators.list_indicators(e, as_of)),
         Case("programme_districts", lambda e: indicators.programme_districts(e, programme)),
         Case(
-            "indicator_series",
-            lambda e: indicators.indicator_series(e, indicator, places, as_of),
-        ),
-        Case(
-            "indicator_changes",
-            lambda e: indicators.indicator_changes(e, indicator, places, starts, as_of),
+            "indicator_panels",
+            lambda e: indicators.indicator_panels(
+                e, (indicator, "tryghedsindex"), places, starts, as_of
+            ),
         ),
         Case("spend_by_year", lambda e: spend_queries.spend_by_year(e, programme, as_of)),
         Case(
@@ -151,10 +149,6 @@ def _cases() -> list[Case]:
         Case(
             "department_activities",
             lambda e: spend_queries.department_activities(e, programme, as_of, department),
-        ),
-        Case(
-            "outcomes_by_district",
-            lambda e: outcomes.outcomes_by_district(e, programme, as_of),
         ),
         Case(
             "coordinator_progression",
@@ -186,7 +180,7 @@ def _cases() -> list[Case]:
             ("due_to_aftercare", courses.due_to_aftercare),
             ("course_timeline", courses.course_timeline),
             ("coordinator_load", caseload.coordinator_load),
-            ("ssp_transitions", outcomes.ssp_transitions),
+            ("outcome_results", outcomes.outcome_results),
         ):
             cases.append(
                 Case(
@@ -231,7 +225,7 @@ def returned_cells(value: object) -> int:
     if isinstance(value, list | tuple | set | frozenset):
         return sum(returned_cells(v) for v in value)
     if is_dataclass(value) and not isinstance(value, type):
-        return len(fields(value))
+        return sum(returned_cells(getattr(value, f.name)) for f in fields(value))
     return 1
 
 

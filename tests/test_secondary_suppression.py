@@ -25,7 +25,7 @@ from data_access.disclosure import SECONDARY, SUPPRESSED, is_hidden, suppress_br
 from data_access.figures import compute_figures, stage_counts
 from data_access.intake import intake_funnel
 from data_access.loader import load_bundle
-from data_access.outcomes import outcomes_by_district
+from data_access.outcomes import OUTCOME_FIGURES, outcome_results
 from tests.apptest import render, texts
 from tests.conftest import write_bundle
 
@@ -140,7 +140,7 @@ def test_viewer_cannot_difference_any_breakdown(db_url: str, tmp_path: Path) -> 
             assert not recoverable(cells, 12), cells
             assert 3 not in cells.values() and 9 not in cells.values()
         # Outcomes by district: both bases against the headline's bases.
-        table = outcomes_by_district(engine, "P", D, scope=VIEWER).set_index("district_id")
+        table = outcome_results(engine, "P", D, scope=VIEWER).districts.set_index("district_id")
         for base, figure_id in (
             ("eligible", "improved_share"),
             ("parents", "self_supporting_parents"),
@@ -160,7 +160,7 @@ def test_steering_sees_exact_counts(db_url: str, tmp_path: Path) -> None:
     try:
         figs = compute_figures(engine, "P", D, district_id=LARGE, scope=STEERING)
         assert figs["active_families"].value == 9
-        table = outcomes_by_district(engine, "P", D, scope=STEERING).set_index("district_id")
+        table = outcome_results(engine, "P", D, scope=STEERING).districts.set_index("district_id")
         assert table.loc[SMALL, "eligible"] == 3 and table.loc[LARGE, "eligible"] == 9
     finally:
         engine.dispose()
@@ -200,6 +200,9 @@ def test_a_figure_asked_alone_is_the_figure_of_the_whole_set(db_url: str, tmp_pa
                     engine, "P", D, district_id=district, scope=VIEWER, figure_ids=(figure_id,)
                 )
                 assert alone == {figure_id: value}, (district, figure_id)
+            # The Effekt page's figures come from its own grouped passes.
+            handed_over = outcome_results(engine, "P", D, district_id=district, scope=VIEWER)
+            assert handed_over.figures == {f: whole[f] for f in OUTCOME_FIGURES}, district
         # B's 9 is hidden as the second cell next to A's "<5", asked alone as well.
         shown = compute_figures(
             engine, "P", D, district_id=LARGE, scope=VIEWER, figure_ids=("active_families",)

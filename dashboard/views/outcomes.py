@@ -91,10 +91,6 @@ def rests_on_few(item: FigureValue) -> bool:
     return item.display == WITHHELD or is_small(item.denominator)
 
 
-#: The figures `outcome_figures` shows.
-OUTCOME_FIGURES: Final[tuple[str, ...]] = ("improved_share", "self_supporting_parents")
-
-
 def outcome_figures(values: dict[str, FigureValue], lang: str) -> None:
     """Improved parental authority (share, count, target) and self-supporting parents."""
     left, right = st.columns(2)
