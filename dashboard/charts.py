@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from functools import cache
 from typing import Any, Final
 
 import numpy as np
@@ -50,22 +51,67 @@ SEPARATORS: Final[dict[str, str]] = {"da": ",.", "en": ".,"}
 Trace = dict[str, Any]
 
 
-def figure(traces: Iterable[Trace], lang: str, *, height: int = 380, **layout: Any) -> go.Figure:
-    """One finished figure: the shared layout with `layout` on top, built in one step.
+def figure(traces: Iterable[Trace], lang: str, *, height: int = 380, **layout: Any) -> Chart:
+    """One finished chart: the shared layout with `layout` on top, built in one step.
 
     Plotly checks every property as it is set; on the chart-heavy pages that
     check cost more than the page's SQL (about 40 ms for a chart of eleven
     lines, against 8 ms built this way). So traces and layout are plain dicts
     in Plotly's JSON form (`{"title": {"text": ...}}`, not `title_text=`) and
-    the figure is built without the check, as Plotly builds its own
-    templates. The tests run the check instead, on every chart the pages and
-    the presentation draw (`tests/apptest.checked_charts`).
+    the chart is built without the check. The tests run the check instead, on
+    every chart the pages and the presentation draw (`tests/apptest.checked_charts`).
     """
-    return go.Figure(
-        data=[_plain(dict(trace)) for trace in traces],
-        layout=_merged(base_layout(lang, height=height), layout),
-        _validate=False,
+    merged = _literal_categories(_merged(base_layout(lang, height=height), layout))
+    return Chart(
+        {
+            "data": [_plain(dict(trace)) for trace in traces],
+            "layout": {**merged, "template": _default_template()},
+        }
     )
+
+
+class Chart(go.Figure):
+    """A finished chart spec that `st.plotly_chart` sends as it is.
+
+    `st.plotly_chart` sends a Plotly figure as its `to_dict()` without
+    checking it again. A `go.Figure` copies every trace and the layout when it
+    is made and again in `to_dict` (some 15 ms for a chart of eleven lines,
+    most of a small page's drawing). The spec here is already what the JSON
+    will say, so this figure holds it and hands it over uncopied: only
+    `to_dict`, `to_plotly_json` and `to_json` are meant to be used on it.
+    """
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        # go.Figure.__init__ is skipped on purpose: it is the copy this avoids.
+        self._spec = spec
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._spec
+
+    def to_plotly_json(self) -> dict[str, Any]:
+        return self._spec
+
+
+@cache
+def _default_template() -> dict[str, Any]:
+    """The template `go.Figure` adds to every figure, as JSON (shared, never changed)."""
+    template: dict[str, Any] = go.Figure().to_dict()["layout"]["template"]
+    return template
+
+
+#: Plotly.js reads a small HTML subset in chart text (`<b>`, `<a href>`,
+#: `<br>`, entities); these three characters escaped, a name is shown as written.
+_MARKUP: Final = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def literal(text: str) -> str:
+    """`text` as Plotly shows it letter for letter, never as bold, a break or a link.
+
+    Names come from the ETL bundles (districts, coordinators, activities), so
+    a name like `<a href="https://…">` must not become a link on the
+    steering group's screen. Plotly.js turns `&lt;` back into `<` as it draws.
+    """
+    return text.translate(_MARKUP)
 
 
 def base_layout(lang: str, *, height: int = 380) -> dict[str, Any]:
@@ -91,8 +137,8 @@ def month_ticks(months: Sequence[date], lang: str, *, every: int = 1) -> dict[st
 
 
 def title(text: str) -> dict[str, str]:
-    """A chart or axis title in Plotly's JSON form."""
-    return {"text": text}
+    """A chart or axis title in Plotly's JSON form, shown literally (`literal`)."""
+    return {"text": literal(text)}
 
 
 def vline(x: object, *, colour: str, dash: str = "solid", width: float = 2) -> dict[str, Any]:
@@ -143,6 +189,8 @@ def _merged(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
 def _plain(trace: dict[str, Any]) -> dict[str, Any]:
     """Columns and arrays as lists, so the figure holds what its JSON will say.
 
+    Text values and the legend name are shown literally (`literal`).
+
     Dates become their ISO text, which is what Plotly writes for them: Plotly
     deep-copies a figure twice on its way to the browser, and copying a date
     object costs some twenty times a string (a fifth of Bydele's render).
@@ -151,7 +199,28 @@ def _plain(trace: dict[str, Any]) -> dict[str, Any]:
         if isinstance(value, pd.Series | pd.Index | np.ndarray):
             value = value.tolist()
         if isinstance(value, list):
-            trace[key] = [v.isoformat() if isinstance(v, date) else v for v in value]
+            trace[key] = [_cell(v) for v in value]
         elif isinstance(value, dict):
             trace[key] = _plain(dict(value))
+    if isinstance(trace.get("name"), str):
+        trace["name"] = literal(trace["name"])
     return trace
+
+
+def _cell(value: object) -> object:
+    """One array value as its JSON will hold it: dates as ISO text, text shown literally."""
+    if isinstance(value, str):
+        return literal(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _literal_categories(layout: dict[str, Any]) -> dict[str, Any]:
+    """Axis category orders escaped like the trace values they must match."""
+    for key, axis in layout.items():
+        if not key.startswith(("xaxis", "yaxis")) or not isinstance(axis, dict):
+            continue
+        if "categoryarray" in axis:
+            layout[key] = {**axis, "categoryarray": [_cell(v) for v in axis["categoryarray"]]}
+    return layout

@@ -1,10 +1,11 @@
-"""Charts built in one step (`charts.figure`): the shared layout, Plotly's own shapes, the check."""
+"""Charts built in one step (`charts.figure`): the shared layout, Plotly's own JSON, the check."""
 
 from __future__ import annotations
 
 import json
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -40,6 +41,84 @@ def test_columns_become_lists() -> None:
     assert built.to_plotly_json()["layout"]["separators"] == ".,"
     plotly_own = go.Figure(go.Bar(x=list(frame["month"]), y=[3, 4]))
     assert json.loads(plotly_own.to_json())["data"][0]["x"] == trace["x"]
+
+
+def _some_chart() -> charts.Chart:
+    months = [date(2011, 1, 31), date(2011, 2, 28)]
+    return charts.figure(
+        [
+            {"type": "scatter", "name": "Nørrebro", "x": pd.Series(months), "y": [3, 4]},
+            {"type": "bar", "x": months, "y": np.array([1.5, 2.5]), "marker": {"color": "#000"}},
+        ],
+        "da",
+        height=300,
+        xaxis=charts.month_ticks(months, "da"),
+        shapes=[charts.vline(months[1], colour="#555555")],
+    )
+
+
+def test_the_finished_chart_is_what_a_plotly_figure_would_send() -> None:
+    """Plotly's own figure, made from the same spec, writes the same JSON (template included)."""
+    ours = _some_chart()
+    spec = ours.to_dict()
+    layout = {key: value for key, value in spec["layout"].items() if key != "template"}
+    theirs = go.Figure(data=spec["data"], layout=layout, _validate=False)
+    assert json.loads(ours.to_json()) == json.loads(theirs.to_json())
+    assert (
+        json.loads(ours.to_json())["layout"]["template"]
+        == json.loads(go.Figure().to_json())["layout"]["template"]
+    )
+
+
+def _draw_some_chart() -> None:
+    import streamlit as st
+
+    from tests.test_charts import _some_chart
+
+    st.plotly_chart(_some_chart())
+
+
+def test_streamlit_sends_the_finished_spec() -> None:
+    app = AppTest.from_function(_draw_some_chart).run()
+    assert not app.exception
+    sent = json.loads(app.get("plotly_chart")[0].proto.spec)
+    assert sent == json.loads(_some_chart().to_json())
+    assert sent["data"][0]["x"] == ["2011-01-31", "2011-02-28"]
+    assert sent["data"][1]["y"] == [1.5, 2.5]
+
+
+#: Names as an ETL bundle could deliver them; Plotly.js would draw the tags.
+MARKED_UP = ("<b>Nørrebro</b>", 'A & B <a href="https://example.invalid">link</a>')
+
+
+def test_names_reach_the_chart_as_literal_text() -> None:
+    """Values, legend names and category orders escape Plotly.js's markup."""
+    built = charts.figure(
+        [
+            {
+                "type": "bar",
+                "name": MARKED_UP[0],
+                "y": pd.Series(MARKED_UP),
+                "x": [1, 2],
+                "text": ["<5", "7"],
+                "orientation": "h",
+            }
+        ],
+        "da",
+        yaxis={"categoryorder": "array", "categoryarray": list(MARKED_UP)},
+    )
+    spec = json.loads(built.to_json())
+    trace = spec["data"][0]
+    escaped = [
+        "&lt;b&gt;Nørrebro&lt;/b&gt;",
+        'A &amp; B &lt;a href="https://example.invalid"&gt;link&lt;/a&gt;',
+    ]
+    assert trace["y"] == escaped
+    assert trace["name"] == escaped[0]
+    assert trace["text"] == ["&lt;5", "7"]
+    assert spec["layout"]["yaxis"]["categoryarray"] == escaped
+    assert trace["x"] == [1, 2]
+    assert charts.title("Andel < 5 & stigende") == {"text": "Andel &lt; 5 &amp; stigende"}
 
 
 def _shapes(figure: go.Figure) -> list[dict[str, object]]:
