@@ -46,8 +46,12 @@ CAPACITY_FIGURES: Final[tuple[str, ...]] = (
 
 
 def capacity(figures: dict[str, FigureValue], lang: str) -> None:
-    """Intake pipeline, time to start, the target and the room left under it."""
-    columns = st.columns(4)
+    """Intake pipeline, time to start, the target and the room left under it.
+
+    Two rows of two: in four columns the labels ("Dage fra henvisning til
+    start (median)") and "Intet mål fastsat" were cut off on a laptop screen.
+    """
+    columns = [*st.columns(2), *st.columns(2)]
     for column, figure_id in zip(columns[:3], CAPACITY_FIGURES[:3], strict=True):
         with column:
             show_figure(figures[figure_id], lang)
