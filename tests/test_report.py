@@ -162,3 +162,21 @@ def test_stale_data_warning_in_both_formats(db_url: str, tmp_path: Path) -> None
     about = book[sheet_name("about", "da")]
     cells = [str(cell.value) for row in about.iter_rows() for cell in row]
     assert any("sidst indlæst 2. januar 2026" in cell for cell in cells)
+
+
+def test_a_dollar_in_a_department_name_is_drawn_not_parsed() -> None:
+    """matplotlib reads `$...$` as mathematics; a malformed one stopped the whole report."""
+    import pandas as pd
+
+    from dashboard.report.charts import budget_chart
+
+    spend = pd.DataFrame(
+        {
+            "name": [r"Afd. $\frac$ drift", "BUF"],
+            "budget_year": [10.0, 20.0],
+            "spent_ytd": [5.0, 6.0],
+            "expected_share": [0.5, 0.5],
+        }
+    )
+    png = budget_chart(spend, "da")
+    assert png.startswith(b"\x89PNG")

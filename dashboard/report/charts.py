@@ -44,6 +44,15 @@ def _text(key: str, lang: str) -> str:
     return TEXT[key].get(lang, TEXT[key]["da"])
 
 
+def _literal(text: str) -> str:
+    """A name from the bundle drawn as written: matplotlib reads `$...$` as mathematics.
+
+    A department called `Udgifter $\\frac$` would otherwise stop the whole
+    report with a parse error.
+    """
+    return text.replace("$", r"\$")
+
+
 def _new_figure(height: float = SIZE[1]) -> tuple[Figure, Axes]:
     fig, ax = plt.subplots(figsize=(SIZE[0], height), dpi=DPI)
     ax.spines[["top", "right"]].set_visible(False)
@@ -150,7 +159,7 @@ def budget_chart(spend: pd.DataFrame, lang: str) -> bytes:
         ax.plot(
             [], [], color=CITY, linewidth=2, label=catalogue_figure("expected_share").label(lang)
         )
-    ax.set_yticks(positions, list(frame["name"]), fontsize=8)
+    ax.set_yticks(positions, [_literal(str(name)) for name in frame["name"]], fontsize=8)
     ax.xaxis.set_major_formatter(_millions(lang))
     ax.set_xlabel(_text("million", lang))
     ax.legend(fontsize=8, loc="lower right", frameon=False)
