@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.apptest import render, texts
+from tests.apptest import checked_charts, render, texts
 from tests.test_queries_results import results_url  # noqa: F401 - fixture
 
 
@@ -28,6 +28,19 @@ def test_indicators_with_change_and_direction(
     # Nørrebro tryghedsindex 60 -> 65: +5,0, better; the city 70 -> 74: +4,0.
     assert "+5,0" in shown and "+4,0" in shown
     assert "▲ Bedre" in shown
+    # One line per district and one for the city, as the bundle lists them:
+    # tryghedsindex nb 60 -> 65 and the city 70 -> 74 (dashed); fritidsjob nb 20 -> 25.
+    lines = sorted(
+        (trace["name"], tuple(trace["x"]), tuple(trace["y"]), trace["line"].get("dash"))
+        for chart in checked_charts(app)
+        for trace in chart["data"]
+    )
+    days = ("2010-01-01", "2012-01-01")
+    assert lines == [
+        ("Københavns Kommune", days, (70, 74), "dash"),
+        ("Nørrebro", days, (20, 25), None),
+        ("Nørrebro", days, (60, 65), None),
+    ]
 
 
 def test_programme_without_families_still_shows_bydele(

@@ -67,7 +67,7 @@ def load_chart(frame: pd.DataFrame, lang: str) -> None:
             tr(TEXT, "coordinator", lang): frame["name"],
             tr(TEXT, "active", lang): frame["active"].astype(str),
             tr(TEXT, "capacity", lang): frame["capacity"],
-            tr(TEXT, "load_share", lang): formatting.shares(frame["load"], lang),
+            tr(TEXT, "load_share", lang): formatting.shares(frame["load"].tolist(), lang),
         }
     )
     st.dataframe(table, hide_index=True, width="stretch")

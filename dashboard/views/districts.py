@@ -76,9 +76,17 @@ def heading(indicator: Indicator, lang: str) -> None:
 
 def indicator_chart(series: pd.DataFrame, indicator: Indicator, starts_on: date, lang: str) -> None:
     """Each district's line against the city's dashed black line, programme start marked."""
+    # Plain lists, grouped in order: a few hundred rows, where pandas' groupby
+    # over Arrow-backed columns cost more than drawing the chart.
+    rows = zip(*(series[c].tolist() for c in ("kind", "name", "measured_on", "value")), strict=True)
+    lines: dict[tuple[str, str], tuple[list[date], list[float]]] = {}
+    for kind, name, measured_on, value in rows:
+        days, values = lines.setdefault((str(kind), str(name)), ([], []))
+        days.append(measured_on)
+        values.append(value)
     traces: list[Trace] = []
     colour = 0
-    for (kind, name), group in series.groupby(["kind", "name"], sort=False):
+    for (kind, name), (days, values) in lines.items():
         is_city = kind == CITY_KIND
         line = (
             {"color": CITY, "dash": "dash", "width": 3}
@@ -89,10 +97,10 @@ def indicator_chart(series: pd.DataFrame, indicator: Indicator, starts_on: date,
         traces.append(
             {
                 "type": "scatter",
-                "x": group["measured_on"],
-                "y": group["value"],
+                "x": days,
+                "y": values,
                 "mode": "lines+markers",
-                "name": str(name),
+                "name": name,
                 "line": line,
                 "marker": {"size": 6},
             }
@@ -107,7 +115,7 @@ def indicator_chart(series: pd.DataFrame, indicator: Indicator, starts_on: date,
         "yanchor": "top",
         "font": {"size": 13, "color": "#555555"},
     }
-    measured = sorted(set(series["measured_on"]))
+    measured = sorted({day for days, _ in lines.values() for day in days})
     ticks = month_ticks(measured, lang, every=max(1, len(measured) // 8))
     plot(
         traces,
@@ -122,18 +130,19 @@ def indicator_chart(series: pd.DataFrame, indicator: Indicator, starts_on: date,
 
 def change_table(changes: pd.DataFrame, indicator: Indicator, lang: str) -> pd.DataFrame:
     """Value at start, latest value and change per district, with a worded reading."""
+    change = changes["change"].tolist()
     shown = pd.DataFrame(
         {
-            tr(TEXTS, "district", lang): changes["name"],
+            tr(TEXTS, "district", lang): changes["name"].tolist(),
             tr(TEXTS, "start_value", lang): [
-                formatting.number(v, lang, decimals=1) for v in changes["start_value"]
+                formatting.number(v, lang, decimals=1) for v in changes["start_value"].tolist()
             ],
             tr(TEXTS, "latest", lang): [
-                formatting.number(v, lang, decimals=1) for v in changes["latest_value"]
+                formatting.number(v, lang, decimals=1) for v in changes["latest_value"].tolist()
             ],
-            tr(TEXTS, "change", lang): [_signed(c, lang) for c in changes["change"]],
+            tr(TEXTS, "change", lang): [_signed(c, lang) for c in change],
             tr(TEXTS, "verdict", lang): [
-                _verdict(c, indicator.higher_is_better, lang) for c in changes["change"]
+                _verdict(c, indicator.higher_is_better, lang) for c in change
             ],
         }
     )
@@ -143,14 +152,14 @@ def change_table(changes: pd.DataFrame, indicator: Indicator, lang: str) -> pd.D
             TEXTS,
             "dates",
             lang,
-            start=_dates(changes["start_on"], lang),
-            latest=_dates(changes["latest_on"], lang),
+            start=_dates(changes["start_on"].tolist(), lang),
+            latest=_dates(changes["latest_on"].tolist(), lang),
         )
     )
     return shown
 
 
-def _dates(days: pd.Series, lang: str) -> str:
+def _dates(days: list[date], lang: str) -> str:
     return ", ".join(formatting.short_date(d, lang) for d in sorted(set(days)))
 
 
