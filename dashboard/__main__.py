@@ -105,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--scale", type=int, required=True, help="demo scale, e.g. 1, 100, 1000")
     bench.add_argument("--database-url", default=None, help="default: DASHBOARD_DATABASE_URL")
     bench.add_argument("--json", default=None, help="also write the results to this JSON file")
-    bench.add_argument("--runs", type=int, default=3, help="repetitions per measure (median)")
+    bench.add_argument("--runs", type=int, default=5, help="repetitions per measure (median)")
     bench.add_argument("--pages", default=None, help="comma-separated page keys (default: all)")
     bench.add_argument("--rebuild", action="store_true", help="reload the demo even if present")
     bench.add_argument(

@@ -296,7 +296,7 @@ def run_bench(
     url: str,
     scale: int,
     *,
-    runs: int = 3,
+    runs: int = 5,
     pages: Sequence[str] | None = None,
     isolate: bool = True,
     rebuild: bool = False,
