@@ -109,6 +109,34 @@ def count(value: int | float | None, display: str | None = None, lang: str = "da
     return number(value, lang)
 
 
+def counts(values: Iterable[object], lang: str = "da") -> list[str]:
+    """Counts from a query's column as table cells and chart labels: `10.292`.
+
+    A disclosure-checked column holds numbers and the texts `<5` / `x`; those
+    texts stay as they are, a missing cell reads `–`. Each distinct value is
+    formatted once (see `shares`): a city's coordinator table repeats a few
+    dozen counts 10 000 times.
+    """
+    known: dict[object, str] = {}
+    shown = []
+    for value in values:
+        if value not in known:
+            known[value] = count_text(value, lang)
+        shown.append(known[value])
+    return shown
+
+
+def count_text(value: object, lang: str = "da") -> str:
+    """One cell of `counts`: a number with separators, `<5`/`x` as given, `–` when missing."""
+    if isinstance(value, str):
+        return value
+    try:
+        amount = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):  # None, pandas' NA
+        return MISSING
+    return MISSING if math.isnan(amount) else number(round(amount), lang)
+
+
 def long_date(day: date | None, lang: str = "da") -> str:
     """`30. juni 2011` (da) or `30 June 2011` (en)."""
     if day is None:

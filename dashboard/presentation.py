@@ -163,7 +163,7 @@ def _step_intake(
                 "type": "bar",
                 "x": [stage_label(stage, lang)],
                 "y": [value if isinstance(value, int) else 0],
-                "text": [str(value)],
+                "text": [formatting.count_text(value, lang)],
                 "marker": {"color": STAGE_COLOURS[stage]},
                 "name": stage_label(stage, lang),
             }

@@ -19,7 +19,7 @@ def test_caseload_page_coordinator(
     assert not app.exception, [e.value for e in app.exception]
     load = app.dataframe[0].value.set_index("Koordinator")
     # C1: F1, F2 active of capacity 2 = 100 %.
-    assert list(load.loc["Koordinator Et"]) == ["2", 2, "100,0 %"]
+    assert list(load.loc["Koordinator Et"]) == ["2", "2", "100,0 %"]
     families = app.dataframe[1].value
     # F1's review (05-01) fell due 30.07.2010 and is overdue, so it comes first.
     assert families["Familie (pseudonym)"].tolist() == ["F1", "F2"]

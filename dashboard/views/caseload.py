@@ -65,8 +65,8 @@ def load_chart(frame: pd.DataFrame, lang: str) -> None:
     table = pd.DataFrame(
         {
             tr(TEXT, "coordinator", lang): frame["name"],
-            tr(TEXT, "active", lang): frame["active"].astype(str),
-            tr(TEXT, "capacity", lang): frame["capacity"],
+            tr(TEXT, "active", lang): formatting.counts(frame["active"], lang),
+            tr(TEXT, "capacity", lang): formatting.counts(frame["capacity"], lang),
             tr(TEXT, "load_share", lang): formatting.shares(frame["load"].tolist(), lang),
         }
     )
@@ -104,7 +104,7 @@ def family_table(frame: pd.DataFrame, name: str, lang: str) -> None:
                 tr(TEXT, "yes" if o else "no", lang) for o in frame["review_overdue"]
             ],
             tr(TEXT, "departments", lang): frame["departments"],
-            tr(TEXT, "open", lang): frame["open_interventions"],
+            tr(TEXT, "open", lang): formatting.counts(frame["open_interventions"], lang),
             tr(TEXT, "ssp", lang): [_signed(v).lstrip("+") for v in frame["ssp_latest"]],
             tr(TEXT, "ssp_change", lang): [_signed(v) for v in frame["ssp_change"]],
         }
@@ -139,7 +139,12 @@ def _bars(frame: pd.DataFrame, lang: str) -> None:
                 "y": rows["name"],
                 "x": numeric(rows["active"]),
                 "text": [
-                    f"{v} / {c}" for v, c in zip(rows["active"], rows["capacity"], strict=True)
+                    f"{v} / {c}"
+                    for v, c in zip(
+                        formatting.counts(rows["active"], lang),
+                        formatting.counts(rows["capacity"], lang),
+                        strict=True,
+                    )
                 ],
                 # White on the hatched bar cannot be read: over capacity, the
                 # label goes outside the bar in black.

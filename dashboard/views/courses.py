@@ -78,7 +78,12 @@ def headline(figures: dict[str, FigureValue], due: int | str, lang: str) -> None
         with column:
             show_figure(figures[figure_id], lang)
     entry = measure("due_aftercare")
-    columns[4].metric(entry.label(lang), str(due), help=entry.definition(lang), border=True)
+    columns[4].metric(
+        entry.label(lang),
+        formatting.count_text(due, lang),
+        help=entry.definition(lang),
+        border=True,
+    )
 
 
 def stages(frame: pd.DataFrame, lang: str) -> None:
@@ -199,7 +204,7 @@ def flow(frame: pd.DataFrame, lang: str) -> None:
             "name": tr(TEXT, key, lang),
             "x": frame["month_end"],
             "y": numeric(frame[key]),
-            "text": [str(v) for v in frame[key]],
+            "text": formatting.counts(frame[key], lang),
             "marker": {"color": PALETTE[i]},
         }
         for i, key in enumerate(("started", "ended"))
@@ -225,7 +230,7 @@ def reasons(frame: pd.DataFrame, lang: str) -> None:
         "x": numeric(frame["families"]),
         "y": names,
         "orientation": "h",
-        "text": [str(v) for v in frame["families"]],
+        "text": formatting.counts(frame["families"], lang),
         "marker": {"color": PALETTE[2]},
     }
     plot(

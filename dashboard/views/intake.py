@@ -77,7 +77,7 @@ def funnel(frame: pd.DataFrame, lang: str) -> None:
             "name": str(district),
             "y": [tr(TEXT, str(step), lang) for step in rows["step"]],
             "x": numeric(rows["families"]),
-            "text": [str(v) for v in rows["families"]],
+            "text": formatting.counts(rows["families"], lang),
             "textinfo": "text",
             "marker": {"color": PALETTE[i % len(PALETTE)]},
         }
@@ -102,9 +102,9 @@ def waits(frame: pd.DataFrame, lang: str) -> None:
                 formatting.number(v, lang, 1) if isinstance(v, float) else (v or formatting.MISSING)
                 for v in frame["median_days"]
             ],
-            tr(TEXT, "finished", lang): frame["finished"].astype(str),
-            tr(TEXT, "waiting", lang): frame["waiting"].astype(str),
-            measure("wait_slow").label(lang): frame["slow"].astype(str),
+            tr(TEXT, "finished", lang): formatting.counts(frame["finished"], lang),
+            tr(TEXT, "waiting", lang): formatting.counts(frame["waiting"], lang),
+            measure("wait_slow").label(lang): formatting.counts(frame["slow"], lang),
         }
     )
     st.dataframe(table, hide_index=True, width="stretch")
@@ -123,7 +123,7 @@ def referrals(frame: pd.DataFrame, lang: str) -> None:
         "type": "bar",
         "x": frame["month_end"],
         "y": numeric(frame["referrals"]),
-        "text": [str(v) for v in frame["referrals"]],
+        "text": formatting.counts(frame["referrals"], lang),
         "name": tr(TEXT, "referred", lang),
         "marker": {"color": PALETTE[0]},
     }

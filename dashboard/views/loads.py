@@ -43,7 +43,7 @@ def files_frame(load: reference.LoadInfo, lang: str) -> pd.DataFrame:
         rows.append(
             {
                 t("loads_file", lang): name,
-                t("loads_rows", lang): info.get("rows"),
+                t("loads_rows", lang): formatting.count_text(info.get("rows"), lang),
                 t("loads_latest", lang): day,
                 t("loads_sha", lang): info.get("sha256"),
             }

@@ -132,9 +132,9 @@ def transition_table(table: pd.DataFrame, lang: str) -> None:
     """Intake level x latest level, level names spelled out."""
     shown = pd.DataFrame(
         {
-            tr(TEXTS, "latest", lang, level=SSP_NAMES[a][lang]): [
-                str(table.loc[b, a]) for b in SSP_LEVELS
-            ]
+            tr(TEXTS, "latest", lang, level=SSP_NAMES[a][lang]): formatting.counts(
+                [table.loc[b, a] for b in SSP_LEVELS], lang
+            )
             for a in SSP_LEVELS
         }
     )
@@ -169,7 +169,7 @@ def course_chart(series: pd.DataFrame, measure: Measure, lang: str) -> None:
         "x": series["course_month"],
         "y": values,
         "mode": "lines+markers+text",
-        "text": [str(n) for n in series["families"]],
+        "text": formatting.counts(series["families"], lang),
         "textposition": "top center",
         "name": MEASURE_TEXTS[measure][lang],
         "line": {"color": PALETTE[0], "width": 3},
@@ -201,14 +201,14 @@ def district_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
                 _share_cell(v, f, small, lang)
                 for v, f in zip(frame["improved_share"], frame["improved_small"], strict=True)
             ],
-            tr(TEXTS, "improved_n", lang): [_cell(v) for v in frame["improved"]],
-            tr(TEXTS, "eligible_n", lang): [_cell(v) for v in frame["eligible"]],
+            tr(TEXTS, "improved_n", lang): formatting.counts(frame["improved"], lang),
+            tr(TEXTS, "eligible_n", lang): formatting.counts(frame["eligible"], lang),
             figure("self_supporting_parents").label(lang): [
                 _share_cell(v, f, small, lang)
                 for v, f in zip(frame["supporting_share"], frame["supporting_small"], strict=True)
             ],
-            tr(TEXTS, "supporting_n", lang): [_cell(v) for v in frame["supporting"]],
-            tr(TEXTS, "parents_n", lang): [_cell(v) for v in frame["parents"]],
+            tr(TEXTS, "supporting_n", lang): formatting.counts(frame["supporting"], lang),
+            tr(TEXTS, "parents_n", lang): formatting.counts(frame["parents"], lang),
         }
     )
     st.dataframe(shown, hide_index=True, width="stretch")
@@ -218,9 +218,3 @@ def district_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 def _share_cell(value: float | None, small: bool, flag: str, lang: str) -> str:
     shown = formatting.share(None if value is None or pd.isna(value) else float(value), lang)
     return f"{shown} {flag}" if small else shown
-
-
-def _cell(value: object) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return formatting.MISSING
-    return str(value)
