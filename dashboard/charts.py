@@ -115,7 +115,7 @@ def literal(text: str) -> str:
 
 
 def base_layout(lang: str, *, height: int = 380) -> dict[str, Any]:
-    """Readable defaults: large type, Danish separators, legend on top, no clutter."""
+    """Readable defaults: large type, Danish separators (ticks too), legend on top, no clutter."""
     return {
         "height": height,
         "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
@@ -125,8 +125,14 @@ def base_layout(lang: str, *, height: int = 380) -> dict[str, Any]:
         "colorway": list(PALETTE),
         "plot_bgcolor": "#ffffff",
         "hoverlabel": {"font": {"size": 14}},
-        "xaxis": {"showgrid": False},
-        "yaxis": {"gridcolor": "#e5e5e5", "zeroline": True, "zerolinecolor": "#bbbbbb"},
+        # Plotly writes 2000 on an axis unless told to group thousands (2.000).
+        "xaxis": {"showgrid": False, "separatethousands": True},
+        "yaxis": {
+            "gridcolor": "#e5e5e5",
+            "zeroline": True,
+            "zerolinecolor": "#bbbbbb",
+            "separatethousands": True,
+        },
     }
 
 

@@ -26,8 +26,12 @@ def test_layout_goes_on_top_of_the_shared_one_key_by_key() -> None:
     layout = built.to_plotly_json()["layout"]
     assert layout["height"] == 300 and layout["barmode"] == "stack"
     assert layout["separators"] == ",."
-    # The axis keeps the shared "no grid" and gains the title.
-    assert layout["xaxis"] == {"showgrid": False, "title": {"text": "Måned"}}
+    # The axis keeps the shared "no grid" and grouped thousands, and gains the title.
+    assert layout["xaxis"] == {
+        "showgrid": False,
+        "separatethousands": True,
+        "title": {"text": "Måned"},
+    }
     assert layout["yaxis"]["gridcolor"] == "#e5e5e5"
 
 
