@@ -8,7 +8,10 @@ load: connections are open, no query result is cached.
 
 The page's SQL is measured by replaying, outside Streamlit, every distinct
 data_access call the cold render made through `dashboard.data.cached`, one
-after the other: the time the page's queries cost on one thread. Pages start
+after the other: the time the page's queries cost on one thread. Each
+repetition replays right after its own cold render: the hosts here change
+speed by a third within a run, and timing all renders first and all replays
+after them let that drift decide the page/SQL ratio. Pages start
 their independent queries together (`dashboard.data.start`), so on a
 machine with two or more cores a page may render in less than that sum;
 page/SQL below 1 shows how much the overlap saved.
@@ -181,29 +184,32 @@ def bench_page(url: str, key: str, runs: int) -> PageTiming:
         cold: list[float] = []
         changed: list[float] = []
         warm: list[float] = []
+        sql: list[float] = []
         calls: list[Call] = []
-        for repetition in range(runs):
-            st.cache_data.clear()
-            if base is not None:
-                app.date_input(key=DATE_WIDGET).set_value(base)
-            with recording_calls() as recorded:
-                cold.append(_timed(app.run))
-            calls = calls or list(dict.fromkeys(recorded))
-            errors += _errors(app)
-            if base is None:
-                shown = app.date_input(key=DATE_WIDGET).value
-                if not isinstance(shown, date):
-                    raise TypeError(f"the report date widget holds {shown!r}, not one date")
-                base = shown
-            other = base - timedelta(days=7 * (repetition + 1))
-            app.date_input(key=DATE_WIDGET).set_value(other)
-            changed.append(_timed(app.run))
-            warm.append(_timed(app.run))
-            errors += _errors(app)
-        engine = make_engine(url, read_only=True)
         per_query: dict[str, list[float]] = {}
+        engine = make_engine(url, read_only=True)
         try:
-            sql = [replay_seconds(engine, calls, errors, per_query) for _ in range(runs)]
+            for repetition in range(runs):
+                st.cache_data.clear()
+                if base is not None:
+                    app.date_input(key=DATE_WIDGET).set_value(base)
+                with recording_calls() as recorded:
+                    cold.append(_timed(app.run))
+                calls = calls or list(dict.fromkeys(recorded))
+                errors += _errors(app)
+                # Replayed right after its cold render, so a host that speeds
+                # up or slows down during the run moves both alike.
+                sql.append(replay_seconds(engine, calls, errors, per_query))
+                if base is None:
+                    shown = app.date_input(key=DATE_WIDGET).value
+                    if not isinstance(shown, date):
+                        raise TypeError(f"the report date widget holds {shown!r}, not one date")
+                    base = shown
+                other = base - timedelta(days=7 * (repetition + 1))
+                app.date_input(key=DATE_WIDGET).set_value(other)
+                changed.append(_timed(app.run))
+                warm.append(_timed(app.run))
+                errors += _errors(app)
         finally:
             engine.dispose()
     return PageTiming(
