@@ -93,11 +93,11 @@ def _draw_coordinators() -> None:
     load_chart(
         pd.DataFrame(
             {
-                "coordinator_id": ["k1", "k2"],
-                "name": ["Koordinator A", "Koordinator B"],
-                "active": [1500, 3],
-                "capacity": [2000, 15],
-                "load": [0.75, 0.2],
+                "coordinator_id": ["k1", "k2", "k3"],
+                "name": ["Koordinator A", "Koordinator B", "Koordinator C"],
+                "active": [1500, 3, 0],
+                "capacity": [2000, 15, 15],
+                "load": [0.75, 0.2, 0.0],
             }
         ),
         "da",
@@ -105,12 +105,14 @@ def _draw_coordinators() -> None:
 
 
 def test_coordinator_labels_and_table_read_with_separators() -> None:
+    """All three are within capacity, so they share the first bar trace."""
     app = AppTest.from_function(_draw_coordinators).run()
     assert not app.exception
     shown = app.dataframe[0].value
-    assert list(shown.iloc[:, 1]) == ["1.500", "3"]
-    assert list(shown.iloc[:, 2]) == ["2.000", "15"]
+    assert list(shown.iloc[:, 1]) == ["1.500", "3", "0"]
+    assert list(shown.iloc[:, 2]) == ["2.000", "15", "15"]
     spec = json.loads(app.get("plotly_chart")[0].proto.spec)
-    labels = [label for trace in spec["data"] for label in trace.get("text", [])]
-    assert "1.500 / 2.000" in labels
-    assert "3 / 15" in labels
+    within = spec["data"][0]
+    assert within["text"] == ["1.500 / 2.000", "3 / 15", "0 / 15"]
+    # A bar of width 0 has no inside: C's label goes outside, or it is not drawn.
+    assert within["textposition"] == ["auto", "auto", "outside"]

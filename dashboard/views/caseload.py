@@ -132,12 +132,13 @@ def _bars(frame: pd.DataFrame, lang: str) -> None:
     traces: list[Trace] = []
     for flag, key, colour in ((False, "within", ON_TRACK), (True, "over", OFF_TRACK)):
         rows = frame[over == flag]
+        shown = numeric(rows["active"])
         traces.append(
             {
                 "type": "bar",
                 "name": tr(TEXT, key, lang),
                 "y": rows["name"],
-                "x": numeric(rows["active"]),
+                "x": shown,
                 "text": [
                     f"{v} / {c}"
                     for v, c in zip(
@@ -147,9 +148,13 @@ def _bars(frame: pd.DataFrame, lang: str) -> None:
                     )
                 ],
                 # White on the hatched bar cannot be read: over capacity, the
-                # label goes outside the bar in black.
-                "textposition": "outside" if flag else "auto",
-                **({"textfont": {"color": CITY}} if flag else {}),
+                # label goes outside the bar in black. So does the label of a
+                # coordinator with no (or a hidden) count: a bar of width 0
+                # has no inside, and "auto" would drop its "0 / 15".
+                "textposition": "outside"
+                if flag
+                else ["auto" if value > 0 else "outside" for value in shown],
+                "outsidetextfont": {"color": CITY},
                 "cliponaxis": False,
                 "orientation": "h",
                 "marker": {"color": colour, "pattern": {"shape": "/" if flag else ""}},
