@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as folder:
         base = args.url
         if base is None:
-            from data_access.demo import write_demo
+            from data_access.demo.bundle import write_demo
 
             url = f"sqlite:///{Path(folder) / 'demo.sqlite'}"
             write_demo(url, 1)

@@ -1,4 +1,4 @@
-"""The dashboard's command line: `python -m dashboard report|freeze|bench ...`.
+"""The dashboard's command line: `python -m dashboard report|freeze ...`.
 
 `report` writes the steering group's quarterly report as PDF or XLSX from
 the same code path as the overview page's download button. Exit 0 on
@@ -18,8 +18,8 @@ from pathlib import Path
 def _report(args: argparse.Namespace) -> int:
     from dashboard.report import render_report
     from dashboard.report.content import ReportError, build_report, parse_quarter
-    from data_access.db import default_database_url, make_engine
-    from data_access.quarters import app_url_for
+    from data_access.appstate.quarters import app_url_for
+    from data_access.db.engine import default_database_url, make_engine
 
     try:
         quarter = parse_quarter(args.quarter)
@@ -44,9 +44,9 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _freeze(args: argparse.Namespace) -> int:
-    from data_access.access import SYSTEM
-    from data_access.db import default_database_url
-    from data_access.quarters import QuarterError, freeze_quarter
+    from data_access.appstate.quarters import QuarterError, freeze_quarter
+    from data_access.db.engine import default_database_url
+    from data_access.rules.access import SYSTEM
 
     url = args.database_url or default_database_url()
     try:
@@ -55,26 +55,6 @@ def _freeze(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     print(f"{frozen.programme_id} {frozen.quarter} frozen from load {frozen.load_id}")
-    return 0
-
-
-def _bench(args: argparse.Namespace) -> int:
-    from dashboard.bench import report, run_bench, write_json
-    from data_access.db import default_database_url
-
-    pages = [key.strip() for key in args.pages.split(",") if key.strip()] if args.pages else None
-    result = run_bench(
-        args.database_url or default_database_url(),
-        args.scale,
-        runs=args.runs,
-        pages=pages,
-        isolate=not args.no_isolate,
-        rebuild=args.rebuild,
-        progress=lambda line: print(line, file=sys.stderr, flush=True),
-    )
-    print(report(result))
-    if args.json:
-        write_json(result, Path(args.json))
     return 0
 
 
@@ -99,19 +79,6 @@ def build_parser() -> argparse.ArgumentParser:
     freeze.add_argument("--quarter", required=True, help="quarter, e.g. 2011Q2")
     freeze.add_argument("--database-url", default=None, help="default: DASHBOARD_DATABASE_URL")
     freeze.set_defaults(handler=_freeze)
-    bench = commands.add_parser(
-        "bench", help="time every page on a demo database of scale N (see docs/benchmarks.md)"
-    )
-    bench.add_argument("--scale", type=int, required=True, help="demo scale, e.g. 1, 100, 1000")
-    bench.add_argument("--database-url", default=None, help="default: DASHBOARD_DATABASE_URL")
-    bench.add_argument("--json", default=None, help="also write the results to this JSON file")
-    bench.add_argument("--runs", type=int, default=5, help="repetitions per measure (median)")
-    bench.add_argument("--pages", default=None, help="comma-separated page keys (default: all)")
-    bench.add_argument("--rebuild", action="store_true", help="reload the demo even if present")
-    bench.add_argument(
-        "--no-isolate", action="store_true", help="run pages in this process (faster, less exact)"
-    )
-    bench.set_defaults(handler=_bench)
     return parser
 
 

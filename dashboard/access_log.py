@@ -15,8 +15,9 @@ import streamlit as st
 from dashboard.i18n import t
 from dashboard.navigation import PAGES, page
 from dashboard.shell import PageContext, download_csv
-from data_access import audit
-from data_access.dates import local_today
+from data_access.appstate import access_log as audit
+from data_access.appstate import migrate as app_migrate
+from data_access.rules.calendar import local_today
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ def log_view(context: PageContext, page_key: str, family_ids: Sequence[str]) -> 
         return
     try:
         audit.record_access(
-            audit.audit_url(),
+            app_migrate.audit_url(),
             email=context.user.email,
             role=context.user.role,
             page=page_key,
@@ -68,7 +69,7 @@ def access_log_page(context: PageContext) -> None:
     )
     until = middle.date_input(t("audit_until", lang), value=today, key="audit_until")
     frame = audit.list_access(
-        audit.audit_url(),
+        app_migrate.audit_url(),
         email=email or None,
         page=page_key or None,
         family_id=family_id or None,

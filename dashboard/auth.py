@@ -15,8 +15,8 @@ import streamlit as st
 
 from dashboard.data import cached
 from dashboard.i18n import role_label, t
-from data_access import reference
-from data_access.access import ADMIN, Scope
+from data_access.queries import reference
+from data_access.rules.access import ADMIN, Scope
 
 user_scope = cached(reference.user_scope)
 list_users = cached(reference.list_users)

@@ -11,14 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from data_access.stages import AFTERCARE, APPROVED, ENDED, INTENSIVE, INVESTIGATION, REFERRED
+from data_access.rules.stages import AFTERCARE, APPROVED, ENDED, INTENSIVE, INVESTIGATION, REFERRED
 
 Kind = Literal["count", "share", "money", "days"]
 
 
 @dataclass(frozen=True)
 class Figure:
-    """One figure: id (as in `data_access.figures`), labels, definitions and how to format it."""
+    """One figure: id (as in `data_access.queries.figures`), labels, definitions and format."""
 
     id: str
     label_da: str
@@ -263,7 +263,7 @@ SPEND_BREAKDOWNS: Final[dict[str, tuple[str, str]]] = {
     "activity": ("Aktivitet", "Activity"),
 }
 
-#: Columns of `data_access.figures.spend_by` that are not figures -> (Danish, English) label.
+#: Columns of `queries.figures.spend_by` that are not figures -> (Danish, English) label.
 SPEND_VARIANCE_LABELS: Final[dict[str, tuple[str, str]]] = {
     "variance_dkk": ("Afvigelse fra plan", "Variance from plan"),
     "variance_share": ("Afvigelse fra plan (procentpoint)", "Variance from plan (points)"),

@@ -19,14 +19,9 @@ from sqlalchemy import Engine
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from dashboard.errors import OldSchemaError
-from data_access import reference
-from data_access.db import (
-    default_database_url,
-    is_default_demo_url,
-    make_engine,
-    migrate,
-    schema_is_current,
-)
+from data_access.db.engine import default_database_url, is_default_demo_url, make_engine
+from data_access.db.migrate import migrate, schema_is_current
+from data_access.queries import reference
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -54,7 +49,7 @@ def engine() -> Engine:
 @st.cache_resource(show_spinner="Opretter demodatabasen …")
 def _ensure_demo_database(url: str) -> bool:
     """Create and fill the demo database once per process when it is missing."""
-    from data_access.demo import write_demo
+    from data_access.demo.bundle import write_demo
 
     migrate(url)
     writer = make_engine(url)

@@ -19,8 +19,8 @@ import streamlit as st
 from dashboard import formatting
 from dashboard.data import cached
 from dashboard.i18n import LANGUAGES, t
-from data_access import figures, reference
-from data_access.dates import local_today
+from data_access.queries import programmes, reference
+from data_access.rules.calendar import local_today
 
 
 @dataclass(frozen=True)
@@ -36,9 +36,9 @@ class Filters:
     ends_on: date
 
 
-list_programmes = cached(figures.list_programmes)
+list_programmes = cached(programmes.list_programmes)
 list_districts = cached(reference.list_districts)
-data_as_of = cached(figures.data_as_of)
+data_as_of = cached(programmes.data_as_of)
 
 
 _MEMORY_KEY = "_filter_memory"

@@ -26,13 +26,13 @@ from babel.numbers import (
     parse_pattern,
 )
 
-from data_access.dates import LOCAL_TZ
+from data_access.rules.calendar import LOCAL_TZ
 
 LOCALES: Final[dict[str, str]] = {"da": "da_DK", "en": "en_GB"}
 MONEY_PATTERN: Final[dict[str, str]] = {"da": "#,##0 ¤", "en": "¤ #,##0"}
 SHARE_PATTERN: Final[dict[str, str]] = {"da": "#,##0.0 %", "en": "#,##0.0%"}
 SUPPRESSED: Final = "<5"
-#: A count hidden so that a "<5" beside it cannot be worked out (data_access.disclosure).
+#: A count hidden so that a "<5" beside it cannot be worked out (data_access.rules.disclosure).
 SECONDARY: Final = "x"
 MISSING: Final = "–"
 #: Times are shown in the users' time zone.

@@ -12,8 +12,8 @@ import streamlit as st
 
 from dashboard import formatting
 from dashboard.catalogue import figure
-from data_access.disclosure import SUPPRESSED, WITHHELD
-from data_access.figures import FigureValue
+from data_access.queries.figures import FigureValue
+from data_access.rules.disclosure import SUPPRESSED, WITHHELD
 
 WITHHELD_TEXT: Final[dict[str, str]] = {"da": "Vises ikke (< 5)", "en": "Not shown (< 5)"}
 DAYS: Final[dict[str, str]] = {"da": "dage", "en": "days"}

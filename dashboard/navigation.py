@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from data_access.access import ADMIN, COORDINATOR, DEPARTMENT_HEAD, ROLES, STEERING, VIEWER
+from data_access.rules.access import ADMIN, COORDINATOR, DEPARTMENT_HEAD, ROLES, STEERING, VIEWER
 
 PAGES_DIR: Final = Path(__file__).resolve().parent.parent / "pages"
 

@@ -25,10 +25,10 @@ from dashboard.metrics import show_figure
 from dashboard.shell import PageContext
 from dashboard.views.common import plot
 from dashboard.views.quarter import present_notes
-from data_access import courses, figures, reference
-from data_access.dates import add_months, quarter_end_before
-from data_access.figures import FigureValue
-from data_access.stages import ENDED, PIPELINE_STAGES, STAGE_ORDER
+from data_access.queries import courses, figures, reference
+from data_access.queries.figures import FigureValue
+from data_access.rules.calendar import add_months, quarter_end_before
+from data_access.rules.stages import ENDED, PIPELINE_STAGES, STAGE_ORDER
 
 PARAM: Final = "present"
 TOGGLE_KEY: Final = "presentation_toggle"

@@ -20,9 +20,9 @@ from dashboard.data import cached
 from dashboard.filters import Filters, data_as_of, report_date_caption
 from dashboard.i18n import t
 from dashboard.navigation import page
-from data_access import reference
-from data_access.access import Scope
-from data_access.freshness import freshness, stale_days
+from data_access.queries import reference
+from data_access.queries.freshness import freshness, stale_days
+from data_access.rules.access import Scope
 
 _CONTEXT_KEY = "_dashboard_context"
 

@@ -14,8 +14,9 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from data_access.bundle_reader import BundleRejected
-from data_access.db import default_database_url, migrate
+from data_access.bundle.reader import BundleRejected
+from data_access.db.engine import default_database_url
+from data_access.db.migrate import migrate
 
 EXIT_OK = 0
 EXIT_REFUSED = 1
@@ -79,7 +80,7 @@ def _positive_int(text: str) -> int:
 
 
 def _load(bundle: Path, url: str) -> int:
-    from data_access.loader import load_bundle
+    from data_access.bundle.loader import load_bundle
 
     try:
         summary = load_bundle(bundle, url)
@@ -115,7 +116,7 @@ def _migrate(url: str) -> int:
 
 
 def _demo(url: str, scale: int) -> int:
-    from data_access.demo import write_demo
+    from data_access.demo.bundle import write_demo
 
     try:
         summary = write_demo(url, scale)

@@ -13,7 +13,7 @@ from dashboard.data import cached
 from dashboard.shell import open_page
 from dashboard.views import districts as view
 from dashboard.views.common import tr
-from data_access import indicators
+from data_access.queries import indicators
 
 list_indicators = cached(indicators.list_indicators)
 programme_districts = cached(indicators.programme_districts)

@@ -14,7 +14,7 @@ from dashboard.data import cached
 from dashboard.shell import download_csv, open_page
 from dashboard.views import outcomes as view
 from dashboard.views.common import no_families, tr
-from data_access import outcomes
+from data_access.queries import outcomes
 
 has_families = cached(outcomes.has_families)
 outcome_results = cached(outcomes.outcome_results)

@@ -6,14 +6,15 @@ from dashboard.access_log import log_view
 from dashboard.data import cached, start
 from dashboard.shell import open_page
 from dashboard.views import courses
-from data_access.courses import (
+from data_access.queries.courses import (
     course_flow,
     course_timeline,
     due_to_aftercare,
     end_reasons,
     stage_months,
 )
-from data_access.figures import compute_figures, programme_info
+from data_access.queries.figures import compute_figures
+from data_access.queries.programmes import programme_info
 
 figures_at = cached(compute_figures)
 info_of = cached(programme_info)

@@ -14,8 +14,9 @@ from dashboard.data import cached, start
 from dashboard.shell import download_csv, open_page
 from dashboard.views import spend as view
 from dashboard.views.common import tr
-from data_access import figures, spend_queries
-from data_access.figures_money import SpendBy
+from data_access.queries import figures
+from data_access.queries import spend as spend_queries
+from data_access.queries.money_figures import SpendBy
 
 compute_figures = cached(figures.compute_figures)
 spend_breakdown = cached(spend_queries.spend_breakdown)

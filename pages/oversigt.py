@@ -7,8 +7,8 @@ from dashboard.report.streamlit_button import report_download_buttons
 from dashboard.shell import open_page
 from dashboard.views.overview import overview
 from dashboard.views.quarter import quarter_panel
-from data_access.dates import quarter_end_before
-from data_access.figures import compute_figures
+from data_access.queries.figures import compute_figures
+from data_access.rules.calendar import quarter_end_before
 
 figures_at = cached(compute_figures)
 

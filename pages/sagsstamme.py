@@ -9,8 +9,8 @@ from dashboard.data import cached
 from dashboard.shell import open_page
 from dashboard.views import caseload
 from dashboard.views.common import tr
-from data_access.access import ADMIN, COORDINATOR
-from data_access.caseload import coordinator_families, coordinator_load
+from data_access.queries.caseload import coordinator_families, coordinator_load
+from data_access.rules.access import ADMIN, COORDINATOR
 
 load_at = cached(coordinator_load)
 families_at = cached(coordinator_families)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dashboard.data import cached, start
 from dashboard.shell import open_page
 from dashboard.views import intake
-from data_access.figures import compute_figures
-from data_access.intake import intake_funnel, intake_waits, referrals_per_month
+from data_access.queries.figures import compute_figures
+from data_access.queries.intake import intake_funnel, intake_waits, referrals_per_month
 
 figures_at = cached(compute_figures)
 funnel_at = cached(intake_funnel)

@@ -15,7 +15,7 @@ from typing import Final
 
 from streamlit.testing.v1 import AppTest
 
-from data_access.loader import load_bundle
+from data_access.bundle.loader import load_bundle
 from tests.conftest import write_bundle
 
 AS_OF: Final = "2010-12-31"

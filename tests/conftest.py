@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from data_access.db import migrate
+from data_access.db.migrate import migrate
 
 #: The `load` fixture for hand-made bundles (tests/hand_bundle.py).
 pytest_plugins = ("tests.hand_bundle",)
@@ -90,7 +90,7 @@ def demo_db_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """The scale-1 demo database, built once per test session on each backend."""
-    from data_access.demo import write_demo
+    from data_access.demo.bundle import write_demo
 
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite'}"

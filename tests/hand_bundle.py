@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from data_access.db import make_engine
+from data_access.db.engine import make_engine
 from tests.conftest import write_bundle
 
 HEADERS = {
@@ -69,7 +69,7 @@ def load(db_url: str, tmp_path: Path) -> Iterator[Loader]:
     engines: list[Engine] = []
 
     def _load(**rows: str) -> Engine:
-        from data_access.loader import load_bundle
+        from data_access.bundle.loader import load_bundle
 
         files: dict[str, str] = {}
         for name, header in HEADERS.items():

@@ -18,8 +18,8 @@ from sqlalchemy.exc import DBAPIError
 from streamlit.testing.v1 import AppTest
 
 from dashboard.i18n import t
-from data_access.db import make_engine
-from data_access.schema import districts
+from data_access.db.engine import make_engine
+from data_access.db.schema import districts
 from tests.access_bundle import everything
 from tests.apptest import APP, texts
 

@@ -14,8 +14,8 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.i18n import t
 from dashboard.navigation import PAGES, page, pages_for
-from data_access import audit
-from data_access.dates import local_today
+from data_access.appstate import access_log as audit
+from data_access.rules.calendar import local_today
 from tests import access_bundle as bundle
 from tests.access_bundle import AS_OF, everything, load_access_bundle
 from tests.apptest import APP, render, texts
@@ -87,7 +87,7 @@ def _forbidden_page_by_hand() -> None:
     from dashboard.filters import Filters
     from dashboard.navigation import page
     from dashboard.shell import PageContext, set_context
-    from data_access.access import Scope
+    from data_access.rules.access import Scope
 
     filters = Filters(
         "it", "IT", date(2010, 12, 31), None, "da", date(2010, 1, 1), date(2011, 12, 31)
@@ -134,7 +134,7 @@ def test_tampered_session_state_does_not_widen_scope(
     access_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from dashboard.shell import _CONTEXT_KEY, PageContext
-    from data_access.access import SYSTEM
+    from data_access.rules.access import SYSTEM
 
     app = render(
         monkeypatch, access_db, "forloeb", user=bundle.COORDINATOR_A, query={"as_of": AS_OF}
@@ -258,7 +258,7 @@ def test_demo_mode_banner_and_picker(access_db: str, monkeypatch: pytest.MonkeyP
 def test_demo_picker_offers_five_of_each_role_and_the_chosen_one(
     access_db: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from data_access.loader import load_bundle
+    from data_access.bundle.loader import load_bundle
     from tests.conftest import write_bundle
 
     # Seven more viewers: v1..v7 sort before viewer@, so the picker shows v1..v5.

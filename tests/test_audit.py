@@ -11,8 +11,10 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 from streamlit.testing.v1 import AppTest
 
-from data_access import audit
-from data_access.db import make_engine, schema_is_current
+from data_access.appstate import access_log as audit
+from data_access.appstate import migrate as app_migrate
+from data_access.db.engine import make_engine
+from data_access.db.migrate import schema_is_current
 from tests.apptest import render, texts
 
 
@@ -96,7 +98,9 @@ def test_own_version_table_beside_the_reporting_schema(db_url: str) -> None:
         assert schema_is_current(engine)
         with engine.connect() as connection:
             versions = connection.execute(text("SELECT version_num FROM app_alembic_version"))
-            head = ScriptDirectory.from_config(audit.app_alembic_config(db_url)).get_current_head()
+            head = ScriptDirectory.from_config(
+                app_migrate.app_alembic_config(db_url)
+            ).get_current_head()
             assert versions.scalars().all() == [head]
     finally:
         engine.dispose()
@@ -105,9 +109,9 @@ def test_own_version_table_beside_the_reporting_schema(db_url: str) -> None:
 def test_audit_url_defaults_to_the_reporting_database(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DASHBOARD_AUDIT_URL", raising=False)
     monkeypatch.setenv("DASHBOARD_DATABASE_URL", "sqlite:////tmp/reporting.sqlite")
-    assert audit.audit_url() == "sqlite:////tmp/reporting.sqlite"
+    assert app_migrate.audit_url() == "sqlite:////tmp/reporting.sqlite"
     monkeypatch.setenv("DASHBOARD_AUDIT_URL", "sqlite:////tmp/audit.sqlite")
-    assert audit.audit_url() == "sqlite:////tmp/audit.sqlite"
+    assert app_migrate.audit_url() == "sqlite:////tmp/audit.sqlite"
 
 
 def _page_that_logs() -> None:
@@ -118,7 +122,7 @@ def _page_that_logs() -> None:
     from dashboard.access_log import log_view
     from dashboard.filters import Filters
     from dashboard.shell import PageContext
-    from data_access.access import Scope
+    from data_access.rules.access import Scope
 
     filters = Filters(
         "it", "IT", date(2010, 6, 1), None, "da", date(2010, 1, 1), date(2011, 12, 31)

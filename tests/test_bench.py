@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.__main__ import main
-from dashboard.bench import EMPTY_PAGE, HEADER, existing_demo_scale, run_bench, table_rows
+from bench.pages import EMPTY_PAGE, HEADER, existing_demo_scale, main, run_bench, table_rows
 from dashboard.data import _QUERIES
 from dashboard.navigation import PAGES
 
@@ -25,7 +24,7 @@ def test_bench_command_prints_a_table_and_writes_json(
     url = f"sqlite:///{tmp_path / 'bench.sqlite'}"
     out = tmp_path / "bench.json"
     arguments = ["--scale", "1", "--database-url", url, "--runs", "1", "--no-isolate"]
-    code = main(["bench", *arguments, "--json", str(out)])
+    code = main([*arguments, "--json", str(out)])
     assert code == 0
     printed = capsys.readouterr().out
     lines = printed.splitlines()
@@ -75,7 +74,7 @@ def test_isolated_run_reuses_the_database(demo_sqlite_url: str) -> None:
 
 @pytest.fixture
 def demo_sqlite_url(tmp_path: Path) -> str:
-    from data_access.demo import write_demo
+    from data_access.demo.bundle import write_demo
 
     url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
     write_demo(url, 1)

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from data_access.bundle_reader import BundleRejected
-from data_access.change_theory import change_theory_boxes
-from data_access.db import make_engine
-from data_access.loader import load_bundle
+from data_access.bundle.loader import load_bundle
+from data_access.bundle.reader import BundleRejected
+from data_access.db.engine import make_engine
+from data_access.queries.change_theory import change_theory_boxes
 from tests.apptest import render
 from tests.conftest import write_bundle
 from tests.test_queries_programme import BUNDLE, STEERING, D

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 
-from data_access import schema
 from data_access.__main__ import main
-from data_access.db import PROJECT_ROOT, make_engine
-from data_access.loader import LoadSummary
+from data_access.bundle.loader import LoadSummary
+from data_access.db import schema
+from data_access.db.engine import PROJECT_ROOT, make_engine
 from tests.test_loader_bundle import VALID_ROWS, counts, make_bundle, replace_line, snapshot
 
 SUMMARY = [
@@ -92,7 +92,7 @@ def test_database_error_is_one_line_and_exits_1(
     tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # Validation is switched off so that the database's foreign key refuses the row.
-    monkeypatch.setattr("data_access.loader.check_bundle", lambda parsed, state: [])
+    monkeypatch.setattr("data_access.bundle.loader.check_bundle", lambda parsed, state: [])
     broken = make_bundle(
         tmp_path / "bundle",
         spend=replace_line("spend.csv", 2, "S1,it,2010-03-31,XXX,SOF,Lokal koordinering,1,"),
@@ -115,7 +115,7 @@ def test_unreadable_file_is_one_line_and_exits_1(
         b"\xff".decode("utf-8")
         raise AssertionError("not reached")
 
-    monkeypatch.setattr("data_access.loader.load_bundle", broken_reader)
+    monkeypatch.setattr("data_access.bundle.loader.load_bundle", broken_reader)
 
     code = main(["load", str(make_bundle(tmp_path / "bundle")), "--database-url", "sqlite://"])
 
@@ -224,9 +224,9 @@ def test_demo_calls_write_demo_with_url_and_scale(
         calls.append((url, scale))
         return LoadSummary(load_id=7, rows={"families.csv": 30}, not_in_bundle=frozenset())
 
-    fake = types.ModuleType("data_access.demo")
+    fake = types.ModuleType("data_access.demo.bundle")
     fake.write_demo = write_demo  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "data_access.demo", fake)
+    monkeypatch.setitem(sys.modules, "data_access.demo.bundle", fake)
 
     code = main(["demo", "--database-url", "sqlite:///x.sqlite", "--scale", "3"])
 

@@ -37,7 +37,7 @@ def _draw_transitions() -> None:
     import pandas as pd
 
     from dashboard.views.outcomes import transition_table
-    from data_access.outcomes import SSP_LEVELS
+    from data_access.queries.outcomes import SSP_LEVELS
 
     table = pd.DataFrame(0, index=list(SSP_LEVELS), columns=list(SSP_LEVELS), dtype=object)
     table.loc[3, 0] = 10292

@@ -12,8 +12,8 @@ from datetime import date
 import pytest
 from sqlalchemy import Engine, select
 
-from data_access.outcomes import course_month_series
-from data_access.schema import course_month_totals, family_course_months
+from data_access.db.schema import course_month_totals, family_course_months
+from data_access.queries.outcomes import course_month_series
 from tests.hand_bundle import Loader
 
 FAMILIES = """

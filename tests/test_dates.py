@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from data_access.dates import local_today
+from data_access.rules.calendar import local_today
 
 
 @pytest.mark.parametrize(

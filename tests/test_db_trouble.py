@@ -28,7 +28,7 @@ from sqlalchemy.engine import make_url
 from streamlit.testing.v1 import AppTest
 
 from dashboard.i18n import t
-from data_access.db import head_revision
+from data_access.db.migrate import head_revision
 from tests.apptest import APP, texts
 
 TROUBLE_KEYS = ("db_unavailable", "db_timeout", "db_old_schema")
@@ -277,7 +277,7 @@ def test_the_statement_timeout_reaches_postgresql(
     demo_copy: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Read-only engines carry DASHBOARD_STATEMENT_TIMEOUT_MS (SQLite: as its busy timeout)."""
-    from data_access.db import make_engine, statement_timeout_ms
+    from data_access.db.engine import make_engine, statement_timeout_ms
 
     monkeypatch.setenv("DASHBOARD_STATEMENT_TIMEOUT_MS", "1234")
     assert statement_timeout_ms() == 1234

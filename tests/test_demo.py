@@ -16,10 +16,10 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from data_access import schema
-from data_access.db import make_engine
-from data_access.demo import DEMO_USERS, SEED_DIR, build_demo_bundle, read_seed, write_demo
-from data_access.validation import DatabaseState, check_bundle, parse_frames
+from data_access.bundle.validation import DatabaseState, check_bundle, parse_frames
+from data_access.db import schema
+from data_access.db.engine import make_engine
+from data_access.demo.bundle import DEMO_USERS, SEED_DIR, build_demo_bundle, read_seed, write_demo
 
 PILOT = "interventionsteam"
 AREAS = "intensiveret-indsats"

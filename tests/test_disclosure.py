@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from data_access.access import ROLES, SYSTEM, Scope
-from data_access.disclosure import (
+from data_access.rules.access import ROLES, SYSTEM, Scope
+from data_access.rules.disclosure import (
     SUPPRESSED,
     WITHHELD,
     count_or_label,

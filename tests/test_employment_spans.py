@@ -11,7 +11,7 @@ from datetime import date
 
 from sqlalchemy import Engine, select
 
-from data_access.schema import parent_employment
+from data_access.db.schema import parent_employment
 from tests.hand_bundle import Loader
 
 FAMILIES = """

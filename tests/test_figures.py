@@ -15,21 +15,19 @@ from datetime import date
 import pytest
 from sqlalchemy import Engine
 
-from data_access.access import SYSTEM, Scope
-from data_access.db import make_engine
-from data_access.figures import (
+from data_access.db.engine import make_engine
+from data_access.queries.figures import (
     FIGURE_IDS,
     SPEND_COLUMNS,
     STAGE_FIGURES,
     FigureValue,
     compute_figures,
-    data_as_of,
-    list_programmes,
-    programme_info,
     spend_by,
     stage_counts,
 )
-from data_access.outcomes import OUTCOME_FIGURES, outcome_results
+from data_access.queries.outcomes import OUTCOME_FIGURES, outcome_results
+from data_access.queries.programmes import data_as_of, list_programmes, programme_info
+from data_access.rules.access import SYSTEM, Scope
 from tests.hand_bundle import Loader
 
 VIEWER = Scope(role="viewer")

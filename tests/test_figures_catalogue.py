@@ -17,8 +17,8 @@ from dashboard.catalogue import (
     figure,
     stage_label,
 )
-from data_access.figures import FIGURE_IDS, SPEND_COLUMNS
-from data_access.stages import STAGE_ORDER
+from data_access.queries.figures import FIGURE_IDS, SPEND_COLUMNS
+from data_access.rules.stages import STAGE_ORDER
 
 KPIS = Path(__file__).resolve().parents[2] / "shared" / "contract" / "kpis.md"
 

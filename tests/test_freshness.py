@@ -15,8 +15,9 @@ from sqlalchemy import update
 
 from dashboard import formatting
 from dashboard.navigation import pages_for
-from data_access import reference, schema
-from data_access.freshness import freshness
+from data_access.db import schema
+from data_access.queries import reference
+from data_access.queries.freshness import freshness
 from tests.apptest import render, texts
 from tests.test_queries_programme import load_small
 

@@ -18,10 +18,11 @@ import pytest
 from sqlalchemy import insert, select, text
 from sqlalchemy.exc import IntegrityError
 
-from data_access import loader, schema
-from data_access.db import make_engine
-from data_access.loader import BundleRejected, LoadSummary, load_bundle, load_frames
-from data_access.validation import parse_frames
+from data_access.bundle import loader
+from data_access.bundle.loader import BundleRejected, LoadSummary, load_bundle, load_frames
+from data_access.bundle.validation import parse_frames
+from data_access.db import schema
+from data_access.db.engine import make_engine
 from tests.conftest import write_bundle
 from tests.test_loader_bundle import (
     VALID,
@@ -798,7 +799,7 @@ def test_a_frame_digest_is_the_digest_of_its_whole_csv_dump(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Hashed in pieces, the digest must equal hashing one dump (older loads recorded that)."""
-    from data_access import bundle_reader
+    from data_access.bundle import reader as bundle_reader
 
     frame = pd.DataFrame(
         {"family_id": [f"F{i}" for i in range(7)], "note": ["a,b", "", "ø"] * 2 + ["x"]}

@@ -12,8 +12,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from data_access import schema
-from data_access.db import make_engine
+from data_access.db import schema
+from data_access.db.engine import make_engine
 from tests.conftest import write_bundle
 
 VALID: dict[str, str] = {

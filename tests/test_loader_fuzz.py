@@ -25,8 +25,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from data_access.bundle_reader import BUNDLE_FILES
-from data_access.loader import BundleRejected, LoadSummary, load_bundle
+from data_access.bundle.loader import BundleRejected, LoadSummary, load_bundle
+from data_access.bundle.reader import BUNDLE_FILES
 from tests.test_loader_bundle import VALID, snapshot
 
 FILES = sorted(VALID)

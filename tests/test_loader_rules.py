@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from data_access.loader import BundleRejected, Problem, load_bundle, read_bundle
+from data_access.bundle.loader import BundleRejected, Problem, load_bundle, read_bundle
 from tests.conftest import write_bundle
 from tests.test_loader_bundle import append_lines, make_bundle, replace_line, snapshot
 

@@ -39,7 +39,7 @@ def test_timeline_says_when_it_shows_only_the_newest_courses(
     db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     load_small(db_url, tmp_path / "bundle").dispose()
-    monkeypatch.setattr("data_access.courses.TIMELINE_LIMIT", 2)
+    monkeypatch.setattr("data_access.queries.courses.TIMELINE_LIMIT", 2)
     app = render(monkeypatch, db_url, "forloeb", user="admin@example.org", query=QUERY)
     assert not app.exception
     # Four courses started by D (F1, F5, F2, F3); the chart keeps the newest two.

@@ -12,9 +12,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.navigation import page
-from data_access.db import make_engine
-from data_access.demo import DEMO_USERS
-from data_access.figures import ProgrammeInfo, list_programmes
+from data_access.db.engine import make_engine
+from data_access.demo.bundle import DEMO_USERS
+from data_access.queries.programmes import ProgrammeInfo, list_programmes
 from tests.apptest import APP
 
 PAGES = ("oversigt", "visitation", "forloeb", "sagsstamme", "begreber")

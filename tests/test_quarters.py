@@ -22,12 +22,8 @@ from sqlalchemy import Table, func, select
 
 from dashboard.report import render_report
 from dashboard.report.content import ReportContent, build_report, parse_quarter
-from data_access.access import Scope
-from data_access.app_schema import frozen_quarters, quarter_decisions, quarter_remarks
-from data_access.audit import migrate_app
-from data_access.db import make_engine
-from data_access.loader import load_bundle
-from data_access.quarters import (
+from data_access.appstate.migrate import migrate_app
+from data_access.appstate.quarters import (
     DONE,
     MAX_TEXT,
     QuarterError,
@@ -41,6 +37,10 @@ from data_access.quarters import (
     save_remark,
     set_decision_status,
 )
+from data_access.appstate.schema import frozen_quarters, quarter_decisions, quarter_remarks
+from data_access.bundle.loader import load_bundle
+from data_access.db.engine import make_engine
+from data_access.rules.access import Scope
 from tests.apptest import render
 from tests.conftest import write_bundle
 
@@ -198,7 +198,7 @@ def test_remark_edits_keep_history_and_survive_a_restart(loaded: str) -> None:
     save_remark(loaded, PROGRAMME, "2011Q2", "oversigt", "<b>Endelig</b> *tekst*", ADMIN)
     # A fresh process reads the remarks back with its own engine.
     script = (
-        "from data_access.quarters import remarks, remark_history;"
+        "from data_access.appstate.quarters import remarks, remark_history;"
         f"r = remarks({loaded!r}, 'P1', '2011Q2');"
         "print(len(r), r[0].text, r[0].written_by);"
         f"print(len(remark_history({loaded!r}, 'P1', '2011Q2', 'oversigt')))"

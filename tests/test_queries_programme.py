@@ -23,20 +23,20 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine
 
-from data_access.access import Scope
-from data_access.caseload import coordinator_families, coordinator_load
-from data_access.courses import (
+from data_access.bundle.loader import load_bundle
+from data_access.db.engine import make_engine
+from data_access.queries.caseload import coordinator_families, coordinator_load
+from data_access.queries.courses import (
     course_flow,
     course_timeline,
     due_to_aftercare,
     end_reasons,
     stage_months,
 )
-from data_access.db import make_engine
-from data_access.figures import list_programmes
-from data_access.figures_families import stage_tally
-from data_access.intake import intake_funnel, intake_waits, referrals_per_month
-from data_access.loader import load_bundle
+from data_access.queries.family_figures import stage_tally
+from data_access.queries.intake import intake_funnel, intake_waits, referrals_per_month
+from data_access.queries.programmes import list_programmes
+from data_access.rules.access import Scope
 from tests.conftest import write_bundle
 
 D = date(2010, 9, 30)

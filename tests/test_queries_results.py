@@ -17,13 +17,14 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
-from data_access.access import Scope
-from data_access.db import make_engine, migrate
-from data_access.figures import compute_figures
-from data_access.indicators import indicator_panels, list_indicators, programme_districts
-from data_access.loader import load_bundle
-from data_access.outcomes import OUTCOME_FIGURES, course_month_series, outcome_results
-from data_access.spend_queries import spend_breakdown, spend_by_month, spend_by_year
+from data_access.bundle.loader import load_bundle
+from data_access.db.engine import make_engine
+from data_access.db.migrate import migrate
+from data_access.queries.figures import compute_figures
+from data_access.queries.indicators import indicator_panels, list_indicators, programme_districts
+from data_access.queries.outcomes import OUTCOME_FIGURES, course_month_series, outcome_results
+from data_access.queries.spend import spend_breakdown, spend_by_month, spend_by_year
+from data_access.rules.access import Scope
 from tests.conftest import BACKENDS, postgres_schema, write_bundle
 
 VIEWER = Scope(role="viewer")

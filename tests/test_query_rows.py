@@ -24,19 +24,20 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, create_engine
 
-from data_access import (
+from data_access.queries import (
     caseload,
     courses,
     figures,
     indicators,
     intake,
     outcomes,
+    programmes,
     reference,
-    report_queries,
-    spend_queries,
 )
-from data_access.access import SYSTEM, Scope
-from data_access.dates import quarter_end_before
+from data_access.queries import report as report_queries
+from data_access.queries import spend as spend_queries
+from data_access.rules.access import SYSTEM, Scope
+from data_access.rules.calendar import quarter_end_before
 
 ROOT = Path(__file__).resolve().parent.parent
 SCALE = 10
@@ -79,7 +80,7 @@ class CountingConnection(sqlite3.Connection):
 @pytest.fixture(scope="module")
 def counting_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     """The scale-10 demo behind an engine whose cursors count fetched rows."""
-    from data_access.demo import write_demo
+    from data_access.demo.bundle import write_demo
 
     path = tmp_path_factory.mktemp("rows") / "demo.sqlite"
     write_demo(f"sqlite:///{path}", SCALE)
@@ -124,9 +125,9 @@ def _cases() -> list[Case]:
         (" viewer", {"scope": Scope(role="viewer", email="v@demo.invalid")}),
     ]
     cases: list[Case] = [
-        Case("list_programmes", figures.list_programmes),
-        Case("data_as_of", figures.data_as_of),
-        Case("programme_info", lambda e: figures.programme_info(e, programme)),
+        Case("list_programmes", programmes.list_programmes),
+        Case("data_as_of", programmes.data_as_of),
+        Case("programme_info", lambda e: programmes.programme_info(e, programme)),
         Case("list_districts", lambda e: reference.list_districts(e, programme)),
         Case("latest_load", reference.latest_load),
         Case("load_history_rows", reference.load_history_rows),
@@ -207,7 +208,7 @@ def _cases() -> list[Case]:
 
 def _change_theory_boxes(engine: Engine, programme: str, as_of: date) -> object:
     """Imported on call: the change-theory page arrived while this test was written."""
-    module = pytest.importorskip("data_access.change_theory")
+    module = pytest.importorskip("data_access.queries.change_theory")
     return module.change_theory_boxes(engine, programme, as_of)
 
 

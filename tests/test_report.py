@@ -17,10 +17,10 @@ from dashboard.metrics import format_value
 from dashboard.report import render_report
 from dashboard.report.content import REPORT_SCOPE, build_report, parse_quarter
 from dashboard.report.xlsx import sheet_name
-from data_access.access import Scope
-from data_access.db import make_engine
-from data_access.figures import compute_figures
-from data_access.schema import families
+from data_access.db.engine import make_engine
+from data_access.db.schema import families
+from data_access.queries.figures import compute_figures
+from data_access.rules.access import Scope
 
 PROGRAMME = "interventionsteam"
 REPORT_DATE = date(2011, 6, 30)
@@ -138,8 +138,8 @@ def test_cli_writes_both_formats_and_refuses_a_bad_quarter(
 
 def test_stale_data_warning_in_both_formats(db_url: str, tmp_path: Path) -> None:
     """A newest load older than DASHBOARD_STALE_DAYS (40) is named in the PDF and workbook."""
-    from data_access.demo import write_demo
-    from data_access.schema import load_history
+    from data_access.db.schema import load_history
+    from data_access.demo.bundle import write_demo
 
     write_demo(db_url, 1)
     engine = make_engine(db_url)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Table
 
-from data_access import schema
+from data_access.db import schema
 
 #: Tables whose rows a reload deletes: every foreign key pointing at them is checked per row.
 DELETED_THROUGH = ("families", "members")
@@ -44,7 +44,7 @@ def test_migrations_build_exactly_the_schema_module(db_url: str) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from data_access.db import make_engine
+    from data_access.db.engine import make_engine
 
     engine = make_engine(db_url)
     try:
@@ -68,7 +68,7 @@ def test_date_fields_do_not_share_cached_sql() -> None:
     from sqlalchemy import select
     from sqlalchemy.dialects import postgresql, sqlite
 
-    from data_access.dates import date_field
+    from data_access.db.sql import date_field
 
     day = schema.families.c.started_on
     year_key = date_field("year", day)._generate_cache_key()

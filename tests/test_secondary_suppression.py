@@ -18,14 +18,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from data_access.access import Scope
-from data_access.courses import end_reasons, stage_months
-from data_access.db import make_engine
-from data_access.disclosure import SECONDARY, SUPPRESSED, is_hidden, suppress_breakdown
-from data_access.figures import compute_figures, stage_counts
-from data_access.intake import intake_funnel
-from data_access.loader import load_bundle
-from data_access.outcomes import OUTCOME_FIGURES, outcome_results
+from data_access.bundle.loader import load_bundle
+from data_access.db.engine import make_engine
+from data_access.queries.courses import end_reasons, stage_months
+from data_access.queries.figures import compute_figures, stage_counts
+from data_access.queries.intake import intake_funnel
+from data_access.queries.outcomes import OUTCOME_FIGURES, outcome_results
+from data_access.rules.access import Scope
+from data_access.rules.disclosure import SECONDARY, SUPPRESSED, is_hidden, suppress_breakdown
 from tests.apptest import render, texts
 from tests.conftest import write_bundle
 

@@ -13,8 +13,9 @@ from datetime import date
 from alembic import command
 from sqlalchemy import Engine, select
 
-from data_access.db import alembic_config, make_engine
-from data_access.schema import family_ssp_levels
+from data_access.db.engine import make_engine
+from data_access.db.migrate import alembic_config
+from data_access.db.schema import family_ssp_levels
 from tests.hand_bundle import Loader
 
 FAMILIES = """

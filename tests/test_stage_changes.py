@@ -14,11 +14,12 @@ from alembic import command
 from sqlalchemy import Column, Engine, select
 from sqlalchemy.sql.visitors import iterate
 
-from data_access.courses import stage_months
-from data_access.db import alembic_config, make_engine
-from data_access.schema import FAMILY_SCAN_COLUMNS, families, stage_changes
-from data_access.stage_changes import family_months, stages_at_month_ends
-from data_access.stages import STAGE_DATES, stage_of
+from data_access.db.engine import make_engine
+from data_access.db.migrate import alembic_config
+from data_access.db.schema import FAMILY_SCAN_COLUMNS, families, stage_changes
+from data_access.derived.stage_changes import family_months, stages_at_month_ends
+from data_access.queries.courses import stage_months
+from data_access.rules.stages import STAGE_DATES, stage_of
 from tests.hand_bundle import Loader
 
 # F1 (nb) moves through every stage: referred 10 Jan, investigation 20 Jan,

@@ -25,7 +25,7 @@ from dashboard import formatting
 from dashboard.catalogue import figure as catalogue_figure
 from dashboard.catalogue import stage_label
 from dashboard.charts import CITY, NEUTRAL, PALETTE, STAGE_COLOURS
-from data_access.stages import ENDED, STAGE_ORDER
+from data_access.rules.stages import ENDED, STAGE_ORDER
 
 #: Width and height in inches; at 200 dpi sharp on paper and on a projector.
 SIZE: Final = (7.2, 3.3)

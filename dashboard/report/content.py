@@ -18,12 +18,13 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Engine
 
-from data_access import quarters
-from data_access.dates import local_today, quarter_bounds
-from data_access.figures import FigureValue, ProgrammeInfo, programme_info
-from data_access.freshness import freshness
-from data_access.quarters import REPORT_SCOPE, Decision, FrozenQuarter, Remark
-from data_access.reference import latest_load
+from data_access.appstate import quarters
+from data_access.appstate.quarters import REPORT_SCOPE, Decision, FrozenQuarter, Remark
+from data_access.queries.figures import FigureValue
+from data_access.queries.freshness import freshness
+from data_access.queries.programmes import ProgrammeInfo, programme_info
+from data_access.queries.reference import latest_load
+from data_access.rules.calendar import local_today, quarter_bounds
 
 __all__ = ["REPORT_SCOPE", "FigureChange", "Quarter", "ReportContent", "ReportError"]
 

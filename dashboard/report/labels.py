@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Final
 
 from dashboard.catalogue import stage_label
-from data_access.stages import STAGE_ORDER
+from data_access.rules.stages import STAGE_ORDER
 
 TEXT: Final[dict[str, dict[str, str]]] = {
     "title": {

@@ -52,8 +52,8 @@ from dashboard.report import charts
 from dashboard.report.content import ReportContent
 from dashboard.report.labels import coordinator_headers, t
 from dashboard.report.notes import has_notes, note_rows
-from data_access.figures import FigureValue
-from data_access.stages import STAGE_ORDER
+from data_access.queries.figures import FigureValue
+from data_access.rules.stages import STAGE_ORDER
 
 FONT: Final = "DejaVuSans"
 FONT_BOLD: Final = "DejaVuSans-Bold"

@@ -21,8 +21,8 @@ from dashboard.data import cached
 from dashboard.report import render_report
 from dashboard.report.content import build_report, parse_quarter, quarter_of
 from dashboard.shell import PageContext
-from data_access.audit import audit_url
-from data_access.quarters import notes_version
+from data_access.appstate.migrate import audit_url
+from data_access.appstate.quarters import notes_version
 
 TEXT: Final[dict[str, dict[str, str]]] = {
     "pdf": {"da": "Hent kvartalsrapport (PDF)", "en": "Download quarterly report (PDF)"},

@@ -32,8 +32,8 @@ from dashboard.export import neutralise_formulas
 from dashboard.report.content import ReportContent
 from dashboard.report.labels import coordinator_headers, t
 from dashboard.report.notes import has_notes, note_rows
-from data_access.figures import FigureValue
-from data_access.stages import STAGE_ORDER
+from data_access.queries.figures import FigureValue
+from data_access.rules.stages import STAGE_ORDER
 
 #: Sheet names (Excel allows at most 31 characters).
 SHEETS: Final[dict[str, dict[str, str]]] = {

@@ -16,9 +16,10 @@ from dashboard import formatting
 from dashboard.data import cached
 from dashboard.shell import PageContext
 from dashboard.views.common import tr
-from data_access import change_theory
-from data_access.change_theory import LEVELS, Box
-from data_access.disclosure import WITHHELD
+from data_access.queries import change_theory
+from data_access.queries.change_theory import Box
+from data_access.rules.change_theory import LEVELS
+from data_access.rules.disclosure import WITHHELD
 
 boxes_at = cached(change_theory.change_theory_boxes)
 

@@ -15,8 +15,8 @@ from dashboard.formatting import count
 from dashboard.metrics import show_figure
 from dashboard.shell import download_csv
 from dashboard.views.common import measure, no_families, numeric, plot, tr
-from data_access.figures import FigureValue
-from data_access.stages import STAGE_ORDER
+from data_access.queries.figures import FigureValue
+from data_access.rules.stages import STAGE_ORDER
 
 DAYS_PER_MONTH: Final = 30.4375
 TEXT: Final[dict[str, dict[str, str]]] = {

@@ -16,8 +16,8 @@ import streamlit as st
 from dashboard import formatting
 from dashboard.charts import CITY, PALETTE, Trace, month_ticks, title, vline
 from dashboard.views.common import plot, tr
-from data_access.indicators import CITY as CITY_KIND
-from data_access.indicators import Indicator
+from data_access.queries.indicators import CITY as CITY_KIND
+from data_access.queries.indicators import Indicator
 
 TEXTS: Final[dict[str, dict[str, str]]] = {
     "intro": {

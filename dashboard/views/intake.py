@@ -12,7 +12,7 @@ from dashboard.charts import PALETTE, month_ticks, title
 from dashboard.metrics import show_figure
 from dashboard.shell import download_csv
 from dashboard.views.common import measure, no_families, numeric, plot, tr
-from data_access.figures import FigureValue
+from data_access.queries.figures import FigureValue
 
 TEXT: Final[dict[str, dict[str, str]]] = {
     "funnel": {

@@ -14,7 +14,7 @@ from dashboard import formatting
 from dashboard.data import cached
 from dashboard.i18n import t
 from dashboard.shell import PageContext
-from data_access import reference
+from data_access.queries import reference
 
 load_history_rows = cached(reference.load_history_rows)
 

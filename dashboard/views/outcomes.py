@@ -16,10 +16,10 @@ from dashboard.catalogue import figure
 from dashboard.charts import PALETTE, title
 from dashboard.metrics import show_figure
 from dashboard.views.common import plot, status, tr
-from data_access.course_months import COURSE_MEASURES, Measure
-from data_access.disclosure import WITHHELD, is_small
-from data_access.figures import FigureValue
-from data_access.outcomes import SSP_LEVELS
+from data_access.derived.course_months import COURSE_MEASURES, Measure
+from data_access.queries.figures import FigureValue
+from data_access.queries.outcomes import SSP_LEVELS
+from data_access.rules.disclosure import WITHHELD, is_small
 
 TEXTS: Final[dict[str, dict[str, str]]] = {
     "figures": {"da": "Resultater pr. opgørelsesdatoen", "en": "Results on the report date"},

@@ -14,7 +14,7 @@ import streamlit as st
 from dashboard import formatting
 from dashboard.metrics import DeltaColor, show_figure
 from dashboard.views.common import status, tr
-from data_access.figures import FigureValue
+from data_access.queries.figures import FigureValue
 
 #: Spend within this many percentage points of the linear plan is on track.
 SPEND_TOLERANCE: Final = 0.05

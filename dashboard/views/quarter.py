@@ -3,7 +3,7 @@
 The quarter is the one of the page's report date. The steering group and
 admins get the freeze button, a remarks box per page and the decisions with
 add and mark-done; every other role sees the remarks and decisions read
-only. The role check itself sits in `data_access.quarters`; this view only
+only. The role check itself sits in `data_access.appstate.quarters`; this view only
 decides what to draw. User text is shown with `st.text` or in a table,
 never rendered as Markdown or HTML.
 """
@@ -21,10 +21,10 @@ from dashboard.i18n import role_label
 from dashboard.navigation import PAGES
 from dashboard.report.content import quarter_of
 from dashboard.shell import PageContext
-from data_access import quarters
-from data_access.access import ROLES
-from data_access.audit import audit_url
-from data_access.db import default_database_url
+from data_access.appstate import quarters
+from data_access.appstate.migrate import audit_url
+from data_access.db.engine import default_database_url
+from data_access.rules.access import ROLES
 
 TEXT: Final[dict[str, dict[str, str]]] = {
     "heading": {"da": "Styregruppens bemærkninger", "en": "Steering group remarks"},

@@ -24,8 +24,8 @@ from dashboard.charts import (
 )
 from dashboard.metrics import show_figure
 from dashboard.views.common import plot, tr
-from data_access.figures import FigureValue
-from data_access.spend_queries import OVER_BUDGET_ABOVE, UNDER_SPEND_BELOW, Status
+from data_access.queries.figures import FigureValue
+from data_access.queries.spend import OVER_BUDGET_ABOVE, UNDER_SPEND_BELOW, Status
 
 HEADLINE: Final[tuple[str, ...]] = (
     "budget_year",

@@ -155,7 +155,7 @@ def chromium() -> str:
 @pytest.fixture(scope="session")
 def e2e_database(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The scale-1 demo database in a temporary folder (SQLite; the server only reads it)."""
-    from data_access.demo import write_demo
+    from data_access.demo.bundle import write_demo
 
     url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'demo.sqlite'}"
     write_demo(url, 1)
@@ -172,7 +172,7 @@ class Servers:
         self.server: Server | None = None
 
     def for_role(self, role: str) -> Server:
-        from data_access.demo import DEMO_USERS
+        from data_access.demo.bundle import DEMO_USERS
 
         if self.server is not None and self.role == role:
             return self.server

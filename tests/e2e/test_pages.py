@@ -13,7 +13,7 @@ import pytest
 
 from dashboard.i18n import t
 from dashboard.navigation import pages_for
-from data_access.access import ROLES
+from data_access.rules.access import ROLES
 from tests.e2e.browser import exceptions, metric_values, open_path, title
 from tests.e2e.conftest import Servers
 

@@ -1,0 +1,95 @@
+"""The access log: who saw which families' person-level rows, when and where.
+
+Rows go to the dashboard's own writable database (`DASHBOARD_AUDIT_URL`,
+default the reporting database, whose dashboard session is otherwise
+read-only). The table is append-only: this module offers no update or delete,
+and the migration adds triggers that refuse them. The schema is migrated on
+first use per URL, so a fresh database needs no separate step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Final
+
+import pandas as pd
+from sqlalchemy import func, insert, literal, select
+
+from data_access.appstate.migrate import writer
+from data_access.appstate.schema import access_log
+from data_access.rules.calendar import LOCAL_TZ
+
+#: Separator of the pseudonyms in `access_log.family_ids`.
+SEPARATOR: Final = ","
+COLUMNS: Final = ["at", "email", "role", "page", "family_ids"]
+
+
+def record_access(
+    url: str,
+    *,
+    email: str,
+    role: str,
+    page: str,
+    family_ids: Sequence[str],
+    at: datetime | None = None,
+) -> None:
+    """Append one row: `email` (`role`) saw `family_ids` on `page` at `at` (now)."""
+    ids = sorted({str(family_id) for family_id in family_ids})
+    if not ids:
+        raise ValueError("record_access needs at least one family pseudonym")
+    if any(SEPARATOR in family_id for family_id in ids):
+        raise ValueError("a family pseudonym may not contain a comma")
+    moment = (at or datetime.now(UTC)).astimezone(UTC)
+    row = {
+        "at": moment,
+        "email": email,
+        "role": role,
+        "page": page,
+        "family_ids": SEPARATOR.join(ids),
+    }
+    with writer(url).begin() as connection:
+        connection.execute(insert(access_log).values(**row))
+
+
+def _day_start_utc(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=LOCAL_TZ).astimezone(UTC)
+
+
+def list_access(
+    url: str,
+    *,
+    email: str | None = None,
+    page: str | None = None,
+    family_id: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    limit: int = 500,
+) -> pd.DataFrame:
+    """The newest `limit` log rows matching every given filter, newest first.
+
+    `since`/`until` are Copenhagen calendar days, both inclusive; `email`
+    matches case-insensitively; `family_id` matches one whole pseudonym.
+    `at` comes back in Copenhagen time.
+    """
+    table = access_log
+    query = select(*(table.c[name] for name in COLUMNS))
+    if email:
+        query = query.where(func.lower(table.c.email) == email.strip().lower())
+    if page:
+        query = query.where(table.c.page == page)
+    if family_id:
+        wrapped = literal(SEPARATOR) + table.c.family_ids + literal(SEPARATOR)
+        query = query.where(
+            wrapped.contains(f"{SEPARATOR}{family_id.strip()}{SEPARATOR}", autoescape=True)
+        )
+    if since is not None:
+        query = query.where(table.c.at >= _day_start_utc(since))
+    if until is not None:
+        query = query.where(table.c.at < _day_start_utc(until + timedelta(days=1)))
+    query = query.order_by(table.c.at.desc(), table.c.id.desc()).limit(max(1, limit))
+    with writer(url).connect() as connection:
+        rows = connection.execute(query).all()
+    frame = pd.DataFrame([tuple(row) for row in rows], columns=COLUMNS)
+    frame["at"] = pd.to_datetime(frame["at"], utc=True).dt.tz_convert(LOCAL_TZ)
+    return frame

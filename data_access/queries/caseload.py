@@ -1,0 +1,215 @@
+"""Caseload queries: families per coordinator against capacity, and one coordinator's families.
+
+The per-coordinator load is an aggregate every caseload reader may see; the
+family table is family-level and filtered with `visible_families` in SQL,
+so a coordinator gets only their own families and steering gets none.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Final
+
+import pandas as pd
+from sqlalchemy import Engine, and_, case, func, literal, or_, select
+
+from data_access.db.schema import coordinators, families, interventions, meetings
+from data_access.db.sql import days_after
+from data_access.derived.ssp_levels import family_ssp_on
+from data_access.rules.access import SYSTEM, Scope, visible_families
+from data_access.rules.calendar import whole_months_between
+from data_access.rules.disclosure import count_or_label
+from data_access.rules.stages import ENDED, family_filter, is_active, stage_of
+
+#: A quarterly review is due this many days after the last one (or the start).
+REVIEW_INTERVAL_DAYS: Final = 90
+
+FAMILY_COLUMNS: Final[tuple[str, ...]] = (
+    "family_id",
+    "stage",
+    "months_in_course",
+    "last_coordination",
+    "next_review_due",
+    "review_overdue",
+    "departments",
+    "open_interventions",
+    "ssp_latest",
+    "ssp_change",
+)
+
+
+def coordinator_load(
+    engine: Engine,
+    programme_id: str,
+    as_of: date,
+    *,
+    district_id: str | None = None,
+    scope: Scope = SYSTEM,
+) -> pd.DataFrame:
+    """Active families per coordinator of the programme on `as_of`, with capacity.
+
+    Columns: coordinator_id, name, capacity, active (int or "<5"), load
+    (active / capacity, None when the count is suppressed).
+    """
+    active = func.sum(case((is_active(as_of), 1), else_=0))
+    query = (
+        select(coordinators.c.coordinator_id, coordinators.c.name, coordinators.c.capacity, active)
+        .join(families, families.c.coordinator_id == coordinators.c.coordinator_id)
+        .where(*family_filter(programme_id, as_of, district_id))
+        .group_by(coordinators.c.coordinator_id, coordinators.c.name, coordinators.c.capacity)
+        .order_by(coordinators.c.name)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    records = []
+    for coordinator_id, name, capacity, n in rows:
+        shown = count_or_label(int(n or 0), scope)
+        records.append(
+            {
+                "coordinator_id": coordinator_id,
+                "name": name,
+                "capacity": int(capacity),
+                "active": shown,
+                "load": shown / capacity if isinstance(shown, int) and capacity else None,
+            }
+        )
+    return pd.DataFrame(records, columns=["coordinator_id", "name", "capacity", "active", "load"])
+
+
+def _latest(kind: str, as_of: date, chosen):
+    """Per chosen family: the date of the newest meeting of `kind` on or before `as_of`.
+
+    Only the chosen families' meetings are read (an index range each); SQLite
+    otherwise grouped every meeting of the city before the join.
+    """
+    return (
+        select(meetings.c.family_id, func.max(meetings.c.held_on).label("held_on"))
+        .where(
+            meetings.c.family_id.in_(select(chosen.c.family_id)),
+            meetings.c.kind == kind,
+            meetings.c.held_on <= literal(as_of),
+        )
+        .group_by(meetings.c.family_id)
+        .subquery(f"last_{kind}")
+    )
+
+
+def _open_interventions(as_of: date):
+    i = interventions.c
+    return and_(
+        i.started_on <= literal(as_of), or_(i.ended_on.is_(None), i.ended_on > literal(as_of))
+    )
+
+
+def _ssp_levels(as_of: date, chosen):
+    """Per family: SSP level at the first assessment and on `as_of` (kpis.md family level)."""
+    level = family_ssp_on(as_of)
+    return (
+        select(level.c.family_id, level.c.baseline, level.c.level.label("latest"))
+        .where(level.c.family_id.in_(select(chosen.c.family_id)))
+        .subquery("ssp_levels")
+    )
+
+
+def coordinator_families(
+    engine: Engine,
+    programme_id: str,
+    as_of: date,
+    coordinator_id: str,
+    *,
+    district_id: str | None = None,
+    scope: Scope = SYSTEM,
+) -> pd.DataFrame:
+    """The coordinator's families not ended on `as_of`, overdue quarterly reviews first.
+
+    next_review_due = last quarterly review (else the start) + 90 days; none
+    before the course starts. ssp_change = latest - level at the first
+    assessment (negative is better). Columns: FAMILY_COLUMNS.
+    """
+    f = families.c
+    chosen = (
+        select(f.family_id, f.started_on, stage_of(as_of).label("stage"))
+        .where(
+            *family_filter(programme_id, as_of, district_id),
+            f.coordinator_id == coordinator_id,
+            visible_families(scope, families),
+        )
+        .subquery("chosen")
+    )
+    coordination = _latest("coordination", as_of, chosen)
+    review = _latest("quarterly_review", as_of, chosen)
+    ssp = _ssp_levels(as_of, chosen)
+    open_count = (
+        select(interventions.c.family_id, func.count().label("n"))
+        .where(
+            _open_interventions(as_of), interventions.c.family_id.in_(select(chosen.c.family_id))
+        )
+        .group_by(interventions.c.family_id)
+        .subquery("open_count")
+    )
+    due = days_after(func.coalesce(review.c.held_on, chosen.c.started_on), REVIEW_INTERVAL_DAYS)
+    query = (
+        select(
+            chosen.c.family_id,
+            chosen.c.stage,
+            chosen.c.started_on,
+            coordination.c.held_on,
+            case((chosen.c.started_on <= literal(as_of), due)).label("due"),
+            func.coalesce(open_count.c.n, 0),
+            ssp.c.latest,
+            ssp.c.baseline,
+        )
+        .select_from(chosen)
+        .outerjoin(coordination, coordination.c.family_id == chosen.c.family_id)
+        .outerjoin(review, review.c.family_id == chosen.c.family_id)
+        .outerjoin(open_count, open_count.c.family_id == chosen.c.family_id)
+        .outerjoin(ssp, ssp.c.family_id == chosen.c.family_id)
+        .where(chosen.c.stage != ENDED)
+    )
+    departments_query = (
+        select(interventions.c.family_id, interventions.c.department_id)
+        .where(
+            _open_interventions(as_of), interventions.c.family_id.in_(select(chosen.c.family_id))
+        )
+        .distinct()
+        .order_by(interventions.c.family_id, interventions.c.department_id)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+        departments: dict[str, list[str]] = {}
+        for family_id, department_id in conn.execute(departments_query).all():
+            departments.setdefault(family_id, []).append(department_id)
+    records = []
+    for family_id, stage, started_on, coordinated, due_on, n_open, latest, baseline in rows:
+        due_date = _date_or_none(due_on)
+        records.append(
+            {
+                "family_id": family_id,
+                "stage": stage,
+                "months_in_course": None
+                if started_on is None or started_on > as_of
+                else whole_months_between(started_on, as_of),
+                "last_coordination": coordinated,
+                "next_review_due": due_date,
+                "review_overdue": due_date is not None and due_date < as_of,
+                "departments": ", ".join(departments.get(family_id, [])),
+                "open_interventions": int(n_open),
+                "ssp_latest": None if latest is None else int(latest),
+                "ssp_change": None if latest is None else int(latest - baseline),
+            }
+        )
+    frame = pd.DataFrame(records, columns=list(FAMILY_COLUMNS))
+    if frame.empty:
+        return frame
+    frame["sort_due"] = frame["next_review_due"].map(lambda d: d or date.max)
+    frame = frame.sort_values(
+        ["review_overdue", "sort_due", "family_id"], ascending=[False, True, True]
+    )
+    return frame.drop(columns="sort_due").reset_index(drop=True)
+
+
+def _date_or_none(value: object) -> date | None:
+    """A computed SQL date (SQLite hands back ISO text)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))

@@ -1,0 +1,483 @@
+"""Every figure of kpis.md for one programme at one report date, for one caller.
+
+The numbers are aggregated in SQL (`family_figures.py`, `money_figures.py`);
+this module puts them together, applies disclosure control for the caller's
+scope before anything leaves `data_access`, and offers the programme look-ups
+the pages need. Figure ids are those of kpis.md and of `dashboard.catalogue`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, select
+
+from data_access.db.schema import departments, families
+from data_access.derived.stage_changes import family_months
+from data_access.queries.family_figures import (
+    StageTally,
+    improved_parental_authority,
+    median_days_to_start,
+    self_supporting_parents,
+    stage_tally,
+)
+from data_access.queries.money_figures import (
+    SpendBy,
+    budget_by,
+    budget_year,
+    expected_share,
+    spent_by,
+    spent_ytd,
+)
+from data_access.queries.programmes import read_programme
+from data_access.rules.access import SYSTEM, Scope
+from data_access.rules.disclosure import (
+    SECONDARY,
+    WITHHELD,
+    is_hidden,
+    protect_single,
+    suppress_breakdown,
+    suppress_count,
+    suppress_share,
+    withhold_small_base,
+)
+from data_access.rules.stages import (
+    ACTIVE_STAGES,
+    AFTERCARE,
+    ENDED,
+    INTENSIVE,
+    PIPELINE_STAGES,
+    STAGE_ORDER,
+)
+
+#: The figures counted from the families' stages on the report date (one pass).
+STAGE_FIGURES: tuple[str, ...] = (
+    "active_families",
+    "intensive_families",
+    "aftercare_families",
+    "pipeline_families",
+    "ended_families",
+    "overdue_families",
+)
+
+#: Every figure id of kpis.md, in its order.
+FIGURE_IDS: tuple[str, ...] = (
+    *STAGE_FIGURES,
+    "target_active",
+    "median_days_to_start",
+    "improved_share",
+    "self_supporting_parents",
+    "budget_year",
+    "spent_ytd",
+    "spent_share",
+    "expected_share",
+    "forecast_year",
+    "cost_per_family_month",
+)
+
+#: Columns of `spend_by`, in order.
+SPEND_COLUMNS: tuple[str, ...] = (
+    "key",
+    "name",
+    "budget_year",
+    "spent_ytd",
+    "spent_share",
+    "expected_share",
+    "forecast_year",
+    "variance_dkk",
+    "variance_share",
+)
+
+
+@dataclass(frozen=True)
+class FigureValue:
+    """One figure as a caller may see it.
+
+    value None means not available (no data, division by zero) or not shown;
+    display then says why: "<5" for a suppressed count, "withheld" for a share
+    on fewer than 5 families. numerator/denominator are the parts of a share
+    (suppressed like counts), target the programme's target where one is set.
+    """
+
+    figure_id: str
+    value: float | None
+    display: str | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    target: float | None = None
+
+
+def stage_counts(
+    engine: Engine,
+    programme_id: str,
+    as_of: date,
+    *,
+    district_id: str | None = None,
+    scope: Scope = SYSTEM,
+) -> dict[str, int | str]:
+    """Families per stage on `as_of` in STAGE_ORDER, disclosed as one breakdown.
+
+    For a suppressed scope 1-4 reads "<5", and the secondary rule hides a
+    second stage where only one would be hidden. With `district_id`, a stage
+    also hidden for another district of the programme is hidden here too,
+    so flipping the district filter cannot give a hidden cell back.
+    """
+    with engine.connect() as conn:
+        tally = stage_tally(conn, programme_id, as_of, district_id)
+        peers = _peer_hidden(conn, programme_id, as_of, district_id, scope, {"stage_tally"})
+    cells = suppress_breakdown(tally.stages, scope)
+    for stage in STAGE_ORDER:
+        if stage in peers and not is_hidden(cells[stage]):
+            cells[stage] = SECONDARY
+    if scope.suppressed:
+        protect_single(cells, tally.stages)
+    return {stage: cells[stage] for stage in STAGE_ORDER}
+
+
+def _raw_counts(
+    conn: Connection,
+    programme_id: str,
+    as_of: date,
+    district_id: str | None,
+    passes: Collection[str],
+) -> dict[str, int]:
+    """The family and people counts behind the figures, before disclosure.
+
+    Only the counts of `passes` (keys of FIGURE_PASSES) are made: each count
+    is its own breakdown, so the ones a caller does not show change nothing.
+    """
+    counts: dict[str, int] = {}
+    if "stage_tally" in passes:
+        tally = stage_tally(conn, programme_id, as_of, district_id)
+        stages = tally.stages
+        counts |= {
+            **stages,
+            "active_families": sum(stages[s] for s in ACTIVE_STAGES),
+            "pipeline_families": sum(stages[s] for s in PIPELINE_STAGES),
+            "overdue_families": tally.overdue,
+        }
+    if "median_days_to_start" in passes:
+        counts["median_days_to_start"] = median_days_to_start(
+            conn, programme_id, as_of, district_id
+        )[1]
+    for name, count in SHARE_PASSES.items():
+        if name in passes:
+            counts[name] = count(conn, programme_id, as_of, district_id)[1]
+    return counts
+
+
+def _peer_hidden(
+    conn: Connection,
+    programme_id: str,
+    as_of: date,
+    district_id: str | None,
+    scope: Scope,
+    passes: Collection[str],
+) -> set[str]:
+    """Counts (by `_raw_counts` key) hidden for `district_id` because of its sibling districts.
+
+    The district filter makes every family figure a breakdown by district
+    whose total is the unfiltered headline: a viewer who sees 12 for the
+    programme and 9 for one of two districts knows the other has 3. So each
+    count is treated as one breakdown over the programme's districts (those
+    the filter offers) and `suppress_breakdown` decides which districts'
+    cells are hidden; the set says which counts that hides for `district_id`.
+    """
+    if not scope.suppressed or district_id is None:
+        return set()
+    peers = (
+        conn.execute(
+            select(families.c.district_id)
+            .where(families.c.programme_id == programme_id)
+            .group_by(families.c.district_id)
+        )
+        .scalars()
+        .all()
+    )
+    if district_id not in peers:
+        return set()
+    raw = {str(peer): _raw_counts(conn, programme_id, as_of, str(peer), passes) for peer in peers}
+    hidden: set[str] = set()
+    for key in raw[district_id]:
+        cells = suppress_breakdown({peer: counts[key] for peer, counts in raw.items()}, scope)
+        if is_hidden(cells[district_id]):
+            hidden.add(key)
+    return hidden
+
+
+def _count(
+    figure_id: str, n: int, scope: Scope, target: float | None = None, hidden: bool = False
+) -> FigureValue:
+    """A count figure; `hidden` (secondary suppression) shows "x" where 1-4 would show."""
+    value, display = suppress_count(n, scope)
+    if hidden and value is not None and value > 0:
+        return FigureValue(figure_id, None, SECONDARY, target=target)
+    return FigureValue(figure_id, value, display, target=target)
+
+
+def _share(
+    figure_id: str,
+    numerator: int,
+    denominator: int,
+    scope: Scope,
+    target: float | None = None,
+    hidden: bool = False,
+) -> FigureValue:
+    """A share of families or people: parts and share disclosed as counts and shares.
+
+    `hidden`: the base is hidden by the secondary rule, so the share is
+    withheld as if the base were small.
+    """
+    value, display = suppress_share(numerator, denominator, scope)
+    if hidden and display is None and value is not None:
+        return FigureValue(figure_id, None, WITHHELD, None, None, target)
+    shown_numerator, _ = suppress_count(numerator, scope)
+    shown_denominator, _ = suppress_count(denominator, scope)
+    if display is not None:
+        shown_numerator = None
+    return FigureValue(figure_id, value, display, shown_numerator, shown_denominator, target)
+
+
+def _ratio(numerator: float | None, denominator: float | None) -> float | None:
+    """numerator / denominator, None when either is missing or the denominator is 0."""
+    if numerator is None or not denominator:
+        return None
+    return numerator / denominator
+
+
+#: The passes over the data behind the figures, and the figures each pass feeds:
+#: a page that shows a few figures makes only their passes.
+FIGURE_PASSES: dict[str, frozenset[str]] = {
+    "stage_tally": frozenset(STAGE_FIGURES),
+    "median_days_to_start": frozenset({"median_days_to_start"}),
+    "improved_share": frozenset({"improved_share"}),
+    "self_supporting_parents": frozenset({"self_supporting_parents"}),
+    "budget_year": frozenset({"budget_year", "spent_share"}),
+    "spent_ytd": frozenset({"spent_ytd", "spent_share", "forecast_year", "cost_per_family_month"}),
+    "family_months": frozenset({"cost_per_family_month"}),
+}
+
+#: (numerator, base) of a share figure, as its pass counts them before disclosure.
+RawShare = tuple[int, int]
+
+
+#: The share passes a caller may hand to `figures_from`, and how each is counted.
+SHARE_PASSES: dict[str, Callable[[Connection, str, date, str | None], RawShare]] = {
+    "improved_share": improved_parental_authority,
+    "self_supporting_parents": self_supporting_parents,
+}
+
+
+def compute_figures(
+    engine: Engine,
+    programme_id: str,
+    as_of: date,
+    *,
+    district_id: str | None = None,
+    scope: Scope = SYSTEM,
+    figure_ids: tuple[str, ...] | None = None,
+) -> dict[str, FigureValue]:
+    """The figures of kpis.md (`figure_ids`, default all of FIGURE_IDS) for programme P at D.
+
+    Family figures honour `district_id` (the district and the areas below
+    it); budget and spend figures, and cost per family-month which divides
+    them, are programme-wide. Values are already disclosed for `scope`.
+    Only the passes the asked-for figures need are made (`FIGURE_PASSES`);
+    a figure's value does not depend on which others are asked for.
+    """
+    with engine.connect() as conn:
+        return figures_from(
+            conn, programme_id, as_of, district_id=district_id, scope=scope, figure_ids=figure_ids
+        )
+
+
+def figures_from(
+    conn: Connection,
+    programme_id: str,
+    as_of: date,
+    *,
+    district_id: str | None = None,
+    scope: Scope = SYSTEM,
+    figure_ids: tuple[str, ...] | None = None,
+    known: Mapping[str, RawShare] | None = None,
+) -> dict[str, FigureValue]:
+    """`compute_figures` on an open connection, reusing the passes a caller has already made.
+
+    `known` maps a share pass of FIGURE_PASSES ("improved_share",
+    "self_supporting_parents") to its raw (numerator, base) for
+    `district_id`: a query that grouped the same families for its own table
+    hands them over instead of this module counting them again. Disclosure
+    is the same either way.
+    """
+    wanted = set(FIGURE_IDS if figure_ids is None else figure_ids)
+    unknown = wanted - set(FIGURE_IDS)
+    if unknown:
+        raise ValueError(f"unknown figure ids: {sorted(unknown)}")
+    given = dict(known or {})
+    unknown_passes = set(given) - set(SHARE_PASSES)
+    if unknown_passes:
+        raise ValueError(f"passes that cannot be handed over: {sorted(unknown_passes)}")
+    passes = {name for name, fed in FIGURE_PASSES.items() if fed & wanted}
+    needed = passes - set(given)
+    info = read_programme(conn, programme_id)
+    peers = _peer_hidden(conn, programme_id, as_of, district_id, scope, passes)
+    tally = stage_tally(conn, programme_id, as_of, district_id) if "stage_tally" in needed else None
+    median, started = (
+        median_days_to_start(conn, programme_id, as_of, district_id)
+        if "median_days_to_start" in needed
+        else (None, 0)
+    )
+    for name, count in SHARE_PASSES.items():
+        if name in needed:
+            given[name] = count(conn, programme_id, as_of, district_id)
+    improved, eligible = given.get("improved_share", (0, 0))
+    supporting, assessed = given.get("self_supporting_parents", (0, 0))
+    budget = budget_year(conn, programme_id, as_of.year) if "budget_year" in needed else None
+    spent = spent_ytd(conn, programme_id, as_of) if "spent_ytd" in needed else 0.0
+    months = family_months(conn, programme_id, as_of) if "family_months" in needed else 0
+
+    target_active = (
+        None if info.target_active_families is None else float(info.target_active_families)
+    )
+    figures = _family_figures(tally, target_active, peers, scope) if tally is not None else []
+    day, days_in_year = expected_share(as_of)
+    expected = day / days_in_year
+    median_value, median_display = withhold_small_base(median, started, scope)
+    if "median_days_to_start" in peers and median_display is None and median_value is not None:
+        median_value, median_display = None, WITHHELD
+    figures += [
+        FigureValue("target_active", target_active, target=target_active),
+        FigureValue(
+            "median_days_to_start",
+            median_value,
+            median_display,
+            denominator=suppress_count(started, scope)[0],
+        ),
+        _share(
+            "improved_share",
+            improved,
+            eligible,
+            scope,
+            info.target_improved_share,
+            "improved_share" in peers,
+        ),
+        _share(
+            "self_supporting_parents",
+            supporting,
+            assessed,
+            scope,
+            hidden="self_supporting_parents" in peers,
+        ),
+        FigureValue("budget_year", budget),
+        FigureValue("spent_ytd", spent),
+        FigureValue("spent_share", _ratio(spent, budget), numerator=spent, denominator=budget),
+        FigureValue("expected_share", expected, numerator=day, denominator=days_in_year),
+        FigureValue("forecast_year", spent / expected, numerator=spent, denominator=expected),
+        FigureValue(
+            "cost_per_family_month",
+            _ratio(spent, months),
+            numerator=spent,
+            denominator=months,
+        ),
+    ]
+    found = {f.figure_id: f for f in figures}
+    return {figure_id: found[figure_id] for figure_id in FIGURE_IDS if figure_id in wanted}
+
+
+def _family_figures(
+    tally: StageTally, target_active: float | None, peers: set[str], scope: Scope
+) -> list[FigureValue]:
+    """The stage counts: active (against its target), its parts, pipeline, ended, overdue."""
+    stages = tally.stages
+    # Intensive and aftercare are the parts of the active headline: one breakdown.
+    parts = suppress_breakdown({INTENSIVE: stages[INTENSIVE], AFTERCARE: stages[AFTERCARE]}, scope)
+    hidden = {key for key in peers if key in (INTENSIVE, AFTERCARE)} | {
+        key for key, cell in parts.items() if cell == SECONDARY
+    }
+    return [
+        _count(
+            "active_families",
+            sum(stages[s] for s in ACTIVE_STAGES),
+            scope,
+            target_active,
+            "active_families" in peers,
+        ),
+        _count("intensive_families", stages[INTENSIVE], scope, hidden=INTENSIVE in hidden),
+        _count("aftercare_families", stages[AFTERCARE], scope, hidden=AFTERCARE in hidden),
+        _count(
+            "pipeline_families",
+            sum(stages[s] for s in PIPELINE_STAGES),
+            scope,
+            hidden="pipeline_families" in peers,
+        ),
+        _count("ended_families", stages[ENDED], scope, hidden=ENDED in peers),
+        _count("overdue_families", tally.overdue, scope, hidden="overdue_families" in peers),
+    ]
+
+
+def spend_by(
+    engine: Engine,
+    programme_id: str,
+    as_of: date,
+    by: SpendBy,
+    *,
+    scope: Scope = SYSTEM,
+) -> pd.DataFrame:
+    """Budget and spend per department, funder or activity, with the columns of the totals.
+
+    One row per key that has budget for D's year or spend this year up to D,
+    largest budget first. Missing values are NaN: budget_year where the key
+    has no budget row, spent_share and variance_share where there is no
+    budget to divide by. variance_dkk = spent_ytd - expected_share *
+    budget_year, counting a missing budget as 0 (unbudgeted spend is all
+    variance); variance_share = spent_share - expected_share. No counts of
+    families or people appear here, so every role sees the same table;
+    `scope` is taken for a uniform call.
+    """
+    del scope
+    with engine.connect() as conn:
+        budgets = budget_by(conn, programme_id, as_of.year, by)
+        spent = spent_by(conn, programme_id, as_of, by)
+        keys = sorted(set(budgets) | set(spent))
+        names = _department_names(conn, keys) if by in ("department", "funder") else {}
+    day, days_in_year = expected_share(as_of)
+    expected = day / days_in_year
+    rows = []
+    for key in keys:
+        planned = budgets.get(key)
+        used = spent.get(key, 0.0)
+        share = _ratio(used, planned)
+        rows.append(
+            {
+                "key": key,
+                "name": names.get(key, key),
+                "budget_year": planned,
+                "spent_ytd": used,
+                "spent_share": share,
+                "expected_share": expected,
+                "forecast_year": used / expected,
+                "variance_dkk": used - expected * (planned or 0.0),
+                "variance_share": None if share is None else share - expected,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=list(SPEND_COLUMNS))
+    numeric = list(SPEND_COLUMNS[2:])
+    frame[numeric] = frame[numeric].astype("float64")
+    return frame.sort_values(
+        ["budget_year", "name"], ascending=[False, True], na_position="last", kind="stable"
+    ).reset_index(drop=True)
+
+
+def _department_names(conn: Connection, keys: list[str]) -> dict[str, str]:
+    """Department (or funder) names for the keys of a breakdown."""
+    if not keys:
+        return {}
+    rows = conn.execute(
+        select(departments.c.department_id, departments.c.name).where(
+            departments.c.department_id.in_(keys)
+        )
+    ).all()
+    return {str(k): str(v) for k, v in rows}
