@@ -23,7 +23,7 @@ from data_access.queries.family_figures import (
     self_supporting_parents,
     stage_tally,
 )
-from data_access.queries.money_figures import budget_year, spent_ytd
+from data_access.queries.spend import budget_year, spent_ytd
 from data_access.rules.calendar import month_ends
 from data_access.rules.measures import BASELINE_WINDOW_DAYS, SELF_SUPPORTING
 from data_access.rules.stages import STAGE_ORDER

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from data_access.rules.spend import SpendStatus
 from data_access.rules.stages import AFTERCARE, APPROVED, ENDED, INTENSIVE, INVESTIGATION, REFERRED
 
 Kind = Literal["count", "share", "money", "days"]
@@ -268,3 +269,37 @@ SPEND_VARIANCE_LABELS: Final[dict[str, tuple[str, str]]] = {
     "variance_dkk": ("Afvigelse fra plan", "Variance from plan"),
     "variance_share": ("Afvigelse fra plan (procentpoint)", "Variance from plan (points)"),
 }
+
+
+#: kpis.md `spend_status` -> (Danish, English) label, exactly as kpis.md writes them.
+SPEND_STATUSES: Final[dict[SpendStatus, tuple[str, str]]] = {
+    SpendStatus.OVER: ("Over budget", "Over budget"),
+    SpendStatus.UNDER: ("Underforbrug", "Underspend"),
+    SpendStatus.ON_PLAN: ("Som planlagt", "On plan"),
+}
+#: Where a row has no status: the year has no budget to compare with.
+NO_SPEND_STATUS: Final[tuple[str, str]] = ("Intet budget", "No budget")
+#: A sign per status, so that it reads without colour (on a projector, in print).
+SPEND_STATUS_SIGNS: Final[dict[SpendStatus | None, str]] = {
+    SpendStatus.OVER: "▲",
+    SpendStatus.UNDER: "▼",
+    SpendStatus.ON_PLAN: "●",
+    None: "–",
+}
+
+
+def _status(status: object) -> SpendStatus | None:
+    """A status from a table cell: its code (stored as text), else no status (None, NaN)."""
+    return SpendStatus(status) if isinstance(status, str) else None
+
+
+def spend_status_label(status: object, lang: str) -> str:
+    """The status's kpis.md label in `lang`; "Intet budget" for no status."""
+    known = _status(status)
+    da, en = NO_SPEND_STATUS if known is None else SPEND_STATUSES[known]
+    return en if lang == "en" else da
+
+
+def spend_status_text(status: object, lang: str) -> str:
+    """Sign and label (`▲ Over budget`): the status as text, whatever the colour."""
+    return f"{SPEND_STATUS_SIGNS[_status(status)]} {spend_status_label(status, lang)}"

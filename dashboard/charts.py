@@ -18,6 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import formatting
+from data_access.rules.spend import SpendStatus
 
 #: Okabe-Ito, in an order where neighbours differ in lightness too.
 PALETTE: Final[tuple[str, ...]] = (
@@ -43,6 +44,14 @@ STAGE_COLOURS: Final[dict[str, str]] = {
 ON_TRACK: Final = "#009E73"
 OFF_TRACK: Final = "#D55E00"
 NEUTRAL: Final = "#888888"
+
+#: Colour of each spend status; it adds to the status's sign and words, never replaces them.
+SPEND_STATUS_COLOURS: Final[dict[SpendStatus | None, str]] = {
+    SpendStatus.OVER: OFF_TRACK,
+    SpendStatus.UNDER: PALETTE[0],
+    SpendStatus.ON_PLAN: ON_TRACK,
+    None: NEUTRAL,
+}
 CITY: Final = "#000000"
 
 SEPARATORS: Final[dict[str, str]] = {"da": ",.", "en": ".,"}

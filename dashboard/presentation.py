@@ -25,7 +25,7 @@ from dashboard.metrics import show_figure
 from dashboard.shell import PageContext
 from dashboard.views.common import plot
 from dashboard.views.quarter import present_notes
-from data_access.queries import courses, figures, reference
+from data_access.queries import courses, figures, reference, spend
 from data_access.queries.figures import FigureValue
 from data_access.rules.calendar import add_months, quarter_end_before
 from data_access.rules.stages import ENDED, PIPELINE_STAGES, STAGE_ORDER
@@ -83,7 +83,7 @@ CSS: Final = (
 
 figures_at = cached(figures.compute_figures)
 stages_at = cached(figures.stage_counts)
-spend_at = cached(figures.spend_by)
+spend_at = cached(spend.spend_breakdown)
 stage_months_at = cached(courses.stage_months)
 districts_of = cached(reference.list_districts)
 

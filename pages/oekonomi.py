@@ -16,7 +16,7 @@ from dashboard.views import spend as view
 from dashboard.views.common import tr
 from data_access.queries import figures
 from data_access.queries import spend as spend_queries
-from data_access.queries.money_figures import SpendBy
+from data_access.queries.spend import SpendBy
 
 compute_figures = cached(figures.compute_figures)
 spend_breakdown = cached(spend_queries.spend_breakdown)

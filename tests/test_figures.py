@@ -18,15 +18,14 @@ from sqlalchemy import Engine
 from data_access.db.engine import make_engine
 from data_access.queries.figures import (
     FIGURE_IDS,
-    SPEND_COLUMNS,
     STAGE_FIGURES,
     FigureValue,
     compute_figures,
-    spend_by,
     stage_counts,
 )
 from data_access.queries.outcomes import OUTCOME_FIGURES, outcome_results
 from data_access.queries.programmes import data_as_of, list_programmes, programme_info
+from data_access.queries.spend import BREAKDOWN_COLUMNS, spend_breakdown
 from data_access.rules.access import SYSTEM, Scope
 from tests.hand_bundle import Loader
 
@@ -432,8 +431,8 @@ def test_expected_share_leap_years(load: Loader, as_of: date, day: int, days: in
 
 def test_spend_by_department(load: Loader) -> None:
     engine = load(budget=BUDGET, spend=SPEND)
-    frame = spend_by(engine, "P1", D_STAGES, "department")
-    assert list(frame.columns) == list(SPEND_COLUMNS)
+    frame = spend_breakdown(engine, "P1", D_STAGES, "department", scope=SYSTEM)
+    assert list(frame.columns) == list(BREAKDOWN_COLUMNS)
     # BIF: budget 600,000 + 400,000; spent S2 200,000 + S6 10,000 = 210,000.
     # SOF: budget 1,000,000; spent S1 300,000 - S5 20,000 = 280,000.
     # Equal budgets -> by name: "Beskæftigelses..." before "Socialforvaltningen".
@@ -459,7 +458,7 @@ def test_spend_by_department(load: Loader) -> None:
 
 def test_spend_by_funder(load: Loader) -> None:
     engine = load(budget=BUDGET, spend=SPEND)
-    frame = spend_by(engine, "P1", D_STAGES, "funder")
+    frame = spend_breakdown(engine, "P1", D_STAGES, "funder", scope=SYSTEM)
     # SOF 1,000,000 / 280,000; IM 600,000 / 200,000; BIF 400,000 / 10,000 (largest budget first).
     assert list(frame["key"]) == ["SOF", "IM", "BIF"]
     assert list(frame["name"])[1] == "Integrationsministeriet"
@@ -471,7 +470,7 @@ def test_spend_by_funder(load: Loader) -> None:
 
 def test_spend_by_activity_with_unbudgeted_spend(load: Loader) -> None:
     engine = load(budget=BUDGET, spend=SPEND)
-    frame = spend_by(engine, "P1", D_STAGES, "activity")
+    frame = spend_breakdown(engine, "P1", D_STAGES, "activity", scope=SYSTEM)
     # Beskæftigelse 1,000,000 / 200,000; Koordinering 1,000,000 / 280,000;
     # Mentor has spend (10,000) but no budget -> last, budget and shares NaN,
     # its whole spend is variance.
@@ -488,7 +487,7 @@ def test_spend_by_activity_with_unbudgeted_spend(load: Loader) -> None:
 
 def test_spend_by_with_budget_but_no_spend(load: Loader) -> None:
     engine = load(budget=BUDGET)
-    frame = spend_by(engine, "P1", D_STAGES, "department")
+    frame = spend_breakdown(engine, "P1", D_STAGES, "department", scope=SYSTEM)
     # Nothing booked: spent 0, share 0, variance = -181/365 of the budget.
     assert list(frame["spent_ytd"]) == [0, 0]
     assert list(frame["spent_share"]) == [0, 0]
@@ -497,9 +496,9 @@ def test_spend_by_with_budget_but_no_spend(load: Loader) -> None:
 
 def test_spend_by_empty(load: Loader) -> None:
     engine = load()
-    frame = spend_by(engine, "P2", date(2012, 6, 30), "funder", scope=VIEWER)
+    frame = spend_breakdown(engine, "P2", date(2012, 6, 30), "funder", scope=VIEWER)
     assert frame.empty
-    assert list(frame.columns) == list(SPEND_COLUMNS)
+    assert list(frame.columns) == list(BREAKDOWN_COLUMNS)
 
 
 # --- cost per family-month ---------------------------------------------------------

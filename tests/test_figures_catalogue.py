@@ -17,7 +17,8 @@ from dashboard.catalogue import (
     figure,
     stage_label,
 )
-from data_access.queries.figures import FIGURE_IDS, SPEND_COLUMNS
+from data_access.queries.figures import FIGURE_IDS
+from data_access.queries.spend import BREAKDOWN_COLUMNS
 from data_access.rules.stages import STAGE_ORDER
 
 KPIS = Path(__file__).resolve().parents[2] / "shared" / "contract" / "kpis.md"
@@ -114,7 +115,7 @@ def test_stages() -> None:
 
 def test_spend_table_labels() -> None:
     assert set(SPEND_BREAKDOWNS) == {"department", "funder", "activity"}
-    figure_columns = [c for c in SPEND_COLUMNS if c not in ("key", "name")]
+    figure_columns = [c for c in BREAKDOWN_COLUMNS if c not in ("key", "name", "status")]
     for column in figure_columns:
         assert column in FIGURE_IDS or column in SPEND_VARIANCE_LABELS, column
 

@@ -24,7 +24,7 @@ from data_access.queries.figures import compute_figures
 from data_access.queries.indicators import indicator_panels, list_indicators, programme_districts
 from data_access.queries.outcomes import OUTCOME_FIGURES, course_month_series, outcome_results
 from data_access.queries.spend import spend_breakdown, spend_by_month, spend_by_year
-from data_access.rules.access import Scope
+from data_access.rules.access import SYSTEM, Scope
 from tests.conftest import BACKENDS, postgres_schema, write_bundle
 
 VIEWER = Scope(role="viewer")
@@ -163,22 +163,24 @@ def test_breakdowns_sum_to_the_headline_with_a_negative_correction(engine: Engin
     assert figures["spent_ytd"].value == pytest.approx(95_000)
     assert figures["budget_year"].value == pytest.approx(1_000_000)
     for by in ("department", "funder", "activity"):
-        frame = spend_breakdown(engine, "P1", MARCH, by)
+        frame = spend_breakdown(engine, "P1", MARCH, by, scope=SYSTEM)
         assert frame["spent_ytd"].sum() == pytest.approx(95_000)
         assert frame["budget_year"].sum() == pytest.approx(1_000_000)
-    funders = spend_breakdown(engine, "P1", MARCH, "funder").set_index("key")
+    funders = spend_breakdown(engine, "P1", MARCH, "funder", scope=SYSTEM).set_index("key")
     # IM: 30.000 - 5.000 = 25.000 of 300.000.
     assert funders.loc["IM", "spent_ytd"] == pytest.approx(25_000)
     assert funders.loc["IM", "name"] == "Integrationsministeriet"
     # SOF forecast 75.000 / (90/365) = 304.166,67 = 33,8 % of 900.000 < 90 %: under.
-    departments = spend_breakdown(engine, "P1", MARCH, "department").set_index("key")
+    departments = spend_breakdown(engine, "P1", MARCH, "department", scope=SYSTEM).set_index("key")
     assert departments.loc["SOF", "forecast_year"] == pytest.approx(75_000 * 365 / 90)
     assert departments.loc["SOF", "status"] == "under"
 
 
 def test_department_drill_to_activity_and_month(engine: Engine) -> None:
     # SOF activities up to March: Koordinering 50.000 (budget 600.000), Mentor 25.000 (300.000).
-    frame = spend_breakdown(engine, "P1", MARCH, "activity", department_id="SOF").set_index("key")
+    frame = spend_breakdown(
+        engine, "P1", MARCH, "activity", department_id="SOF", scope=SYSTEM
+    ).set_index("key")
     assert sorted(frame.index) == ["Koordinering", "Mentor"]
     assert frame.loc["Mentor", "spent_ytd"] == pytest.approx(25_000)
     assert frame.loc["Mentor", "variance_dkk"] == pytest.approx(25_000 - 300_000 * 90 / 365)
@@ -202,7 +204,7 @@ def test_leap_day(engine: Engine) -> None:
     figures = compute_figures(engine, "P1", day)
     assert figures["expected_share"].value == pytest.approx(60 / 366)
     assert figures["spent_ytd"].value == pytest.approx(120_000)
-    frame = spend_breakdown(engine, "P1", day, "department")
+    frame = spend_breakdown(engine, "P1", day, "department", scope=SYSTEM)
     assert frame.loc[0, "status"] == "on_plan"
 
 
@@ -211,7 +213,7 @@ def test_year_without_budget_and_all_years(engine: Engine) -> None:
     figures = compute_figures(engine, "P1", day)
     assert figures["budget_year"].value is None
     assert figures["spent_share"].value is None
-    assert spend_breakdown(engine, "P1", day, "department").loc[0, "status"] == "no_budget"
+    assert spend_breakdown(engine, "P1", day, "department", scope=SYSTEM).loc[0, "status"] is None
     years = spend_by_year(engine, "P1", day).set_index("year")
     # 2011: 95.000 + 100.000 (July) = 195.000; 2012: 120.000; 2013: 5.000, no budget.
     assert list(years.index) == [2011, 2012, 2013]

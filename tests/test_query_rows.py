@@ -165,10 +165,9 @@ def _cases() -> list[Case]:
         cases.append(
             Case(
                 f"spend_breakdown {by}",
-                _bind(spend_queries.spend_breakdown, programme, as_of, by),
+                _bind(spend_queries.spend_breakdown, programme, as_of, by, scope=SYSTEM),
             )
         )
-        cases.append(Case(f"spend_by {by}", _bind(figures.spend_by, programme, as_of, by)))
     for label, options in scopes:
         for name, function in (
             ("compute_figures", figures.compute_figures),

@@ -13,19 +13,12 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import formatting
-from dashboard.catalogue import figure
-from dashboard.charts import (
-    NEUTRAL,
-    OFF_TRACK,
-    ON_TRACK,
-    PALETTE,
-    month_ticks,
-    title,
-)
+from dashboard.catalogue import figure, spend_status_text
+from dashboard.charts import PALETTE, SPEND_STATUS_COLOURS, month_ticks, title
 from dashboard.metrics import show_figure
 from dashboard.views.common import plot, tr
 from data_access.queries.figures import FigureValue
-from data_access.queries.spend import OVER_BUDGET_ABOVE, UNDER_SPEND_BELOW, Status
+from data_access.rules.spend import OVER_BUDGET_ABOVE, UNDER_SPEND_BELOW
 
 HEADLINE: Final[tuple[str, ...]] = (
     "budget_year",
@@ -62,13 +55,9 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "under {under} = underforbrug, ellers som planlagt. Afvigelse = forbrug minus "
         "forventet forbrug efter lineær plan.",
         "en": "Status from the year-end forecast: above {over} of budget = over budget, "
-        "below {under} = underspend, otherwise as planned. Variance = spend minus the "
+        "below {under} = underspend, otherwise on plan. Variance = spend minus the "
         "spend expected by the linear plan.",
     },
-    "over": {"da": "Over budget", "en": "Over budget"},
-    "under": {"da": "Underforbrug", "en": "Underspend"},
-    "on_plan": {"da": "Som planlagt", "en": "As planned"},
-    "no_budget": {"da": "Intet budget", "en": "No budget"},
     "cumulative": {"da": "Forbrug akkumuleret", "en": "Cumulative spend"},
     "planned": {"da": "Budget, lineær plan", "en": "Budget, linear plan"},
     "monthly": {"da": "Forbrug i måneden", "en": "Spend in month"},
@@ -102,19 +91,6 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
 
 MONEY_COLUMNS: Final[tuple[str, ...]] = ("budget", "budget_municipal", "budget_state", "spent")
 
-STATUS_STYLE: Final[dict[str, tuple[str, str]]] = {
-    "over": ("▲", OFF_TRACK),
-    "under": ("▼", PALETTE[0]),
-    "on_plan": ("●", ON_TRACK),
-    "no_budget": ("–", NEUTRAL),
-}
-
-
-def status_text(status: Status | str, lang: str) -> str:
-    """The row's status as icon + word: readable in black and white."""
-    icon, _ = STATUS_STYLE[status]
-    return f"{icon} {tr(TEXTS, status, lang)}"
-
 
 def headline(values: dict[str, FigureValue], lang: str) -> None:
     """The six kpis.md spend figures, three to a row so millions fit on a shared screen."""
@@ -146,10 +122,10 @@ def breakdown_table(frame: pd.DataFrame, lang: str, first: str) -> None:
             label("forecast_year").label(lang): [
                 formatting.money(v, lang) for v in frame["forecast_year"]
             ],
-            tr(TEXTS, "status", lang): [status_text(s, lang) for s in frame["status"]],
+            tr(TEXTS, "status", lang): [spend_status_text(s, lang) for s in frame["status"]],
         }
     )
-    colours = {status_text(s, lang): c for s, (_, c) in STATUS_STYLE.items()}
+    colours = {spend_status_text(s, lang): c for s, c in SPEND_STATUS_COLOURS.items()}
     styled = shown.style.map(
         lambda v: f"color: {colours.get(v, '')}; font-weight: 600",
         subset=[tr(TEXTS, "status", lang)],

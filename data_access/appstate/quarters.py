@@ -32,14 +32,13 @@ from sqlalchemy.exc import IntegrityError
 from data_access.appstate.migrate import writer
 from data_access.appstate.schema import frozen_quarters, quarter_decisions, quarter_remarks
 from data_access.db.engine import make_engine
-from data_access.queries import courses
+from data_access.queries import courses, spend
 from data_access.queries import report as report_queries
-from data_access.queries.figures import FigureValue, compute_figures, spend_by
-from data_access.queries.money_figures import expected_share, spent_ytd
+from data_access.queries.figures import FigureValue, compute_figures
 from data_access.queries.programmes import ProgrammeInfo, data_as_of, programme_info
 from data_access.queries.reference import latest_load
 from data_access.rules.access import ADMIN, ROLES, STEERING, Scope
-from data_access.rules.calendar import add_months, month_ends, quarter_bounds
+from data_access.rules.calendar import add_months, quarter_bounds
 
 #: Roles that may freeze a quarter and write remarks and decisions.
 WRITER_ROLES: Final[frozenset[str]] = frozenset({STEERING, ADMIN})
@@ -174,26 +173,6 @@ def _now() -> datetime:
 # --- the report's snapshot ------------------------------------------------
 
 
-def _spend_months(
-    engine: Engine, programme_id: str, as_of: date, budget: float | None
-) -> pd.DataFrame:
-    """Spent year to date at each month end of D's year, with the linear plan beside it.
-
-    Each point is `spent_ytd` of figures_money (the figure's own query) on
-    that day, and the plan is the budget times `expected_share` on that day,
-    so the last point equals the report's figures.
-    """
-    days = month_ends(date(as_of.year, 1, 1), as_of)
-    days[-1] = as_of
-    with engine.connect() as conn:
-        spent = [spent_ytd(conn, programme_id, day) for day in days]
-    planned = []
-    for day in days:
-        day_of_year, in_year = expected_share(day)
-        planned.append(None if budget is None else budget * day_of_year / in_year)
-    return pd.DataFrame({"month_end": days, "spent_ytd": spent, "planned": planned})
-
-
 def report_snapshot(
     engine: Engine, programme: ProgrammeInfo, quarter_first: date, as_of: date, previous: date
 ) -> ReportSnapshot:
@@ -210,12 +189,16 @@ def report_snapshot(
         "stage_months": courses.stage_months(
             engine, programme_id, first_month.replace(day=1), as_of, scope=scope
         ),
-        "spend_months": _spend_months(engine, programme_id, as_of, figures["budget_year"].value),
+        "spend_months": spend.month_end_points(
+            spend.spend_by_month(engine, programme_id, as_of), as_of
+        ),
         "coordinators": report_queries.coordinator_progression(
             engine, programme_id, as_of, quarter_first, scope
         ),
-        "spend_department": spend_by(engine, programme_id, as_of, "department", scope=scope),
-        "spend_funder": spend_by(engine, programme_id, as_of, "funder", scope=scope),
+        "spend_department": spend.spend_breakdown(
+            engine, programme_id, as_of, "department", scope=scope
+        ),
+        "spend_funder": spend.spend_breakdown(engine, programme_id, as_of, "funder", scope=scope),
     }
     return ReportSnapshot(
         figures=figures,
@@ -347,9 +330,17 @@ def frozen_quarter(url: str, programme_id: str, quarter: str) -> FrozenQuarter |
             figures=_figures_from_json(row["figures"]),
             previous=_figures_from_json(tables["previous"]),
             data_until=None if until is None else date.fromisoformat(until),
-            tables={name: _frame_from_json(tables[name]) for name in TABLE_NAMES},
+            tables=_stored_tables(tables),
         ),
     )
+
+
+def _stored_tables(stored: dict[str, Any]) -> dict[str, pd.DataFrame]:
+    """A freeze's tables; spend rows get their status from the rule (older freezes lack it)."""
+    tables = {name: _frame_from_json(stored[name]) for name in TABLE_NAMES}
+    for name in ("spend_department", "spend_funder"):
+        tables[name] = spend.with_status(tables[name])
+    return tables
 
 
 # --- remarks ------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Every figure of kpis.md for one programme at one report date, for one caller.
 
-The numbers are aggregated in SQL (`family_figures.py`, `money_figures.py`);
+The numbers are aggregated in SQL (`family_figures.py`, `spend.py`);
 this module puts them together, applies disclosure control for the caller's
 scope before anything leaves `data_access`, and offers the programme look-ups
 the pages need. Figure ids are those of kpis.md and of `dashboard.catalogue`.
@@ -12,10 +12,9 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-import pandas as pd
 from sqlalchemy import Connection, Engine, select
 
-from data_access.db.schema import departments, families
+from data_access.db.schema import families
 from data_access.derived.stage_changes import family_months
 from data_access.queries.family_figures import (
     StageTally,
@@ -24,15 +23,8 @@ from data_access.queries.family_figures import (
     self_supporting_parents,
     stage_tally,
 )
-from data_access.queries.money_figures import (
-    SpendBy,
-    budget_by,
-    budget_year,
-    expected_share,
-    spent_by,
-    spent_ytd,
-)
 from data_access.queries.programmes import read_programme
+from data_access.queries.spend import budget_year, spent_ytd
 from data_access.rules.access import SYSTEM, Scope
 from data_access.rules.disclosure import (
     SECONDARY,
@@ -44,6 +36,7 @@ from data_access.rules.disclosure import (
     suppress_share,
     withhold_small_base,
 )
+from data_access.rules.spend import expected_share
 from data_access.rules.stages import (
     ACTIVE_STAGES,
     AFTERCARE,
@@ -76,19 +69,6 @@ FIGURE_IDS: tuple[str, ...] = (
     "expected_share",
     "forecast_year",
     "cost_per_family_month",
-)
-
-#: Columns of `spend_by`, in order.
-SPEND_COLUMNS: tuple[str, ...] = (
-    "key",
-    "name",
-    "budget_year",
-    "spent_ytd",
-    "spent_share",
-    "expected_share",
-    "forecast_year",
-    "variance_dkk",
-    "variance_share",
 )
 
 
@@ -416,68 +396,3 @@ def _family_figures(
         _count("ended_families", stages[ENDED], scope, hidden=ENDED in peers),
         _count("overdue_families", tally.overdue, scope, hidden="overdue_families" in peers),
     ]
-
-
-def spend_by(
-    engine: Engine,
-    programme_id: str,
-    as_of: date,
-    by: SpendBy,
-    *,
-    scope: Scope = SYSTEM,
-) -> pd.DataFrame:
-    """Budget and spend per department, funder or activity, with the columns of the totals.
-
-    One row per key that has budget for D's year or spend this year up to D,
-    largest budget first. Missing values are NaN: budget_year where the key
-    has no budget row, spent_share and variance_share where there is no
-    budget to divide by. variance_dkk = spent_ytd - expected_share *
-    budget_year, counting a missing budget as 0 (unbudgeted spend is all
-    variance); variance_share = spent_share - expected_share. No counts of
-    families or people appear here, so every role sees the same table;
-    `scope` is taken for a uniform call.
-    """
-    del scope
-    with engine.connect() as conn:
-        budgets = budget_by(conn, programme_id, as_of.year, by)
-        spent = spent_by(conn, programme_id, as_of, by)
-        keys = sorted(set(budgets) | set(spent))
-        names = _department_names(conn, keys) if by in ("department", "funder") else {}
-    day, days_in_year = expected_share(as_of)
-    expected = day / days_in_year
-    rows = []
-    for key in keys:
-        planned = budgets.get(key)
-        used = spent.get(key, 0.0)
-        share = _ratio(used, planned)
-        rows.append(
-            {
-                "key": key,
-                "name": names.get(key, key),
-                "budget_year": planned,
-                "spent_ytd": used,
-                "spent_share": share,
-                "expected_share": expected,
-                "forecast_year": used / expected,
-                "variance_dkk": used - expected * (planned or 0.0),
-                "variance_share": None if share is None else share - expected,
-            }
-        )
-    frame = pd.DataFrame(rows, columns=list(SPEND_COLUMNS))
-    numeric = list(SPEND_COLUMNS[2:])
-    frame[numeric] = frame[numeric].astype("float64")
-    return frame.sort_values(
-        ["budget_year", "name"], ascending=[False, True], na_position="last", kind="stable"
-    ).reset_index(drop=True)
-
-
-def _department_names(conn: Connection, keys: list[str]) -> dict[str, str]:
-    """Department (or funder) names for the keys of a breakdown."""
-    if not keys:
-        return {}
-    rows = conn.execute(
-        select(departments.c.department_id, departments.c.name).where(
-            departments.c.department_id.in_(keys)
-        )
-    ).all()
-    return {str(k): str(v) for k, v in rows}

@@ -1,15 +1,18 @@
-"""Spend against budget for the Økonomi page: breakdowns, months and all years.
+"""Spend against budget: every money figure and every spend breakdown, one module.
 
-The totals and per-key columns follow kpis.md and `figures.spend_by`; this
-module adds what the page needs on top: a department filter for the drill
-(department -> activity -> month), spend month by month against the linear
-budget line, every year of the programme side by side, and one status rule.
-Everything is summed in SQL; no query selects `spend.family_id`, so booked
-rows never reach the page with a family reference.
+Budget and spend are booked per programme, not per district, and carry no
+counts of families or people, so no disclosure rule applies and nothing
+here takes a district. The figures of kpis.md (`budget_year`, `spent_ytd`)
+and each breakdown (by department, funder or activity, optionally inside one
+department for the Økonomi drill; month by month; year by year) are summed
+in SQL by the functions below, and each row's status comes from the one rule
+in `rules.spend`. No query selects `spend.family_id`, so booked rows never
+reach a page with a family reference.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Final, Literal
 
@@ -19,20 +22,25 @@ from sqlalchemy.sql.expression import ColumnElement
 
 from data_access.db.schema import budget, departments, spend
 from data_access.db.sql import date_field
-from data_access.queries.figures import SPEND_COLUMNS, spend_by
-from data_access.queries.money_figures import SpendBy, expected_share
-from data_access.rules.access import SYSTEM, Scope
-from data_access.rules.calendar import month_ends
+from data_access.rules.access import Scope
+from data_access.rules.calendar import month_end, month_ends
+from data_access.rules.spend import expected_share, spend_status
 
-#: A key is "over budget" when its year forecast exceeds this share of its budget.
-OVER_BUDGET_ABOVE: Final = 1.05
-#: A key is "under-spending" when its year forecast is below this share of its budget.
-UNDER_SPEND_BELOW: Final = 0.90
+SpendBy = Literal["department", "funder", "activity"]
 
-Status = Literal["over", "under", "on_plan", "no_budget"]
-
-#: Columns of `spend_breakdown`: those of `figures.spend_by` plus the status.
-BREAKDOWN_COLUMNS: Final[tuple[str, ...]] = (*SPEND_COLUMNS, "status")
+#: Columns of `spend_breakdown`, in order.
+BREAKDOWN_COLUMNS: Final[tuple[str, ...]] = (
+    "key",
+    "name",
+    "budget_year",
+    "spent_ytd",
+    "spent_share",
+    "expected_share",
+    "forecast_year",
+    "variance_dkk",
+    "variance_share",
+    "status",
+)
 #: Columns of `spend_by_month`.
 MONTH_COLUMNS: Final[tuple[str, ...]] = ("month", "spent", "cumulative", "planned_cumulative")
 #: Columns of `spend_by_year`.
@@ -45,28 +53,81 @@ YEAR_COLUMNS: Final[tuple[str, ...]] = (
     "spent_share",
 )
 
-
-def spend_status(forecast: float | None, planned: float | None) -> Status:
-    """Where the year is heading for one row, from its forecast against its budget.
-
-    Forecast above OVER_BUDGET_ABOVE x budget is "over", below
-    UNDER_SPEND_BELOW x budget "under", otherwise "on_plan". Without a
-    budget there is nothing to compare with ("no_budget").
-    """
-    if not planned:
-        return "no_budget"
-    ratio = (forecast or 0.0) / planned
-    if ratio > OVER_BUDGET_ABOVE:
-        return "over"
-    if ratio < UNDER_SPEND_BELOW:
-        return "under"
-    return "on_plan"
+_COLUMN: Final[dict[str, str]] = {
+    "department": "department_id",
+    "funder": "funder_id",
+    "activity": "activity",
+}
 
 
-def _key(table_key: SpendBy, table: str) -> ColumnElement[str]:
-    source = budget if table == "budget" else spend
-    column = {"department": "department_id", "funder": "funder_id", "activity": "activity"}
-    return source.c[column[table_key]]
+def _budget_filter(
+    programme_id: str, year: int, department_id: str | None = None, activity: str | None = None
+) -> list[ColumnElement[bool]]:
+    """The programme's budget rows for `year`, optionally of one department and activity."""
+    conditions = [budget.c.programme_id == programme_id, budget.c.year == year]
+    if department_id is not None:
+        conditions.append(budget.c.department_id == department_id)
+    if activity is not None:
+        conditions.append(budget.c.activity == activity)
+    return conditions
+
+
+def _spend_filter(
+    programme_id: str, as_of: date, department_id: str | None = None, activity: str | None = None
+) -> list[ColumnElement[bool]]:
+    """Spend booked 1 January of D's year through D (corrections included), optionally narrowed."""
+    conditions = [
+        spend.c.programme_id == programme_id,
+        spend.c.booked_on >= literal(date(as_of.year, 1, 1)),
+        spend.c.booked_on <= literal(as_of),
+    ]
+    if department_id is not None:
+        conditions.append(spend.c.department_id == department_id)
+    if activity is not None:
+        conditions.append(spend.c.activity == activity)
+    return conditions
+
+
+def budget_year(conn: Connection, programme_id: str, year: int) -> float | None:
+    """Sum of the programme's budget rows for `year`; None when the year has no budget rows."""
+    total = conn.execute(
+        select(func.sum(budget.c.amount_dkk)).where(*_budget_filter(programme_id, year))
+    ).scalar_one()
+    return None if total is None else float(total)
+
+
+def spent_ytd(conn: Connection, programme_id: str, as_of: date) -> float:
+    """Sum of spend booked this year up to D; 0 when nothing was booked."""
+    total = conn.execute(
+        select(func.sum(spend.c.amount_dkk)).where(*_spend_filter(programme_id, as_of))
+    ).scalar_one()
+    return 0.0 if total is None else float(total)
+
+
+def budget_by(
+    conn: Connection, programme_id: str, year: int, by: SpendBy, department_id: str | None = None
+) -> dict[str, float]:
+    """Budget for `year` summed per department, funder or activity (inside one department)."""
+    key = budget.c[_COLUMN[by]]
+    rows = conn.execute(
+        select(key, func.sum(budget.c.amount_dkk))
+        .where(*_budget_filter(programme_id, year, department_id))
+        .group_by(key)
+    ).all()
+    return {str(k): float(v) for k, v in rows}
+
+
+def spent_by(
+    conn: Connection, programme_id: str, as_of: date, by: SpendBy, department_id: str | None = None
+) -> dict[str, float]:
+    """Spend this year up to D summed per department, funder or activity (inside one department)."""
+    key = spend.c[_COLUMN[by]]
+    rows = conn.execute(
+        select(key, func.sum(spend.c.amount_dkk))
+        .where(*_spend_filter(programme_id, as_of, department_id))
+        .group_by(key)
+    ).all()
+    return {str(k): float(v) for k, v in rows}
 
 
 def spend_breakdown(
@@ -76,92 +137,86 @@ def spend_breakdown(
     by: SpendBy,
     *,
     department_id: str | None = None,
-    scope: Scope = SYSTEM,
+    scope: Scope,
 ) -> pd.DataFrame:
-    """`figures.spend_by` with a status column, optionally inside one department.
+    """Budget and spend per department, funder or activity, with the columns of the totals.
 
-    Without `department_id` this is exactly `spend_by` (so the page's table
-    sums to the headline); with it, the same columns over that department's
-    budget and spend only, for the drill from department to activity.
+    One row per key that has budget for D's year or spend this year up to D,
+    largest budget first; with `department_id`, over that department's
+    budget and spend only (the drill from department to activity), else the
+    rows sum to the programme's figures. Missing values are NaN: budget_year
+    where the key has no budget row, spent_share and variance_share where
+    there is no budget to divide by. variance_dkk = spent_ytd -
+    expected_share * budget_year, counting a missing budget as 0 (unbudgeted
+    spend is all variance); variance_share = spent_share - expected_share;
+    status = `rules.spend.spend_status` of the row (None without a budget).
+    No counts of families or people appear here, so every role sees the same
+    table; `scope` is taken for a uniform call.
     """
-    if department_id is None:
-        frame = spend_by(engine, programme_id, as_of, by, scope=scope)
-    else:
-        frame = _filtered_breakdown(engine, programme_id, as_of, by, department_id)
-    frame["status"] = [
-        spend_status(f, None if pd.isna(b) else b)
-        for f, b in zip(frame["forecast_year"], frame["budget_year"], strict=True)
-    ]
-    return frame
-
-
-def _filtered_breakdown(
-    engine: Engine, programme_id: str, as_of: date, by: SpendBy, department_id: str
-) -> pd.DataFrame:
-    """The columns of `spend_by` (same definitions) over one department's rows."""
-    budget_key = _key(by, "budget")
-    spend_key = _key(by, "spend")
+    del scope
     with engine.connect() as conn:
-        planned: dict[str, float] = dict(
-            conn.execute(
-                select(budget_key, func.sum(budget.c.amount_dkk))
-                .where(
-                    budget.c.programme_id == programme_id,
-                    budget.c.year == as_of.year,
-                    budget.c.department_id == department_id,
-                )
-                .group_by(budget_key)
-            ).all()
-        )
-        used: dict[str, float] = dict(
-            conn.execute(
-                select(spend_key, func.sum(spend.c.amount_dkk))
-                .where(*_ytd(programme_id, as_of), spend.c.department_id == department_id)
-                .group_by(spend_key)
-            ).all()
-        )
-        keys = sorted({str(k) for k in planned} | {str(k) for k in used})
-        names = _names(conn, keys) if by != "activity" else {}
+        budgets = budget_by(conn, programme_id, as_of.year, by, department_id)
+        spent = spent_by(conn, programme_id, as_of, by, department_id)
+        keys = sorted(set(budgets) | set(spent))
+        names = _department_names(conn, keys) if by in ("department", "funder") else {}
     day, days_in_year = expected_share(as_of)
     expected = day / days_in_year
     rows = []
     for key in keys:
-        plan = None if planned.get(key) is None else float(planned[key])
-        spent = float(used.get(key) or 0.0)
-        share = spent / plan if plan else None
+        planned = budgets.get(key)
+        used = spent.get(key, 0.0)
+        share = used / planned if planned else None
+        forecast = used / expected
         rows.append(
             (
                 key,
                 names.get(key, key),
-                plan,
-                spent,
+                planned,
+                used,
                 share,
                 expected,
-                spent / expected,
-                spent - expected * (plan or 0.0),
+                forecast,
+                used - expected * (planned or 0.0),
                 None if share is None else share - expected,
+                spend_status(forecast, planned),
             )
         )
-    frame = pd.DataFrame(rows, columns=list(SPEND_COLUMNS))
-    numeric = list(SPEND_COLUMNS[2:])
+    frame = pd.DataFrame(rows, columns=list(BREAKDOWN_COLUMNS))
+    numeric = list(BREAKDOWN_COLUMNS[2:-1])
     frame[numeric] = frame[numeric].astype("float64")
     return frame.sort_values(
         ["budget_year", "name"], ascending=[False, True], na_position="last", kind="stable"
     ).reset_index(drop=True)
 
 
-def _ytd(programme_id: str, as_of: date) -> list[ColumnElement[bool]]:
-    return [
-        spend.c.programme_id == programme_id,
-        spend.c.booked_on >= literal(date(as_of.year, 1, 1)),
-        spend.c.booked_on <= literal(as_of),
+def with_status(frame: pd.DataFrame) -> pd.DataFrame:
+    """A breakdown with its status column (re)computed from forecast_year and budget_year.
+
+    For breakdowns stored before the status was part of them (frozen
+    quarters): the status is a function of the row, so it is the same.
+    """
+    shown = frame.copy()
+    shown["status"] = [
+        spend_status(_number(f), _number(b))
+        for f, b in zip(shown["forecast_year"], shown["budget_year"], strict=True)
     ]
+    return shown
 
 
-def _names(conn: Connection, keys: list[str]) -> dict[str, str]:
+def _number(value: object) -> float | None:
+    """A frame cell as a float; None for NaN and None."""
+    if value is None or pd.isna(value):  # type: ignore[call-overload]
+        return None
+    return float(value)  # type: ignore[arg-type]
+
+
+def _department_names(conn: Connection, keys: Sequence[str]) -> dict[str, str]:
+    """Department (or funder) names for the keys of a breakdown."""
+    if not keys:
+        return {}
     rows = conn.execute(
         select(departments.c.department_id, departments.c.name).where(
-            departments.c.department_id.in_(keys)
+            departments.c.department_id.in_(list(keys))
         )
     ).all()
     return {str(k): str(v) for k, v in rows}
@@ -183,23 +238,19 @@ def spend_by_month(
     linear plan says spend should stand; NaN when the year has no budget.
     """
     month = date_field("month", spend.c.booked_on).label("month")
-    spend_filter = _ytd(programme_id, as_of)
-    budget_filter = [budget.c.programme_id == programme_id, budget.c.year == as_of.year]
-    if department_id is not None:
-        spend_filter.append(spend.c.department_id == department_id)
-        budget_filter.append(budget.c.department_id == department_id)
-    if activity is not None:
-        spend_filter.append(spend.c.activity == activity)
-        budget_filter.append(budget.c.activity == activity)
     with engine.connect() as conn:
         by_month = {
             int(m): float(v)
             for m, v in conn.execute(
-                select(month, func.sum(spend.c.amount_dkk)).where(*spend_filter).group_by(month)
+                select(month, func.sum(spend.c.amount_dkk))
+                .where(*_spend_filter(programme_id, as_of, department_id, activity))
+                .group_by(month)
             ).all()
         }
         year_budget = conn.execute(
-            select(func.sum(budget.c.amount_dkk)).where(*budget_filter)
+            select(func.sum(budget.c.amount_dkk)).where(
+                *_budget_filter(programme_id, as_of.year, department_id, activity)
+            )
         ).scalar_one()
     ends = month_ends(date(as_of.year, 1, 1), as_of)
     ends[-1] = as_of
@@ -218,6 +269,21 @@ def spend_by_month(
     frame = pd.DataFrame(rows, columns=list(MONTH_COLUMNS))
     frame[list(MONTH_COLUMNS[1:])] = frame[list(MONTH_COLUMNS[1:])].astype("float64")
     return frame
+
+
+def month_end_points(months: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """`spend_by_month` as the report's points: month_end (D for its own month), spent_ytd, planned.
+
+    The report's chart and its frozen copies keep these columns; the values
+    are the month table's own cumulative spend and linear plan.
+    """
+    return pd.DataFrame(
+        {
+            "month_end": [min(month_end(m), as_of) for m in months["month"]],
+            "spent_ytd": list(months["cumulative"]),
+            "planned": [None if pd.isna(v) else float(v) for v in months["planned_cumulative"]],
+        }
+    )
 
 
 def spend_by_year(engine: Engine, programme_id: str, as_of: date) -> pd.DataFrame:
@@ -276,15 +342,9 @@ def department_activities(
     with engine.connect() as conn:
         rows = conn.execute(
             select(budget.c.activity)
-            .where(
-                budget.c.programme_id == programme_id,
-                budget.c.year == as_of.year,
-                budget.c.department_id == department_id,
-            )
+            .where(*_budget_filter(programme_id, as_of.year, department_id))
             .union(
-                select(spend.c.activity).where(
-                    *_ytd(programme_id, as_of), spend.c.department_id == department_id
-                )
+                select(spend.c.activity).where(*_spend_filter(programme_id, as_of, department_id))
             )
         ).all()
     return sorted(str(r[0]) for r in rows)
