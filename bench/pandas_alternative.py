@@ -12,7 +12,6 @@ import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine
 
@@ -26,7 +25,7 @@ from data_access.queries.family_figures import (
 from data_access.queries.spend import budget_year, spent_ytd
 from data_access.rules.calendar import month_ends
 from data_access.rules.measures import BASELINE_WINDOW_DAYS, SELF_SUPPORTING
-from data_access.rules.stages import STAGE_ORDER
+from data_access.rules.stages import STAGE_ORDER, active_in_frame, stages_in_frame, started_in_frame
 
 #: The tables the overview's figures read.
 TABLES = ("families", "members", "assessments", "budget", "spend")
@@ -80,14 +79,8 @@ def _family_months(families: pd.DataFrame, programme_id: str, as_of: date) -> in
     """Families active on each month end of the year so far (D for its own month), summed."""
     days = month_ends(date(as_of.year, 1, 1), as_of)
     days[-1] = as_of
-    fam = families[
-        (families["programme_id"] == programme_id) & (families["started_on"] <= pd.Timestamp(as_of))
-    ]
-    total = 0
-    for day in map(pd.Timestamp, days):
-        alive = fam["ended_on"].isna() | (fam["ended_on"] > day)
-        total += int(((fam["started_on"] <= day) & alive).sum())
-    return total
+    fam = families[families["programme_id"] == programme_id]
+    return sum(int(active_in_frame(fam, day).sum()) for day in days)
 
 
 def pandas_figures(frames: dict[str, pd.DataFrame], programme_id: str, as_of: date) -> Figures:
@@ -95,20 +88,9 @@ def pandas_figures(frames: dict[str, pd.DataFrame], programme_id: str, as_of: da
     day = pd.Timestamp(as_of)
     families = frames["families"]
     fam = families[(families["programme_id"] == programme_id) & (families["referred_on"] <= day)]
-    started = fam["started_on"] <= day
-    stage = np.select(
-        [
-            fam["ended_on"] <= day,
-            started & (fam["aftercare_due_on"] <= day),
-            started,
-            fam["approved_on"] <= day,
-            fam["investigation_on"] <= day,
-        ],
-        ["ended", "aftercare", "intensive", "approved", "investigation"],
-        default="referred",
-    )
-    counts = pd.Series(stage).value_counts()
-    active = started & (fam["ended_on"].isna() | (fam["ended_on"] > day))
+    started = started_in_frame(fam, as_of)
+    counts = stages_in_frame(fam, as_of).value_counts()
+    active = active_in_frame(fam, as_of)
     result: Figures = {s: int(counts.get(s, 0)) for s in STAGE_ORDER}
     result["overdue"] = int((active & (fam["course_due_on"] < day)).sum())
 

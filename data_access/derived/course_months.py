@@ -50,7 +50,7 @@ from data_access.db.sql import date_field, in_district, month_number
 from data_access.derived.refresh import refresh
 from data_access.rules.calendar import month_key
 from data_access.rules.measures import SELF_SUPPORTING
-from data_access.rules.stages import family_filter
+from data_access.rules.stages import family_filter, has_started
 
 #: More days than any calendar month has (the bound of a course month around D).
 MONTH_SPAN_DAYS: Final = 32
@@ -228,7 +228,7 @@ def course_month_sums(
         .join(families, families.c.family_id == recent.c.family_id)
         .where(
             *family_filter(programme_id, as_of, district_id),
-            families.c.started_on <= literal(as_of),
+            has_started(as_of),
         )
         .group_by(recent.c.course_month)
     )

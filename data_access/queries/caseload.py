@@ -11,7 +11,7 @@ from datetime import date
 from typing import Final
 
 import pandas as pd
-from sqlalchemy import Engine, and_, case, func, literal, or_, select
+from sqlalchemy import Engine, case, func, literal, select
 
 from data_access.db.schema import coordinators, families, interventions, meetings
 from data_access.db.sql import days_after
@@ -19,7 +19,14 @@ from data_access.derived.ssp_levels import family_ssp_on
 from data_access.rules.access import SYSTEM, Scope, visible_families
 from data_access.rules.calendar import whole_months_between
 from data_access.rules.disclosure import count_or_label
-from data_access.rules.stages import ENDED, family_filter, is_active, stage_of
+from data_access.rules.stages import (
+    ENDED,
+    family_filter,
+    has_started,
+    is_active,
+    running_on,
+    stage_of,
+)
 
 #: A quarterly review is due this many days after the last one (or the start).
 REVIEW_INTERVAL_DAYS: Final = 90
@@ -95,10 +102,8 @@ def _latest(kind: str, as_of: date, chosen):
 
 
 def _open_interventions(as_of: date):
-    i = interventions.c
-    return and_(
-        i.started_on <= literal(as_of), or_(i.ended_on.is_(None), i.ended_on > literal(as_of))
-    )
+    """Interventions running on `as_of`: the stage module's started-and-not-ended rule."""
+    return running_on(as_of, interventions)
 
 
 def _ssp_levels(as_of: date, chosen):
@@ -154,7 +159,7 @@ def coordinator_families(
             chosen.c.stage,
             chosen.c.started_on,
             coordination.c.held_on,
-            case((chosen.c.started_on <= literal(as_of), due)).label("due"),
+            case((has_started(as_of, chosen), due)).label("due"),
             func.coalesce(open_count.c.n, 0),
             ssp.c.latest,
             ssp.c.baseline,

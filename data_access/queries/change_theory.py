@@ -22,7 +22,7 @@ from data_access.queries.programmes import programme_info
 from data_access.rules.access import SYSTEM, Scope
 from data_access.rules.change_theory import LEVELS
 from data_access.rules.disclosure import WITHHELD, suppress_share
-from data_access.rules.stages import family_filter
+from data_access.rules.stages import family_filter, is_active
 
 
 @dataclass(frozen=True)
@@ -119,8 +119,7 @@ def school_attendance(
         .join(families, families.c.family_id == assessments.c.family_id)
         .where(
             *family_filter(programme_id, as_of),
-            families.c.started_on <= as_of,
-            (families.c.ended_on.is_(None)) | (families.c.ended_on > as_of),
+            is_active(as_of),
             assessments.c.measure == "school_attendance",
             assessments.c.assessed_on <= as_of,
             assessments.c.member_id.is_not(None),

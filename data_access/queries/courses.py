@@ -26,6 +26,8 @@ from data_access.rules.stages import (
     INTENSIVE,
     STAGE_ORDER,
     family_filter,
+    has_ended,
+    has_started,
     stage_of,
 )
 
@@ -90,9 +92,7 @@ def course_flow(
     conditions = family_filter(programme_id, as_of, district_id)
     with engine.connect() as conn:
         first = conn.execute(
-            select(func.min(families.c.started_on)).where(
-                *conditions, families.c.started_on <= literal(as_of)
-            )
+            select(func.min(families.c.started_on)).where(*conditions, has_started(as_of))
         ).scalar_one()
         if first is None:
             return pd.DataFrame(columns=columns)
@@ -124,7 +124,7 @@ def end_reasons(
         select(reason.label("reason"))
         .where(
             *family_filter(programme_id, as_of, district_id),
-            families.c.ended_on <= literal(as_of),
+            has_ended(as_of),
         )
         .subquery()
     )
@@ -198,8 +198,8 @@ def course_timeline(
     limit = TIMELINE_LIMIT if limit is None else limit
     f = families.c
     d = literal(as_of)
-    ended = and_(f.ended_on.is_not(None), f.ended_on <= d)
-    conditions = [*family_filter(programme_id, as_of, district_id), f.started_on <= d]
+    ended = has_ended(as_of)
+    conditions = [*family_filter(programme_id, as_of, district_id), has_started(as_of)]
     if scope.sees_pseudonyms:
         conditions.append(visible_families(scope, families))
     newest = (

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Connection, case, func, literal, select
+from sqlalchemy import Connection, case, func, select
 from sqlalchemy.sql.expression import Subquery
 
 from data_access.db.medians import middle_value, running_counts
@@ -20,7 +20,14 @@ from data_access.db.sql import days_after, days_between
 from data_access.derived.employment import employment_on
 from data_access.derived.ssp_levels import family_ssp_on
 from data_access.rules.measures import BASELINE_WINDOW_DAYS, SELF_SUPPORTING
-from data_access.rules.stages import STAGE_ORDER, family_filter, is_active, is_overdue, stage_of
+from data_access.rules.stages import (
+    STAGE_ORDER,
+    family_filter,
+    has_started,
+    is_active,
+    is_overdue,
+    stage_of,
+)
 
 
 @dataclass(frozen=True)
@@ -75,7 +82,7 @@ def median_days_to_start(
         select(days.label("value"), func.count().label("n"))
         .where(
             *family_filter(programme_id, as_of, district_id),
-            families.c.started_on <= literal(as_of),
+            has_started(as_of),
         )
         .group_by(days)
         .subquery("histogram")
@@ -137,7 +144,7 @@ def ssp_baseline_latest(programme_id: str, as_of: date, district_id: str | None 
         .join(families, families.c.family_id == level.c.family_id)
         .where(
             *family_filter(programme_id, as_of, district_id),
-            families.c.started_on <= literal(as_of),
+            has_started(as_of),
             level.c.first_on <= days_after(families.c.started_on, BASELINE_WINDOW_DAYS),
             level.c.valid_from > level.c.first_on,
         )

@@ -32,7 +32,7 @@ from data_access.db.sql import days_between, month_number
 from data_access.rules.access import SYSTEM, Scope
 from data_access.rules.calendar import month_ends
 from data_access.rules.disclosure import count_or_label, suppress_breakdown, withhold_small_base
-from data_access.rules.stages import family_filter
+from data_access.rules.stages import family_filter, not_ended
 
 #: Funnel steps in order; a family has reached a step when it or any later step is dated.
 FUNNEL_STEPS: Final[tuple[str, ...]] = ("referred", "investigation", "approved", "started")
@@ -135,7 +135,7 @@ def intake_waits(
     parts = []
     for index, (start, end) in enumerate(zip(starts, ends, strict=True)):
         done = and_(end.is_not(None), end <= d)
-        waiting = and_(~done, (f.ended_on.is_(None)) | (f.ended_on > d))
+        waiting = and_(~done, not_ended(as_of, programme_families))
         parts.append(
             select(
                 literal(index, Integer).label("step"),

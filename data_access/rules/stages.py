@@ -2,6 +2,9 @@
 
 kpis.md, "A family's stage on date D": checked top to bottom, the first rule
 that holds is the stage; a family referred after D does not exist yet (NULL).
+Every query, derived table and the benchmark's pandas alternative take the
+stage, "started", "ended" and "active" from here; a test fails when one
+writes the date comparison out again.
 """
 
 from __future__ import annotations
@@ -9,7 +12,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Final
 
-from sqlalchemy import and_, case, literal
+import pandas as pd
+from sqlalchemy import FromClause, and_, case, literal
 from sqlalchemy.sql.expression import ColumnElement
 
 from data_access.db.schema import families
@@ -44,7 +48,7 @@ STAGE_DATES: Final[tuple[str, ...]] = (
 PIPELINE_STAGES: Final[tuple[str, ...]] = (REFERRED, INVESTIGATION, APPROVED)
 
 
-def stage_of(as_of: date | ColumnElement[date], table=families) -> ColumnElement[str]:
+def stage_of(as_of: date | ColumnElement[date], table: FromClause = families) -> ColumnElement[str]:
     """SQL expression: the family's stage on `as_of` (NULL before referral).
 
     `as_of` may be a date column: the loader evaluates the rule on each date a
@@ -62,18 +66,73 @@ def stage_of(as_of: date | ColumnElement[date], table=families) -> ColumnElement
     )
 
 
-def is_active(as_of: date, table=families) -> ColumnElement[bool]:
+def has_started(as_of: date, table: FromClause = families) -> ColumnElement[bool]:
+    """SQL condition: the course started on or before `as_of` (kpis.md "started_on <= D")."""
+    return table.c.started_on <= literal(as_of)
+
+
+def has_ended(as_of: date, table: FromClause = families) -> ColumnElement[bool]:
+    """SQL condition: stage ended on `as_of` (ended_on <= D; NULL, so false, when never ended)."""
+    return table.c.ended_on <= literal(as_of)
+
+
+def not_ended(as_of: date, table: FromClause = families) -> ColumnElement[bool]:
+    """SQL condition: not ended on `as_of`, including never ended (ended_on NULL)."""
+    return (table.c.ended_on.is_(None)) | (table.c.ended_on > literal(as_of))
+
+
+def running_on(as_of: date, table: FromClause = families) -> ColumnElement[bool]:
+    """SQL condition: started by `as_of` and not ended by then.
+
+    For a family this is "active" (`is_active`); the caseload reads an
+    intervention (same started_on / ended_on columns) as open by it too.
+    """
+    return and_(has_started(as_of, table), not_ended(as_of, table))
+
+
+def is_active(as_of: date, table: FromClause = families) -> ColumnElement[bool]:
     """SQL condition: stage is intensive or aftercare on `as_of`."""
-    d = literal(as_of)
-    return and_(
-        table.c.started_on <= d,
-        (table.c.ended_on.is_(None)) | (table.c.ended_on > d),
-    )
+    return running_on(as_of, table)
 
 
-def is_overdue(as_of: date, table=families) -> ColumnElement[bool]:
+def is_overdue(as_of: date, table: FromClause = families) -> ColumnElement[bool]:
     """SQL condition: active and `as_of` later than started_on + course_months."""
     return and_(is_active(as_of, table), table.c.course_due_on < literal(as_of))
+
+
+def stages_in_frame(frame: pd.DataFrame, as_of: date) -> pd.Series:
+    """`stage_of` for families already read into pandas (date columns as datetime64).
+
+    The benchmark's pandas alternative computes the figures from whole
+    tables; it takes the rule from here, and a test holds both forms equal.
+    Families referred after `as_of` get None.
+    """
+    day = pd.Timestamp(as_of)
+    started = started_in_frame(frame, as_of)
+    rules = (
+        (frame["ended_on"] <= day, ENDED),
+        (started & (frame["aftercare_due_on"] <= day), AFTERCARE),
+        (started, INTENSIVE),
+        (frame["approved_on"] <= day, APPROVED),
+        (frame["investigation_on"] <= day, INVESTIGATION),
+        (frame["referred_on"] <= day, REFERRED),
+    )
+    stage = pd.Series(None, index=frame.index, dtype=object)
+    # Bottom up, so the first rule that holds is written last and wins.
+    for holds, name in reversed(rules):
+        stage[holds] = name
+    return stage
+
+
+def started_in_frame(frame: pd.DataFrame, as_of: date) -> pd.Series:
+    """`has_started` for families read into pandas."""
+    return frame["started_on"] <= pd.Timestamp(as_of)
+
+
+def active_in_frame(frame: pd.DataFrame, as_of: date) -> pd.Series:
+    """`is_active` for families read into pandas: started by `as_of` and not ended by then."""
+    day = pd.Timestamp(as_of)
+    return started_in_frame(frame, as_of) & (frame["ended_on"].isna() | (frame["ended_on"] > day))
 
 
 def family_filter(
