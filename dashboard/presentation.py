@@ -152,9 +152,9 @@ def _step_overview(
 def _step_intake(
     context: PageContext, now: dict[str, FigureValue], before: dict[str, FigureValue]
 ) -> None:
-    f, lang = context.filters, context.lang
+    lang = context.lang
     _metrics(now, before, ("pipeline_families", "median_days_to_start", "active_families"), lang)
-    counts = stages_at(f.programme_id, f.as_of, district_id=f.district_id, scope=context.user)
+    counts = stages_at(context.query)
     traces: list[Trace] = []
     for stage in PIPELINE_STAGES:
         value = counts.get(stage)
@@ -182,9 +182,7 @@ def _step_courses(
         lang,
     )
     first = max(f.starts_on, add_months(f.as_of, -11)).replace(day=1)
-    frame = stage_months_at(
-        f.programme_id, first, f.as_of, district_id=f.district_id, scope=context.user
-    )
+    frame = stage_months_at(context.query, first)
     traces: list[Trace] = []
     for stage in STAGE_ORDER:
         if stage == ENDED:
@@ -211,9 +209,9 @@ def _step_courses(
 def _step_spend(
     context: PageContext, now: dict[str, FigureValue], before: dict[str, FigureValue]
 ) -> None:
-    f, lang = context.filters, context.lang
+    lang = context.lang
     _metrics(now, before, ("budget_year", "spent_ytd", "spent_share", "forecast_year"), lang)
-    frame = spend_at(f.programme_id, f.as_of, "department", scope=context.user)
+    frame = spend_at(context.query, "department")
     traces = [
         {
             "type": "bar",
@@ -247,12 +245,7 @@ def _step_outcomes(
     f, lang = context.filters, context.lang
     _metrics(now, before, ("improved_share", "self_supporting_parents", "ended_families"), lang)
     days = _quarter_ends(f.starts_on, f.as_of)
-    values = [
-        figures_at(f.programme_id, day, district_id=f.district_id, scope=context.user)[
-            "improved_share"
-        ]
-        for day in days
-    ]
+    values = [figures_at(context.query.at(day))["improved_share"] for day in days]
     line = {
         "type": "scatter",
         "x": [formatting.short_date(day, lang) for day in days],
@@ -283,9 +276,7 @@ def _step_districts(
         return
     names, counts, labels = [], [], []
     for district in districts:
-        item = figures_at(
-            f.programme_id, f.as_of, district_id=district.district_id, scope=context.user
-        )["active_families"]
+        item = figures_at(context.query.in_district(district.district_id))["active_families"]
         names.append(district.name)
         counts.append(item.value or 0)
         labels.append(item.display or formatting.number(item.value, lang))
@@ -345,15 +336,15 @@ def run(context: PageContext) -> None:
         )
     with leave:
         st.button(_t("exit", lang), on_click=_leave, key="presentation_exit", width="stretch")
-    previous_day = quarter_end_before(f.as_of)
+    previous = context.query.previous_quarter_end()
     st.caption(
         _t(
             "as_of",
             lang,
             date=formatting.long_date(f.as_of, lang),
-            previous=formatting.long_date(previous_day, lang),
+            previous=formatting.long_date(previous.as_of, lang),
         )
     )
-    now = figures_at(f.programme_id, f.as_of, district_id=f.district_id, scope=context.user)
-    before = figures_at(f.programme_id, previous_day, district_id=f.district_id, scope=context.user)
+    now = figures_at(context.query)
+    before = figures_at(previous)
     RENDER[key](context, now, before)

@@ -8,7 +8,7 @@ the context.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 
@@ -21,6 +21,7 @@ from dashboard.filters import Filters, data_as_of, report_date_caption
 from dashboard.i18n import t
 from dashboard.navigation import page
 from data_access.queries import reference
+from data_access.queries.context import QueryContext
 from data_access.queries.freshness import freshness, stale_days
 from data_access.rules.access import Scope
 
@@ -31,8 +32,16 @@ latest_load = cached(reference.latest_load)
 
 @dataclass(frozen=True)
 class PageContext:
+    """The run's filters and user, and the one query context every query of the page gets."""
+
     filters: Filters
     user: Scope
+    query: QueryContext = field(init=False)
+
+    def __post_init__(self) -> None:
+        f = self.filters
+        query = QueryContext(f.programme_id, f.as_of, f.district_id, self.user)
+        object.__setattr__(self, "query", query)
 
     @property
     def lang(self) -> str:

@@ -24,14 +24,14 @@ filters = context.filters
 lang = context.lang
 
 st.caption(tr(view.TEXTS, "intro", lang))
-found = list_indicators(filters.as_of)
+found = list_indicators(context.query)
 if not found:
     st.info(tr(view.TEXTS, "no_indicators", lang), icon=":material/info:")
     st.stop()
 
-places = tuple(programme_districts(filters.programme_id, filters.district_id))
+places = tuple(programme_districts(context.query))
 panels = indicator_panels(
-    tuple(i.indicator for i in found), places, filters.starts_on, filters.as_of
+    context.query, tuple(i.indicator for i in found), places, filters.starts_on
 )
 for indicator in found:
     view.heading(indicator, lang)

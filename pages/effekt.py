@@ -23,13 +23,13 @@ course_month_series = cached(outcomes.course_month_series)
 context = open_page("effekt")
 filters = context.filters
 lang = context.lang
-programme, as_of, district = filters.programme_id, filters.as_of, filters.district_id
+query = context.query
 
-if not has_families(programme, as_of, district_id=district):
+if not has_families(query):
     no_families(lang)
     st.stop()
 
-results = outcome_results(programme, as_of, district_id=district, scope=context.user)
+results = outcome_results(query)
 
 st.subheader(tr(view.TEXTS, "figures", lang))
 view.outcome_figures(results.figures, lang)
@@ -44,9 +44,7 @@ st.subheader(tr(view.TEXTS, "course", lang))
 def course_section() -> None:
     """The measure picker and its chart: picking a measure reruns only this part."""
     measure = view.measure_choice(lang)
-    series = course_month_series(
-        programme, as_of, measure, district_id=district, scope=context.user
-    )
+    series = course_month_series(query, measure)
     view.course_chart(series, measure, lang)
 
 
@@ -54,4 +52,4 @@ course_section()
 
 st.subheader(tr(view.TEXTS, "districts", lang))
 shown = view.district_table(results.districts, lang)
-download_csv(shown, f"effekt_{programme}_{as_of.isoformat()}", lang)
+download_csv(shown, f"effekt_{query.programme_id}_{query.as_of.isoformat()}", lang)

@@ -25,23 +25,14 @@ flow_at = cached(course_flow)
 reasons_at = cached(end_reasons)
 
 context = open_page("forloeb")
-f, user, lang = context.filters, context.user, context.lang
+f, user, lang, query = context.filters, context.user, context.lang, context.query
 info = start(info_of, f.programme_id)
-due = start(due_at, f.programme_id, f.as_of, district_id=f.district_id, scope=user)
-figures = start(
-    figures_at,
-    f.programme_id,
-    f.as_of,
-    district_id=f.district_id,
-    scope=user,
-    figure_ids=courses.HEADLINE,
-)
-stages = start(
-    stages_at, f.programme_id, f.starts_on, f.as_of, district_id=f.district_id, scope=user
-)
-timeline = start(timeline_at, f.programme_id, f.as_of, district_id=f.district_id, scope=user)
-flow = start(flow_at, f.programme_id, f.as_of, district_id=f.district_id, scope=user)
-reasons = start(reasons_at, f.programme_id, f.as_of, district_id=f.district_id, scope=user)
+due = start(due_at, query)
+figures = start(figures_at, query, figure_ids=courses.HEADLINE)
+stages = start(stages_at, query, f.starts_on)
+timeline = start(timeline_at, query)
+flow = start(flow_at, query)
+reasons = start(reasons_at, query)
 
 due_count, due_families = due.result()
 courses.headline(figures.result(), due_count, lang)

@@ -29,8 +29,9 @@ filters = context.filters
 lang = context.lang
 programme, as_of, year = filters.programme_id, filters.as_of, filters.as_of.year
 
-headline = start(compute_figures, programme, as_of, scope=context.user, figure_ids=view.HEADLINE)
-years_pending = start(spend_by_year, programme, as_of)
+query = context.query
+headline = start(compute_figures, query, figure_ids=view.HEADLINE)
+years_pending = start(spend_by_year, query)
 
 st.subheader(tr(view.TEXTS, "year_heading", lang, year=year))
 values = headline.result()
@@ -46,7 +47,7 @@ def breakdown() -> None:
     A fragment: picking a department or an activity reruns only this part,
     not the headline figures and the years table.
     """
-    by_department = spend_breakdown(programme, as_of, "department", scope=context.user)
+    by_department = spend_breakdown(query, "department")
     st.subheader(tr(view.TEXTS, "breakdown", lang))
     if by_department.empty:
         st.info(tr(view.TEXTS, "nothing", lang, year=year), icon=":material/info:")
@@ -72,31 +73,23 @@ def breakdown() -> None:
             tabs, breakdowns, ("department", "name", "activity"), strict=True
         ):
             with tab:
-                frame = (
-                    by_department
-                    if by == "department"
-                    else spend_breakdown(programme, as_of, by, scope=context.user)
-                )
+                frame = by_department if by == "department" else spend_breakdown(query, by)
                 if by == "funder":
                     st.caption(tr(view.TEXTS, "funder_note", lang))
                 view.breakdown_table(frame, lang, tr(view.TEXTS, first, lang))
                 view.breakdown_chart(frame, lang, key=f"oekonomi_chart_{by}")
     else:
-        frame = spend_breakdown(
-            programme, as_of, "activity", department_id=department, scope=context.user
-        )
+        frame = spend_breakdown(query, "activity", department_id=department)
         view.breakdown_table(frame, lang, tr(view.TEXTS, "activity", lang))
         view.breakdown_chart(frame, lang, key="oekonomi_chart_drill")
-        activities = ["", *department_activities(programme, as_of, department)]
+        activities = ["", *department_activities(query, department)]
         activity = st.selectbox(
             tr(view.TEXTS, "activity", lang),
             activities,
             format_func=lambda a: a or tr(view.TEXTS, "all_activities", lang),
             key="oekonomi_activity",
         )
-    months = spend_by_month(
-        programme, as_of, department_id=department or None, activity=activity or None
-    )
+    months = spend_by_month(query, department_id=department or None, activity=activity or None)
     scope_label = activity or names.get(department) or tr(view.TEXTS, "all_departments", lang)
     view.month_chart(months, lang, scope_label)
     with st.expander(tr(view.TEXTS, "month", lang)):

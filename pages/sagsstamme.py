@@ -17,7 +17,7 @@ families_at = cached(coordinator_families)
 
 context = open_page("sagsstamme")
 f, user, lang = context.filters, context.user, context.lang
-load = load_at(f.programme_id, f.as_of, district_id=f.district_id, scope=context.user)
+load = load_at(context.query)
 caseload.load_chart(load, lang)
 
 # Lists first: stepping through a city's Arrow-backed columns cell by cell
@@ -34,8 +34,6 @@ if chosen is None:
     if user.role not in (ADMIN, COORDINATOR):
         st.info(tr(caseload.TEXT, "no_rows", lang), icon=":material/lock:")
 else:
-    rows = families_at(
-        f.programme_id, f.as_of, chosen, district_id=f.district_id, scope=context.user
-    )
+    rows = families_at(context.query, chosen)
     log_view(context, "sagsstamme", list(rows["family_id"]))
     caseload.family_table(rows, names.get(chosen, chosen), lang)

@@ -14,19 +14,12 @@ waits_at = cached(intake_waits)
 referrals_at = cached(referrals_per_month)
 
 context = open_page("visitation")
-f, user = context.filters, context.user
-figures = start(
-    figures_at,
-    f.programme_id,
-    f.as_of,
-    district_id=f.district_id,
-    scope=user,
-    figure_ids=intake.CAPACITY_FIGURES,
-)
-funnel = start(funnel_at, f.programme_id, f.as_of, district_id=f.district_id, scope=user)
-waits = start(waits_at, f.programme_id, f.as_of, district_id=f.district_id, scope=user)
-referrals = start(referrals_at, f.programme_id, f.as_of, district_id=f.district_id, scope=user)
-intake.capacity(figures.result(), f.lang)
-intake.funnel(funnel.result(), f.lang)
-intake.waits(waits.result(), f.lang)
-intake.referrals(referrals.result(), f.lang)
+query, lang = context.query, context.lang
+figures = start(figures_at, query, figure_ids=intake.CAPACITY_FIGURES)
+funnel = start(funnel_at, query)
+waits = start(waits_at, query)
+referrals = start(referrals_at, query)
+intake.capacity(figures.result(), lang)
+intake.funnel(funnel.result(), lang)
+intake.waits(waits.result(), lang)
+intake.referrals(referrals.result(), lang)

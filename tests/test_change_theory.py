@@ -26,6 +26,7 @@ from data_access.db.engine import make_engine
 from data_access.queries.change_theory import change_theory_boxes
 from tests.apptest import render
 from tests.conftest import write_bundle
+from tests.contexts import query_context
 from tests.test_queries_programme import BUNDLE, STEERING, D
 
 THEORY = """
@@ -82,7 +83,9 @@ def test_boxes_are_measured_at_the_report_date(db_url: str, tmp_path: Path) -> N
     assert summary.load_id > 0
     engine = make_engine(db_url)
     try:
-        boxes = {b.box_id: b for b in change_theory_boxes(engine, "P1", D, scope=STEERING)}
+        boxes = {
+            b.box_id: b for b in change_theory_boxes(engine, query_context("P1", D, scope=STEERING))
+        }
     finally:
         engine.dispose()
     assert [b.level for b in boxes.values()] == [
@@ -137,7 +140,7 @@ def test_a_broken_chain_is_refused_whole(db_url: str, tmp_path: Path) -> None:
     assert "change_theory.csv:5: box_id: duplicate box id, first on line 2" in problems
     engine = make_engine(db_url)
     try:
-        assert change_theory_boxes(engine, "P1", D) == []
+        assert change_theory_boxes(engine, query_context("P1", D)) == []
     finally:
         engine.dispose()
 
@@ -156,7 +159,7 @@ def test_an_unreadable_chain_names_file_and_line_and_writes_nothing(
     ]
     engine = make_engine(db_url)
     try:
-        assert change_theory_boxes(engine, "P1", D) == []
+        assert change_theory_boxes(engine, query_context("P1", D)) == []
     finally:
         engine.dispose()
 

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, select
 
 from data_access.db.schema import course_month_totals, family_course_months
 from data_access.queries.outcomes import course_month_series
+from tests.contexts import query_context
 from tests.hand_bundle import Loader
 
 FAMILIES = """
@@ -67,7 +68,9 @@ def test_sums_per_family_measure_and_course_month(engine: Engine) -> None:
 def test_chart_on_a_date_inside_a_family_month(engine: Engine) -> None:
     # 15 Feb: F1 month 0 = (90 + 70) / 2 = 80; F1 month 1 has only 10 Feb's 80
     # so far; F2 month 1 = 40. Month 1: (80 + 40) / 2 = 60 on 2 families.
-    series = course_month_series(engine, "P1", date(2010, 2, 15), "school_attendance")
+    series = course_month_series(
+        engine, query_context("P1", date(2010, 2, 15)), "school_attendance"
+    )
     assert list(series["course_month"]) == [0, 1]
     assert list(series["value"]) == pytest.approx([80.0, 60.0])
     assert list(series["families"]) == [1, 2]
@@ -75,9 +78,11 @@ def test_chart_on_a_date_inside_a_family_month(engine: Engine) -> None:
 
 def test_chart_after_every_assessment(engine: Engine) -> None:
     # 31 Mar: F1 month 1 = (80 + 60 + 50) / 3 = 63.33; with F2's 40: 51.67.
-    series = course_month_series(engine, "P1", date(2010, 3, 31), "school_attendance")
+    series = course_month_series(
+        engine, query_context("P1", date(2010, 3, 31)), "school_attendance"
+    )
     assert list(series["value"]) == pytest.approx([80.0, (190 / 3 + 40) / 2])
-    employment = course_month_series(engine, "P1", date(2010, 3, 31), "employment")
+    employment = course_month_series(engine, query_context("P1", date(2010, 3, 31)), "employment")
     # One of F1's two assessed parents self-supporting in month 1.
     assert list(employment["course_month"]) == [1]
     assert list(employment["value"]) == pytest.approx([0.5])
@@ -113,7 +118,9 @@ def test_totals_per_month_each_family_month_became_complete(engine: Engine) -> N
 
 def test_chart_months_after_the_last_assessment(engine: Engine) -> None:
     # 30 Jun: every family-month comes from the totals; the same as on 31 Mar.
-    series = course_month_series(engine, "P1", date(2010, 6, 30), "school_attendance")
+    series = course_month_series(
+        engine, query_context("P1", date(2010, 6, 30)), "school_attendance"
+    )
     assert list(series["value"]) == pytest.approx([80.0, (190 / 3 + 40) / 2])
     assert list(series["families"]) == [1, 2]
 
@@ -137,11 +144,13 @@ def test_a_family_month_before_the_start_counts_from_the_start(load: Loader) -> 
         months = conn.execute(select(t.month).order_by(t.month)).scalars().all()
     assert months == [2010 * 12 + 1, 2010 * 12 + 3]
     # 10 Mar: G1 has not started, so month 0 is F1's 90 alone.
-    before = course_month_series(engine, "P1", date(2010, 3, 10), "school_attendance")
+    before = course_month_series(
+        engine, query_context("P1", date(2010, 3, 10)), "school_attendance"
+    )
     assert (list(before["value"]), list(before["families"])) == ([90.0], [1])
     # 20 Mar (within the month) and 30 Apr (from the totals): (90 + 50) / 2.
     for as_of in (date(2010, 3, 20), date(2010, 4, 30)):
-        after = course_month_series(engine, "P1", as_of, "school_attendance")
+        after = course_month_series(engine, query_context("P1", as_of), "school_attendance")
         assert (list(after["value"]), list(after["families"])) == ([70.0], [2]), as_of
 
 
@@ -183,8 +192,10 @@ def test_an_open_course_month_keeps_its_intake_assessments(load: Loader) -> None
         """,
     )
     # 20 Mar lies inside month 0: its assessments so far are 90 and 50 -> 70.
-    series = course_month_series(engine, "P1", date(2010, 3, 20), "school_attendance")
+    series = course_month_series(
+        engine, query_context("P1", date(2010, 3, 20)), "school_attendance"
+    )
     assert list(series["value"]) == pytest.approx([70.0])
     # 12 Mar: the intake's 90 alone.
-    early = course_month_series(engine, "P1", date(2010, 3, 12), "school_attendance")
+    early = course_month_series(engine, query_context("P1", date(2010, 3, 12)), "school_attendance")
     assert list(early["value"]) == pytest.approx([90.0])

@@ -27,6 +27,7 @@ from data_access.queries.outcomes import OUTCOME_FIGURES, outcome_results
 from data_access.queries.programmes import data_as_of, list_programmes, programme_info
 from data_access.queries.spend import BREAKDOWN_COLUMNS, spend_breakdown
 from data_access.rules.access import SYSTEM, Scope
+from tests.contexts import query_context
 from tests.hand_bundle import Loader
 
 VIEWER = Scope(role="viewer")
@@ -60,7 +61,7 @@ D_STAGES = date(2010, 6, 30)
 
 def test_stage_counts_follow_the_stage_rule(load: Loader) -> None:
     engine = load(families=STAGE_FAMILIES)
-    counts = stage_counts(engine, "P1", D_STAGES)
+    counts = stage_counts(engine, query_context("P1", D_STAGES))
     # F6 ended_on == D -> ended. F7 ends 2010-07-01 (after D) -> still running.
     # F3 started 2009-12-01 + 6 months = 2010-06-01 <= D -> aftercare (default date).
     # F4 aftercare_on 2010-06-30 == D -> aftercare (given date).
@@ -89,7 +90,7 @@ def test_stage_counts_follow_the_stage_rule(load: Loader) -> None:
 
 def test_stage_figures(load: Loader) -> None:
     engine = load(families=STAGE_FAMILIES)
-    got = values(compute_figures(engine, "P1", D_STAGES))
+    got = values(compute_figures(engine, query_context("P1", D_STAGES)))
     # Same families as above: active = intensive 4 + aftercare 2.
     assert got["active_families"] == 6
     assert got["intensive_families"] == 4
@@ -104,9 +105,9 @@ def test_stage_figures(load: Loader) -> None:
 def test_family_referred_after_report_date_does_not_exist(load: Loader) -> None:
     engine = load(families="F1,P1,nb,2010-07-01,,,2010-07-02,,,")
     # Referred 2010-07-01 > D 2010-06-30: not even "referred".
-    assert set(stage_counts(engine, "P1", D_STAGES).values()) == {0}
+    assert set(stage_counts(engine, query_context("P1", D_STAGES)).values()) == {0}
     # On 2010-07-02 it has started -> intensive 1, active 1.
-    got = values(compute_figures(engine, "P1", date(2010, 7, 2)))
+    got = values(compute_figures(engine, query_context("P1", date(2010, 7, 2))))
     assert got["intensive_families"] == 1
     assert got["active_families"] == 1
 
@@ -114,8 +115,8 @@ def test_family_referred_after_report_date_does_not_exist(load: Loader) -> None:
 def test_aftercare_default_boundary(load: Loader) -> None:
     engine = load(families="F1,P1,nb,2010-08-01,,,2010-08-31,,,")
     # Started 31 Aug + 6 months = 28 Feb 2011 (no 31 Feb: clipped to the month's end).
-    assert stage_counts(engine, "P1", date(2011, 2, 27))["intensive"] == 1
-    assert stage_counts(engine, "P1", date(2011, 2, 28))["aftercare"] == 1
+    assert stage_counts(engine, query_context("P1", date(2011, 2, 27)))["intensive"] == 1
+    assert stage_counts(engine, query_context("P1", date(2011, 2, 28)))["aftercare"] == 1
 
 
 def test_overdue_boundary(load: Loader) -> None:
@@ -127,22 +128,34 @@ def test_overdue_boundary(load: Loader) -> None:
         """
     )
     # course_due_on = 2010-01-15 + 12 months = 2011-01-15. D == due -> not overdue.
-    assert compute_figures(engine, "P1", date(2011, 1, 15))["overdue_families"].value == 0
+    assert (
+        compute_figures(engine, query_context("P1", date(2011, 1, 15)))["overdue_families"].value
+        == 0
+    )
     # One day later: F1 and F3 (ends 2011-02-01, still active) are overdue;
     # F2 ended 2011-01-10 -> ended, never overdue -> 2.
-    assert compute_figures(engine, "P1", date(2011, 1, 16))["overdue_families"].value == 2
+    assert (
+        compute_figures(engine, query_context("P1", date(2011, 1, 16)))["overdue_families"].value
+        == 2
+    )
     # On 2011-02-01 F3 has ended -> only F1 -> 1.
-    assert compute_figures(engine, "P1", date(2011, 2, 1))["overdue_families"].value == 1
+    assert (
+        compute_figures(engine, query_context("P1", date(2011, 2, 1)))["overdue_families"].value
+        == 1
+    )
 
 
 def test_target_active(load: Loader) -> None:
     engine = load()
-    p1 = compute_figures(engine, "P1", D_STAGES)
+    p1 = compute_figures(engine, query_context("P1", D_STAGES))
     # programmes.csv: P1 target_active_families 30; shown also as target of active_families.
     assert p1["target_active"].value == 30
     assert p1["active_families"].target == 30
     # P2 has an empty target -> no target set.
-    assert compute_figures(engine, "P2", date(2012, 6, 30))["target_active"].value is None
+    assert (
+        compute_figures(engine, query_context("P2", date(2012, 6, 30)))["target_active"].value
+        is None
+    )
 
 
 # --- median days from referral to start ---------------------------------------
@@ -161,11 +174,14 @@ def test_median_days_to_start_odd_and_even(load: Loader) -> None:
     # Days: F1 10, F2 20, F3 30 (ended still counts: it started), F4 40 (31 Jan days + 9).
     # F5 never started -> left out.
     # On 2010-02-09 F4 has not started: 10, 20, 30 -> median 20.
-    median = compute_figures(engine, "P1", date(2010, 2, 9))["median_days_to_start"]
+    median = compute_figures(engine, query_context("P1", date(2010, 2, 9)))["median_days_to_start"]
     assert median.value == 20
     assert median.denominator == 3
     # On 2010-03-01 all four: 10, 20, 30, 40 -> (20 + 30) / 2 = 25.
-    assert compute_figures(engine, "P1", date(2010, 3, 1))["median_days_to_start"].value == 25
+    assert (
+        compute_figures(engine, query_context("P1", date(2010, 3, 1)))["median_days_to_start"].value
+        == 25
+    )
 
 
 def test_median_days_with_repeated_day_counts(load: Loader) -> None:
@@ -181,11 +197,26 @@ def test_median_days_with_repeated_day_counts(load: Loader) -> None:
         """
     )
     # By 25 Jan: 10, 10, 10 -> 10.
-    assert compute_figures(engine, "P1", date(2010, 1, 25))["median_days_to_start"].value == 10
+    assert (
+        compute_figures(engine, query_context("P1", date(2010, 1, 25)))[
+            "median_days_to_start"
+        ].value
+        == 10
+    )
     # By 31 Jan: 10, 10, 10, 30, 30 -> the third of five: 10.
-    assert compute_figures(engine, "P1", date(2010, 1, 31))["median_days_to_start"].value == 10
+    assert (
+        compute_figures(engine, query_context("P1", date(2010, 1, 31)))[
+            "median_days_to_start"
+        ].value
+        == 10
+    )
     # By 20 Feb: 10, 10, 10, 30, 30, 50 -> (third 10 + fourth 30) / 2 = 20.
-    assert compute_figures(engine, "P1", date(2010, 2, 20))["median_days_to_start"].value == 20
+    assert (
+        compute_figures(engine, query_context("P1", date(2010, 2, 20)))[
+            "median_days_to_start"
+        ].value
+        == 20
+    )
 
 
 def test_median_days_across_leap_day(load: Loader) -> None:
@@ -196,7 +227,12 @@ def test_median_days_across_leap_day(load: Loader) -> None:
         """
     )
     # 28 Feb 2012 -> 1 Mar is 2 days (29 Feb exists), -> 2 Mar 3 days: median 2.5.
-    assert compute_figures(engine, "P1", date(2012, 3, 31))["median_days_to_start"].value == 2.5
+    assert (
+        compute_figures(engine, query_context("P1", date(2012, 3, 31)))[
+            "median_days_to_start"
+        ].value
+        == 2.5
+    )
 
 
 # --- improved share ---------------------------------------------------------------
@@ -274,13 +310,13 @@ def test_improved_share(load: Loader) -> None:
     # G9  baseline max(3, 1) = 3; latest max(0, 3) = 3                 -> eligible, not improved
     # G10 ended 2010-10-01 but started <= D; 2 -> 1                    -> eligible, improved
     # eligible 6 (G1 G2 G4 G5 G9 G10), improved 3 (G1 G4 G10) -> 3/6 = 0.5, target 0.6.
-    share = compute_figures(engine, "P1", date(2010, 12, 31))["improved_share"]
+    share = compute_figures(engine, query_context("P1", date(2010, 12, 31)))["improved_share"]
     assert share.value == 0.5
     assert (share.numerator, share.denominator) == (3, 6)
     assert share.target == 0.6
     assert share.display is None
     # On 2011-01-31 G7's 2011-01-15 assessment counts: 3 -> 1 -> eligible 7, improved 4.
-    later = compute_figures(engine, "P1", date(2011, 1, 31))["improved_share"]
+    later = compute_figures(engine, query_context("P1", date(2011, 1, 31)))["improved_share"]
     assert (later.numerator, later.denominator) == (4, 7)
     assert later.value == pytest.approx(4 / 7)
 
@@ -293,7 +329,7 @@ def test_improved_share_ignores_assessments_after_report_date(load: Loader) -> N
     # later assessment yet -> excluded. G5 has one: c2's first, 2010-02-10, is after the
     # family's first date -> eligible, baseline 3 (c1 on 2010-02-01), latest max(c1 3,
     # c2 4) = 4 -> not improved. G9: 3 -> 3, not improved. eligible 2, improved 0 -> 0.0.
-    share = compute_figures(engine, "P1", date(2010, 8, 31))["improved_share"]
+    share = compute_figures(engine, query_context("P1", date(2010, 8, 31)))["improved_share"]
     assert (share.numerator, share.denominator, share.value) == (0, 2, 0.0)
 
 
@@ -336,7 +372,7 @@ def test_self_supporting_parents(load: Loader) -> None:
     # p3 latest on/before D is 2 (the 0 comes 2010-07-01) -> yes;
     # p4 never assessed and p7 only after D -> not in the denominator.
     # 2 of 3 parents -> 2/3.
-    share = compute_figures(engine, "P1", D_STAGES)["self_supporting_parents"]
+    share = compute_figures(engine, query_context("P1", D_STAGES))["self_supporting_parents"]
     assert (share.numerator, share.denominator) == (2, 3)
     assert share.value == pytest.approx(2 / 3)
 
@@ -365,7 +401,7 @@ EXPECTED_2010_06_30 = 181 / 365
 
 def test_budget_and_spend_figures(load: Loader) -> None:
     engine = load(budget=BUDGET, spend=SPEND)
-    got = compute_figures(engine, "P1", D_STAGES)
+    got = compute_figures(engine, query_context("P1", D_STAGES))
     # P1 2010: 1,000,000 + 600,000 + 400,000 (2011 row and P2 row left out).
     assert got["budget_year"].value == 2_000_000
     # S1 300,000 + S2 200,000 (booked on D) - S5 20,000 correction + S6 10,000 = 490,000;
@@ -387,7 +423,7 @@ def test_spend_on_first_of_january_counts_and_new_year_resets(load: Loader) -> N
         """
     )
     # On 2011-01-01 only S2 (booked on 1 January) -> 7; day 1 of 365.
-    got = compute_figures(engine, "P1", date(2011, 1, 1))
+    got = compute_figures(engine, query_context("P1", date(2011, 1, 1)))
     assert got["spent_ytd"].value == 7
     assert got["expected_share"].value == pytest.approx(1 / 365)
     assert got["forecast_year"].value == pytest.approx(7 * 365)
@@ -395,7 +431,7 @@ def test_spend_on_first_of_january_counts_and_new_year_resets(load: Loader) -> N
 
 def test_year_without_budget(load: Loader) -> None:
     engine = load(budget=BUDGET, spend="S1,P1,2012-03-01,SOF,SOF,Koordinering,1000")
-    got = compute_figures(engine, "P1", date(2012, 6, 30))
+    got = compute_figures(engine, query_context("P1", date(2012, 6, 30)))
     # No budget rows for 2012: no budget, nothing to divide by.
     assert got["budget_year"].value is None
     assert got["spent_share"].value is None
@@ -406,7 +442,7 @@ def test_year_without_budget(load: Loader) -> None:
 
 def test_zero_budget_gives_no_spent_share(load: Loader) -> None:
     engine = load(budget="P1,2010,SOF,SOF,Koordinering,0", spend=SPEND)
-    got = compute_figures(engine, "P1", D_STAGES)
+    got = compute_figures(engine, query_context("P1", D_STAGES))
     # Budget 0 -> division by zero -> not available.
     assert got["budget_year"].value == 0
     assert got["spent_share"].value is None
@@ -424,14 +460,14 @@ def test_zero_budget_gives_no_spent_share(load: Loader) -> None:
 )
 def test_expected_share_leap_years(load: Loader, as_of: date, day: int, days: int) -> None:
     engine = load()
-    expected = compute_figures(engine, "P1", as_of)["expected_share"]
+    expected = compute_figures(engine, query_context("P1", as_of))["expected_share"]
     assert expected.value == pytest.approx(day / days)
     assert (expected.numerator, expected.denominator) == (day, days)
 
 
 def test_spend_by_department(load: Loader) -> None:
     engine = load(budget=BUDGET, spend=SPEND)
-    frame = spend_breakdown(engine, "P1", D_STAGES, "department", scope=SYSTEM)
+    frame = spend_breakdown(engine, query_context("P1", D_STAGES), "department")
     assert list(frame.columns) == list(BREAKDOWN_COLUMNS)
     # BIF: budget 600,000 + 400,000; spent S2 200,000 + S6 10,000 = 210,000.
     # SOF: budget 1,000,000; spent S1 300,000 - S5 20,000 = 280,000.
@@ -451,14 +487,14 @@ def test_spend_by_department(load: Loader) -> None:
     assert sof["variance_dkk"] == pytest.approx(280_000 - 181 / 365 * 1_000_000)
     assert sof["variance_share"] == pytest.approx(0.28 - 181 / 365)
     # The rows add up to the programme's totals.
-    totals = compute_figures(engine, "P1", D_STAGES)
+    totals = compute_figures(engine, query_context("P1", D_STAGES))
     assert frame["budget_year"].sum() == totals["budget_year"].value
     assert frame["spent_ytd"].sum() == totals["spent_ytd"].value
 
 
 def test_spend_by_funder(load: Loader) -> None:
     engine = load(budget=BUDGET, spend=SPEND)
-    frame = spend_breakdown(engine, "P1", D_STAGES, "funder", scope=SYSTEM)
+    frame = spend_breakdown(engine, query_context("P1", D_STAGES), "funder")
     # SOF 1,000,000 / 280,000; IM 600,000 / 200,000; BIF 400,000 / 10,000 (largest budget first).
     assert list(frame["key"]) == ["SOF", "IM", "BIF"]
     assert list(frame["name"])[1] == "Integrationsministeriet"
@@ -470,7 +506,7 @@ def test_spend_by_funder(load: Loader) -> None:
 
 def test_spend_by_activity_with_unbudgeted_spend(load: Loader) -> None:
     engine = load(budget=BUDGET, spend=SPEND)
-    frame = spend_breakdown(engine, "P1", D_STAGES, "activity", scope=SYSTEM)
+    frame = spend_breakdown(engine, query_context("P1", D_STAGES), "activity")
     # Beskæftigelse 1,000,000 / 200,000; Koordinering 1,000,000 / 280,000;
     # Mentor has spend (10,000) but no budget -> last, budget and shares NaN,
     # its whole spend is variance.
@@ -487,7 +523,7 @@ def test_spend_by_activity_with_unbudgeted_spend(load: Loader) -> None:
 
 def test_spend_by_with_budget_but_no_spend(load: Loader) -> None:
     engine = load(budget=BUDGET)
-    frame = spend_breakdown(engine, "P1", D_STAGES, "department", scope=SYSTEM)
+    frame = spend_breakdown(engine, query_context("P1", D_STAGES), "department")
     # Nothing booked: spent 0, share 0, variance = -181/365 of the budget.
     assert list(frame["spent_ytd"]) == [0, 0]
     assert list(frame["spent_share"]) == [0, 0]
@@ -496,7 +532,7 @@ def test_spend_by_with_budget_but_no_spend(load: Loader) -> None:
 
 def test_spend_by_empty(load: Loader) -> None:
     engine = load()
-    frame = spend_breakdown(engine, "P2", date(2012, 6, 30), "funder", scope=VIEWER)
+    frame = spend_breakdown(engine, query_context("P2", date(2012, 6, 30), scope=VIEWER), "funder")
     assert frame.empty
     assert list(frame.columns) == list(BREAKDOWN_COLUMNS)
 
@@ -523,23 +559,23 @@ def test_cost_per_family_month(load: Loader) -> None:
     # K1 active on all three -> 3; K2 active 28 Feb only (ended 1 Mar) -> 1;
     # K3 started on D -> 1; K4 ended 31 Jan -> 0; K5 28 Feb and 15 Mar -> 2;
     # K6 never started -> 0.  Family-months = 7; spent 70,000 -> 10,000.
-    cost = compute_figures(engine, "P1", date(2010, 3, 15))["cost_per_family_month"]
+    cost = compute_figures(engine, query_context("P1", date(2010, 3, 15)))["cost_per_family_month"]
     assert cost.denominator == 7
     assert cost.numerator == 70_000
     assert cost.value == pytest.approx(10_000)
     # Programme-wide even with a district filter: spend has no district.
-    in_nb = compute_figures(engine, "P1", date(2010, 3, 15), district_id="nb")
+    in_nb = compute_figures(engine, query_context("P1", date(2010, 3, 15), district_id="nb"))
     assert in_nb["cost_per_family_month"].value == pytest.approx(10_000)
     # D = 2010-01-20 counts only D's own month, on D: K1 (started 10 Jan) and K4
     # (ends 31 Jan) are active -> 2 family-months; spent S1 50,000 (booked on D) -> 25,000.
-    jan = compute_figures(engine, "P1", date(2010, 1, 20))["cost_per_family_month"]
+    jan = compute_figures(engine, query_context("P1", date(2010, 1, 20)))["cost_per_family_month"]
     assert jan.denominator == 2
     assert jan.value == pytest.approx(25_000)
 
 
 def test_cost_per_family_month_without_families(load: Loader) -> None:
     engine = load(spend="S1,P2,2012-02-01,SOF,SOF,Koordinering,5000")
-    cost = compute_figures(engine, "P2", date(2012, 6, 30))["cost_per_family_month"]
+    cost = compute_figures(engine, query_context("P2", date(2012, 6, 30)))["cost_per_family_month"]
     # No active family in any month -> family-months 0 -> not shown.
     assert cost.denominator == 0
     assert cost.value is None
@@ -551,7 +587,7 @@ def test_cost_per_family_month_without_families(load: Loader) -> None:
 def test_district_filter(load: Loader) -> None:
     engine = load(families=STAGE_FAMILIES, budget=BUDGET, spend=SPEND)
     # nb: F1, F2 intensive; F3 aftercare; F8 referred, F9 investigation; F11 not yet.
-    nb = values(compute_figures(engine, "P1", D_STAGES, district_id="nb"))
+    nb = values(compute_figures(engine, query_context("P1", D_STAGES, district_id="nb")))
     assert nb["active_families"] == 3
     assert nb["intensive_families"] == 2
     assert nb["aftercare_families"] == 1
@@ -559,7 +595,7 @@ def test_district_filter(load: Loader) -> None:
     assert nb["ended_families"] == 0
     # bh includes its housing area tb: F4 aftercare, F5 intensive, F10 approved (bh);
     # F6 ended, F7 intensive, F12 referred (tb).
-    bh = stage_counts(engine, "P1", D_STAGES, district_id="bh")
+    bh = stage_counts(engine, query_context("P1", D_STAGES, district_id="bh"))
     assert bh == {
         "referred": 1,
         "investigation": 0,
@@ -569,10 +605,15 @@ def test_district_filter(load: Loader) -> None:
         "ended": 1,
     }
     # tb alone: F6 ended, F7 intensive, F12 referred.
-    tb = stage_counts(engine, "P1", D_STAGES, district_id="tb")
+    tb = stage_counts(engine, query_context("P1", D_STAGES, district_id="tb"))
     assert (tb["ended"], tb["intensive"], tb["referred"]) == (1, 1, 1)
     # The city is everything: active 6 as without a filter.
-    assert compute_figures(engine, "P1", D_STAGES, district_id="kk")["active_families"].value == 6
+    assert (
+        compute_figures(engine, query_context("P1", D_STAGES, district_id="kk"))[
+            "active_families"
+        ].value
+        == 6
+    )
     # Money is programme-wide: same budget and spend in any district.
     assert nb["budget_year"] == 2_000_000
     assert nb["spent_ytd"] == 490_000
@@ -599,12 +640,12 @@ def test_district_filter_on_median_and_shares(load: Loader) -> None:
             F2,F2p,2010-05-01,employment,0
         """,
     )
-    nb = compute_figures(engine, "P1", D_STAGES, district_id="nb")
+    nb = compute_figures(engine, query_context("P1", D_STAGES, district_id="nb"))
     # Only F1: waited 10 days, improved 3 -> 2, its parent self-supporting.
     assert nb["median_days_to_start"].value == 10
     assert (nb["improved_share"].numerator, nb["improved_share"].denominator) == (1, 1)
     assert nb["self_supporting_parents"].value == 1.0
-    whole = compute_figures(engine, "P1", D_STAGES)
+    whole = compute_figures(engine, query_context("P1", D_STAGES))
     # Both: median (10 + 30) / 2 = 20; improved 1 of 2; self-supporting 1 of 2.
     assert whole["median_days_to_start"].value == 20
     assert whole["improved_share"].value == 0.5
@@ -616,7 +657,7 @@ def test_district_filter_on_median_and_shares(load: Loader) -> None:
 
 def test_programme_without_families(load: Loader) -> None:
     engine = load(families=STAGE_FAMILIES, budget=BUDGET, spend=SPEND)
-    got = compute_figures(engine, "P2", date(2012, 6, 30))
+    got = compute_figures(engine, query_context("P2", date(2012, 6, 30)))
     assert list(got) == list(FIGURE_IDS)
     for figure_id in STAGE_FIGURES:
         assert got[figure_id].value == 0, figure_id
@@ -635,7 +676,7 @@ def test_programme_without_families(load: Loader) -> None:
 def test_unknown_programme(load: Loader) -> None:
     engine = load()
     with pytest.raises(KeyError):
-        compute_figures(engine, "NOPE", D_STAGES)
+        compute_figures(engine, query_context("NOPE", D_STAGES))
     with pytest.raises(KeyError):
         programme_info(engine, "NOPE")
 
@@ -691,7 +732,7 @@ def test_disclosure_for_suppressed_roles(load: Loader, scope: Scope) -> None:
         budget=BUDGET,
         spend=SPEND,
     )
-    got = compute_figures(engine, "P1", D_STAGES, scope=scope)
+    got = compute_figures(engine, query_context("P1", D_STAGES, scope=scope))
     # On 2010-06-30: A1-A3 intensive (3), E1 ended (1), R1-R5 referred (5), no aftercare.
     assert (got["active_families"].value, got["active_families"].display) == (None, "<5")
     assert (got["intensive_families"].value, got["intensive_families"].display) == (None, "<5")
@@ -717,7 +758,7 @@ def test_disclosure_for_suppressed_roles(load: Loader, scope: Scope) -> None:
     assert got["budget_year"].value == 2_000_000
     assert got["spent_ytd"].value == 490_000
     assert got["target_active"].value == 30
-    counts = stage_counts(engine, "P1", D_STAGES, scope=scope)
+    counts = stage_counts(engine, query_context("P1", D_STAGES, scope=scope))
     assert counts == {
         "referred": 5,
         "investigation": 0,
@@ -733,7 +774,7 @@ def test_disclosure_for_suppressed_roles(load: Loader, scope: Scope) -> None:
 )
 def test_exact_for_other_roles(load: Loader, scope: Scope) -> None:
     engine = _small(load)
-    got = compute_figures(engine, "P1", D_STAGES, scope=scope)
+    got = compute_figures(engine, query_context("P1", D_STAGES, scope=scope))
     # Same bundle: active 3, ended 1 exact.
     assert (got["active_families"].value, got["active_families"].display) == (3, None)
     assert got["ended_families"].value == 1
@@ -742,12 +783,12 @@ def test_exact_for_other_roles(load: Loader, scope: Scope) -> None:
     assert (got["improved_share"].numerator, got["improved_share"].denominator) == (3, 3)
     assert got["median_days_to_start"].value == 30.5
     assert got["self_supporting_parents"].numerator == 2
-    assert stage_counts(engine, "P1", D_STAGES, scope=scope)["intensive"] == 3
+    assert stage_counts(engine, query_context("P1", D_STAGES, scope=scope))["intensive"] == 3
 
 
 def test_viewer_share_on_zero_families_is_simply_missing(load: Loader) -> None:
     engine = load()
-    got = compute_figures(engine, "P2", date(2012, 6, 30), scope=VIEWER)
+    got = compute_figures(engine, query_context("P2", date(2012, 6, 30), scope=VIEWER))
     # Nothing to divide: None without a "withheld" label; counts 0 stay 0.
     assert (got["improved_share"].value, got["improved_share"].display) == (None, None)
     assert got["improved_share"].denominator == 0
@@ -783,7 +824,7 @@ def test_viewer_share_on_five_families_is_shown(load: Loader) -> None:
             A5,A5c,2010-06-01,ssp_level,3
         """,
     )
-    got = compute_figures(engine, "P1", D_STAGES, scope=VIEWER)
+    got = compute_figures(engine, query_context("P1", D_STAGES, scope=VIEWER))
     # 5 eligible families, A1-A4 improved -> 4/5 shown; active 5 exact; numerator 4 hidden.
     assert got["improved_share"].value == pytest.approx(0.8)
     assert (got["improved_share"].numerator, got["improved_share"].denominator) == (None, 5)
@@ -833,21 +874,27 @@ def test_each_figure_asked_alone_is_the_figure_of_the_whole_set(demo_db_url: str
     engine = make_engine(demo_db_url, read_only=True)
     try:
         day = date(2011, 6, 30)
-        whole = compute_figures(engine, "interventionsteam", day)
+        whole = compute_figures(engine, query_context("interventionsteam", day))
         # Every figure has a value on the demo, so a pass left out would show.
         assert [f for f, v in whole.items() if v.value is None] == []
         for figure_id in FIGURE_IDS:
-            alone = compute_figures(engine, "interventionsteam", day, figure_ids=(figure_id,))
+            alone = compute_figures(
+                engine, query_context("interventionsteam", day), figure_ids=(figure_id,)
+            )
             assert alone == {figure_id: whole[figure_id]}, figure_id
         for district in (None, "norrebro", "tingbjerg"):
             expected = compute_figures(
-                engine, "interventionsteam", day, district_id=district, figure_ids=OUTCOME_FIGURES
+                engine,
+                query_context("interventionsteam", day, district_id=district),
+                figure_ids=OUTCOME_FIGURES,
             )
-            results = outcome_results(engine, "interventionsteam", day, district_id=district)
+            results = outcome_results(
+                engine, query_context("interventionsteam", day, district_id=district)
+            )
             assert results.figures == expected, district
         spend = ("budget_year", "spent_ytd", "spent_share", "forecast_year")
-        assert compute_figures(engine, "interventionsteam", day, figure_ids=spend) == {
-            figure_id: whole[figure_id] for figure_id in spend
-        }
+        assert compute_figures(
+            engine, query_context("interventionsteam", day), figure_ids=spend
+        ) == {figure_id: whole[figure_id] for figure_id in spend}
     finally:
         engine.dispose()

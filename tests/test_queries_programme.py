@@ -38,6 +38,7 @@ from data_access.queries.intake import intake_funnel, intake_waits, referrals_pe
 from data_access.queries.programmes import list_programmes
 from data_access.rules.access import Scope
 from tests.conftest import write_bundle
+from tests.contexts import query_context
 
 D = date(2010, 9, 30)
 ADMIN = Scope(role="admin")
@@ -129,30 +130,32 @@ def load_small(db_url: str, folder: Path) -> Engine:
 
 def test_intake_queries(db_url: str, tmp_path: Path) -> None:
     engine = load_small(db_url, tmp_path / "bundle")
-    funnel = intake_funnel(engine, "P1", D).set_index(["district_id", "step"])["families"]
+    funnel = intake_funnel(engine, query_context("P1", D)).set_index(["district_id", "step"])[
+        "families"
+    ]
     # nb: F1, F2, F5 reached every step; bh: F3 started, F4 only investigated.
     assert funnel["nb"].tolist() == [3, 3, 3, 3]
     assert funnel["bh"].tolist() == [2, 2, 1, 1]
-    waits = intake_waits(engine, "P1", D).set_index("step")
+    waits = intake_waits(engine, query_context("P1", D)).set_index("step")
     # referred -> investigation: 10,10,10,21,10 days -> median 10, none over 30.
     assert list(waits.loc["referred"]) == [10.0, 5, 0, 0]
     # investigation -> approved: F1 10, F2/F3/F5 20 -> median 20; F4 waits 38 days -> slow.
     assert list(waits.loc["investigation"]) == [20.0, 4, 1, 1]
     # approved -> started: 8, 12, 12, 12 -> median 12.
     assert list(waits.loc["approved"]) == [12.0, 4, 0, 0]
-    months = referrals_per_month(engine, "P1", D)
+    months = referrals_per_month(engine, query_context("P1", D))
     # Jan F1+F5, Feb F2, May F3, Aug F4.
     assert months["referrals"].tolist() == [2, 1, 0, 0, 1, 0, 0, 1, 0]
     assert months["month_end"].iloc[-1] == D
     # A viewer sees 1-4 as "<5"; a median over 4 finished waits is withheld.
-    viewer = intake_waits(engine, "P1", D, scope=VIEWER).set_index("step")
+    viewer = intake_waits(engine, query_context("P1", D, scope=VIEWER)).set_index("step")
     assert list(viewer.loc["investigation"]) == ["withheld", "<5", "<5", "<5"]
-    assert intake_funnel(engine, "P1", date(2009, 12, 31)).empty
+    assert intake_funnel(engine, query_context("P1", date(2009, 12, 31))).empty
 
 
 def test_course_queries(db_url: str, tmp_path: Path) -> None:
     engine = load_small(db_url, tmp_path / "bundle")
-    stages = stage_months(engine, "P1", date(2010, 1, 1), D)
+    stages = stage_months(engine, query_context("P1", D), date(2010, 1, 1))
     table = stages.pivot(index="month_end", columns="stage", values="families")
     # 31 Jan: F1 approved (01-24), F5 under investigation (01-21).
     assert table["approved"][date(2010, 1, 31)] == 1
@@ -162,38 +165,38 @@ def test_course_queries(db_url: str, tmp_path: Path) -> None:
         "aftercare": 2, "approved": 0, "ended": 1, "intensive": 1, "investigation": 1,
         "referred": 0,
     }  # fmt: skip
-    count, due = due_to_aftercare(engine, "P1", D, scope=ADMIN)
+    count, due = due_to_aftercare(engine, query_context("P1", D, scope=ADMIN))
     assert count == 1 and due["family_id"].tolist() == ["F3"]
     assert due["coordinator"].tolist() == ["Koordinator To"]  # C2's name, not its id
-    count, due = due_to_aftercare(engine, "P1", D, scope=C1)
+    count, due = due_to_aftercare(engine, query_context("P1", D, scope=C1))
     assert count == 1 and due.empty  # F3 belongs to C2
-    reasons = end_reasons(engine, "P1", D).set_index("reason")["families"]
+    reasons = end_reasons(engine, query_context("P1", D)).set_index("reason")["families"]
     assert reasons.to_dict() == {"completed": 0, "dropped_out": 1, "moved": 0, "other": 0}
-    flow = course_flow(engine, "P1", D).set_index("month_end")
+    flow = course_flow(engine, query_context("P1", D)).set_index("month_end")
     # Started: Feb F1+F5, Mar F2, Jun F3; ended: Jun F5.
     assert flow["started"].tolist() == [2, 1, 0, 0, 1, 0, 0, 0]
     assert flow["ended"].tolist() == [0, 0, 0, 0, 1, 0, 0, 0]
-    total, timeline = course_timeline(engine, "P1", D, scope=ADMIN)
+    total, timeline = course_timeline(engine, query_context("P1", D, scope=ADMIN))
     assert total == 4 and timeline["family_id"].tolist() == ["F1", "F5", "F2", "F3"]
     # F1: aftercare 2010-08-01 is 181 days after 02-01; still running on D: 241 days.
     assert timeline.iloc[0][["aftercare_days", "end_days", "ended"]].tolist() == [181, 241, 0]
     # At most `limit` courses: the newest starts (Jun F3, Mar F2), still in start order.
-    total, newest = course_timeline(engine, "P1", D, scope=ADMIN, limit=2)
+    total, newest = course_timeline(engine, query_context("P1", D, scope=ADMIN), limit=2)
     assert total == 4 and newest["family_id"].tolist() == ["F2", "F3"]
-    total, anonymous = course_timeline(engine, "P1", D, scope=STEERING)
+    total, anonymous = course_timeline(engine, query_context("P1", D, scope=STEERING))
     assert total == 4 and len(anonymous) == 4 and anonymous["family_id"].isna().all()
-    total, own = course_timeline(engine, "P1", D, scope=C1)
+    total, own = course_timeline(engine, query_context("P1", D, scope=C1))
     assert total == 3 and own["family_id"].tolist() == ["F1", "F5", "F2"]
-    assert course_timeline(engine, "P1", D, scope=VIEWER)[1].empty
+    assert course_timeline(engine, query_context("P1", D, scope=VIEWER))[1].empty
 
 
 def test_caseload_queries(db_url: str, tmp_path: Path) -> None:
     engine = load_small(db_url, tmp_path / "bundle")
-    load = coordinator_load(engine, "P1", D).set_index("coordinator_id")
+    load = coordinator_load(engine, query_context("P1", D)).set_index("coordinator_id")
     # C1: F1, F2 active (F5 ended) of capacity 2; C2: F3 active (F4 in intake).
     assert list(load.loc["C1", ["active", "capacity", "load"]]) == [2, 2, 1.0]
     assert load.loc["C2", "active"] == 1
-    rows = coordinator_families(engine, "P1", D, "C1", scope=C1)
+    rows = coordinator_families(engine, query_context("P1", D, scope=C1), "C1")
     # F1: last review 05-01 -> due 07-30, overdue, so first; F2: review 09-01 -> due 11-30.
     expected = pd.DataFrame(
         {
@@ -212,8 +215,8 @@ def test_caseload_queries(db_url: str, tmp_path: Path) -> None:
     meetings = [None if d is None or pd.isna(d) else d for d in rows["last_coordination"]]
     got = rows.assign(last_coordination=pd.Series(meetings, dtype=object))
     assert got.astype(object).to_dict("records") == expected.astype(object).to_dict("records")
-    assert coordinator_families(engine, "P1", D, "C1", scope=STEERING).empty
-    assert coordinator_families(engine, "P1", D, "C2", scope=C1).empty
+    assert coordinator_families(engine, query_context("P1", D, scope=STEERING), "C1").empty
+    assert coordinator_families(engine, query_context("P1", D, scope=C1), "C2").empty
 
 
 def test_stage_months_agree_with_the_stage_rule_on_every_month(demo_db_url: str) -> None:
@@ -226,7 +229,7 @@ def test_stage_months_agree_with_the_stage_rule_on_every_month(demo_db_url: str)
     try:
         for info in list_programmes(engine):
             pid = info.programme_id
-            months = stage_months(engine, pid, info.starts_on, info.ends_on)
+            months = stage_months(engine, query_context(pid, info.ends_on), info.starts_on)
             assert not months.empty
             for day in months["month_end"].unique():
                 rows = months[months["month_end"] == day]

@@ -36,8 +36,9 @@ from data_access.queries import (
 )
 from data_access.queries import report as report_queries
 from data_access.queries import spend as spend_queries
-from data_access.rules.access import SYSTEM, Scope
+from data_access.rules.access import Scope
 from data_access.rules.calendar import quarter_end_before
+from tests.contexts import query_context
 
 ROOT = Path(__file__).resolve().parent.parent
 SCALE = 10
@@ -133,39 +134,56 @@ def _cases() -> list[Case]:
         Case("load_history_rows", reference.load_history_rows),
         Case("list_users", reference.list_users),
         Case("user_scope", lambda e: reference.user_scope(e, "admin@demo.invalid")),
-        Case("has_families", lambda e: outcomes.has_families(e, programme, as_of)),
-        Case("list_indicators", lambda e: indicators.list_indicators(e, as_of)),
-        Case("programme_districts", lambda e: indicators.programme_districts(e, programme)),
+        Case("has_families", lambda e: outcomes.has_families(e, query_context(programme, as_of))),
+        Case(
+            "list_indicators",
+            lambda e: indicators.list_indicators(e, query_context(programme, as_of)),
+        ),
+        Case(
+            "programme_districts",
+            lambda e: indicators.programme_districts(e, query_context(programme, as_of)),
+        ),
         Case(
             "indicator_panels",
             lambda e: indicators.indicator_panels(
-                e, (indicator, "tryghedsindex"), places, starts, as_of
+                e, query_context(programme, as_of), (indicator, "tryghedsindex"), places, starts
             ),
         ),
-        Case("spend_by_year", lambda e: spend_queries.spend_by_year(e, programme, as_of)),
+        Case(
+            "spend_by_year",
+            lambda e: spend_queries.spend_by_year(e, query_context(programme, as_of)),
+        ),
         Case(
             "spend_by_month",
-            lambda e: spend_queries.spend_by_month(e, programme, as_of, department_id=department),
+            lambda e: spend_queries.spend_by_month(
+                e, query_context(programme, as_of), department_id=department
+            ),
         ),
         Case(
             "department_activities",
-            lambda e: spend_queries.department_activities(e, programme, as_of, department),
+            lambda e: spend_queries.department_activities(
+                e, query_context(programme, as_of), department
+            ),
         ),
         Case(
             "coordinator_progression",
-            lambda e: report_queries.coordinator_progression(e, programme, as_of, quarter, SYSTEM),
+            lambda e: report_queries.coordinator_progression(
+                e, query_context(programme, as_of), quarter
+            ),
         ),
         Case("change_theory_boxes", lambda e: _change_theory_boxes(e, programme, as_of)),
         Case(
             "coordinator_families",
-            lambda e: caseload.coordinator_families(e, programme, as_of, coordinator),
+            lambda e: caseload.coordinator_families(
+                e, query_context(programme, as_of), coordinator
+            ),
         ),
     ]
     for by in ("department", "funder", "activity"):
         cases.append(
             Case(
                 f"spend_breakdown {by}",
-                _bind(spend_queries.spend_breakdown, programme, as_of, by, scope=SYSTEM),
+                _bind(spend_queries.spend_breakdown, query_context(programme, as_of), by),
             )
         )
     for label, options in scopes:
@@ -185,20 +203,22 @@ def _cases() -> list[Case]:
             cases.append(
                 Case(
                     name + label,
-                    _bind(function, programme, as_of, **options),
+                    _bind(function, query_context(programme, as_of, **options)),
                 )
             )
         cases.append(
             Case(
                 "stage_months" + label,
-                _bind(courses.stage_months, programme, starts, as_of, **options),
+                _bind(courses.stage_months, query_context(programme, as_of, **options), starts),
             )
         )
         cases.append(
             Case(
                 "course_month_series" + label,
                 _bind(
-                    outcomes.course_month_series, programme, as_of, "parental_authority", **options
+                    outcomes.course_month_series,
+                    query_context(programme, as_of, **options),
+                    "parental_authority",
                 ),
             )
         )
@@ -208,7 +228,7 @@ def _cases() -> list[Case]:
 def _change_theory_boxes(engine: Engine, programme: str, as_of: date) -> object:
     """Imported on call: the change-theory page arrived while this test was written."""
     module = pytest.importorskip("data_access.queries.change_theory")
-    return module.change_theory_boxes(engine, programme, as_of)
+    return module.change_theory_boxes(engine, query_context(programme, as_of))
 
 
 CASES = _cases()

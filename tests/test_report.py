@@ -21,6 +21,7 @@ from data_access.db.engine import make_engine
 from data_access.db.schema import families
 from data_access.queries.figures import compute_figures
 from data_access.rules.access import Scope
+from tests.contexts import query_context
 
 PROGRAMME = "interventionsteam"
 REPORT_DATE = date(2011, 6, 30)
@@ -32,7 +33,9 @@ def reports(demo_db_url: str) -> dict[str, object]:
     engine = make_engine(demo_db_url)
     try:
         content = build_report(engine, PROGRAMME, parse_quarter("2011Q2"))
-        shown = compute_figures(engine, PROGRAMME, REPORT_DATE, scope=Scope(role="steering"))
+        shown = compute_figures(
+            engine, query_context(PROGRAMME, REPORT_DATE, scope=Scope(role="steering"))
+        )
         with engine.connect() as conn:
             family_ids = [row[0] for row in conn.execute(select(families.c.family_id))]
     finally:

@@ -28,6 +28,7 @@ from data_access.rules.access import Scope
 from data_access.rules.disclosure import SECONDARY, SUPPRESSED, is_hidden, suppress_breakdown
 from tests.apptest import render, texts
 from tests.conftest import write_bundle
+from tests.contexts import query_context
 
 D = date(2011, 6, 30)
 VIEWER = Scope(role="viewer")
@@ -102,9 +103,10 @@ def test_rule_on_its_own() -> None:
 def test_viewer_cannot_difference_any_breakdown(db_url: str, tmp_path: Path) -> None:
     engine = load_3_vs_9(db_url, tmp_path / "bundle")
     try:
-        headline = compute_figures(engine, "P", D, scope=VIEWER)
+        headline = compute_figures(engine, query_context("P", D, scope=VIEWER))
         by_district = {
-            d: compute_figures(engine, "P", D, district_id=d, scope=VIEWER) for d in SIZES
+            d: compute_figures(engine, query_context("P", D, district_id=d, scope=VIEWER))
+            for d in SIZES
         }
         # The headline is true: 12 active families.
         assert headline["active_families"].value == 12
@@ -122,25 +124,30 @@ def test_viewer_cannot_difference_any_breakdown(db_url: str, tmp_path: Path) -> 
         assert by_district[LARGE]["improved_share"].value is None
         # Stage breakdowns, per district filter and for the programme.
         for district in (None, SMALL, LARGE):
-            stages = stage_counts(engine, "P", D, district_id=district, scope=VIEWER)
+            stages = stage_counts(engine, query_context("P", D, district_id=district, scope=VIEWER))
             assert sum(is_hidden(c) for c in stages.values()) != 1, (district, stages)
             months = stage_months(
-                engine, "P", date(2011, 1, 1), D, district_id=district, scope=VIEWER
+                engine, query_context("P", D, district_id=district, scope=VIEWER), date(2011, 1, 1)
             )
             for _, month in months.groupby("month_end"):
                 assert month["display"].isin([SUPPRESSED, SECONDARY]).sum() != 1
-            reasons = end_reasons(engine, "P", D, district_id=district, scope=VIEWER)
+            reasons = end_reasons(engine, query_context("P", D, district_id=district, scope=VIEWER))
             assert sum(is_hidden(c) for c in reasons["families"]) != 1
-        shown_stages = {d: stage_counts(engine, "P", D, district_id=d, scope=VIEWER) for d in SIZES}
+        shown_stages = {
+            d: stage_counts(engine, query_context("P", D, district_id=d, scope=VIEWER))
+            for d in SIZES
+        }
         assert shown_stages[LARGE]["intensive"] == SECONDARY
         # The intake funnel by district, step by step, against the headline of families.
-        funnel = intake_funnel(engine, "P", D, scope=VIEWER)
+        funnel = intake_funnel(engine, query_context("P", D, scope=VIEWER))
         for _, step in funnel.groupby("step"):
             cells = dict(zip(step["district_id"], step["families"], strict=True))
             assert not recoverable(cells, 12), cells
             assert 3 not in cells.values() and 9 not in cells.values()
         # Outcomes by district: both bases against the headline's bases.
-        table = outcome_results(engine, "P", D, scope=VIEWER).districts.set_index("district_id")
+        table = outcome_results(engine, query_context("P", D, scope=VIEWER)).districts.set_index(
+            "district_id"
+        )
         for base, figure_id in (
             ("eligible", "improved_share"),
             ("parents", "self_supporting_parents"),
@@ -158,9 +165,11 @@ def test_viewer_cannot_difference_any_breakdown(db_url: str, tmp_path: Path) -> 
 def test_steering_sees_exact_counts(db_url: str, tmp_path: Path) -> None:
     engine = load_3_vs_9(db_url, tmp_path / "bundle")
     try:
-        figs = compute_figures(engine, "P", D, district_id=LARGE, scope=STEERING)
+        figs = compute_figures(engine, query_context("P", D, district_id=LARGE, scope=STEERING))
         assert figs["active_families"].value == 9
-        table = outcome_results(engine, "P", D, scope=STEERING).districts.set_index("district_id")
+        table = outcome_results(engine, query_context("P", D, scope=STEERING)).districts.set_index(
+            "district_id"
+        )
         assert table.loc[SMALL, "eligible"] == 3 and table.loc[LARGE, "eligible"] == 9
     finally:
         engine.dispose()
@@ -194,21 +203,31 @@ def test_a_figure_asked_alone_is_the_figure_of_the_whole_set(db_url: str, tmp_pa
     engine = load_3_vs_9(db_url, tmp_path / "bundle")
     try:
         for district in (None, SMALL, LARGE):
-            whole = compute_figures(engine, "P", D, district_id=district, scope=VIEWER)
+            whole = compute_figures(
+                engine, query_context("P", D, district_id=district, scope=VIEWER)
+            )
             for figure_id, value in whole.items():
                 alone = compute_figures(
-                    engine, "P", D, district_id=district, scope=VIEWER, figure_ids=(figure_id,)
+                    engine,
+                    query_context("P", D, district_id=district, scope=VIEWER),
+                    figure_ids=(figure_id,),
                 )
                 assert alone == {figure_id: value}, (district, figure_id)
             # The Effekt page's figures come from its own grouped passes.
-            handed_over = outcome_results(engine, "P", D, district_id=district, scope=VIEWER)
+            handed_over = outcome_results(
+                engine, query_context("P", D, district_id=district, scope=VIEWER)
+            )
             assert handed_over.figures == {f: whole[f] for f in OUTCOME_FIGURES}, district
         # B's 9 is hidden as the second cell next to A's "<5", asked alone as well.
         shown = compute_figures(
-            engine, "P", D, district_id=LARGE, scope=VIEWER, figure_ids=("active_families",)
+            engine,
+            query_context("P", D, district_id=LARGE, scope=VIEWER),
+            figure_ids=("active_families",),
         )
         assert shown["active_families"].display == SECONDARY
         with pytest.raises(ValueError, match="unknown figure ids"):
-            compute_figures(engine, "P", D, figure_ids=("active_families", "no_such_figure"))
+            compute_figures(
+                engine, query_context("P", D), figure_ids=("active_families", "no_such_figure")
+            )
     finally:
         engine.dispose()

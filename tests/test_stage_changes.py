@@ -20,6 +20,7 @@ from data_access.db.schema import FAMILY_SCAN_COLUMNS, families, stage_changes
 from data_access.derived.stage_changes import family_months, stages_at_month_ends
 from data_access.queries.courses import stage_months
 from data_access.rules.stages import STAGE_DATES, stage_of
+from tests.contexts import query_context
 from tests.hand_bundle import Loader
 
 # F1 (nb) moves through every stage: referred 10 Jan, investigation 20 Jan,
@@ -94,7 +95,7 @@ def test_counts_at_month_ends(load: Loader) -> None:
 
 def test_chart_counts_the_report_date_itself(load: Loader) -> None:
     engine = load(families=FAMILIES)
-    months = stage_months(engine, "P1", date(2010, 1, 1), date(2010, 3, 20))
+    months = stage_months(engine, query_context("P1", date(2010, 3, 20)), date(2010, 1, 1))
     assert sorted(set(months["month_end"])) == [
         date(2010, 1, 31),
         date(2010, 2, 28),

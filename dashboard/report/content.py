@@ -162,8 +162,9 @@ def build_report(
             f"quarter {quarter.code} lies outside the programme {programme_id!r} "
             f"({programme.starts_on.isoformat()} to {programme.ends_on.isoformat()})"
         )
-    previous_as_of = quarter.previous.last_day
-    live = quarters.report_snapshot(engine, programme, quarter.first_day, as_of, previous_as_of)
+    context = quarters.report_context(programme_id, as_of)
+    previous_as_of = context.previous_quarter_end().as_of
+    live = quarters.report_snapshot(engine, context, programme, quarter.first_day)
     frozen = (
         None if app_url is None else quarters.frozen_quarter(app_url, programme_id, quarter.code)
     )

@@ -92,8 +92,8 @@ def measure_text(box: Box, lang: str) -> str:
 
 def change_theory_page(context: PageContext) -> None:
     """Five columns of boxes, activities to long-term effects, with arrows between."""
-    f, lang = context.filters, context.lang
-    boxes = boxes_at(f.programme_id, f.as_of, scope=context.user)
+    lang = context.lang
+    boxes = boxes_at(context.query)
     if not boxes:
         st.info(tr(TEXTS, "empty", lang))
         return

@@ -34,6 +34,7 @@ from data_access.appstate.schema import frozen_quarters, quarter_decisions, quar
 from data_access.db.engine import make_engine
 from data_access.queries import courses, spend
 from data_access.queries import report as report_queries
+from data_access.queries.context import QueryContext
 from data_access.queries.figures import FigureValue, compute_figures
 from data_access.queries.programmes import ProgrammeInfo, data_as_of, programme_info
 from data_access.queries.reference import latest_load
@@ -140,13 +141,6 @@ def _bounds(code: str) -> tuple[date, date]:
     return quarter_bounds(int(code[:4]), int(code[-1]))
 
 
-def _previous_last_day(code: str) -> date:
-    year, number = int(code[:4]), int(code[-1])
-    if number == 1:
-        return quarter_bounds(year - 1, 4)[1]
-    return quarter_bounds(year, number - 1)[1]
-
-
 def _require_writer(scope: Scope) -> None:
     if scope.role not in WRITER_ROLES:
         raise QuarterError(
@@ -173,36 +167,32 @@ def _now() -> datetime:
 # --- the report's snapshot ------------------------------------------------
 
 
+def report_context(programme_id: str, quarter_last: date) -> QueryContext:
+    """The report's question: the whole programme on the quarter's last day, for REPORT_SCOPE."""
+    return QueryContext(programme_id, quarter_last, None, REPORT_SCOPE)
+
+
 def report_snapshot(
-    engine: Engine, programme: ProgrammeInfo, quarter_first: date, as_of: date, previous: date
+    engine: Engine, context: QueryContext, programme: ProgrammeInfo, quarter_first: date
 ) -> ReportSnapshot:
-    """The report's figures and tables for the quarter ending `as_of`, read now.
+    """The report's figures and tables for the quarter ending on the context's date, read now.
 
     One code path for the live report and for a freeze, so a frozen quarter
-    holds exactly what the report showed on the day it was frozen.
+    holds exactly what the report showed on the day it was frozen. Changes
+    are against the previous quarter's last day.
     """
-    scope = REPORT_SCOPE
-    programme_id = programme.programme_id
-    figures = compute_figures(engine, programme_id, as_of, scope=scope)
+    as_of = context.as_of
     first_month = max(programme.starts_on, add_months(as_of, 1 - STAGE_HISTORY_MONTHS))
     tables = {
-        "stage_months": courses.stage_months(
-            engine, programme_id, first_month.replace(day=1), as_of, scope=scope
-        ),
-        "spend_months": spend.month_end_points(
-            spend.spend_by_month(engine, programme_id, as_of), as_of
-        ),
-        "coordinators": report_queries.coordinator_progression(
-            engine, programme_id, as_of, quarter_first, scope
-        ),
-        "spend_department": spend.spend_breakdown(
-            engine, programme_id, as_of, "department", scope=scope
-        ),
-        "spend_funder": spend.spend_breakdown(engine, programme_id, as_of, "funder", scope=scope),
+        "stage_months": courses.stage_months(engine, context, first_month.replace(day=1)),
+        "spend_months": spend.month_end_points(spend.spend_by_month(engine, context), as_of),
+        "coordinators": report_queries.coordinator_progression(engine, context, quarter_first),
+        "spend_department": spend.spend_breakdown(engine, context, "department"),
+        "spend_funder": spend.spend_breakdown(engine, context, "funder"),
     }
     return ReportSnapshot(
-        figures=figures,
-        previous=compute_figures(engine, programme_id, previous, scope=scope),
+        figures=compute_figures(engine, context),
+        previous=compute_figures(engine, context.previous_quarter_end()),
         data_until=data_as_of(engine),
         tables=tables,
     )
@@ -279,7 +269,7 @@ def freeze_quarter(
                 f"({programme.starts_on.isoformat()} til {programme.ends_on.isoformat()})."
             )
         load = latest_load(engine)
-        snapshot = report_snapshot(engine, programme, first, last, _previous_last_day(code))
+        snapshot = report_snapshot(engine, report_context(programme_id, last), programme, first)
     finally:
         engine.dispose()
     row = {

@@ -2,7 +2,10 @@
 
 Every function here aggregates in SQL and returns a few rows or figures,
 with disclosure control applied for the caller before anything leaves the
-data layer. One module per subject: `figures` (every kpis.md figure),
-`spend`, `intake`, `courses`, `caseload`, `outcomes`, `indicators`,
+data layer. Each takes a `context.QueryContext` (programme, report date,
+district, the caller's scope), never a default caller; only look-ups
+without filters (programmes, districts, users, loads) take none. One module
+per subject: `figures` (every kpis.md figure), `spend` (every money figure
+and breakdown), `intake`, `courses`, `caseload`, `outcomes`, `indicators`,
 `change_theory`, `programmes`, `reference`, `freshness`, `report`.
 """

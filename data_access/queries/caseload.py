@@ -16,7 +16,8 @@ from sqlalchemy import Engine, case, func, literal, select
 from data_access.db.schema import coordinators, families, interventions, meetings
 from data_access.db.sql import days_after
 from data_access.derived.ssp_levels import family_ssp_on
-from data_access.rules.access import SYSTEM, Scope, visible_families
+from data_access.queries.context import QueryContext
+from data_access.rules.access import visible_families
 from data_access.rules.calendar import whole_months_between
 from data_access.rules.disclosure import count_or_label
 from data_access.rules.stages import (
@@ -45,24 +46,17 @@ FAMILY_COLUMNS: Final[tuple[str, ...]] = (
 )
 
 
-def coordinator_load(
-    engine: Engine,
-    programme_id: str,
-    as_of: date,
-    *,
-    district_id: str | None = None,
-    scope: Scope = SYSTEM,
-) -> pd.DataFrame:
+def coordinator_load(engine: Engine, context: QueryContext) -> pd.DataFrame:
     """Active families per coordinator of the programme on `as_of`, with capacity.
 
     Columns: coordinator_id, name, capacity, active (int or "<5"), load
     (active / capacity, None when the count is suppressed).
     """
-    active = func.sum(case((is_active(as_of), 1), else_=0))
+    active = func.sum(case((is_active(context.as_of), 1), else_=0))
     query = (
         select(coordinators.c.coordinator_id, coordinators.c.name, coordinators.c.capacity, active)
         .join(families, families.c.coordinator_id == coordinators.c.coordinator_id)
-        .where(*family_filter(programme_id, as_of, district_id))
+        .where(*family_filter(context.programme_id, context.as_of, context.district_id))
         .group_by(coordinators.c.coordinator_id, coordinators.c.name, coordinators.c.capacity)
         .order_by(coordinators.c.name)
     )
@@ -70,7 +64,7 @@ def coordinator_load(
         rows = conn.execute(query).all()
     records = []
     for coordinator_id, name, capacity, n in rows:
-        shown = count_or_label(int(n or 0), scope)
+        shown = count_or_label(int(n or 0), context.scope)
         records.append(
             {
                 "coordinator_id": coordinator_id,
@@ -117,13 +111,7 @@ def _ssp_levels(as_of: date, chosen):
 
 
 def coordinator_families(
-    engine: Engine,
-    programme_id: str,
-    as_of: date,
-    coordinator_id: str,
-    *,
-    district_id: str | None = None,
-    scope: Scope = SYSTEM,
+    engine: Engine, context: QueryContext, coordinator_id: str
 ) -> pd.DataFrame:
     """The coordinator's families not ended on `as_of`, overdue quarterly reviews first.
 
@@ -133,21 +121,22 @@ def coordinator_families(
     """
     f = families.c
     chosen = (
-        select(f.family_id, f.started_on, stage_of(as_of).label("stage"))
+        select(f.family_id, f.started_on, stage_of(context.as_of).label("stage"))
         .where(
-            *family_filter(programme_id, as_of, district_id),
+            *family_filter(context.programme_id, context.as_of, context.district_id),
             f.coordinator_id == coordinator_id,
-            visible_families(scope, families),
+            visible_families(context.scope, families),
         )
         .subquery("chosen")
     )
-    coordination = _latest("coordination", as_of, chosen)
-    review = _latest("quarterly_review", as_of, chosen)
-    ssp = _ssp_levels(as_of, chosen)
+    coordination = _latest("coordination", context.as_of, chosen)
+    review = _latest("quarterly_review", context.as_of, chosen)
+    ssp = _ssp_levels(context.as_of, chosen)
     open_count = (
         select(interventions.c.family_id, func.count().label("n"))
         .where(
-            _open_interventions(as_of), interventions.c.family_id.in_(select(chosen.c.family_id))
+            _open_interventions(context.as_of),
+            interventions.c.family_id.in_(select(chosen.c.family_id)),
         )
         .group_by(interventions.c.family_id)
         .subquery("open_count")
@@ -159,7 +148,7 @@ def coordinator_families(
             chosen.c.stage,
             chosen.c.started_on,
             coordination.c.held_on,
-            case((has_started(as_of, chosen), due)).label("due"),
+            case((has_started(context.as_of, chosen), due)).label("due"),
             func.coalesce(open_count.c.n, 0),
             ssp.c.latest,
             ssp.c.baseline,
@@ -174,7 +163,8 @@ def coordinator_families(
     departments_query = (
         select(interventions.c.family_id, interventions.c.department_id)
         .where(
-            _open_interventions(as_of), interventions.c.family_id.in_(select(chosen.c.family_id))
+            _open_interventions(context.as_of),
+            interventions.c.family_id.in_(select(chosen.c.family_id)),
         )
         .distinct()
         .order_by(interventions.c.family_id, interventions.c.department_id)
@@ -192,11 +182,11 @@ def coordinator_families(
                 "family_id": family_id,
                 "stage": stage,
                 "months_in_course": None
-                if started_on is None or started_on > as_of
-                else whole_months_between(started_on, as_of),
+                if started_on is None or started_on > context.as_of
+                else whole_months_between(started_on, context.as_of),
                 "last_coordination": coordinated,
                 "next_review_due": due_date,
-                "review_overdue": due_date is not None and due_date < as_of,
+                "review_overdue": due_date is not None and due_date < context.as_of,
                 "departments": ", ".join(departments.get(family_id, [])),
                 "open_interventions": int(n_open),
                 "ssp_latest": None if latest is None else int(latest),

@@ -12,14 +12,13 @@ see what the data cannot tell.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import Engine, and_, func, select
 
 from data_access.db.schema import assessments, change_theory, districts, families, indicators
+from data_access.queries.context import QueryContext
 from data_access.queries.figures import compute_figures
 from data_access.queries.programmes import programme_info
-from data_access.rules.access import SYSTEM, Scope
 from data_access.rules.change_theory import LEVELS
 from data_access.rules.disclosure import WITHHELD, suppress_share
 from data_access.rules.stages import family_filter, is_active
@@ -47,10 +46,14 @@ class Box:
     city: float | None = None
 
 
-def change_theory_boxes(
-    engine: Engine, programme_id: str, as_of: date, *, scope: Scope = SYSTEM
-) -> list[Box]:
-    """The programme's boxes in level then sort order, each measured at `as_of` for `scope`."""
+def change_theory_boxes(engine: Engine, context: QueryContext) -> list[Box]:
+    """The programme's boxes in level then sort order, each measured on D for the scope.
+
+    The chain is the programme's, so its measures are programme-wide: the
+    context's district filter does not apply.
+    """
+    context = context.in_district(None)
+    programme_id = context.programme_id
     query = (
         select(change_theory)
         .where(change_theory.c.programme_id == programme_id)
@@ -61,7 +64,7 @@ def change_theory_boxes(
     if not rows:
         return []
     info = programme_info(engine, programme_id)
-    figures = compute_figures(engine, programme_id, as_of, scope=scope)
+    figures = compute_figures(engine, context)
     boxes = []
     for row in rows:
         measure = row["measure"]
@@ -77,9 +80,9 @@ def change_theory_boxes(
             item = figures["self_supporting_parents"]
             value, display = item.value, item.display
         elif measure == "school_attendance":
-            value, display = school_attendance(engine, programme_id, as_of, scope)
+            value, display = school_attendance(engine, context)
         elif measure is not None and measure.startswith("indicator:"):
-            value, city = district_indicator(engine, programme_id, measure.split(":", 1)[1], as_of)
+            value, city = district_indicator(engine, context, measure.split(":", 1)[1])
         boxes.append(
             Box(
                 box_id=row["box_id"],
@@ -97,9 +100,7 @@ def change_theory_boxes(
     return sorted(boxes, key=lambda b: order.get(b.level, len(LEVELS)))
 
 
-def school_attendance(
-    engine: Engine, programme_id: str, as_of: date, scope: Scope = SYSTEM
-) -> tuple[float | None, str | None]:
+def school_attendance(engine: Engine, context: QueryContext) -> tuple[float | None, str | None]:
     """Mean of the children's latest `school_attendance` (percent) on or before `as_of`.
 
     Children of families that have started by `as_of` and not ended; a base
@@ -118,10 +119,10 @@ def school_attendance(
         )
         .join(families, families.c.family_id == assessments.c.family_id)
         .where(
-            *family_filter(programme_id, as_of),
-            is_active(as_of),
+            *family_filter(context.programme_id, context.as_of),
+            is_active(context.as_of),
             assessments.c.measure == "school_attendance",
-            assessments.c.assessed_on <= as_of,
+            assessments.c.assessed_on <= context.as_of,
             assessments.c.member_id.is_not(None),
         )
         .subquery()
@@ -129,14 +130,14 @@ def school_attendance(
     query = select(func.sum(latest.c.value), func.count()).where(latest.c.rank == 1)
     with engine.connect() as conn:
         total, children = conn.execute(query).one()
-    value, display = suppress_share(total, children, scope)
+    value, display = suppress_share(total, children, context.scope)
     if display == WITHHELD:
         return None, WITHHELD
     return value, None
 
 
 def district_indicator(
-    engine: Engine, programme_id: str, indicator: str, as_of: date
+    engine: Engine, context: QueryContext, indicator: str
 ) -> tuple[float | None, float | None]:
     """(families' districts, city) values of `indicator`: latest on or before `as_of`.
 
@@ -147,7 +148,7 @@ def district_indicator(
     """
     newest = (
         select(indicators.c.district_id, func.max(indicators.c.measured_on).label("measured_on"))
-        .where(indicators.c.indicator == indicator, indicators.c.measured_on <= as_of)
+        .where(indicators.c.indicator == indicator, indicators.c.measured_on <= context.as_of)
         .group_by(indicators.c.district_id)
         .subquery("newest")
     )
@@ -155,7 +156,7 @@ def district_indicator(
         homes = set(
             conn.execute(
                 select(families.c.district_id)
-                .where(families.c.programme_id == programme_id)
+                .where(families.c.programme_id == context.programme_id)
                 .distinct()
             ).scalars()
         )

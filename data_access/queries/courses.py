@@ -17,9 +17,10 @@ from sqlalchemy import Engine, and_, case, func, literal, select
 from data_access.db.schema import coordinators, families
 from data_access.db.sql import days_between
 from data_access.derived.stage_changes import stages_at_month_ends
+from data_access.queries.context import QueryContext
 from data_access.queries.family_figures import stage_tally
 from data_access.queries.intake import _as_date, counts_per_month
-from data_access.rules.access import SYSTEM, Scope, visible_families
+from data_access.rules.access import visible_families
 from data_access.rules.calendar import month_ends
 from data_access.rules.disclosure import count_or_label, suppress_breakdown
 from data_access.rules.stages import (
@@ -41,31 +42,25 @@ END_REASONS: Final[tuple[str, ...]] = ("completed", "dropped_out", "moved", "oth
 TIMELINE_LIMIT: Final = 100
 
 
-def stage_months(
-    engine: Engine,
-    programme_id: str,
-    first: date,
-    as_of: date,
-    *,
-    district_id: str | None = None,
-    scope: Scope = SYSTEM,
-) -> pd.DataFrame:
+def stage_months(engine: Engine, context: QueryContext, first: date) -> pd.DataFrame:
     """Families per stage at each month's end from `first` to `as_of` (`as_of` for its own month).
 
     Columns: month_end, stage, families (int or None when suppressed),
     display (the text to show: number or "<5"). Empty when `as_of` < `first`.
     """
-    if as_of < first:
+    if context.as_of < first:
         return pd.DataFrame(columns=["month_end", "stage", "families", "display"])
-    days = month_ends(first, as_of)
-    days[-1] = as_of
+    days = month_ends(first, context.as_of)
+    days[-1] = context.as_of
     with engine.connect() as conn:
-        found = stages_at_month_ends(conn, programme_id, days[:-1], district_id)
-        found[as_of] = stage_tally(conn, programme_id, as_of, district_id).stages
+        found = stages_at_month_ends(conn, context.programme_id, days[:-1], context.district_id)
+        found[context.as_of] = stage_tally(
+            conn, context.programme_id, context.as_of, context.district_id
+        ).stages
     records = []
     for day in days:
         # The stages of one month are one breakdown (secondary rule of disclosure).
-        cells = suppress_breakdown(found[day], scope)
+        cells = suppress_breakdown(found[day], context.scope)
         for stage in STAGE_ORDER:
             cell = cells[stage]
             records.append(
@@ -79,82 +74,61 @@ def stage_months(
     return pd.DataFrame(records, columns=["month_end", "stage", "families", "display"])
 
 
-def course_flow(
-    engine: Engine,
-    programme_id: str,
-    as_of: date,
-    *,
-    district_id: str | None = None,
-    scope: Scope = SYSTEM,
-) -> pd.DataFrame:
+def course_flow(engine: Engine, context: QueryContext) -> pd.DataFrame:
     """Courses started and ended in each month up to `as_of` (columns month_end, started, ended)."""
     columns = ["month_end", "started", "ended"]
-    conditions = family_filter(programme_id, as_of, district_id)
+    conditions = family_filter(context.programme_id, context.as_of, context.district_id)
     with engine.connect() as conn:
         first = conn.execute(
-            select(func.min(families.c.started_on)).where(*conditions, has_started(as_of))
+            select(func.min(families.c.started_on)).where(*conditions, has_started(context.as_of))
         ).scalar_one()
         if first is None:
             return pd.DataFrame(columns=columns)
         first = _as_date(first)
-        started = counts_per_month(conn, families.c.started_on, first, as_of, conditions)
-        ended = counts_per_month(conn, families.c.ended_on, first, as_of, conditions)
+        started = counts_per_month(conn, families.c.started_on, first, context.as_of, conditions)
+        ended = counts_per_month(conn, families.c.ended_on, first, context.as_of, conditions)
     records = [
         {
             "month_end": day,
-            "started": count_or_label(started[day], scope),
-            "ended": count_or_label(ended[day], scope),
+            "started": count_or_label(started[day], context.scope),
+            "ended": count_or_label(ended[day], context.scope),
         }
         for day in started
     ]
     return pd.DataFrame(records, columns=columns)
 
 
-def end_reasons(
-    engine: Engine,
-    programme_id: str,
-    as_of: date,
-    *,
-    district_id: str | None = None,
-    scope: Scope = SYSTEM,
-) -> pd.DataFrame:
+def end_reasons(engine: Engine, context: QueryContext) -> pd.DataFrame:
     """Ended courses by end reason on `as_of` (missing reason counts as "other")."""
     reason = func.coalesce(families.c.end_reason, "other")
     per_family = (
         select(reason.label("reason"))
         .where(
-            *family_filter(programme_id, as_of, district_id),
-            has_ended(as_of),
+            *family_filter(context.programme_id, context.as_of, context.district_id),
+            has_ended(context.as_of),
         )
         .subquery()
     )
     query = select(per_family.c.reason, func.count()).group_by(per_family.c.reason)
     with engine.connect() as conn:
         found = {str(r): int(n) for r, n in conn.execute(query).all()}
-    cells = suppress_breakdown({r: found.get(r, 0) for r in END_REASONS}, scope)
+    cells = suppress_breakdown({r: found.get(r, 0) for r in END_REASONS}, context.scope)
     records = [{"reason": r, "families": cells[r]} for r in END_REASONS]
     return pd.DataFrame(records, columns=["reason", "families"])
 
 
-def due_to_aftercare(
-    engine: Engine,
-    programme_id: str,
-    as_of: date,
-    *,
-    district_id: str | None = None,
-    scope: Scope = SYSTEM,
-) -> tuple[int | str, pd.DataFrame]:
+def due_to_aftercare(engine: Engine, context: QueryContext) -> tuple[int | str, pd.DataFrame]:
     """Families in the intensive phase whose aftercare date falls in the next 30 days.
 
-    Returns (count disclosed for `scope`, the families `scope` may see by
+    Returns (count disclosed for the scope, the families the scope may see by
     pseudonym: family_id, coordinator (the coordinator's name), aftercare_due_on).
     """
     f = families.c
-    horizon = as_of + timedelta(days=AFTERCARE_HORIZON_DAYS)
+    horizon = context.as_of + timedelta(days=AFTERCARE_HORIZON_DAYS)
     due = and_(
-        *family_filter(programme_id, as_of, district_id),
-        stage_of(as_of) == INTENSIVE,
-        f.aftercare_due_on > literal(as_of),
+        *family_filter(context.programme_id, context.as_of, context.district_id),
+        stage_of(context.as_of) == INTENSIVE,
+        f.aftercare_due_on > literal(context.as_of),
         f.aftercare_due_on <= literal(horizon),
     )
     with engine.connect() as conn:
@@ -163,23 +137,17 @@ def due_to_aftercare(
         rows = conn.execute(
             select(f.family_id, coordinator, f.aftercare_due_on)
             .outerjoin(coordinators, coordinators.c.coordinator_id == f.coordinator_id)
-            .where(due, visible_families(scope, families))
+            .where(due, visible_families(context.scope, families))
             .order_by(f.aftercare_due_on, f.family_id)
         ).all()
     frame = pd.DataFrame(
         [tuple(row) for row in rows], columns=["family_id", "coordinator", "aftercare_due_on"]
     )
-    return count_or_label(total, scope), frame
+    return count_or_label(total, context.scope), frame
 
 
 def course_timeline(
-    engine: Engine,
-    programme_id: str,
-    as_of: date,
-    *,
-    district_id: str | None = None,
-    scope: Scope = SYSTEM,
-    limit: int | None = None,
+    engine: Engine, context: QueryContext, *, limit: int | None = None
 ) -> tuple[int, pd.DataFrame]:
     """The `limit` latest started courses as days from their start, and how many there are.
 
@@ -193,15 +161,18 @@ def course_timeline(
     aftercare_days, end_days, ended, stage. `limit` None: TIMELINE_LIMIT.
     """
     columns = ["family_id", "started_on", "aftercare_days", "end_days", "ended", "stage"]
-    if scope.suppressed:
+    if context.scope.suppressed:
         return 0, pd.DataFrame(columns=columns)
     limit = TIMELINE_LIMIT if limit is None else limit
     f = families.c
-    d = literal(as_of)
-    ended = has_ended(as_of)
-    conditions = [*family_filter(programme_id, as_of, district_id), has_started(as_of)]
-    if scope.sees_pseudonyms:
-        conditions.append(visible_families(scope, families))
+    d = literal(context.as_of)
+    ended = has_ended(context.as_of)
+    conditions = [
+        *family_filter(context.programme_id, context.as_of, context.district_id),
+        has_started(context.as_of),
+    ]
+    if context.scope.sees_pseudonyms:
+        conditions.append(visible_families(context.scope, families))
     newest = (
         select(
             f.family_id,
@@ -209,7 +180,7 @@ def course_timeline(
             days_between(f.aftercare_due_on, f.started_on).label("aftercare_days"),
             days_between(case((ended, f.ended_on), else_=d), f.started_on).label("end_days"),
             case((ended, 1), else_=0).label("ended"),
-            stage_of(as_of).label("stage"),
+            stage_of(context.as_of).label("stage"),
         )
         .where(*conditions)
         .order_by(f.started_on.desc(), f.family_id.desc())
@@ -221,6 +192,6 @@ def course_timeline(
         total = int(conn.execute(select(func.count()).where(*conditions)).scalar_one())
         rows = conn.execute(query).all()
     frame = pd.DataFrame([tuple(row) for row in rows], columns=columns)
-    if not scope.sees_pseudonyms:
+    if not context.scope.sees_pseudonyms:
         frame["family_id"] = None
     return total, frame

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, select
 
 from data_access.db.schema import families
 from data_access.derived.stage_changes import family_months
+from data_access.queries.context import QueryContext
 from data_access.queries.family_figures import (
     StageTally,
     improved_parental_authority,
@@ -25,7 +26,7 @@ from data_access.queries.family_figures import (
 )
 from data_access.queries.programmes import read_programme
 from data_access.queries.spend import budget_year, spent_ytd
-from data_access.rules.access import SYSTEM, Scope
+from data_access.rules.access import Scope
 from data_access.rules.disclosure import (
     SECONDARY,
     WITHHELD,
@@ -90,29 +91,29 @@ class FigureValue:
     target: float | None = None
 
 
-def stage_counts(
-    engine: Engine,
-    programme_id: str,
-    as_of: date,
-    *,
-    district_id: str | None = None,
-    scope: Scope = SYSTEM,
-) -> dict[str, int | str]:
+def stage_counts(engine: Engine, context: QueryContext) -> dict[str, int | str]:
     """Families per stage on `as_of` in STAGE_ORDER, disclosed as one breakdown.
 
     For a suppressed scope 1-4 reads "<5", and the secondary rule hides a
-    second stage where only one would be hidden. With `district_id`, a stage
+    second stage where only one would be hidden. With a district, a stage
     also hidden for another district of the programme is hidden here too,
     so flipping the district filter cannot give a hidden cell back.
     """
     with engine.connect() as conn:
-        tally = stage_tally(conn, programme_id, as_of, district_id)
-        peers = _peer_hidden(conn, programme_id, as_of, district_id, scope, {"stage_tally"})
-    cells = suppress_breakdown(tally.stages, scope)
+        tally = stage_tally(conn, context.programme_id, context.as_of, context.district_id)
+        peers = _peer_hidden(
+            conn,
+            context.programme_id,
+            context.as_of,
+            context.district_id,
+            context.scope,
+            {"stage_tally"},
+        )
+    cells = suppress_breakdown(tally.stages, context.scope)
     for stage in STAGE_ORDER:
         if stage in peers and not is_hidden(cells[stage]):
             cells[stage] = SECONDARY
-    if scope.suppressed:
+    if context.scope.suppressed:
         protect_single(cells, tally.stages)
     return {stage: cells[stage] for stage in STAGE_ORDER}
 
@@ -252,35 +253,25 @@ SHARE_PASSES: dict[str, Callable[[Connection, str, date, str | None], RawShare]]
 
 
 def compute_figures(
-    engine: Engine,
-    programme_id: str,
-    as_of: date,
-    *,
-    district_id: str | None = None,
-    scope: Scope = SYSTEM,
-    figure_ids: tuple[str, ...] | None = None,
+    engine: Engine, context: QueryContext, *, figure_ids: tuple[str, ...] | None = None
 ) -> dict[str, FigureValue]:
     """The figures of kpis.md (`figure_ids`, default all of FIGURE_IDS) for programme P at D.
 
-    Family figures honour `district_id` (the district and the areas below
-    it); budget and spend figures, and cost per family-month which divides
-    them, are programme-wide. Values are already disclosed for `scope`.
+    Family figures honour the context's district (the district and the areas
+    below it); budget and spend figures, and cost per family-month which
+    divides them, are programme-wide. Values are already disclosed for the
+    context's scope.
     Only the passes the asked-for figures need are made (`FIGURE_PASSES`);
     a figure's value does not depend on which others are asked for.
     """
     with engine.connect() as conn:
-        return figures_from(
-            conn, programme_id, as_of, district_id=district_id, scope=scope, figure_ids=figure_ids
-        )
+        return figures_from(conn, context, figure_ids=figure_ids)
 
 
 def figures_from(
     conn: Connection,
-    programme_id: str,
-    as_of: date,
+    context: QueryContext,
     *,
-    district_id: str | None = None,
-    scope: Scope = SYSTEM,
     figure_ids: tuple[str, ...] | None = None,
     known: Mapping[str, RawShare] | None = None,
 ) -> dict[str, FigureValue]:
@@ -288,7 +279,7 @@ def figures_from(
 
     `known` maps a share pass of FIGURE_PASSES ("improved_share",
     "self_supporting_parents") to its raw (numerator, base) for
-    `district_id`: a query that grouped the same families for its own table
+    the context's district: a query that grouped the same families for its own table
     hands them over instead of this module counting them again. Disclosure
     is the same either way.
     """
@@ -302,30 +293,44 @@ def figures_from(
         raise ValueError(f"passes that cannot be handed over: {sorted(unknown_passes)}")
     passes = {name for name, fed in FIGURE_PASSES.items() if fed & wanted}
     needed = passes - set(given)
-    info = read_programme(conn, programme_id)
-    peers = _peer_hidden(conn, programme_id, as_of, district_id, scope, passes)
-    tally = stage_tally(conn, programme_id, as_of, district_id) if "stage_tally" in needed else None
+    info = read_programme(conn, context.programme_id)
+    peers = _peer_hidden(
+        conn, context.programme_id, context.as_of, context.district_id, context.scope, passes
+    )
+    tally = (
+        stage_tally(conn, context.programme_id, context.as_of, context.district_id)
+        if "stage_tally" in needed
+        else None
+    )
     median, started = (
-        median_days_to_start(conn, programme_id, as_of, district_id)
+        median_days_to_start(conn, context.programme_id, context.as_of, context.district_id)
         if "median_days_to_start" in needed
         else (None, 0)
     )
     for name, count in SHARE_PASSES.items():
         if name in needed:
-            given[name] = count(conn, programme_id, as_of, district_id)
+            given[name] = count(conn, context.programme_id, context.as_of, context.district_id)
     improved, eligible = given.get("improved_share", (0, 0))
     supporting, assessed = given.get("self_supporting_parents", (0, 0))
-    budget = budget_year(conn, programme_id, as_of.year) if "budget_year" in needed else None
-    spent = spent_ytd(conn, programme_id, as_of) if "spent_ytd" in needed else 0.0
-    months = family_months(conn, programme_id, as_of) if "family_months" in needed else 0
+    budget = (
+        budget_year(conn, context.programme_id, context.as_of.year)
+        if "budget_year" in needed
+        else None
+    )
+    spent = spent_ytd(conn, context.programme_id, context.as_of) if "spent_ytd" in needed else 0.0
+    months = (
+        family_months(conn, context.programme_id, context.as_of) if "family_months" in needed else 0
+    )
 
     target_active = (
         None if info.target_active_families is None else float(info.target_active_families)
     )
-    figures = _family_figures(tally, target_active, peers, scope) if tally is not None else []
-    day, days_in_year = expected_share(as_of)
+    figures = (
+        _family_figures(tally, target_active, peers, context.scope) if tally is not None else []
+    )
+    day, days_in_year = expected_share(context.as_of)
     expected = day / days_in_year
-    median_value, median_display = withhold_small_base(median, started, scope)
+    median_value, median_display = withhold_small_base(median, started, context.scope)
     if "median_days_to_start" in peers and median_display is None and median_value is not None:
         median_value, median_display = None, WITHHELD
     figures += [
@@ -334,13 +339,13 @@ def figures_from(
             "median_days_to_start",
             median_value,
             median_display,
-            denominator=suppress_count(started, scope)[0],
+            denominator=suppress_count(started, context.scope)[0],
         ),
         _share(
             "improved_share",
             improved,
             eligible,
-            scope,
+            context.scope,
             info.target_improved_share,
             "improved_share" in peers,
         ),
@@ -348,7 +353,7 @@ def figures_from(
             "self_supporting_parents",
             supporting,
             assessed,
-            scope,
+            context.scope,
             hidden="self_supporting_parents" in peers,
         ),
         FigureValue("budget_year", budget),

@@ -18,6 +18,7 @@ from sqlalchemy import Engine, literal, or_, select
 
 from data_access.db.schema import districts, families, indicator_definitions, indicators
 from data_access.db.sql import in_district
+from data_access.queries.context import QueryContext
 
 CITY: Final = "city"
 
@@ -72,14 +73,14 @@ CHANGE_COLUMNS: Final[tuple[str, ...]] = (
 )
 
 
-def list_indicators(engine: Engine, as_of: date) -> list[Indicator]:
+def list_indicators(engine: Engine, context: QueryContext) -> list[Indicator]:
     """Indicators with values on or before D: built-ins first, then the others by name."""
     with engine.connect() as conn:
         present = [
             str(r[0])
             for r in conn.execute(
                 select(indicators.c.indicator)
-                .where(indicators.c.measured_on <= literal(as_of))
+                .where(indicators.c.measured_on <= literal(context.as_of))
                 .distinct()
             ).all()
         ]
@@ -106,20 +107,18 @@ def list_indicators(engine: Engine, as_of: date) -> list[Indicator]:
     )
 
 
-def programme_districts(
-    engine: Engine, programme_id: str, district_id: str | None = None
-) -> list[str]:
+def programme_districts(engine: Engine, context: QueryContext) -> list[str]:
     """The districts whose indicators the page draws for the programme.
 
-    The districts where the programme's families live (inside `district_id`
+    The districts where the programme's families live (inside the context's district
     when the shell filters on one): the areas the programme works in, not
     the bydele around them, so a shared-screen chart stays readable. A
     programme without families falls back to every bydel (or the chosen
     district), so the page still shows the city's picture.
     """
-    lived_in = select(families.c.district_id).where(families.c.programme_id == programme_id)
-    if district_id is not None:
-        lived_in = lived_in.where(in_district(families.c.district_id, district_id))
+    lived_in = select(families.c.district_id).where(families.c.programme_id == context.programme_id)
+    if context.district_id is not None:
+        lived_in = lived_in.where(in_district(families.c.district_id, context.district_id))
     with engine.connect() as conn:
         rows = conn.execute(
             select(districts.c.district_id).where(districts.c.district_id.in_(lived_in))
@@ -128,8 +127,8 @@ def programme_districts(
         if not chosen:
             fallback = select(districts.c.district_id)
             fallback = fallback.where(
-                districts.c.district_id == district_id
-                if district_id is not None
+                districts.c.district_id == context.district_id
+                if context.district_id is not None
                 else districts.c.kind == "bydel"
             )
             chosen = {str(r[0]) for r in conn.execute(fallback).all()}
@@ -146,10 +145,10 @@ class IndicatorPanel:
 
 def indicator_panels(
     engine: Engine,
+    context: QueryContext,
     indicator_ids: tuple[str, ...],
     district_ids: tuple[str, ...],
     starts_on: date,
-    as_of: date,
 ) -> dict[str, IndicatorPanel]:
     """Each indicator's values on or before D and its change since the programme's start.
 
@@ -171,7 +170,7 @@ def indicator_panels(
             .join(districts, districts.c.district_id == indicators.c.district_id)
             .where(
                 indicators.c.indicator.in_(indicator_ids),
-                indicators.c.measured_on <= literal(as_of),
+                indicators.c.measured_on <= literal(context.as_of),
                 or_(districts.c.district_id.in_(district_ids), districts.c.kind == CITY),
             )
             .order_by(

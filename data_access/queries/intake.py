@@ -29,7 +29,7 @@ from data_access.db.medians import middle_value, running_counts
 from data_access.db.planner import first_on_sqlite
 from data_access.db.schema import districts, families
 from data_access.db.sql import days_between, month_number
-from data_access.rules.access import SYSTEM, Scope
+from data_access.queries.context import QueryContext
 from data_access.rules.calendar import month_ends
 from data_access.rules.disclosure import count_or_label, suppress_breakdown, withhold_small_base
 from data_access.rules.stages import family_filter, not_ended
@@ -58,23 +58,16 @@ def _reached(as_of: date) -> list[ColumnElement[int]]:
     ]
 
 
-def intake_funnel(
-    engine: Engine,
-    programme_id: str,
-    as_of: date,
-    *,
-    district_id: str | None = None,
-    scope: Scope = SYSTEM,
-) -> pd.DataFrame:
+def intake_funnel(engine: Engine, context: QueryContext) -> pd.DataFrame:
     """Families that reached each funnel step by `as_of`, per district (long format).
 
     Columns: district_id, district, step, families (int, or "<5" for a
     suppressed scope). No rows when no family was referred by `as_of`.
     """
     query = (
-        select(families.c.district_id, districts.c.name, *_reached(as_of))
+        select(families.c.district_id, districts.c.name, *_reached(context.as_of))
         .join(districts, districts.c.district_id == families.c.district_id)
-        .where(*family_filter(programme_id, as_of, district_id))
+        .where(*family_filter(context.programme_id, context.as_of, context.district_id))
         .group_by(families.c.district_id, districts.c.name)
         .order_by(districts.c.name)
     )
@@ -82,7 +75,7 @@ def intake_funnel(
         rows = conn.execute(query).all()
     # Each step's districts are one breakdown (secondary rule of disclosure).
     steps = [
-        suppress_breakdown({row[0]: int(row[2 + i] or 0) for row in rows}, scope)
+        suppress_breakdown({row[0]: int(row[2 + i] or 0) for row in rows}, context.scope)
         for i in range(len(FUNNEL_STEPS))
     ]
     records = [
@@ -98,14 +91,7 @@ def intake_funnel(
     return pd.DataFrame(records, columns=["district_id", "district", "step", "families"])
 
 
-def intake_waits(
-    engine: Engine,
-    programme_id: str,
-    as_of: date,
-    *,
-    district_id: str | None = None,
-    scope: Scope = SYSTEM,
-) -> pd.DataFrame:
+def intake_waits(engine: Engine, context: QueryContext) -> pd.DataFrame:
     """Waiting time at each intake step: median days (finished waits), finished, waiting, slow.
 
     A step runs from its date to the next dated step (a missing § 50 date is
@@ -121,11 +107,11 @@ def intake_waits(
             families.c.approved_on,
             families.c.started_on,
             families.c.ended_on,
-        ).where(*family_filter(programme_id, as_of, district_id)),
+        ).where(*family_filter(context.programme_id, context.as_of, context.district_id)),
         "programme_families",
     )
     f = programme_families.c
-    d = literal(as_of)
+    d = literal(context.as_of)
     ends = [
         func.coalesce(f.investigation_on, f.approved_on, f.started_on),
         func.coalesce(f.approved_on, f.started_on),
@@ -135,7 +121,7 @@ def intake_waits(
     parts = []
     for index, (start, end) in enumerate(zip(starts, ends, strict=True)):
         done = and_(end.is_not(None), end <= d)
-        waiting = and_(~done, not_ended(as_of, programme_families))
+        waiting = and_(~done, not_ended(context.as_of, programme_families))
         parts.append(
             select(
                 literal(index, Integer).label("step"),
@@ -166,42 +152,38 @@ def intake_waits(
     for index, step in enumerate(WAIT_STEPS):
         median, finished, waiting, slow = found.get(index, (None, 0, 0, 0))
         median_value, median_display = withhold_small_base(
-            None if median is None else float(median), int(finished or 0), scope
+            None if median is None else float(median), int(finished or 0), context.scope
         )
         records.append(
             {
                 "step": step,
                 "median_days": median_display if median_display else median_value,
-                "finished": count_or_label(int(finished or 0), scope),
-                "waiting": count_or_label(int(waiting or 0), scope),
-                "slow": count_or_label(int(slow or 0), scope),
+                "finished": count_or_label(int(finished or 0), context.scope),
+                "waiting": count_or_label(int(waiting or 0), context.scope),
+                "slow": count_or_label(int(slow or 0), context.scope),
             }
         )
     return pd.DataFrame(records, columns=["step", "median_days", "finished", "waiting", "slow"])
 
 
-def referrals_per_month(
-    engine: Engine,
-    programme_id: str,
-    as_of: date,
-    *,
-    district_id: str | None = None,
-    scope: Scope = SYSTEM,
-) -> pd.DataFrame:
+def referrals_per_month(engine: Engine, context: QueryContext) -> pd.DataFrame:
     """Families referred in each month from the first referral (or programme start) to `as_of`.
 
     Columns: month_end (date), referrals (int, or "<5"). Empty before the first referral.
     """
-    conditions = family_filter(programme_id, as_of, district_id)
+    conditions = family_filter(context.programme_id, context.as_of, context.district_id)
     with engine.connect() as conn:
         first = conn.execute(
             select(func.min(families.c.referred_on)).where(*conditions)
         ).scalar_one()
         if first is None:
             return pd.DataFrame(columns=["month_end", "referrals"])
-        counts = counts_per_month(conn, families.c.referred_on, _as_date(first), as_of, conditions)
+        counts = counts_per_month(
+            conn, families.c.referred_on, _as_date(first), context.as_of, conditions
+        )
     records = [
-        {"month_end": day, "referrals": count_or_label(n, scope)} for day, n in counts.items()
+        {"month_end": day, "referrals": count_or_label(n, context.scope)}
+        for day, n in counts.items()
     ]
     return pd.DataFrame(records, columns=["month_end", "referrals"])
 

@@ -20,9 +20,10 @@ from sqlalchemy import Connection, Engine, Integer, case, cast, func, literal, s
 from data_access.db.schema import districts, families
 from data_access.derived.course_months import Measure, course_month_sums
 from data_access.derived.ssp_levels import SSP_LEVELS
+from data_access.queries.context import QueryContext
 from data_access.queries.family_figures import employment_of_parents, ssp_baseline_latest
 from data_access.queries.figures import FigureValue, figures_from
-from data_access.rules.access import SYSTEM, Scope
+from data_access.rules.access import Scope
 from data_access.rules.disclosure import (
     SECONDARY,
     count_or_label,
@@ -53,26 +54,18 @@ DISTRICT_COLUMNS: Final[tuple[str, ...]] = (
 )
 
 
-def has_families(
-    engine: Engine, programme_id: str, as_of: date, *, district_id: str | None = None
-) -> bool:
+def has_families(engine: Engine, context: QueryContext) -> bool:
     """Whether the programme (and district) has any family referred by D: else an empty state."""
     with engine.connect() as conn:
         n = conn.execute(
-            select(func.count()).where(*family_filter(programme_id, as_of, district_id))
+            select(func.count()).where(
+                *family_filter(context.programme_id, context.as_of, context.district_id)
+            )
         ).scalar_one()
     return bool(n)
 
 
-def course_month_series(
-    engine: Engine,
-    programme_id: str,
-    as_of: date,
-    measure: Measure,
-    *,
-    district_id: str | None = None,
-    scope: Scope = SYSTEM,
-) -> pd.DataFrame:
+def course_month_series(engine: Engine, context: QueryContext, measure: Measure) -> pd.DataFrame:
     """The measure's family average per course month, and how many families each point rests on.
 
     x = whole months since the family's start (assessments before the start,
@@ -87,12 +80,19 @@ def course_month_series(
     averages come from `course_months.course_month_sums` (stored at load).
     """
     with engine.connect() as conn:
-        sums = course_month_sums(conn, programme_id, measure, as_of, district_id)
+        sums = course_month_sums(
+            conn, context.programme_id, measure, context.as_of, context.district_id
+        )
     shown = []
     for course_month, (total, n) in sums.items():
-        withheld = suppress_share(1.0, n, scope)[1] is not None
+        withheld = suppress_share(1.0, n, context.scope)[1] is not None
         shown.append(
-            (course_month, None if withheld else total / n, count_or_label(n, scope), is_small(n))
+            (
+                course_month,
+                None if withheld else total / n,
+                count_or_label(n, context.scope),
+                is_small(n),
+            )
         )
     return pd.DataFrame(shown, columns=list(SERIES_COLUMNS))
 
@@ -112,14 +112,7 @@ class OutcomeResults:
     districts: pd.DataFrame
 
 
-def outcome_results(
-    engine: Engine,
-    programme_id: str,
-    as_of: date,
-    *,
-    district_id: str | None = None,
-    scope: Scope = SYSTEM,
-) -> OutcomeResults:
+def outcome_results(engine: Engine, context: QueryContext) -> OutcomeResults:
     """Improved parental authority and self-supporting parents: figures, transitions, districts.
 
     One grouped pass over the families' SSP levels and one over their
@@ -133,18 +126,17 @@ def outcome_results(
     the same families three times (figure, table, districts).
     """
     with engine.connect() as conn:
-        ssp = _ssp_by_home(conn, programme_id, as_of)
-        employment = _employment_by_home(conn, programme_id, as_of)
+        ssp = _ssp_by_home(conn, context.programme_id, context.as_of)
+        employment = _employment_by_home(conn, context.programme_id, context.as_of)
         districts_above = select(districts.c.district_id, districts.c.parent_id)
         parent_of: dict[str, str | None] = {str(d): p for d, p in conn.execute(districts_above)}
-        places = _programme_places(conn, programme_id, as_of)
-        homes = None if district_id is None else _district_tree(district_id, parent_of)
+        places = _programme_places(conn, context.programme_id, context.as_of)
+        homes = (
+            None if context.district_id is None else _district_tree(context.district_id, parent_of)
+        )
         shown = figures_from(
             conn,
-            programme_id,
-            as_of,
-            district_id=district_id,
-            scope=scope,
+            context,
             figure_ids=OUTCOME_FIGURES,
             known={
                 "improved_share": _improved(ssp, homes),
@@ -153,8 +145,8 @@ def outcome_results(
         )
     return OutcomeResults(
         figures=shown,
-        transitions=_transition_table(ssp, homes, scope),
-        districts=_district_table(places, ssp, employment, parent_of, scope),
+        transitions=_transition_table(ssp, homes, context.scope),
+        districts=_district_table(places, ssp, employment, parent_of, context.scope),
     )
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, and_, case, func, literal, select
 
 from data_access.db.schema import coordinators, families, meetings
 from data_access.queries.caseload import REVIEW_INTERVAL_DAYS
-from data_access.rules.access import Scope
+from data_access.queries.context import QueryContext
 from data_access.rules.disclosure import count_or_label
 from data_access.rules.stages import ACTIVE_STAGES, STAGE_ORDER, family_filter, is_overdue, stage_of
 
@@ -48,7 +48,7 @@ def review_overdue(as_of: date, started_on: date, last_review: date | None) -> b
 
 
 def coordinator_progression(
-    engine: Engine, programme_id: str, as_of: date, quarter_start: date, scope: Scope
+    engine: Engine, context: QueryContext, quarter_start: date
 ) -> pd.DataFrame:
     """Per coordinator: families by stage on `as_of`, reviews held since `quarter_start`.
 
@@ -68,7 +68,7 @@ def coordinator_progression(
         .where(
             meetings.c.family_id == families.c.family_id,
             meetings.c.kind == QUARTERLY_REVIEW,
-            meetings.c.held_on <= literal(as_of),
+            meetings.c.held_on <= literal(context.as_of),
         )
         .scalar_subquery()
     )
@@ -78,23 +78,24 @@ def coordinator_progression(
             meetings.c.family_id == families.c.family_id,
             meetings.c.kind == QUARTERLY_REVIEW,
             and_(
-                meetings.c.held_on >= literal(quarter_start), meetings.c.held_on <= literal(as_of)
+                meetings.c.held_on >= literal(quarter_start),
+                meetings.c.held_on <= literal(context.as_of),
             ),
         )
         .scalar_subquery()
     )
-    cutoff = as_of - timedelta(days=REVIEW_INTERVAL_DAYS)
+    cutoff = context.as_of - timedelta(days=REVIEW_INTERVAL_DAYS)
     per_family = (
         select(
             func.coalesce(families.c.coordinator_id, "").label("coordinator_id"),
-            stage_of(as_of).label("stage"),
-            case((is_overdue(as_of), 1), else_=0).label("overdue"),
+            stage_of(context.as_of).label("stage"),
+            case((is_overdue(context.as_of), 1), else_=0).label("overdue"),
             case(
                 (func.coalesce(last_review, families.c.started_on) < literal(cutoff), 1), else_=0
             ).label("late"),
             held.label("held"),
         )
-        .where(*family_filter(programme_id, as_of))
+        .where(*family_filter(context.programme_id, context.as_of, context.district_id))
         .subquery("per_family")
     )
     active = per_family.c.stage.in_(ACTIVE_STAGES)
@@ -131,12 +132,12 @@ def coordinator_progression(
             {
                 "coordinator_id": key,
                 "coordinator": name,
-                **{s: count_or_label(counts[s], scope) for s in STAGE_ORDER},
-                "active": count_or_label(active_count, scope),
+                **{s: count_or_label(counts[s], context.scope) for s in STAGE_ORDER},
+                "active": count_or_label(active_count, context.scope),
                 "capacity": capacity,
-                "courses_overdue": count_or_label(counts["overdue"], scope),
+                "courses_overdue": count_or_label(counts["overdue"], context.scope),
                 "reviews_held": counts["held"],
-                "reviews_overdue": count_or_label(counts["late"], scope),
+                "reviews_overdue": count_or_label(counts["late"], context.scope),
             }
         )
     return pd.DataFrame(records, columns=list(PROGRESSION_COLUMNS))

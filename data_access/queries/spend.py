@@ -22,7 +22,7 @@ from sqlalchemy.sql.expression import ColumnElement
 
 from data_access.db.schema import budget, departments, spend
 from data_access.db.sql import date_field
-from data_access.rules.access import Scope
+from data_access.queries.context import QueryContext
 from data_access.rules.calendar import month_end, month_ends
 from data_access.rules.spend import expected_share, spend_status
 
@@ -131,13 +131,7 @@ def spent_by(
 
 
 def spend_breakdown(
-    engine: Engine,
-    programme_id: str,
-    as_of: date,
-    by: SpendBy,
-    *,
-    department_id: str | None = None,
-    scope: Scope,
+    engine: Engine, context: QueryContext, by: SpendBy, *, department_id: str | None = None
 ) -> pd.DataFrame:
     """Budget and spend per department, funder or activity, with the columns of the totals.
 
@@ -153,13 +147,12 @@ def spend_breakdown(
     No counts of families or people appear here, so every role sees the same
     table; `scope` is taken for a uniform call.
     """
-    del scope
     with engine.connect() as conn:
-        budgets = budget_by(conn, programme_id, as_of.year, by, department_id)
-        spent = spent_by(conn, programme_id, as_of, by, department_id)
+        budgets = budget_by(conn, context.programme_id, context.as_of.year, by, department_id)
+        spent = spent_by(conn, context.programme_id, context.as_of, by, department_id)
         keys = sorted(set(budgets) | set(spent))
         names = _department_names(conn, keys) if by in ("department", "funder") else {}
-    day, days_in_year = expected_share(as_of)
+    day, days_in_year = expected_share(context.as_of)
     expected = day / days_in_year
     rows = []
     for key in keys:
@@ -224,8 +217,7 @@ def _department_names(conn: Connection, keys: Sequence[str]) -> dict[str, str]:
 
 def spend_by_month(
     engine: Engine,
-    programme_id: str,
-    as_of: date,
+    context: QueryContext,
     *,
     department_id: str | None = None,
     activity: str | None = None,
@@ -243,18 +235,18 @@ def spend_by_month(
             int(m): float(v)
             for m, v in conn.execute(
                 select(month, func.sum(spend.c.amount_dkk))
-                .where(*_spend_filter(programme_id, as_of, department_id, activity))
+                .where(*_spend_filter(context.programme_id, context.as_of, department_id, activity))
                 .group_by(month)
             ).all()
         }
         year_budget = conn.execute(
             select(func.sum(budget.c.amount_dkk)).where(
-                *_budget_filter(programme_id, as_of.year, department_id, activity)
+                *_budget_filter(context.programme_id, context.as_of.year, department_id, activity)
             )
         ).scalar_one()
-    ends = month_ends(date(as_of.year, 1, 1), as_of)
-    ends[-1] = as_of
-    days_in_year = expected_share(as_of)[1]
+    ends = month_ends(date(context.as_of.year, 1, 1), context.as_of)
+    ends[-1] = context.as_of
+    days_in_year = expected_share(context.as_of)[1]
     rows = []
     running = 0.0
     for end in ends:
@@ -286,7 +278,7 @@ def month_end_points(months: pd.DataFrame, as_of: date) -> pd.DataFrame:
     )
 
 
-def spend_by_year(engine: Engine, programme_id: str, as_of: date) -> pd.DataFrame:
+def spend_by_year(engine: Engine, context: QueryContext) -> pd.DataFrame:
     """Every year of the programme side by side: budget (municipal and state part) and spend.
 
     One row per year that has budget or spend booked up to D. Municipal =
@@ -299,7 +291,10 @@ def spend_by_year(engine: Engine, programme_id: str, as_of: date) -> pd.DataFram
     # where the year of every row was not (SQLite, scale 1000: 0.42 -> 0.13 s).
     daily = (
         select(spend.c.booked_on.label("day"), func.sum(spend.c.amount_dkk).label("amount"))
-        .where(spend.c.programme_id == programme_id, spend.c.booked_on <= literal(as_of))
+        .where(
+            spend.c.programme_id == context.programme_id,
+            spend.c.booked_on <= literal(context.as_of),
+        )
         .group_by(spend.c.booked_on)
         .subquery("daily")
     )
@@ -314,7 +309,7 @@ def spend_by_year(engine: Engine, programme_id: str, as_of: date) -> pd.DataFram
                 func.sum(_when(kind == "stat", budget.c.amount_dkk)),
             )
             .join(departments, departments.c.department_id == budget.c.funder_id)
-            .where(budget.c.programme_id == programme_id)
+            .where(budget.c.programme_id == context.programme_id)
             .group_by(budget.c.year)
         ).all()
         used: dict[int, float] = dict(
@@ -335,16 +330,16 @@ def _when(condition: ColumnElement[bool], value: ColumnElement[float]) -> Column
     return case((condition, value), else_=0)
 
 
-def department_activities(
-    engine: Engine, programme_id: str, as_of: date, department_id: str
-) -> list[str]:
+def department_activities(engine: Engine, context: QueryContext, department_id: str) -> list[str]:
     """The activities a department has budget or spend for in D's year (the drill's choices)."""
     with engine.connect() as conn:
         rows = conn.execute(
             select(budget.c.activity)
-            .where(*_budget_filter(programme_id, as_of.year, department_id))
+            .where(*_budget_filter(context.programme_id, context.as_of.year, department_id))
             .union(
-                select(spend.c.activity).where(*_spend_filter(programme_id, as_of, department_id))
+                select(spend.c.activity).where(
+                    *_spend_filter(context.programme_id, context.as_of, department_id)
+                )
             )
         ).all()
     return sorted(str(r[0]) for r in rows)
