@@ -18,16 +18,17 @@ from typing import Any, Final
 import streamlit as st
 
 from dashboard import formatting
-from dashboard.catalogue import figure, stage_label
+from dashboard.catalogue import figure, group_heading, spend_status_text, stage_label
 from dashboard.charts import PALETTE, STAGE_COLOURS, Trace, hline, month_ticks, title
 from dashboard.data import cached
 from dashboard.metrics import show_figure
 from dashboard.shell import PageContext
-from dashboard.views.common import plot
+from dashboard.views.common import plot, spend_status_line
 from dashboard.views.quarter import present_notes
 from data_access.queries import courses, figures, reference, spend
 from data_access.queries.figures import FigureValue
 from data_access.rules.calendar import add_months, quarter_end_before
+from data_access.rules.figures import FigureId
 from data_access.rules.stages import ENDED, PIPELINE_STAGES, STAGE_ORDER
 
 PARAM: Final = "present"
@@ -41,7 +42,6 @@ TEXT: Final[dict[str, dict[str, str]]] = {
     "overview": {"da": "Overblik", "en": "Overview"},
     "intake": {"da": "Visitation", "en": "Intake"},
     "courses": {"da": "Forløb", "en": "Family courses"},
-    "spend": {"da": "Økonomi", "en": "Spend"},
     "outcomes": {"da": "Effekt", "en": "Outcomes"},
     "districts": {"da": "Bydele", "en": "Districts"},
     "previous": {"da": "Forrige", "en": "Previous"},
@@ -54,8 +54,6 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "en": "As of {date} · changes since {previous}",
     },
     "families": {"da": "Familier", "en": "Families"},
-    "budget": {"da": "Budget (år)", "en": "Budget (year)"},
-    "spent": {"da": "Forbrug år til dato", "en": "Spent year to date"},
     "active_by_district": {
         "da": "Aktive familier pr. bydel/område",
         "en": "Active families per district",
@@ -93,6 +91,11 @@ def _t(key: str, lang: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def _step_title(step: str, lang: str) -> str:
+    """A step's title; the spend step is the catalogue's money group, named as on the overview."""
+    return group_heading("money", lang) if step == "spend" else _t(step, lang)
+
+
 def requested() -> bool:
     """Presentation mode is on: `?present=1` or the sidebar toggle."""
     return st.query_params.get(PARAM) == "1" or bool(st.session_state.get(TOGGLE_KEY))
@@ -124,10 +127,16 @@ def _move(by: int) -> None:
 def _metrics(
     now: dict[str, FigureValue], before: dict[str, FigureValue], ids: tuple[str, ...], lang: str
 ) -> None:
-    """One row of large metrics with the change since the previous quarter end."""
+    """One row of large metrics with the change since the previous quarter end.
+
+    Changes are coloured by the catalogue's direction, as on the pages; the
+    year-end forecast carries the programme's spend status beneath it.
+    """
     for column, figure_id in zip(st.columns(len(ids)), ids, strict=True):
         with column:
             show_figure(now[figure_id], lang, previous=before.get(figure_id))
+            if figure_id == FigureId.FORECAST_YEAR:
+                spend_status_line(now[FigureId.SPEND_STATUS], lang)
 
 
 def _plot(traces: list[Trace], lang: str, **layout: Any) -> None:
@@ -212,18 +221,26 @@ def _step_spend(
     lang = context.lang
     _metrics(now, before, ("budget_year", "spent_ytd", "spent_share", "forecast_year"), lang)
     frame = spend_at(context.query, "department")
+    statuses = [spend_status_text(s, lang) for s in frame["status"]]
     traces = [
         {
             "type": "bar",
             "y": list(frame["name"]),
             "x": list(values),
             "orientation": "h",
-            "name": _t(key, lang),
+            "name": figure(key).label(lang),
             "marker": {"color": colour},
+            **extra,
         }
-        for key, values, colour in (
-            ("budget", frame["budget_year"].fillna(0), "#888888"),
-            ("spent", frame["spent_ytd"], PALETTE[0]),
+        for key, values, colour, extra in (
+            (FigureId.BUDGET_YEAR, frame["budget_year"].fillna(0), "#888888", {}),
+            # Each department's status beside its spend: the same rule as the headline.
+            (
+                FigureId.SPENT_YTD,
+                frame["spent_ytd"],
+                PALETTE[0],
+                {"text": statuses, "textposition": "outside"},
+            ),
         )
     ]
     _plot(traces, lang, barmode="group", yaxis={"autorange": "reversed"})
@@ -311,7 +328,7 @@ def run(context: PageContext) -> None:
         [6, 1.2, 1.3, 1.2, 2], vertical_alignment="center"
     )
     with title:
-        st.title(f"{_t(key, lang)} · {f.programme_name}")
+        st.title(f"{_step_title(key, lang)} · {f.programme_name}")
     with back:
         st.button(
             _t("previous", lang),

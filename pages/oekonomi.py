@@ -30,7 +30,7 @@ lang = context.lang
 programme, as_of, year = filters.programme_id, filters.as_of, filters.as_of.year
 
 query = context.query
-headline = start(compute_figures, query, figure_ids=view.HEADLINE)
+headline = start(compute_figures, query, figure_ids=view.ASKED)
 years_pending = start(spend_by_year, query)
 
 st.subheader(tr(view.TEXTS, "year_heading", lang, year=year))

@@ -27,6 +27,7 @@ from data_access.queries.outcomes import OUTCOME_FIGURES, outcome_results
 from data_access.queries.programmes import data_as_of, list_programmes, programme_info
 from data_access.queries.spend import BREAKDOWN_COLUMNS, spend_breakdown
 from data_access.rules.access import SYSTEM, Scope
+from data_access.rules.figures import FigureId
 from tests.contexts import query_context
 from tests.hand_bundle import Loader
 
@@ -662,8 +663,8 @@ def test_programme_without_families(load: Loader) -> None:
     for figure_id in STAGE_FIGURES:
         assert got[figure_id].value == 0, figure_id
         assert got[figure_id].display is None
-    for figure_id in ("median_days_to_start", "improved_share", "self_supporting_parents"):
-        assert got[figure_id].value is None, figure_id
+    for name in ("median_days_to_start", "improved_share", "self_supporting_parents"):
+        assert got[name].value is None, name
     # P2 has no target and no 2012 budget; nothing spent.
     assert got["target_active"].value is None
     assert got["budget_year"].value is None
@@ -892,7 +893,12 @@ def test_each_figure_asked_alone_is_the_figure_of_the_whole_set(demo_db_url: str
                 engine, query_context("interventionsteam", day, district_id=district)
             )
             assert results.figures == expected, district
-        spend = ("budget_year", "spent_ytd", "spent_share", "forecast_year")
+        spend = (
+            FigureId.BUDGET_YEAR,
+            FigureId.SPENT_YTD,
+            FigureId.SPENT_SHARE,
+            FigureId.FORECAST_YEAR,
+        )
         assert compute_figures(
             engine, query_context("interventionsteam", day), figure_ids=spend
         ) == {figure_id: whole[figure_id] for figure_id in spend}

@@ -10,15 +10,22 @@ import pytest
 
 from dashboard.catalogue import (
     FIGURES,
+    GROUPS,
     SPEND_BREAKDOWNS,
+    SPEND_STATUSES,
     SPEND_VARIANCE_LABELS,
     STAGE_DEFINITIONS,
     STAGES,
+    change_tone,
     figure,
+    grouped,
+    spend_status_label,
+    spend_status_text,
     stage_label,
 )
 from data_access.queries.figures import FIGURE_IDS
 from data_access.queries.spend import BREAKDOWN_COLUMNS
+from data_access.rules.figures import FigureId
 from data_access.rules.stages import STAGE_ORDER
 
 KPIS = Path(__file__).resolve().parents[2] / "shared" / "contract" / "kpis.md"
@@ -44,6 +51,7 @@ CONTRACT_LABELS = [
     ("spent_share", "Forbrugt af budget", "Share of budget spent"),
     ("expected_share", "Forventet forbrug", "Expected by now"),
     ("forecast_year", "Prognose for året", "Year-end forecast"),
+    ("spend_status", "Status", "Status"),
     ("cost_per_family_month", "Udgift pr. familiemåned", "Cost per family-month"),
 ]
 
@@ -80,7 +88,7 @@ def test_kinds_and_definitions() -> None:
     assert kinds["improved_share"] == "share"
     assert kinds["cost_per_family_month"] == "money"
     for f in FIGURES:
-        assert f.kind in {"count", "share", "money", "days"}
+        assert f.kind in {"count", "share", "money", "days", "status"}
         for text in (f.definition_da, f.definition_en):
             assert text.endswith("."), f.id
             assert text[0].isupper(), f.id
@@ -124,3 +132,55 @@ def test_catalogue_does_not_import_streamlit() -> None:
     code = "import sys, dashboard.catalogue; assert 'streamlit' not in sys.modules"
     root = Path(__file__).resolve().parents[1]
     subprocess.run([sys.executable, "-c", code], check=True, cwd=root)
+
+
+def test_every_figure_has_a_group_and_a_direction() -> None:
+    for f in FIGURES:
+        assert f.group in GROUPS, f.id
+        assert f.direction in ("good", "bad", "neutral", "plan"), f.id
+    assert [g for g, _ in grouped(f.id for f in FIGURES)] == list(GROUPS)
+
+
+def test_directions_from_the_users_point_of_view() -> None:
+    # The steering group's reading, decided in the catalogue (see its comments).
+    expected = {
+        "active_families": "good",
+        "overdue_families": "bad",
+        "median_days_to_start": "bad",
+        "pipeline_families": "neutral",
+        "improved_share": "good",
+        "self_supporting_parents": "good",
+        "spent_ytd": "neutral",
+        "forecast_year": "neutral",
+        "target_active": "plan",
+        "budget_year": "plan",
+    }
+    assert {k: figure(k).direction for k in expected} == expected
+
+
+def test_change_tone() -> None:
+    # Spend up is neither good nor bad; fewer families waiting is not red; overdue up is bad.
+    assert change_tone("spent_ytd", 5_200_000) == "neutral"
+    assert change_tone("pipeline_families", -3) == "neutral"
+    assert change_tone("overdue_families", 2) == "bad"
+    assert change_tone("overdue_families", -2) == "good"
+    assert change_tone("active_families", 4) == "good"
+    assert change_tone("median_days_to_start", -10) == "good"
+    assert change_tone("improved_share", 0) == "neutral"
+
+
+def test_spend_status_labels_are_the_contracts() -> None:
+    # kpis.md: Over budget / Underforbrug / Som planlagt; Over budget / Underspend / On plan.
+    assert {s.value: label for s, label in SPEND_STATUSES.items()} == {
+        "over": ("Over budget", "Over budget"),
+        "under": ("Underforbrug", "Underspend"),
+        "on_plan": ("Som planlagt", "On plan"),
+    }
+    assert spend_status_text("over", "da") == "▲ Over budget"
+    assert spend_status_text(None, "en") == "– No budget"
+    assert spend_status_label(float("nan"), "da") == "Intet budget"
+
+
+def test_figure_ids_are_the_enumeration() -> None:
+    assert [f.id for f in FIGURES] == [str(i) for i in FigureId]
+    assert figure(FigureId.SPEND_STATUS).label("da") == "Status"

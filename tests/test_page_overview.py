@@ -47,7 +47,9 @@ def test_overview_figures(db_url: str, tmp_path: Path, monkeypatch: pytest.Monke
     page = texts(app)
     assert "På sporet – mål 3" in page  # active 3 >= target 3
     assert "Ingen forløb over tid" in page
-    assert "Under planen" in page  # 10 % spent, 74,8 % of the year gone
+    # kpis.md spend_status: 100.000 kr. by day 273 of 365 forecasts 100.000 x 365 / 273 =
+    # 133.700 kr. for the year, 13,4 % of the budget: below 90 %, an underspend.
+    assert "▼ Underforbrug · prognose 13,4 % af budgettet" in page
 
 
 def test_overview_viewer_sees_small_counts_hidden(

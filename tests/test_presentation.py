@@ -38,7 +38,8 @@ def test_every_step_renders_and_the_sidebar_is_hidden(
             assert next_button.disabled
             break
         next_button.click().run()
-    labels = [presentation.TEXT[key]["da"] for key in presentation.STEPS]
+    # The steps in meeting order, as the steering group reads them (not the module's table).
+    labels = ["Overblik", "Visitation", "Forløb", "Økonomi", "Effekt", "Bydele"]
     assert [title.split(" · ")[0] for title in seen] == labels
 
 
@@ -52,3 +53,26 @@ def test_previous_and_leave(monkeypatch: pytest.MonkeyPatch, demo_db_url: str) -
     assert not app.exception
     assert "present" not in app.query_params
     assert not any(b.key == "presentation_next" for b in app.button)
+
+
+def test_changes_are_coloured_by_the_catalogue(
+    monkeypatch: pytest.MonkeyPatch, demo_db_url: str
+) -> None:
+    """The shared screen colours a change as the overview does, from the figure's direction.
+
+    Spend going up and fewer families waiting are neither good nor bad news
+    (grey); more active families toward the target are good, in green.
+    """
+    from streamlit.proto.Metric_pb2 import Metric
+
+    app = _present(monkeypatch, demo_db_url)
+    assert not app.exception
+    shown = {m.label: m.proto for m in app.metric}
+    for label in ("Under visitation", "Forbrug år til dato", "Prognose for året"):
+        assert shown[label].delta, label
+        assert shown[label].color == Metric.GRAY, label
+    active = shown["Aktive familier"]
+    if active.delta.startswith("+"):
+        assert active.color == Metric.GREEN
+    elif active.delta.startswith("-"):
+        assert active.color == Metric.RED

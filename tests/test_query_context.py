@@ -32,7 +32,7 @@ D = date(2011, 6, 30)
 
 def _context_queries() -> list[tuple[str, Callable[..., Any]]]:
     """Every function of `data_access.queries` that takes a QueryContext."""
-    found = []
+    found: list[tuple[str, Callable[..., Any]]] = []
     for module_info in pkgutil.iter_modules(data_access.queries.__path__):
         module = importlib.import_module(f"data_access.queries.{module_info.name}")
         for name, function in inspect.getmembers(module, inspect.isfunction):

@@ -26,6 +26,7 @@ from data_access.queries.intake import intake_funnel
 from data_access.queries.outcomes import OUTCOME_FIGURES, outcome_results
 from data_access.rules.access import Scope
 from data_access.rules.disclosure import SECONDARY, SUPPRESSED, is_hidden, suppress_breakdown
+from data_access.rules.figures import FigureId
 from tests.apptest import render, texts
 from tests.conftest import write_bundle
 from tests.contexts import query_context
@@ -210,7 +211,7 @@ def test_a_figure_asked_alone_is_the_figure_of_the_whole_set(db_url: str, tmp_pa
                 alone = compute_figures(
                     engine,
                     query_context("P", D, district_id=district, scope=VIEWER),
-                    figure_ids=(figure_id,),
+                    figure_ids=(FigureId(figure_id),),
                 )
                 assert alone == {figure_id: value}, (district, figure_id)
             # The Effekt page's figures come from its own grouped passes.
@@ -222,12 +223,14 @@ def test_a_figure_asked_alone_is_the_figure_of_the_whole_set(db_url: str, tmp_pa
         shown = compute_figures(
             engine,
             query_context("P", D, district_id=LARGE, scope=VIEWER),
-            figure_ids=("active_families",),
+            figure_ids=(FigureId.ACTIVE_FAMILIES,),
         )
         assert shown["active_families"].display == SECONDARY
         with pytest.raises(ValueError, match="unknown figure ids"):
             compute_figures(
-                engine, query_context("P", D), figure_ids=("active_families", "no_such_figure")
+                engine,
+                query_context("P", D),
+                figure_ids=("active_families", "no_such_figure"),  # type: ignore[arg-type]
             )
     finally:
         engine.dispose()

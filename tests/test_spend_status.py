@@ -1,12 +1,50 @@
-"""kpis.md `spend_status`: one rule, forecast_year / budget_year, for every row and surface."""
+"""kpis.md `spend_status`: one rule, forecast_year / budget_year, for every row and surface.
+
+The overview used to call spend "Følger planen" when the spent share was
+within 5 percentage points of the linear plan, while Økonomi called the same
+programme "Over budget" from its forecast. BETWEEN sits between the two:
+
+D = 31 March 2010, day 90 of 365: expected share 90/365 = 24,66 %.
+Budget 2010: SOF 600.000 (Koordinering), BIF 400.000 (Beskæftigelse, funded
+by IM) = 1.000.000. Spent by D: SOF 210.000; BIF 60.000 + 10.000 on an
+unbudgeted Mentor activity = 70.000; in all 280.000.
+
+- Programme: spent share 28,0 %, 3,3 points above the plan (the old overview:
+  on plan); forecast 280.000 x 365 / 90 = 1.135.556 = 113,6 % of the budget,
+  above 105 %: Over budget.
+- SOF (department and funder; activity Koordinering): 210.000 x 365 / 90 =
+  851.667 = 141,9 % of 600.000: Over budget.
+- BIF (department) and IM (funder): 70.000 x 365 / 90 = 283.889 = 71,0 % of
+  400.000, below 90 %: Underforbrug. Activity Beskæftigelse: 60.000 x 365 / 90 =
+  243.333 = 60,8 %: Underforbrug. Mentor has no budget: no status.
+"""
 
 from __future__ import annotations
 
+import io
+import textwrap
+import uuid
+from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
+import openpyxl
 import pytest
+from pypdf import PdfReader
+from streamlit.proto.Metric_pb2 import Metric
 
+from dashboard.report import render_report
+from dashboard.report.content import build_report, parse_quarter
+from dashboard.report.xlsx import sheet_name
+from data_access.bundle.loader import load_bundle
+from data_access.db.engine import make_engine
+from data_access.db.migrate import migrate
+from data_access.queries.figures import compute_figures
+from data_access.queries.spend import spend_breakdown
 from data_access.rules.spend import SpendStatus, expected_share, spend_status
+from tests.apptest import APP, render, texts
+from tests.conftest import BACKENDS, postgres_schema, write_bundle
+from tests.contexts import query_context
 
 
 @pytest.mark.parametrize(
@@ -40,3 +78,193 @@ def test_linear_plan() -> None:
     # 30 June 2011: day 181 of 365; 29 February 2012: day 60 of 366.
     assert expected_share(date(2011, 6, 30)) == (181, 365)
     assert expected_share(date(2012, 2, 29)) == (60, 366)
+
+
+# --- one status on every surface ----------------------------------------------------
+
+D = date(2010, 3, 31)
+STEERING = "styre@example.org"
+#: What the programme's status line reads on every page and in the presentation.
+PROGRAMME_LINE = "▲ Over budget · prognose 113,6 % af budgettet"
+
+BETWEEN: dict[str, str] = {
+    "districts.csv": """
+        district_id,name,kind,parent_id
+        kk,Københavns Kommune,city,
+        nb,Nørrebro,bydel,kk
+    """,
+    "departments.csv": """
+        department_id,name,kind
+        SOF,Socialforvaltningen,forvaltning
+        BIF,Beskæftigelses- og Integrationsforvaltningen,forvaltning
+        IM,Integrationsministeriet,stat
+    """,
+    "programmes.csv": """
+        programme_id,name,starts_on,ends_on,target_active_families,target_improved_share,intensive_months,course_months
+        P1,Interventionsteam,2010-01-01,2011-12-31,3,0.5,6,12
+    """,
+    "coordinators.csv": """
+        coordinator_id,name,email,district_id,capacity
+        C1,Koordinator Et,k1@example.org,nb,15
+    """,
+    "families.csv": """
+        family_id,programme_id,district_id,coordinator_id,referred_on,investigation_on,approved_on,started_on,aftercare_on,ended_on,end_reason
+        F1,P1,nb,C1,2010-01-04,2010-01-14,2010-01-24,2010-02-01,,,
+    """,
+    "members.csv": """
+        member_id,family_id,role
+    """,
+    "assessments.csv": """
+        family_id,member_id,assessed_on,measure,value
+    """,
+    "interventions.csv": """
+        intervention_id,family_id,member_id,department_id,kind,started_on,ended_on
+    """,
+    "meetings.csv": """
+        meeting_id,family_id,held_on,kind,departments
+    """,
+    "budget.csv": """
+        programme_id,year,department_id,funder_id,activity,amount_dkk
+        P1,2010,SOF,SOF,Koordinering,600000
+        P1,2010,BIF,IM,Beskæftigelse,400000
+    """,
+    "spend.csv": """
+        spend_id,programme_id,booked_on,department_id,funder_id,activity,amount_dkk
+        S1,P1,2010-02-01,SOF,SOF,Koordinering,210000
+        S2,P1,2010-03-01,BIF,IM,Beskæftigelse,60000
+        S3,P1,2010-03-10,BIF,IM,Mentor,10000
+    """,
+    "indicators.csv": """
+        district_id,indicator,measured_on,value
+    """,
+    "users.csv": """
+        email,role,department_id,coordinator_id
+        admin@example.org,admin,,
+        styre@example.org,steering,,
+    """,
+}
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def between_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """BETWEEN loaded once per backend (every test only reads it)."""
+    files = {name: textwrap.dedent(body).strip() for name, body in BETWEEN.items()}
+    folder = write_bundle(tmp_path_factory.mktemp("between") / "bundle", files)
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('betweendb') / 'between.sqlite'}"
+        migrate(url)
+        load_bundle(Path(folder), url)
+        yield url
+        return
+    with postgres_schema(f"s_{uuid.uuid4().hex[:12]}") as url:
+        migrate(url)
+        load_bundle(Path(folder), url)
+        yield url
+
+
+def test_the_rule_on_the_data(between_url: str) -> None:
+    engine = make_engine(between_url)
+    try:
+        context = query_context("P1", D)
+        figures = compute_figures(engine, context)
+        assert expected_share(D) == (90, 365)
+        # Within 5 points of the plan (what the old overview read as on plan) ...
+        assert figures["spent_share"].value == pytest.approx(0.28)
+        assert 0 < figures["spent_share"].value - 90 / 365 < 0.05  # type: ignore[operator]
+        # ... and yet over budget by the forecast.
+        status = figures["spend_status"]
+        assert status.value == pytest.approx(280_000 * 365 / 90 / 1_000_000)
+        assert status.status is SpendStatus.OVER
+        rows = {
+            by: spend_breakdown(engine, context, by).set_index("key")["status"].to_dict()
+            for by in ("department", "funder", "activity")
+        }
+    finally:
+        engine.dispose()
+    assert rows["department"] == {"SOF": SpendStatus.OVER, "BIF": SpendStatus.UNDER}
+    assert rows["funder"] == {"SOF": SpendStatus.OVER, "IM": SpendStatus.UNDER}
+    assert rows["activity"] == {
+        "Koordinering": SpendStatus.OVER,
+        "Beskæftigelse": SpendStatus.UNDER,
+        "Mentor": None,
+    }
+
+
+QUERY = {"programme": "P1", "as_of": D.isoformat()}
+
+
+def test_overview_says_over_budget(monkeypatch: pytest.MonkeyPatch, between_url: str) -> None:
+    app = render(monkeypatch, between_url, "oversigt", user=STEERING, query=QUERY)
+    assert not app.exception, [e.value for e in app.exception]
+    page = texts(app)
+    assert PROGRAMME_LINE in page
+    assert "Følger planen" not in page
+
+
+def test_oekonomi_says_over_budget_for_the_programme_and_each_row(
+    monkeypatch: pytest.MonkeyPatch, between_url: str
+) -> None:
+    app = render(monkeypatch, between_url, "oekonomi", user=STEERING, query=QUERY)
+    assert not app.exception, [e.value for e in app.exception]
+    assert PROGRAMME_LINE in texts(app)
+    department = app.dataframe[0].value
+    statuses = dict(zip(department.iloc[:, 0], department["Status"], strict=True))
+    assert statuses == {
+        "Socialforvaltningen": "▲ Over budget",
+        "Beskæftigelses- og Integrationsforvaltningen": "▼ Underforbrug",
+    }
+
+
+def test_presentation_spend_step_says_over_budget(
+    monkeypatch: pytest.MonkeyPatch, between_url: str
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("DASHBOARD_DATABASE_URL", between_url)
+    monkeypatch.setenv("DASHBOARD_DEMO_USER", STEERING)
+    app = AppTest.from_file(str(APP), default_timeout=120)
+    for name, value in {**QUERY, "present": "1"}.items():
+        app.query_params[name] = value
+    app.run()
+    assert PROGRAMME_LINE in texts(app)  # the overview step's forecast
+    for _ in range(3):  # overview -> intake -> courses -> spend
+        app.button(key="presentation_next").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.title[0].value.startswith("Økonomi")
+    assert PROGRAMME_LINE in texts(app)
+    # Each department's bar carries its status, by the same rule.
+    chart = app.get("plotly_chart")[0].proto.spec
+    assert "▲ Over budget" in chart and "▼ Underforbrug" in chart
+    # 280.000 kr. more spent since 31 December is not coloured as good news: grey.
+    spent = next(m for m in app.metric if m.label == "Forbrug år til dato")
+    assert spent.proto.delta.startswith("+280.000 kr.")
+    assert spent.proto.color == Metric.GRAY
+
+
+def test_report_says_over_budget_in_pdf_and_xlsx(between_url: str) -> None:
+    engine = make_engine(between_url)
+    try:
+        content = build_report(engine, "P1", parse_quarter("2010Q1"))
+    finally:
+        engine.dispose()
+    assert content.as_of == D
+    assert content.figures["spend_status"].status is SpendStatus.OVER
+    assert list(content.spend_department["status"]) == [SpendStatus.OVER, SpendStatus.UNDER]
+    pdf = render_report(content, "pdf", "da")
+    text = " ".join(
+        " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split()
+    )
+    assert "▲ Over budget" in text and "▼ Underforbrug" in text
+    book = openpyxl.load_workbook(io.BytesIO(render_report(content, "xlsx", "da")))
+    figures = book[sheet_name("key_figures", "da")]
+    rows = {row[0].value: row for row in figures.iter_rows(min_row=2)}
+    assert rows["Status"][1].value == "Over budget"
+    spend = book[sheet_name("spend_department", "da")]
+    header = [c.value for c in spend[1]]
+    status_column = header.index("Status")
+    assert [row[status_column].value for row in spend.iter_rows(min_row=2)] == [
+        "Over budget",
+        "Underforbrug",
+    ]

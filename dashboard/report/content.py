@@ -3,9 +3,10 @@
 The steering group must read the same numbers in the report as on the
 overview page for the quarter's last day, so this module computes nothing
 itself: every figure comes from `compute_figures`, the spend tables from
-`spend_by`, the stage series from `courses.stage_months` and the coordinator
-table from `report_queries.coordinator_progression`, all for the steering
-scope (exact aggregates, no pseudonyms). `pdf.py` and `xlsx.py` only lay the
+`spend.spend_breakdown`, the stage series from `courses.stage_months` and
+the coordinator table from `report_queries.coordinator_progression`, all
+for one query context with the steering scope (exact aggregates, no
+pseudonyms; `quarters.report_context`). `pdf.py` and `xlsx.py` only lay the
 result out. This module must not import streamlit: the command line uses it.
 """
 
@@ -100,8 +101,9 @@ class ReportContent:
     stage at month ends (`courses.stage_months` columns). spend_months:
     month_end, spent_ytd, planned (budget * expected share). coordinators:
     `report_queries.PROGRESSION_COLUMNS`. spend_department / spend_funder:
-    `figures.SPEND_COLUMNS`. data_until: the newest dated row in the
-    database; when it is before `as_of` the quarter is not complete yet.
+    `spend.BREAKDOWN_COLUMNS`, status included. data_until: the newest dated
+    row in the database; when it is before `as_of` the quarter is not
+    complete yet.
     frozen: the frozen quarter whose figures and tables these are, if any;
     changes: its figures that differ in the current data; remarks and
     decisions: the steering group's current remarks and decisions.

@@ -44,15 +44,23 @@ from dashboard.catalogue import (
     FIGURES,
     SPEND_VARIANCE_LABELS,
     STAGE_DEFINITIONS,
+    Tone,
+    change_tone,
     figure,
+    group_heading,
+    grouped,
+    spend_status_text,
     stage_label,
+    status_of,
 )
+from dashboard.charts import OFF_TRACK, ON_TRACK, SPEND_STATUS_COLOURS
 from dashboard.metrics import format_delta, format_value
 from dashboard.report import charts
 from dashboard.report.content import ReportContent
 from dashboard.report.labels import coordinator_headers, t
 from dashboard.report.notes import has_notes, note_rows
 from data_access.queries.figures import FigureValue
+from data_access.rules.figures import FigureId
 from data_access.rules.stages import STAGE_ORDER
 
 FONT: Final = "DejaVuSans"
@@ -64,34 +72,12 @@ GREY: Final = colors.HexColor("#666666")
 RULE: Final = colors.HexColor("#cccccc")
 BAND: Final = colors.HexColor("#f2f5f8")
 
-#: Figures in the key-figure table, by section.
-SECTIONS: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
-    (
-        "families_section",
-        (
-            "active_families",
-            "target_active",
-            "intensive_families",
-            "aftercare_families",
-            "pipeline_families",
-            "ended_families",
-            "overdue_families",
-            "median_days_to_start",
-        ),
-    ),
-    ("results_section", ("improved_share", "self_supporting_parents")),
-    (
-        "money_section",
-        (
-            "budget_year",
-            "spent_ytd",
-            "spent_share",
-            "expected_share",
-            "forecast_year",
-            "cost_per_family_month",
-        ),
-    ),
-)
+#: The colour of a change by its tone (catalogue direction); the sign says it in print.
+TONE_COLOURS: Final[dict[Tone, colors.Color]] = {
+    "good": colors.HexColor(ON_TRACK),
+    "bad": colors.HexColor(OFF_TRACK),
+    "neutral": colors.black,
+}
 
 
 def _register_fonts() -> None:
@@ -263,12 +249,13 @@ def _cover(content: ReportContent, lang: str, s: dict[str, ParagraphStyle]) -> l
 
 
 def _headline_note(content: ReportContent, figure_id: str, lang: str) -> str:
-    """Under a headline figure: its target or expected share, and the change."""
+    """Under a headline figure: its target or expected share and spend status, and the change."""
     item = content.figures[figure_id]
     parts = []
-    if figure_id == "spent_share":
-        expected = content.figures["expected_share"]
+    if figure_id == FigureId.SPENT_SHARE:
+        expected = content.figures[FigureId.EXPECTED_SHARE]
         parts.append(f"{figure('expected_share').label(lang)} {format_value(expected, lang)}")
+        parts.append(format_value(content.figures[FigureId.SPEND_STATUS], lang))
     elif item.target is not None:
         parts.append(t("of_target", lang, target=_target_text(item, lang)))
     delta = format_delta(item, content.previous.get(figure_id), lang)
@@ -278,18 +265,21 @@ def _headline_note(content: ReportContent, figure_id: str, lang: str) -> str:
 
 
 def _key_figures(content: ReportContent, lang: str, s: dict[str, ParagraphStyle]) -> list[Flowable]:
-    """Every kpis.md figure: value, previous quarter, change, target."""
+    """Every kpis.md figure under its catalogue group: value, previous quarter, change, target.
+
+    A change is coloured by the figure's direction (green good, orange bad).
+    """
     story: list[Flowable] = [Paragraph(_esc(t("key_figures", lang)), s["h1"])]
     previous_label = (
         f"{t('previous_value', lang)} ({formatting.short_date(content.previous_as_of, lang)})"
     )
     value_label = f"{t('value', lang)} ({formatting.short_date(content.as_of, lang)})"
     widths = [6.4 * cm, 3.1 * cm, 3.1 * cm, 3.2 * cm, WIDTH - 15.8 * cm]
-    for section, ids in SECTIONS:
+    for group, ids in grouped(entry.id for entry in FIGURES):
         rows: list[list[Any]] = [
             _header_row(
                 [
-                    t(section, lang),
+                    group_heading(group, lang),
                     value_label,
                     previous_label,
                     t("change", lang),
@@ -298,6 +288,7 @@ def _key_figures(content: ReportContent, lang: str, s: dict[str, ParagraphStyle]
                 s,
             )
         ]
+        tones: list[Tone] = []
         for figure_id in ids:
             item = content.figures[figure_id]
             before = content.previous.get(figure_id)
@@ -310,8 +301,25 @@ def _key_figures(content: ReportContent, lang: str, s: dict[str, ParagraphStyle]
                     _target_text(item, lang),
                 ]
             )
-        story += [_table(rows, widths), Spacer(1, 0.4 * cm)]
+            tones.append(_tone(item, before))
+        table = _table(rows, widths)
+        table.setStyle(
+            TableStyle(
+                [
+                    ("TEXTCOLOR", (3, row), (3, row), TONE_COLOURS[tone])
+                    for row, tone in enumerate(tones, start=1)
+                ]
+            )
+        )
+        story += [table, Spacer(1, 0.4 * cm)]
     return story
+
+
+def _tone(item: FigureValue, before: FigureValue | None) -> Tone:
+    """Good, bad or neutral change since the previous quarter (the catalogue's direction)."""
+    if before is None or item.value is None or before.value is None:
+        return "neutral"
+    return change_tone(item.figure_id, item.value - before.value)
 
 
 def _image(png: bytes, width: float) -> Image:
@@ -389,6 +397,7 @@ def _coordinators(
 def _spend_table(
     frame: pd.DataFrame, key_label: str, lang: str, s: dict[str, ParagraphStyle]
 ) -> Table:
+    """One row per department or funder, with the spend status of kpis.md as its last column."""
     columns = ("budget_year", "spent_ytd", "spent_share", "forecast_year", "variance_dkk")
     labels = [key_label] + [
         SPEND_VARIANCE_LABELS[c][1 if lang == "en" else 0]
@@ -396,8 +405,10 @@ def _spend_table(
         else figure(c).label(lang)
         for c in columns
     ]
+    labels.append(figure(FigureId.SPEND_STATUS).label(lang))
     rows: list[list[Any]] = [_header_row(labels, s)]
-    for record in frame.to_dict("records"):
+    colours = []
+    for row, record in enumerate(frame.to_dict("records"), start=1):
         rows.append(
             [Paragraph(_esc(record["name"]), s["cell"])]
             + [
@@ -406,9 +417,15 @@ def _spend_table(
                 else formatting.money(_number(record[c]), lang)
                 for c in columns
             ]
+            + [spend_status_text(record["status"], lang)]
         )
-    first = 5.4 * cm
-    return _table(rows, [first] + [(WIDTH - first) / len(columns)] * len(columns))
+        colour = SPEND_STATUS_COLOURS[status_of(record["status"])]
+        colours.append(("TEXTCOLOR", (-1, row), (-1, row), colors.HexColor(colour)))
+    first = 4.6 * cm
+    rest = (WIDTH - first) / (len(columns) + 1)
+    table = _table(rows, [first] + [rest] * (len(columns) + 1))
+    table.setStyle(TableStyle(colours))
+    return table
 
 
 def _number(value: object) -> float | None:
@@ -421,7 +438,7 @@ def _spend(content: ReportContent, lang: str, s: dict[str, ParagraphStyle]) -> l
     expected = format_value(content.figures["expected_share"], lang)
     intro = f"{t('spend_intro', lang)} {figure('expected_share').label(lang)}: {expected}."
     return [
-        Paragraph(_esc(t("money_section", lang)), s["h1"]),
+        Paragraph(_esc(group_heading("money", lang)), s["h1"]),
         Paragraph(_esc(intro), s["body"]),
         Paragraph(_esc(t("budget_chart", lang)), s["h2"]),
         _image(charts.budget_chart(content.spend_department, lang), WIDTH * 0.85),

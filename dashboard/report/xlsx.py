@@ -25,14 +25,19 @@ from dashboard.catalogue import (
     FIGURES,
     SPEND_VARIANCE_LABELS,
     STAGE_DEFINITIONS,
+    Tone,
+    change_tone,
     figure,
+    spend_status_label,
     stage_label,
 )
+from dashboard.charts import OFF_TRACK, ON_TRACK
 from dashboard.export import neutralise_formulas
 from dashboard.report.content import ReportContent
 from dashboard.report.labels import coordinator_headers, t
 from dashboard.report.notes import has_notes, note_rows
 from data_access.queries.figures import FigureValue
+from data_access.rules.figures import FigureId
 from data_access.rules.stages import STAGE_ORDER
 
 #: Sheet names (Excel allows at most 31 characters).
@@ -54,6 +59,11 @@ CHANGE_MONEY_FORMAT: Final[dict[str, str]] = {
     "en": '+"DKK "#,##0;-"DKK "#,##0;"DKK "0',
 }
 HEADER_FILL: Final = PatternFill("solid", fgColor="F2F5F8")
+#: Font colour of a good or bad change (aRGB without the #).
+TONE_COLOURS: Final[dict[Tone, str]] = {
+    "good": ON_TRACK.removeprefix("#"),
+    "bad": OFF_TRACK.removeprefix("#"),
+}
 
 
 def sheet_name(key: str, lang: str) -> str:
@@ -107,32 +117,43 @@ def _plain(value: object) -> object:
     return value
 
 
-def _cell_value(item: FigureValue | None) -> float | str | None:
-    """A figure's value as a number; a suppression mark as its text."""
+def _cell_value(item: FigureValue | None, lang: str) -> float | str | None:
+    """A figure's value as a number; a suppression mark, or the spend status, as its text."""
     if item is None:
         return None
+    if figure(item.figure_id).kind == "status":
+        return spend_status_label(item.status, lang)
     if item.value is None:
         return item.display
     return float(item.value)
 
 
-def _key_figures(content: ReportContent, lang: str) -> tuple[pd.DataFrame, list[list[str]]]:
-    """The Nøgletal table and per-row number formats for its value columns."""
+def _change(item: FigureValue, before: FigureValue | None) -> float | None:
+    """The figure's change since the previous quarter; none for the status (a verdict)."""
+    if before is None or item.value is None or before.value is None:
+        return None
+    if figure(item.figure_id).kind == "status":
+        return None
+    return float(item.value - before.value)
+
+
+def _key_figures(
+    content: ReportContent, lang: str
+) -> tuple[pd.DataFrame, list[list[str]], list[Tone]]:
+    """The Nøgletal table, per-row number formats for its value columns and each change's tone."""
     rows = []
     row_formats = []
+    tones: list[Tone] = []
     for entry in FIGURES:
         item = content.figures[entry.id]
         before = content.previous.get(entry.id)
-        change = (
-            None
-            if before is None or item.value is None or before.value is None
-            else float(item.value - before.value)
-        )
+        change = _change(item, before)
+        tones.append("neutral" if change is None else change_tone(entry.id, change))
         rows.append(
             {
                 t("figure", lang): entry.label(lang),
-                t("value", lang): _cell_value(item),
-                t("previous_value", lang): _cell_value(before),
+                t("value", lang): _cell_value(item, lang),
+                t("previous_value", lang): _cell_value(before, lang),
                 t("change", lang): change,
                 t("target", lang): None if item.target is None else float(item.target),
             }
@@ -140,7 +161,7 @@ def _key_figures(content: ReportContent, lang: str) -> tuple[pd.DataFrame, list[
         kind = "count" if entry.kind == "days" else entry.kind
         plain = _format_of(kind, lang)
         row_formats.append([plain, plain, _format_of(kind, lang, change=True), plain])
-    return pd.DataFrame(rows), row_formats
+    return pd.DataFrame(rows), row_formats, tones
 
 
 def _coordinators(content: ReportContent, lang: str) -> pd.DataFrame:
@@ -152,6 +173,7 @@ def _coordinators(content: ReportContent, lang: str) -> pd.DataFrame:
 
 
 def _spend(frame: pd.DataFrame, key_label: str, lang: str) -> pd.DataFrame:
+    """A spend breakdown's columns under their labels, the kpis.md status last (as text)."""
     columns = {"name": key_label}
     for column in (
         "budget_year",
@@ -166,7 +188,11 @@ def _spend(frame: pd.DataFrame, key_label: str, lang: str) -> pd.DataFrame:
             columns[column] = SPEND_VARIANCE_LABELS[column][1 if lang == "en" else 0]
         else:
             columns[column] = figure(column).label(lang)
-    return frame[list(columns)].rename(columns=columns)
+    shown = frame[list(columns)].rename(columns=columns)
+    shown[figure(FigureId.SPEND_STATUS).label(lang)] = [
+        spend_status_label(s, lang) for s in frame["status"]
+    ]
+    return shown
 
 
 def render_xlsx(content: ReportContent, lang: str = "da") -> bytes:
@@ -178,11 +204,14 @@ def render_xlsx(content: ReportContent, lang: str = "da") -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = sheet_name("key_figures", lang)
-    key_figures, row_formats = _key_figures(content, lang)
+    key_figures, row_formats, tones = _key_figures(content, lang)
     _write_sheet(sheet, key_figures, [None, None, None, None, None], [42, 18, 18, 18, 14])
-    for row, formats in enumerate(row_formats, start=2):
+    for row, (formats, tone) in enumerate(zip(row_formats, tones, strict=True), start=2):
         for column, number_format in enumerate(formats, start=2):
             sheet.cell(row=row, column=column).number_format = number_format
+        if tone != "neutral":
+            # The change's colour follows the figure's direction; its sign says it without.
+            sheet.cell(row=row, column=4).font = Font(color=TONE_COLOURS[tone])
 
     coordinators = _coordinators(content, lang)
     _write_sheet(
@@ -192,7 +221,7 @@ def render_xlsx(content: ReportContent, lang: str = "da") -> bytes:
         [26] + [14] * (coordinators.shape[1] - 1),
     )
     money, share = MONEY_FORMAT[lang], SHARE_FORMAT[lang]
-    spend_formats = [None, money, money, share, share, money, money, share]
+    spend_formats = [None, money, money, share, share, money, money, share, None]
     for key, frame, label in (
         ("spend_department", content.spend_department, t("department", lang)),
         ("spend_funder", content.spend_funder, t("funder", lang)),
@@ -201,7 +230,7 @@ def render_xlsx(content: ReportContent, lang: str = "da") -> bytes:
             book.create_sheet(sheet_name(key, lang)),
             _spend(frame, label, lang),
             spend_formats,
-            [46, 16, 16, 14, 14, 16, 16, 16],
+            [46, 16, 16, 14, 14, 16, 16, 16, 16],
         )
 
     definitions = pd.DataFrame(

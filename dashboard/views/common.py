@@ -8,8 +8,11 @@ from typing import Any, Final
 import pandas as pd
 import streamlit as st
 
-from dashboard.catalogue import Figure
+from dashboard import formatting
+from dashboard.catalogue import Figure, spend_status_text
 from dashboard.charts import Trace, chart_config, figure
+from data_access.queries.figures import FigureValue
+from data_access.rules.spend import SpendStatus
 
 Texts = Mapping[str, Mapping[str, str]]
 
@@ -81,6 +84,18 @@ COMMON: Final[dict[str, dict[str, str]]] = {
     "since_quarter": {"da": "siden kvartalsskiftet", "en": "since quarter end"},
     "families": {"da": "Familier", "en": "Families"},
     "month": {"da": "Måned", "en": "Month"},
+    "forecast_of_budget": {
+        "da": "prognose {share} af budgettet",
+        "en": "forecast {share} of budget",
+    },
+}
+
+#: Streamlit's colour for each spend status's line (it adds to the sign and words).
+STATUS_MARKDOWN_COLOURS: Final[dict[SpendStatus | None, str]] = {
+    SpendStatus.OVER: "orange",
+    SpendStatus.UNDER: "blue",
+    SpendStatus.ON_PLAN: "green",
+    None: "gray",
 }
 
 
@@ -104,6 +119,19 @@ def status(on_track: bool | None, lang: str, *, good: str = "", bad: str = "") -
         st.markdown(f":green[:material/check_circle: **{good or tr(COMMON, 'on_track', lang)}**]")
     else:
         st.markdown(f":orange[:material/warning: **{bad or tr(COMMON, 'off_track', lang)}**]")
+
+
+def spend_status_line(item: FigureValue, lang: str) -> None:
+    """kpis.md `spend_status` as a line under the spend figures: sign, words, forecast, colour.
+
+    The same line on the overview, Økonomi and in the presentation, so the
+    programme's status reads the same everywhere (and in black and white).
+    """
+    text = spend_status_text(item.status, lang)
+    if item.value is not None:
+        share = formatting.share(item.value, lang)
+        text += f" · {tr(COMMON, 'forecast_of_budget', lang, share=share)}"
+    st.markdown(f":{STATUS_MARKDOWN_COLOURS[item.status]}[**{text}**]")
 
 
 def no_families(lang: str) -> None:

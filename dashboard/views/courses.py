@@ -16,6 +16,7 @@ from dashboard.metrics import show_figure
 from dashboard.shell import download_csv
 from dashboard.views.common import measure, no_families, numeric, plot, tr
 from data_access.queries.figures import FigureValue
+from data_access.rules.figures import FigureId
 from data_access.rules.stages import STAGE_ORDER
 
 DAYS_PER_MONTH: Final = 30.4375
@@ -63,11 +64,11 @@ TEXT: Final[dict[str, dict[str, str]]] = {
 
 
 #: The figures `headline` shows, beside the count due to aftercare.
-HEADLINE: Final[tuple[str, ...]] = (
-    "active_families",
-    "intensive_families",
-    "aftercare_families",
-    "ended_families",
+HEADLINE: Final[tuple[FigureId, ...]] = (
+    FigureId.ACTIVE_FAMILIES,
+    FigureId.INTENSIVE_FAMILIES,
+    FigureId.AFTERCARE_FAMILIES,
+    FigureId.ENDED_FAMILIES,
 )
 
 

@@ -13,6 +13,7 @@ from dashboard.metrics import show_figure
 from dashboard.shell import download_csv
 from dashboard.views.common import measure, no_families, numeric, plot, tr
 from data_access.queries.figures import FigureValue
+from data_access.rules.figures import FigureId
 
 TEXT: Final[dict[str, dict[str, str]]] = {
     "funnel": {
@@ -37,11 +38,11 @@ TEXT: Final[dict[str, dict[str, str]]] = {
 
 
 #: The figures `capacity` shows (the capacity left is active against target).
-CAPACITY_FIGURES: Final[tuple[str, ...]] = (
-    "pipeline_families",
-    "median_days_to_start",
-    "target_active",
-    "active_families",
+CAPACITY_FIGURES: Final[tuple[FigureId, ...]] = (
+    FigureId.PIPELINE_FAMILIES,
+    FigureId.MEDIAN_DAYS_TO_START,
+    FigureId.TARGET_ACTIVE,
+    FigureId.ACTIVE_FAMILIES,
 )
 
 

@@ -12,25 +12,18 @@ from typing import Final
 import streamlit as st
 
 from dashboard import formatting
-from dashboard.metrics import DeltaColor, show_figure
-from dashboard.views.common import status, tr
+from dashboard.catalogue import group_heading, grouped
+from dashboard.metrics import show_figure
+from dashboard.views.common import spend_status_line, status, tr
 from data_access.queries.figures import FigureValue
-
-#: Spend within this many percentage points of the linear plan is on track.
-SPEND_TOLERANCE: Final = 0.05
+from data_access.rules.figures import FigureId
 
 TEXT: Final[dict[str, dict[str, str]]] = {
-    "families": {"da": "Familier", "en": "Families"},
-    "flow": {"da": "Visitation, fremdrift og effekt", "en": "Intake, progress and outcome"},
-    "money": {"da": "Økonomi", "en": "Spend"},
     "since": {"da": "siden {date}", "en": "since {date}"},
     "target_met": {"da": "På sporet – mål {target}", "en": "On track – target {target}"},
     "target_missed": {"da": "Under målet – mål {target}", "en": "Below target – target {target}"},
     "none_overdue": {"da": "Ingen forløb over tid", "en": "No course overdue"},
     "some_overdue": {"da": "{n} forløb over tid", "en": "Courses overdue: {n}"},
-    "spend_on_plan": {"da": "Følger planen", "en": "On plan"},
-    "spend_over": {"da": "Over planen", "en": "Above plan"},
-    "spend_under": {"da": "Under planen", "en": "Below plan"},
 }
 
 #: Large metric type for the shared screen; a constant, no data in it.
@@ -40,36 +33,25 @@ BIG_TYPE_CSS: Final = (
     "[data-testid='stMetricDelta']{font-size:1.1rem}</style>"
 )
 
-#: Figures whose change since the quarter end says nothing (plans and targets).
-NO_DELTA: Final = frozenset({"target_active", "budget_year", "expected_share"})
-
-Row = tuple[tuple[str, DeltaColor], ...]
-FAMILIES: Final[Row] = (
-    ("active_families", "normal"),
-    ("target_active", "off"),
-    ("intensive_families", "off"),
-    ("aftercare_families", "off"),
-)
-FLOW: Final[Row] = (
-    ("pipeline_families", "off"),
-    ("overdue_families", "inverse"),
-    ("improved_share", "normal"),
-)
-#: Amounts get half a row each: `31.866.667 kr.` in projector type needs the width.
-MONEY: Final[Row] = (
-    ("spent_ytd", "off"),
-    ("budget_year", "off"),
-)
-SHARES: Final[Row] = (
-    ("spent_share", "off"),
-    ("expected_share", "off"),
+#: The figures a meeting starts with, a row each; rows sit under their figures' catalogue
+#: group. Amounts get half a row each: `31.866.667 kr.` in projector type needs the width.
+ROWS: Final[tuple[tuple[FigureId, ...], ...]] = (
+    (
+        FigureId.ACTIVE_FAMILIES,
+        FigureId.TARGET_ACTIVE,
+        FigureId.INTENSIVE_FAMILIES,
+        FigureId.AFTERCARE_FAMILIES,
+    ),
+    (FigureId.PIPELINE_FAMILIES, FigureId.OVERDUE_FAMILIES, FigureId.IMPROVED_SHARE),
+    (FigureId.SPENT_YTD, FigureId.BUDGET_YEAR),
+    (FigureId.SPENT_SHARE, FigureId.EXPECTED_SHARE),
 )
 
 
 def _status_of(item: FigureValue, figures: dict[str, FigureValue], lang: str) -> None:
     """The status line under the figures that have a target or a plan."""
     value = item.value
-    if item.figure_id == "active_families" and value is not None:
+    if item.figure_id == FigureId.ACTIVE_FAMILIES and value is not None:
         if item.target is None:
             status(None, lang)
             return
@@ -81,7 +63,7 @@ def _status_of(item: FigureValue, figures: dict[str, FigureValue], lang: str) ->
             good=tr(TEXT, "target_met", lang, target=target),
             bad=tr(TEXT, "target_missed", lang, target=target),
         )
-    elif item.figure_id == "overdue_families" and value is not None:
+    elif item.figure_id == FigureId.OVERDUE_FAMILIES and value is not None:
         n = formatting.number(value, lang)
         status(
             value == 0,
@@ -89,7 +71,7 @@ def _status_of(item: FigureValue, figures: dict[str, FigureValue], lang: str) ->
             good=tr(TEXT, "none_overdue", lang),
             bad=tr(TEXT, "some_overdue", lang, n=n),
         )
-    elif item.figure_id == "improved_share" and value is not None:
+    elif item.figure_id == FigureId.IMPROVED_SHARE and value is not None:
         if item.target is None:
             status(None, lang)
             return
@@ -100,31 +82,24 @@ def _status_of(item: FigureValue, figures: dict[str, FigureValue], lang: str) ->
             good=tr(TEXT, "target_met", lang, target=target),
             bad=tr(TEXT, "target_missed", lang, target=target),
         )
-    elif item.figure_id == "spent_share" and value is not None:
-        expected = figures["expected_share"].value or 0.0
-        gap = value - expected
-        if abs(gap) <= SPEND_TOLERANCE:
-            status(True, lang, good=tr(TEXT, "spend_on_plan", lang))
-        else:
-            key = "spend_over" if gap > 0 else "spend_under"
-            status(False, lang, bad=tr(TEXT, key, lang))
+    elif item.figure_id == FigureId.SPENT_SHARE:
+        spend_status_line(figures[FigureId.SPEND_STATUS], lang)
 
 
 def _row(
-    row: Row,
+    row: tuple[FigureId, ...],
     figures: dict[str, FigureValue],
     previous: dict[str, FigureValue],
     previous_day: date,
     lang: str,
 ) -> None:
     since = tr(TEXT, "since", lang, date=formatting.short_date(previous_day, lang))
-    for column, (figure_id, colour) in zip(st.columns(len(row)), row, strict=True):
+    for column, figure_id in zip(st.columns(len(row)), row, strict=True):
         with column:
             show_figure(
                 figures[figure_id],
                 lang,
-                previous=None if figure_id in NO_DELTA else previous[figure_id],
-                delta_color=colour,
+                previous=previous[figure_id],
                 delta_description=since,
             )
             _status_of(figures[figure_id], figures, lang)
@@ -136,13 +111,12 @@ def overview(
     previous_day: date,
     lang: str,
 ) -> None:
-    """Three rows of large metrics: families, intake and outcome, spend."""
+    """Rows of large metrics under their catalogue groups: families, intake and outcome, spend."""
     st.html(BIG_TYPE_CSS)
-    for heading, rows in (
-        ("families", (FAMILIES,)),
-        ("flow", (FLOW,)),
-        ("money", (MONEY, SHARES)),
-    ):
-        st.subheader(tr(TEXT, heading, lang))
-        for row in rows:
-            _row(row, figures, previous, previous_day, lang)
+    heading = None
+    for row in ROWS:
+        ((group, _),) = grouped(row)
+        if group != heading:
+            st.subheader(group_heading(group, lang))
+            heading = group
+        _row(row, figures, previous, previous_day, lang)

@@ -16,18 +16,21 @@ from dashboard import formatting
 from dashboard.catalogue import figure, spend_status_text
 from dashboard.charts import PALETTE, SPEND_STATUS_COLOURS, month_ticks, title
 from dashboard.metrics import show_figure
-from dashboard.views.common import plot, tr
+from dashboard.views.common import plot, spend_status_line, tr
 from data_access.queries.figures import FigureValue
+from data_access.rules.figures import FigureId
 from data_access.rules.spend import OVER_BUDGET_ABOVE, UNDER_SPEND_BELOW
 
-HEADLINE: Final[tuple[str, ...]] = (
-    "budget_year",
-    "spent_ytd",
-    "spent_share",
-    "expected_share",
-    "forecast_year",
-    "cost_per_family_month",
+HEADLINE: Final[tuple[FigureId, ...]] = (
+    FigureId.BUDGET_YEAR,
+    FigureId.SPENT_YTD,
+    FigureId.SPENT_SHARE,
+    FigureId.EXPECTED_SHARE,
+    FigureId.FORECAST_YEAR,
+    FigureId.COST_PER_FAMILY_MONTH,
 )
+#: What the page asks for: the headline and the programme's status under its forecast.
+ASKED: Final[tuple[FigureId, ...]] = (*HEADLINE, FigureId.SPEND_STATUS)
 
 TEXTS: Final[dict[str, dict[str, str]]] = {
     "year_heading": {
@@ -93,11 +96,16 @@ MONEY_COLUMNS: Final[tuple[str, ...]] = ("budget", "budget_municipal", "budget_s
 
 
 def headline(values: dict[str, FigureValue], lang: str) -> None:
-    """The six kpis.md spend figures, three to a row so millions fit on a shared screen."""
+    """The six kpis.md spend figures, three to a row so millions fit on a shared screen.
+
+    The programme's spend status stands under the year-end forecast it is read from.
+    """
     for start in range(0, len(HEADLINE), 3):
         for column, figure_id in zip(st.columns(3), HEADLINE[start : start + 3], strict=True):
             with column:
                 show_figure(values[figure_id], lang)
+                if figure_id == FigureId.FORECAST_YEAR:
+                    spend_status_line(values[FigureId.SPEND_STATUS], lang)
 
 
 def breakdown_table(frame: pd.DataFrame, lang: str, first: str) -> None:

@@ -35,11 +35,13 @@ from data_access.db.engine import make_engine
 from data_access.queries import courses, spend
 from data_access.queries import report as report_queries
 from data_access.queries.context import QueryContext
-from data_access.queries.figures import FigureValue, compute_figures
+from data_access.queries.figures import FigureValue, compute_figures, spend_status_figure
 from data_access.queries.programmes import ProgrammeInfo, data_as_of, programme_info
 from data_access.queries.reference import latest_load
 from data_access.rules.access import ADMIN, ROLES, STEERING, Scope
 from data_access.rules.calendar import add_months, quarter_bounds
+from data_access.rules.figures import FigureId
+from data_access.rules.spend import SpendStatus
 
 #: Roles that may freeze a quarter and write remarks and decisions.
 WRITER_ROLES: Final[frozenset[str]] = frozenset({STEERING, ADMIN})
@@ -235,7 +237,26 @@ def _figures_json(figures: dict[str, FigureValue]) -> dict[str, dict[str, Any]]:
 
 
 def _figures_from_json(data: dict[str, dict[str, Any]]) -> dict[str, FigureValue]:
-    return {key: FigureValue(**item) for key, item in data.items()}
+    """Stored figures with their typed ids and status.
+
+    Freezes made before `spend_status` was a figure get it from their own
+    forecast and budget by the same rule, so every frozen quarter shows it.
+    """
+    figures: dict[str, FigureValue] = {}
+    for key, item in data.items():
+        status = item.get("status")
+        fields = {
+            **item,
+            "figure_id": FigureId(item["figure_id"]),
+            "status": None if status is None else SpendStatus(status),
+        }
+        figures[FigureId(key)] = FigureValue(**fields)
+    if FigureId.SPEND_STATUS not in figures and FigureId.FORECAST_YEAR in figures:
+        budget = figures.get(FigureId.BUDGET_YEAR)
+        figures[FigureId.SPEND_STATUS] = spend_status_figure(
+            figures[FigureId.FORECAST_YEAR].value, None if budget is None else budget.value
+        )
+    return figures
 
 
 # --- freezing ---------------------------------------------------------------

@@ -37,7 +37,8 @@ from data_access.rules.disclosure import (
     suppress_share,
     withhold_small_base,
 )
-from data_access.rules.spend import expected_share
+from data_access.rules.figures import FigureId
+from data_access.rules.spend import SpendStatus, expected_share, forecast_ratio, spend_status
 from data_access.rules.stages import (
     ACTIVE_STAGES,
     AFTERCARE,
@@ -48,29 +49,17 @@ from data_access.rules.stages import (
 )
 
 #: The figures counted from the families' stages on the report date (one pass).
-STAGE_FIGURES: tuple[str, ...] = (
-    "active_families",
-    "intensive_families",
-    "aftercare_families",
-    "pipeline_families",
-    "ended_families",
-    "overdue_families",
+STAGE_FIGURES: tuple[FigureId, ...] = (
+    FigureId.ACTIVE_FAMILIES,
+    FigureId.INTENSIVE_FAMILIES,
+    FigureId.AFTERCARE_FAMILIES,
+    FigureId.PIPELINE_FAMILIES,
+    FigureId.ENDED_FAMILIES,
+    FigureId.OVERDUE_FAMILIES,
 )
 
 #: Every figure id of kpis.md, in its order.
-FIGURE_IDS: tuple[str, ...] = (
-    *STAGE_FIGURES,
-    "target_active",
-    "median_days_to_start",
-    "improved_share",
-    "self_supporting_parents",
-    "budget_year",
-    "spent_ytd",
-    "spent_share",
-    "expected_share",
-    "forecast_year",
-    "cost_per_family_month",
-)
+FIGURE_IDS: tuple[FigureId, ...] = tuple(FigureId)
 
 
 @dataclass(frozen=True)
@@ -81,14 +70,29 @@ class FigureValue:
     display then says why: "<5" for a suppressed count, "withheld" for a share
     on fewer than 5 families. numerator/denominator are the parts of a share
     (suppressed like counts), target the programme's target where one is set.
+    status: for `spend_status` only, the rule's verdict on value =
+    forecast_year / budget_year (numerator / denominator); None without a
+    budget.
     """
 
-    figure_id: str
+    figure_id: FigureId
     value: float | None
     display: str | None = None
     numerator: float | None = None
     denominator: float | None = None
     target: float | None = None
+    status: SpendStatus | None = None
+
+
+def spend_status_figure(forecast: float | None, budget: float | None) -> FigureValue:
+    """kpis.md `spend_status` of a forecast against a budget, as a figure (rules.spend)."""
+    return FigureValue(
+        FigureId.SPEND_STATUS,
+        forecast_ratio(forecast, budget),
+        numerator=forecast,
+        denominator=budget,
+        status=spend_status(forecast, budget),
+    )
 
 
 def stage_counts(engine: Engine, context: QueryContext) -> dict[str, int | str]:
@@ -190,7 +194,7 @@ def _peer_hidden(
 
 
 def _count(
-    figure_id: str, n: int, scope: Scope, target: float | None = None, hidden: bool = False
+    figure_id: FigureId, n: int, scope: Scope, target: float | None = None, hidden: bool = False
 ) -> FigureValue:
     """A count figure; `hidden` (secondary suppression) shows "x" where 1-4 would show."""
     value, display = suppress_count(n, scope)
@@ -200,7 +204,7 @@ def _count(
 
 
 def _share(
-    figure_id: str,
+    figure_id: FigureId,
     numerator: int,
     denominator: int,
     scope: Scope,
@@ -231,14 +235,22 @@ def _ratio(numerator: float | None, denominator: float | None) -> float | None:
 
 #: The passes over the data behind the figures, and the figures each pass feeds:
 #: a page that shows a few figures makes only their passes.
-FIGURE_PASSES: dict[str, frozenset[str]] = {
+FIGURE_PASSES: dict[str, frozenset[FigureId]] = {
     "stage_tally": frozenset(STAGE_FIGURES),
-    "median_days_to_start": frozenset({"median_days_to_start"}),
-    "improved_share": frozenset({"improved_share"}),
-    "self_supporting_parents": frozenset({"self_supporting_parents"}),
-    "budget_year": frozenset({"budget_year", "spent_share"}),
-    "spent_ytd": frozenset({"spent_ytd", "spent_share", "forecast_year", "cost_per_family_month"}),
-    "family_months": frozenset({"cost_per_family_month"}),
+    "median_days_to_start": frozenset({FigureId.MEDIAN_DAYS_TO_START}),
+    "improved_share": frozenset({FigureId.IMPROVED_SHARE}),
+    "self_supporting_parents": frozenset({FigureId.SELF_SUPPORTING_PARENTS}),
+    "budget_year": frozenset({FigureId.BUDGET_YEAR, FigureId.SPENT_SHARE, FigureId.SPEND_STATUS}),
+    "spent_ytd": frozenset(
+        {
+            FigureId.SPENT_YTD,
+            FigureId.SPENT_SHARE,
+            FigureId.FORECAST_YEAR,
+            FigureId.SPEND_STATUS,
+            FigureId.COST_PER_FAMILY_MONTH,
+        }
+    ),
+    "family_months": frozenset({FigureId.COST_PER_FAMILY_MONTH}),
 }
 
 #: (numerator, base) of a share figure, as its pass counts them before disclosure.
@@ -253,7 +265,7 @@ SHARE_PASSES: dict[str, Callable[[Connection, str, date, str | None], RawShare]]
 
 
 def compute_figures(
-    engine: Engine, context: QueryContext, *, figure_ids: tuple[str, ...] | None = None
+    engine: Engine, context: QueryContext, *, figure_ids: Collection[FigureId] | None = None
 ) -> dict[str, FigureValue]:
     """The figures of kpis.md (`figure_ids`, default all of FIGURE_IDS) for programme P at D.
 
@@ -272,7 +284,7 @@ def figures_from(
     conn: Connection,
     context: QueryContext,
     *,
-    figure_ids: tuple[str, ...] | None = None,
+    figure_ids: Collection[FigureId] | None = None,
     known: Mapping[str, RawShare] | None = None,
 ) -> dict[str, FigureValue]:
     """`compute_figures` on an open connection, reusing the passes a caller has already made.
@@ -283,10 +295,11 @@ def figures_from(
     hands them over instead of this module counting them again. Disclosure
     is the same either way.
     """
-    wanted = set(FIGURE_IDS if figure_ids is None else figure_ids)
-    unknown = wanted - set(FIGURE_IDS)
+    asked = set(FIGURE_IDS if figure_ids is None else figure_ids)
+    unknown = {str(f) for f in asked} - set(FIGURE_IDS)
     if unknown:
         raise ValueError(f"unknown figure ids: {sorted(unknown)}")
+    wanted = {FigureId(f) for f in asked}
     given = dict(known or {})
     unknown_passes = set(given) - set(SHARE_PASSES)
     if unknown_passes:
@@ -330,19 +343,20 @@ def figures_from(
     )
     day, days_in_year = expected_share(context.as_of)
     expected = day / days_in_year
+    forecast = spent / expected
     median_value, median_display = withhold_small_base(median, started, context.scope)
     if "median_days_to_start" in peers and median_display is None and median_value is not None:
         median_value, median_display = None, WITHHELD
     figures += [
-        FigureValue("target_active", target_active, target=target_active),
+        FigureValue(FigureId.TARGET_ACTIVE, target_active, target=target_active),
         FigureValue(
-            "median_days_to_start",
+            FigureId.MEDIAN_DAYS_TO_START,
             median_value,
             median_display,
             denominator=suppress_count(started, context.scope)[0],
         ),
         _share(
-            "improved_share",
+            FigureId.IMPROVED_SHARE,
             improved,
             eligible,
             context.scope,
@@ -350,19 +364,22 @@ def figures_from(
             "improved_share" in peers,
         ),
         _share(
-            "self_supporting_parents",
+            FigureId.SELF_SUPPORTING_PARENTS,
             supporting,
             assessed,
             context.scope,
             hidden="self_supporting_parents" in peers,
         ),
-        FigureValue("budget_year", budget),
-        FigureValue("spent_ytd", spent),
-        FigureValue("spent_share", _ratio(spent, budget), numerator=spent, denominator=budget),
-        FigureValue("expected_share", expected, numerator=day, denominator=days_in_year),
-        FigureValue("forecast_year", spent / expected, numerator=spent, denominator=expected),
+        FigureValue(FigureId.BUDGET_YEAR, budget),
+        FigureValue(FigureId.SPENT_YTD, spent),
         FigureValue(
-            "cost_per_family_month",
+            FigureId.SPENT_SHARE, _ratio(spent, budget), numerator=spent, denominator=budget
+        ),
+        FigureValue(FigureId.EXPECTED_SHARE, expected, numerator=day, denominator=days_in_year),
+        FigureValue(FigureId.FORECAST_YEAR, forecast, numerator=spent, denominator=expected),
+        spend_status_figure(forecast, budget),
+        FigureValue(
+            FigureId.COST_PER_FAMILY_MONTH,
             _ratio(spent, months),
             numerator=spent,
             denominator=months,
@@ -384,20 +401,20 @@ def _family_figures(
     }
     return [
         _count(
-            "active_families",
+            FigureId.ACTIVE_FAMILIES,
             sum(stages[s] for s in ACTIVE_STAGES),
             scope,
             target_active,
             "active_families" in peers,
         ),
-        _count("intensive_families", stages[INTENSIVE], scope, hidden=INTENSIVE in hidden),
-        _count("aftercare_families", stages[AFTERCARE], scope, hidden=AFTERCARE in hidden),
+        _count(FigureId.INTENSIVE_FAMILIES, stages[INTENSIVE], scope, hidden=INTENSIVE in hidden),
+        _count(FigureId.AFTERCARE_FAMILIES, stages[AFTERCARE], scope, hidden=AFTERCARE in hidden),
         _count(
-            "pipeline_families",
+            FigureId.PIPELINE_FAMILIES,
             sum(stages[s] for s in PIPELINE_STAGES),
             scope,
             hidden="pipeline_families" in peers,
         ),
-        _count("ended_families", stages[ENDED], scope, hidden=ENDED in peers),
-        _count("overdue_families", tally.overdue, scope, hidden="overdue_families" in peers),
+        _count(FigureId.ENDED_FAMILIES, stages[ENDED], scope, hidden=ENDED in peers),
+        _count(FigureId.OVERDUE_FAMILIES, tally.overdue, scope, hidden="overdue_families" in peers),
     ]

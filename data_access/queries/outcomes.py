@@ -32,13 +32,17 @@ from data_access.rules.disclosure import (
     suppress_count,
     suppress_share,
 )
+from data_access.rules.figures import FigureId
 from data_access.rules.measures import SELF_SUPPORTING
 from data_access.rules.stages import family_filter
 
 #: Columns of `course_month_series`.
 SERIES_COLUMNS: Final[tuple[str, ...]] = ("course_month", "value", "families", "small")
 #: The figures `outcome_results` gives: the two outcome shares of kpis.md.
-OUTCOME_FIGURES: Final[tuple[str, ...]] = ("improved_share", "self_supporting_parents")
+OUTCOME_FIGURES: Final[tuple[FigureId, ...]] = (
+    FigureId.IMPROVED_SHARE,
+    FigureId.SELF_SUPPORTING_PARENTS,
+)
 #: Columns of `OutcomeResults.districts`.
 DISTRICT_COLUMNS: Final[tuple[str, ...]] = (
     "district_id",

@@ -159,7 +159,6 @@ def spend_breakdown(
         planned = budgets.get(key)
         used = spent.get(key, 0.0)
         share = used / planned if planned else None
-        forecast = used / expected
         rows.append(
             (
                 key,
@@ -168,18 +167,18 @@ def spend_breakdown(
                 used,
                 share,
                 expected,
-                forecast,
+                used / expected,
                 used - expected * (planned or 0.0),
                 None if share is None else share - expected,
-                spend_status(forecast, planned),
             )
         )
-    frame = pd.DataFrame(rows, columns=list(BREAKDOWN_COLUMNS))
+    frame = pd.DataFrame(rows, columns=list(BREAKDOWN_COLUMNS[:-1]))
     numeric = list(BREAKDOWN_COLUMNS[2:-1])
     frame[numeric] = frame[numeric].astype("float64")
-    return frame.sort_values(
+    ordered = frame.sort_values(
         ["budget_year", "name"], ascending=[False, True], na_position="last", kind="stable"
     ).reset_index(drop=True)
+    return with_status(ordered)
 
 
 def with_status(frame: pd.DataFrame) -> pd.DataFrame:
@@ -189,10 +188,12 @@ def with_status(frame: pd.DataFrame) -> pd.DataFrame:
     quarters): the status is a function of the row, so it is the same.
     """
     shown = frame.copy()
-    shown["status"] = [
+    statuses = [
         spend_status(_number(f), _number(b))
         for f, b in zip(shown["forecast_year"], shown["budget_year"], strict=True)
     ]
+    # An object column, so that "no status" stays None and is not made NaN.
+    shown["status"] = pd.Series(statuses, index=shown.index, dtype=object)
     return shown
 
 
