@@ -18,8 +18,16 @@ from typing import Any, Final
 import streamlit as st
 
 from dashboard import formatting
-from dashboard.catalogue import figure, group_heading, spend_status_text, stage_label
-from dashboard.charts import PALETTE, STAGE_COLOURS, Trace, hline, month_ticks, title
+from dashboard.catalogue import figure, group_heading, spend_status_text, stage_label, status_of
+from dashboard.charts import (
+    PALETTE,
+    SPEND_STATUS_COLOURS,
+    STAGE_COLOURS,
+    Trace,
+    hline,
+    month_ticks,
+    title,
+)
 from dashboard.data import cached
 from dashboard.metrics import show_figure
 from dashboard.shell import PageContext
@@ -239,7 +247,13 @@ def _step_spend(
                 FigureId.SPENT_YTD,
                 frame["spent_ytd"],
                 PALETTE[0],
-                {"text": statuses, "textposition": "outside"},
+                {
+                    "text": statuses,
+                    "textposition": "outside",
+                    "textfont": {
+                        "color": [SPEND_STATUS_COLOURS[status_of(s)] for s in frame["status"]]
+                    },
+                },
             ),
         )
     ]

@@ -421,10 +421,11 @@ def _spend_table(
         )
         colour = SPEND_STATUS_COLOURS[status_of(record["status"])]
         colours.append(("TEXTCOLOR", (-1, row), (-1, row), colors.HexColor(colour)))
-    first = 4.6 * cm
-    rest = (WIDTH - first) / (len(columns) + 1)
-    table = _table(rows, [first] + [rest] * (len(columns) + 1))
-    table.setStyle(TableStyle(colours))
+    # Seven columns beside the name: a size smaller, so names wrap between words.
+    first, status = 4.4 * cm, 2.3 * cm
+    rest = (WIDTH - first - status) / len(columns)
+    table = _table(rows, [first] + [rest] * len(columns) + [status])
+    table.setStyle(TableStyle([("FONT", (1, 1), (-1, -1), FONT, 7.8), *colours]))
     return table
 
 
