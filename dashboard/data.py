@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from dashboard.errors import OldSchemaError
+from dashboard.i18n import t
 from data_access.db.engine import default_database_url, is_default_demo_url, make_engine
 from data_access.db.migrate import migrate, schema_is_current
 from data_access.queries import reference
@@ -46,7 +47,7 @@ def engine() -> Engine:
     return _engine(database_url())
 
 
-@st.cache_resource(show_spinner="Opretter demodatabasen …")
+@st.cache_resource(show_spinner=False)
 def _ensure_demo_database(url: str) -> bool:
     """Create and fill the demo database once per process when it is missing."""
     from data_access.demo.bundle import write_demo
@@ -62,7 +63,7 @@ def _ensure_demo_database(url: str) -> bool:
     return True
 
 
-def ensure_database() -> None:
+def ensure_database(lang: str) -> None:
     """Make sure the database can serve this run, before any page queries it.
 
     With no database configured the demo database is created and filled.
@@ -75,7 +76,9 @@ def ensure_database() -> None:
     """
     url = database_url()
     if is_default_demo_url(url):
-        _ensure_demo_database(url)
+        # Streamlit shows the spinner only when this takes over half a second.
+        with st.spinner(t("app.creating_demo", lang)):
+            _ensure_demo_database(url)
     check_schema()
 
 
