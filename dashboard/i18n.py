@@ -22,7 +22,9 @@ and `.definition` (`dashboard.catalogue`), `stage.<id>.label` and
 (`dashboard.navigation`). Each such module has `message_ids()`, which the
 extraction method `extract_with_registry` adds to Babel's Python extractor
 (`babel.cfg`), so `pybabel extract` sees them. A view that picks a message by
-a data value keeps a small map of value -> `N_("id")`.
+a data value keeps a small map of value -> `N_("id")`. Never call `t` inside
+an f-string: on Python 3.11 Babel cannot see into one, and the message test
+then reports the message as used nowhere.
 
 The app reads the .po files with Babel once per process: there is no .mo
 file to compile or forget, so a fresh clone runs `streamlit run
