@@ -125,7 +125,9 @@ def assert_figures(app: AppTest) -> None:
     for key in TROUBLE_KEYS:
         assert t(key, "da") not in shown
     assert [title.value for title in app.title] == ["Oversigt"]
-    programme = next(box for box in app.sidebar.selectbox if box.label == t("common.programme", "da"))
+    programme = next(
+        box for box in app.sidebar.selectbox if box.label == t("common.programme", "da")
+    )
     assert "Interventionsteam på Nørrebro og i Tingbjerg" in programme.options
 
 

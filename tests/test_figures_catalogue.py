@@ -85,11 +85,15 @@ def test_kinds_and_definitions() -> None:
             assert text[0].isupper(), f.id
     # Money figures say they ignore the district filter (kpis.md: spend has no district).
     for figure_id in ("budget_year", "spent_ytd", "forecast_year", "cost_per_family_month"):
-        assert figure(figure_id).definition("en").endswith(
-            " Always for the whole programme, even when a district is selected."
+        assert (
+            figure(figure_id)
+            .definition("en")
+            .endswith(" Always for the whole programme, even when a district is selected.")
         )
-        assert figure(figure_id).definition("da").endswith(
-            " Gælder hele programmet, også når der er valgt et område."
+        assert (
+            figure(figure_id)
+            .definition("da")
+            .endswith(" Gælder hele programmet, også når der er valgt et område.")
         )
     assert "område" not in figure("expected_share").definition("da")
 
