@@ -72,8 +72,8 @@ def catalogue_problems(used: Iterable[str], catalogues: Mapping[str, Catalog]) -
         for message in catalog:
             if message.id and message.id not in wanted:
                 problems.append(f"{where}:{message.lineno}: {message.id}: used nowhere")
-        for msgid, message in catalog.obsolete.items():
-            problems.append(f"{where}:{message.lineno}: {msgid}: obsolete entry (#~)")
+        for old_id, message in catalog.obsolete.items():
+            problems.append(f"{where}:{message.lineno}: {old_id}: obsolete entry (#~)")
     for msgid, by_lang in sorted(texts.items()):
         names = {}
         for lang, text in by_lang.items():
