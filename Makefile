@@ -28,6 +28,7 @@ run: $(STAMP) var/demo.sqlite
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy data_access dashboard pages tests
@@ -61,4 +62,4 @@ unit: $(STAMP)
 test: $(STAMP) browser lint typecheck unit
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache test-output
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .import_linter_cache .grimp_cache test-output

@@ -11,8 +11,8 @@ from typing import Final
 
 from dashboard import formatting
 from dashboard.catalogue import figure
+from dashboard.figure_format import format_value
 from dashboard.i18n import N_, t
-from dashboard.metrics import format_value
 from dashboard.report.content import ReportContent
 from data_access.appstate.quarters import DONE, OPEN
 
