@@ -6,7 +6,7 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test install lint typecheck unit browser demo clean
+.PHONY: run test install lint typecheck unit browser demo clean messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,20 @@ browser:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 		|| echo "make browser: could not install chromium; browser tests will be skipped"; \
 	else echo "make browser: chromium missing and no root to install it; browser tests will be skipped"; fi
+
+# The text catalogue (dashboard/i18n.py): extract the message ids the code uses
+# into messages.pot, then add new ids (empty) to both catalogues and drop the
+# ones no code uses. Fill in new messages in da and en; `make test` fails
+# while one is missing. The app reads the .po files directly (no .mo).
+LOCALE := dashboard/locale
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --no-default-keywords -k t -k N_ \
+		--add-location=file --sort-output --project=interventionsteam-dashboard \
+		--version=0.1.0 --copyright-holder="Københavns Kommune" \
+		--header-comment="# Message ids of the Interventionsteam dashboard (make messages)." \
+		-o $(LOCALE)/messages.pot .
+	$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) -D dashboard \
+		--no-fuzzy-matching --ignore-obsolete
 
 unit: $(STAMP)
 	$(BIN)/pytest -n 2 --dist loadfile

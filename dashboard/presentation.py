@@ -18,7 +18,7 @@ from typing import Any, Final
 import streamlit as st
 
 from dashboard import formatting
-from dashboard.catalogue import figure, group_heading, spend_status_text, stage_label, status_of
+from dashboard.catalogue import figure, spend_status_text, stage_label, status_of
 from dashboard.charts import (
     PALETTE,
     SPEND_STATUS_COLOURS,
@@ -29,7 +29,9 @@ from dashboard.charts import (
     title,
 )
 from dashboard.data import cached
+from dashboard.i18n import N_, t
 from dashboard.metrics import show_figure
+from dashboard.navigation import page
 from dashboard.shell import PageContext
 from dashboard.views.common import plot, spend_status_line
 from dashboard.views.quarter import present_notes
@@ -46,31 +48,14 @@ CHART_HEIGHT: Final = 430
 
 STEPS: Final[tuple[str, ...]] = ("overview", "intake", "courses", "spend", "outcomes", "districts")
 
-TEXT: Final[dict[str, dict[str, str]]] = {
-    "overview": {"da": "Overblik", "en": "Overview"},
-    "intake": {"da": "Visitation", "en": "Intake"},
-    "courses": {"da": "Forløb", "en": "Family courses"},
-    "outcomes": {"da": "Effekt", "en": "Outcomes"},
-    "districts": {"da": "Bydele", "en": "Districts"},
-    "previous": {"da": "Forrige", "en": "Previous"},
-    "next": {"da": "Næste", "en": "Next"},
-    "exit": {"da": "Afslut præsentation", "en": "Leave presentation"},
-    "toggle": {"da": "Præsentationstilstand", "en": "Presentation mode"},
-    "step": {"da": "Trin {n} af {total}", "en": "Step {n} of {total}"},
-    "as_of": {
-        "da": "Opgjort pr. {date} · ændringer siden {previous}",
-        "en": "As of {date} · changes since {previous}",
-    },
-    "families": {"da": "Familier", "en": "Families"},
-    "active_by_district": {
-        "da": "Aktive familier pr. bydel/område",
-        "en": "Active families per district",
-    },
-    "improved_by_quarter": {
-        "da": "Forbedret forældreautoritet ved kvartalernes udgang",
-        "en": "Improved parental authority at each quarter's end",
-    },
-    "no_districts": {"da": "Programmet har ingen bydele.", "en": "The programme has no districts."},
+#: Step -> message id of its title: the page whose figures it shows, or the overview's own.
+STEP_TITLES: Final[dict[str, str]] = {
+    "overview": N_("presentation.overview"),
+    "intake": page("visitation").title_id,
+    "courses": page("forloeb").title_id,
+    "spend": page("oekonomi").title_id,
+    "outcomes": page("effekt").title_id,
+    "districts": page("bydele").title_id,
 }
 
 #: Presentation CSS: no sidebar, no header chrome, large metrics, tight top margin.
@@ -94,16 +79,6 @@ stage_months_at = cached(courses.stage_months)
 districts_of = cached(reference.list_districts)
 
 
-def _t(key: str, lang: str, **values: object) -> str:
-    text = TEXT[key].get(lang) or TEXT[key]["da"]
-    return text.format(**values) if values else text
-
-
-def _step_title(step: str, lang: str) -> str:
-    """A step's title; the spend step is the catalogue's money group, named as on the overview."""
-    return group_heading("money", lang) if step == "spend" else _t(step, lang)
-
-
 def requested() -> bool:
     """Presentation mode is on: `?present=1` or the sidebar toggle."""
     return st.query_params.get(PARAM) == "1" or bool(st.session_state.get(TOGGLE_KEY))
@@ -111,7 +86,7 @@ def requested() -> bool:
 
 def sidebar_toggle(lang: str) -> None:
     """The toggle in the normal sidebar that starts presentation mode."""
-    st.sidebar.toggle(_t("toggle", lang), key=TOGGLE_KEY, on_change=_sync_param)
+    st.sidebar.toggle(t("presentation.toggle", lang), key=TOGGLE_KEY, on_change=_sync_param)
 
 
 def _sync_param() -> None:
@@ -185,7 +160,7 @@ def _step_intake(
                 "name": stage_label(stage, lang),
             }
         )
-    _plot(traces, lang, showlegend=False, yaxis={"title": title(_t("families", lang))})
+    _plot(traces, lang, showlegend=False, yaxis={"title": title(t("common.families", lang))})
 
 
 def _step_courses(
@@ -219,7 +194,7 @@ def _step_courses(
         lang,
         barmode="stack",
         xaxis=month_ticks(sorted(set(frame["month_end"])), lang, every=2),
-        yaxis={"title": title(_t("families", lang))},
+        yaxis={"title": title(t("common.families", lang))},
     )
 
 
@@ -236,11 +211,11 @@ def _step_spend(
             "y": list(frame["name"]),
             "x": list(values),
             "orientation": "h",
-            "name": figure(key).label(lang),
+            "name": figure(figure_id).label(lang),
             "marker": {"color": colour},
             **extra,
         }
-        for key, values, colour, extra in (
+        for figure_id, values, colour, extra in (
             (FigureId.BUDGET_YEAR, frame["budget_year"].fillna(0), "#888888", {}),
             # Each department's status beside its spend: the same rule as the headline.
             (
@@ -290,7 +265,7 @@ def _step_outcomes(
     _plot(
         [line],
         lang,
-        title=title(_t("improved_by_quarter", lang)),
+        title=title(t("presentation.improved_by_quarter", lang)),
         yaxis={"ticksuffix": " %", "rangemode": "tozero"},
         shapes=[] if target is None else [hline(target * 100, colour="#000000", dash="dash")],
     )
@@ -303,7 +278,7 @@ def _step_districts(
     _metrics(now, before, ("active_families", "pipeline_families", "ended_families"), lang)
     districts = districts_of(f.programme_id)
     if not districts:
-        st.info(_t("no_districts", lang))
+        st.info(t("presentation.no_districts", lang))
         return
     names, counts, labels = [], [], []
     for district in districts:
@@ -315,8 +290,8 @@ def _step_districts(
     _plot(
         [bars],
         lang,
-        title=title(_t("active_by_district", lang)),
-        yaxis={"title": title(_t("families", lang))},
+        title=title(t("presentation.active_by_district", lang)),
+        yaxis={"title": title(t("common.families", lang))},
     )
 
 
@@ -342,10 +317,10 @@ def run(context: PageContext) -> None:
         [6, 1.2, 1.3, 1.2, 2], vertical_alignment="center"
     )
     with title:
-        st.title(f"{_step_title(key, lang)} · {f.programme_name}")
+        st.title(t(STEP_TITLES[key], lang) + " · " + f.programme_name)
     with back:
         st.button(
-            _t("previous", lang),
+            t("presentation.previous", lang),
             on_click=_move,
             args=(-1,),
             disabled=step == 0,
@@ -354,10 +329,11 @@ def run(context: PageContext) -> None:
             width="stretch",
         )
     with indicator:
-        st.markdown(f"**{_t('step', lang, n=step + 1, total=len(STEPS))}**")
+        position = t("presentation.step", lang, n=step + 1, total=len(STEPS))
+        st.markdown(f"**{position}**")
     with forward:
         st.button(
-            _t("next", lang),
+            t("presentation.next", lang),
             on_click=_move,
             args=(1,),
             disabled=step == len(STEPS) - 1,
@@ -366,11 +342,13 @@ def run(context: PageContext) -> None:
             width="stretch",
         )
     with leave:
-        st.button(_t("exit", lang), on_click=_leave, key="presentation_exit", width="stretch")
+        st.button(
+            t("presentation.exit", lang), on_click=_leave, key="presentation_exit", width="stretch"
+        )
     previous = context.query.previous_quarter_end()
     st.caption(
-        _t(
-            "as_of",
+        t(
+            "presentation.as_of",
             lang,
             date=formatting.long_date(f.as_of, lang),
             previous=formatting.long_date(previous.as_of, lang),

@@ -12,20 +12,21 @@ from dashboard.catalogue import (
     FIGURES,
     GROUPS,
     SPEND_BREAKDOWNS,
-    SPEND_STATUSES,
     SPEND_VARIANCE_LABELS,
-    STAGE_DEFINITIONS,
-    STAGES,
     change_tone,
     figure,
+    group_heading,
     grouped,
+    spend_column_label,
     spend_status_label,
     spend_status_text,
+    stage_definition,
     stage_label,
 )
 from data_access.queries.figures import FIGURE_IDS
 from data_access.queries.spend import BREAKDOWN_COLUMNS
 from data_access.rules.figures import FigureId
+from data_access.rules.spend import SpendStatus
 from data_access.rules.stages import STAGE_ORDER
 
 KPIS = Path(__file__).resolve().parents[2] / "shared" / "contract" / "kpis.md"
@@ -69,7 +70,7 @@ def _contract_table() -> list[tuple[str, str, str]]:
 
 
 def test_labels_are_the_contracts() -> None:
-    assert [(f.id, f.label_da, f.label_en) for f in FIGURES] == CONTRACT_LABELS
+    assert [(f.id, f.label("da"), f.label("en")) for f in FIGURES] == CONTRACT_LABELS
 
 
 @pytest.mark.skipif(not KPIS.exists(), reason="contract folder not present")
@@ -89,13 +90,22 @@ def test_kinds_and_definitions() -> None:
     assert kinds["cost_per_family_month"] == "money"
     for f in FIGURES:
         assert f.kind in {"count", "share", "money", "days", "status"}
-        for text in (f.definition_da, f.definition_en):
+        for text in (f.definition("da"), f.definition("en")):
             assert text.endswith("."), f.id
             assert text[0].isupper(), f.id
     # Money figures say they ignore the district filter (kpis.md: spend has no district).
     for figure_id in ("budget_year", "spent_ytd", "forecast_year", "cost_per_family_month"):
-        assert "district" in figure(figure_id).definition_en
-        assert "område" in figure(figure_id).definition_da
+        assert (
+            figure(figure_id)
+            .definition("en")
+            .endswith(" Always for the whole programme, even when a district is selected.")
+        )
+        assert (
+            figure(figure_id)
+            .definition("da")
+            .endswith(" Gælder hele programmet, også når der er valgt et område.")
+        )
+    assert "område" not in figure("expected_share").definition("da")
 
 
 def test_lookup() -> None:
@@ -110,15 +120,17 @@ def test_lookup() -> None:
 
 def test_stages() -> None:
     # The stage table of kpis.md, in the order a course moves through it.
-    assert list(STAGES) == list(STAGE_ORDER)
-    assert STAGES["ended"][0] == "Afsluttet"
-    assert STAGES["aftercare"][0] == "Efterværn"
-    assert STAGES["intensive"][0] == "Intensiv fase"
-    assert STAGES["approved"][0] == "Visiteret, ikke startet"
-    assert STAGES["investigation"][0] == "Under § 50-undersøgelse"
-    assert STAGES["referred"][0] == "Henvist"
+    assert [stage_label(s, "da") for s in STAGE_ORDER] == [
+        "Henvist",
+        "Under § 50-undersøgelse",
+        "Visiteret, ikke startet",
+        "Intensiv fase",
+        "Efterværn",
+        "Afsluttet",
+    ]
     assert stage_label("aftercare", "en") == "Aftercare"
-    assert set(STAGE_DEFINITIONS) == set(STAGES)
+    assert stage_definition("ended", "da") == "Forløbet er afsluttet, uanset årsag."
+    assert stage_definition("ended", "en") == "The course has ended, for whatever reason."
 
 
 def test_spend_table_labels() -> None:
@@ -126,6 +138,8 @@ def test_spend_table_labels() -> None:
     figure_columns = [c for c in BREAKDOWN_COLUMNS if c not in ("key", "name", "status")]
     for column in figure_columns:
         assert column in FIGURE_IDS or column in SPEND_VARIANCE_LABELS, column
+    assert spend_column_label("variance_dkk", "da") == "Afvigelse fra plan"
+    assert spend_column_label("spent_ytd", "en") == "Spent year to date"
 
 
 def test_catalogue_does_not_import_streamlit() -> None:
@@ -139,6 +153,11 @@ def test_every_figure_has_a_group_and_a_direction() -> None:
         assert f.group in GROUPS, f.id
         assert f.direction in ("good", "bad", "neutral", "plan"), f.id
     assert [g for g, _ in grouped(f.id for f in FIGURES)] == list(GROUPS)
+    assert [group_heading(g, "da") for g in GROUPS] == [
+        "Familier",
+        "Visitation, fremdrift og effekt",
+        "Økonomi",
+    ]
 
 
 def test_directions_from_the_users_point_of_view() -> None:
@@ -171,10 +190,10 @@ def test_change_tone() -> None:
 
 def test_spend_status_labels_are_the_contracts() -> None:
     # kpis.md: Over budget / Underforbrug / Som planlagt; Over budget / Underspend / On plan.
-    assert {s.value: label for s, label in SPEND_STATUSES.items()} == {
-        "over": ("Over budget", "Over budget"),
-        "under": ("Underforbrug", "Underspend"),
-        "on_plan": ("Som planlagt", "On plan"),
+    words = {lang: [spend_status_label(s, lang) for s in SpendStatus] for lang in ("da", "en")}
+    assert words == {
+        "da": ["Over budget", "Underforbrug", "Som planlagt"],
+        "en": ["Over budget", "Underspend", "On plan"],
     }
     assert spend_status_text("over", "da") == "▲ Over budget"
     assert spend_status_text(None, "en") == "– No budget"

@@ -13,18 +13,11 @@ import streamlit as st
 
 from dashboard import formatting
 from dashboard.catalogue import group_heading, grouped
+from dashboard.i18n import t
 from dashboard.metrics import show_figure
-from dashboard.views.common import spend_status_line, status, tr
+from dashboard.views.common import spend_status_line, status
 from data_access.queries.figures import FigureValue
 from data_access.rules.figures import FigureId
-
-TEXT: Final[dict[str, dict[str, str]]] = {
-    "since": {"da": "siden {date}", "en": "since {date}"},
-    "target_met": {"da": "På sporet – mål {target}", "en": "On track – target {target}"},
-    "target_missed": {"da": "Under målet – mål {target}", "en": "Below target – target {target}"},
-    "none_overdue": {"da": "Ingen forløb over tid", "en": "No course overdue"},
-    "some_overdue": {"da": "{n} forløb over tid", "en": "Courses overdue: {n}"},
-}
 
 #: Large metric type for the shared screen; a constant, no data in it.
 BIG_TYPE_CSS: Final = (
@@ -60,16 +53,16 @@ def _status_of(item: FigureValue, figures: dict[str, FigureValue], lang: str) ->
         status(
             met,
             lang,
-            good=tr(TEXT, "target_met", lang, target=target),
-            bad=tr(TEXT, "target_missed", lang, target=target),
+            good=t("overview.target_met", lang, target=target),
+            bad=t("overview.target_missed", lang, target=target),
         )
     elif item.figure_id == FigureId.OVERDUE_FAMILIES and value is not None:
         n = formatting.number(value, lang)
         status(
             value == 0,
             lang,
-            good=tr(TEXT, "none_overdue", lang),
-            bad=tr(TEXT, "some_overdue", lang, n=n),
+            good=t("overview.none_overdue", lang),
+            bad=t("overview.some_overdue", lang, n=n),
         )
     elif item.figure_id == FigureId.IMPROVED_SHARE and value is not None:
         if item.target is None:
@@ -79,10 +72,11 @@ def _status_of(item: FigureValue, figures: dict[str, FigureValue], lang: str) ->
         status(
             value >= item.target,
             lang,
-            good=tr(TEXT, "target_met", lang, target=target),
-            bad=tr(TEXT, "target_missed", lang, target=target),
+            good=t("overview.target_met", lang, target=target),
+            bad=t("overview.target_missed", lang, target=target),
         )
     elif item.figure_id == FigureId.SPENT_SHARE:
+        # kpis.md spend_status, the same words as on Økonomi and in the report.
         spend_status_line(figures[FigureId.SPEND_STATUS], lang)
 
 
@@ -93,7 +87,7 @@ def _row(
     previous_day: date,
     lang: str,
 ) -> None:
-    since = tr(TEXT, "since", lang, date=formatting.short_date(previous_day, lang))
+    since = t("overview.since", lang, date=formatting.short_date(previous_day, lang))
     for column, figure_id in zip(st.columns(len(row)), row, strict=True):
         with column:
             show_figure(
