@@ -30,7 +30,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy data_access dashboard pages tests
+	$(BIN)/mypy data_access dashboard pages bench deploy tests
 
 # Debian's chromium for the real-browser tests (browsers cannot be downloaded
 # by Playwright here). Without root or apt the e2e tests skip with a reason.
