@@ -1,6 +1,6 @@
-"""Many users at once: N browser sessions against one dashboard server, for a fixed time.
+"""A few real browsers at once: what only a browser shows (drawing, JavaScript), for a fixed time.
 
-    .venv/bin/python -m bench.load_test [--users 25] [--seconds 60] [--url URL] [--write]
+    .venv/bin/python -m bench.browser_load [--users 5] [--seconds 60] [--url URL] [--write]
 
 Without --url it builds the scale-1 demo database in a temporary folder and
 starts one `streamlit run dashboard/app.py` on a free localhost port. Each
@@ -9,7 +9,9 @@ Debian chromium; it opens pages by URL with changing programme, date and
 district, and times each page until Streamlit has finished the run. A page
 with an exception box, a database message or no title within the timeout is
 an error. Everything stops by itself: each user's loop ends at the deadline,
-each page load has a timeout, and the server is killed at the end.
+each page load has a timeout, and the server is killed at the end. Browsers
+share the cores with the server, so keep to a few users: the server's own
+capacity is measured without browsers by `bench.load_test`.
 --write puts the figures into docs/benchmarks.md, section "Mange brugere".
 """
 
@@ -32,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.load_test import percentile  # noqa: E402
 from dashboard.i18n import t  # noqa: E402
 from tests.e2e.conftest import CHROMIUM_ARGS, IDLE, Server, chromium_path  # noqa: E402
 
@@ -108,20 +111,13 @@ async def _run(base: str, users: int, seconds: float, chromium: str) -> Results:
     return results
 
 
-def percentile(values: list[float], share: float) -> float:
-    """The `share` percentile (0..1) of `values`, nearest-rank."""
-    ordered = sorted(values)
-    index = max(0, min(len(ordered) - 1, round(share * len(ordered) + 0.5) - 1))
-    return ordered[index]
-
-
 def report(results: Results, users: int, seconds: float) -> str:
     """The figures as a Markdown block (Danish, like the rest of docs/)."""
     times = results.times
     lines = [
         SECTION,
         "",
-        f"Målt {date.today().isoformat()} med `python -m bench.load_test --users {users} "
+        f"Målt {date.today().isoformat()} med `python -m bench.browser_load --users {users} "
         f"--seconds {seconds:g}`: {users} samtidige browsersessioner (Debian chromium, "
         "headless) mod én streamlit-proces på demodatabasen (skala 1, SQLite), på en "
         f"maskine med {os.cpu_count()} kerner ({platform.machine()}). Browseren og serveren "
@@ -159,7 +155,7 @@ def write_section(text: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--users", type=int, default=25)
+    parser.add_argument("--users", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--url", help="a running dashboard (default: start one on localhost)")
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")

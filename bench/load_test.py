@@ -46,6 +46,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import os
 import platform
 import random
@@ -264,7 +265,7 @@ async def drive(base: str, plan: Plan) -> Tally:
 def percentile(values: list[float], share: float) -> float:
     """The `share` percentile (0..1) of `values`, nearest rank."""
     ordered = sorted(values)
-    index = max(0, min(len(ordered) - 1, round(share * len(ordered) + 0.5) - 1))
+    index = max(0, min(len(ordered) - 1, math.ceil(share * len(ordered)) - 1))
     return ordered[index]
 
 
