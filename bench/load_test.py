@@ -2,11 +2,14 @@
 
     .venv/bin/python -m bench.load_test [--users 25] [--seconds 60] [--url URL] [--json F]
         [--ramp S] [--think 5-15] [--timeout 60] [--roles admin,viewer,...]
-        [--server-pid PID ...] [--database-url URL] [--seed 1]
+        [--server-pid PID ...] [--seed 1] [--no-roles]
+        [--database-url URL] [--app SCRIPT] [--server-option NAME=VALUE ...]
 
 Without --url it builds the scale-1 demo database in a temporary folder (or
 uses --database-url) and starts one `streamlit run dashboard/app.py` with
-DASHBOARD_DEMO=1 and the project's .streamlit/config.toml, on a free port.
+DASHBOARD_DEMO=1 and the project's .streamlit/config.toml, on a free port
+(--server-option adds Streamlit options; --app with --no-roles measures
+another script, e.g. bench/empty_app.py for the cost of an empty page).
 
 Each user (bench/st_client.py) arrives at its own moment spread over the
 ramp, opens Oversigt, picks its role in the demo-user picker (widget key
@@ -27,6 +30,7 @@ cannot be read, and the report says so.
 JSON (--json), version 1:
     tool, version, started (UTC ISO), url, server_started_by_tool
     settings: users, seconds, ramp_s, think_s [lo, hi], timeout_s, roles, seed
+        (+ app, server_options when the tool started the server)
     machine: nproc, platform
     views: count, per_second, wait_s {p50, p95, max, mean}
     errors: count, by_kind {kind: n}, examples [{user, role, page, kind, detail}] (<= 20)
@@ -75,6 +79,8 @@ VERSION: Final = 1
 PICKER: Final = "demo_user"
 START_PAGE: Final = "oversigt"
 ROLE_NOT_OFFERED: Final = "role_not_offered"
+#: The role of users who do not pick one (--no-roles: e.g. an app without the demo picker).
+ANY_ROLE: Final = "-"
 MAX_EXAMPLES: Final = 20
 LOCAL_HOSTS: Final = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
@@ -157,7 +163,7 @@ class User:
         self.plan = plan
         self.tally = tally
         self.deadline = deadline
-        self.role = plan.roles[number % len(plan.roles)]
+        self.role = _role_of(plan, number)
         self.random = random.Random(plan.seed * 100_003 + number)
         self.scene = SCENES[0] if self.random.random() < 2 / 3 else SCENES[1]
         self.query = {
@@ -165,7 +171,7 @@ class User:
             "as_of": self.random.choice(self.scene.dates),
             "district": "",
         }
-        self.page = START_PAGE
+        self.page = START_PAGE if plan.roles else ""
         self.session = Session(base, timeout=plan.timeout)
 
     def _record(self, view: View) -> View:
@@ -183,8 +189,8 @@ class User:
             self.tally.reconnects += 1
         else:
             self.tally.connected += 1
-        view = self._record(await self.session.view(START_PAGE, self.query))
-        if not view.finished:
+        view = self._record(await self.session.view(self.page, self.query))
+        if not view.finished or self.role == ANY_ROLE:
             return self.session.connected
         option = role_option(self.session.widgets.get(PICKER, _NO_PICKER).options, self.role, 0)
         if option is None:
@@ -280,6 +286,10 @@ def _waits(values: list[float]) -> dict[str, float | None]:
     }
 
 
+def _role_of(plan: Plan, number: int) -> str:
+    return plan.roles[number % len(plan.roles)] if plan.roles else ANY_ROLE
+
+
 def summarise(tally: Tally, plan: Plan, elapsed: float) -> dict[str, Any]:
     """Everything but the server figures, in the documented JSON shape."""
     finished = [r for r in tally.records if r.view.finished]
@@ -289,7 +299,7 @@ def summarise(tally: Tally, plan: Plan, elapsed: float) -> dict[str, Any]:
         by_page[record.view.page].append(record)
     error_pages = Counter(r.view.page for r, _, _ in problems)
     roles: dict[str, dict[str, Any]] = {
-        role: {"views": 0, "errors": 0, "pages": set()} for role in plan.roles
+        role: {"views": 0, "errors": 0, "pages": set()} for role in plan.roles or (ANY_ROLE,)
     }
     for record in finished:
         roles[record.role]["views"] += 1
@@ -323,7 +333,7 @@ def summarise(tally: Tally, plan: Plan, elapsed: float) -> dict[str, Any]:
             "connected": tally.connected,
             "dropped": len(tally.dropped_users),
             "reconnects": tally.reconnects,
-            "by_role": dict(Counter(plan.roles[n % len(plan.roles)] for n in range(plan.users))),
+            "by_role": dict(Counter(_role_of(plan, n) for n in range(plan.users))),
         },
         "pages": [
             {
@@ -470,7 +480,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=60.0, help="per view, seconds")
     parser.add_argument("--roles", type=_roles, default=tuple(ROLES), help="comma-separated")
     parser.add_argument("--server-pid", type=int, action="append", default=[])
+    parser.add_argument(
+        "--no-roles",
+        action="store_true",
+        help="users pick no role and open the app's first page (an app without the demo picker)",
+    )
     parser.add_argument("--database-url", help="without --url: serve this database")
+    parser.add_argument(
+        "--app", type=Path, help="without --url: run this script instead of dashboard/app.py"
+    )
+    parser.add_argument(
+        "--server-option",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="without --url: a Streamlit option for the server, e.g. runner.postScriptGC=false",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--allow-remote",
@@ -483,7 +508,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.url and urlsplit(args.url).hostname not in LOCAL_HOSTS and not args.allow_remote:
         parser.error("--url is not this machine; add --allow-remote if that is meant")
     ramp = args.ramp if args.ramp is not None else min(60.0, args.seconds / 4)
-    plan = Plan(args.users, args.seconds, ramp, args.think, args.timeout, args.roles, args.seed)
+    if any("=" not in option for option in args.server_option):
+        parser.error("--server-option wants NAME=VALUE")
+    roles = () if args.no_roles else args.roles
+    plan = Plan(args.users, args.seconds, ramp, args.think, args.timeout, roles, args.seed)
     report = _run_with_server(args, plan)
     print(markdown(report))
     for example in report["errors"]["examples"]:
@@ -500,7 +528,7 @@ def _run_with_server(args: argparse.Namespace, plan: Plan) -> dict[str, Any]:
     if args.url:
         pids, reason = _server_pids(args.url, args.server_pid)
         return run(args.url, plan, pids, reason)
-    from deploy.serve import AppProcess, free_port
+    from deploy.serve import APP, AppProcess, free_port
 
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url
@@ -509,8 +537,17 @@ def _run_with_server(args: argparse.Namespace, plan: Plan) -> dict[str, Any]:
 
             url = f"sqlite:///{Path(folder) / 'demo.sqlite'}"
             write_demo(url, 1)
+        options = [
+            part
+            for option in args.server_option
+            for part in (f"--{option.partition('=')[0]}", option.partition("=")[2])
+        ]
         server = AppProcess(
-            free_port(), Path(folder) / "server.log", {"DASHBOARD_DATABASE_URL": url}
+            free_port(),
+            Path(folder) / "server.log",
+            {"DASHBOARD_DATABASE_URL": url},
+            app=args.app or APP,
+            options=options,
         )
         server.start()
         try:
@@ -520,6 +557,8 @@ def _run_with_server(args: argparse.Namespace, plan: Plan) -> dict[str, Any]:
         finally:
             server.stop()
         report["server_started_by_tool"] = True
+        report["settings"]["app"] = str(args.app or APP)
+        report["settings"]["server_options"] = args.server_option
         return report
 
 

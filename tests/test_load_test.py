@@ -104,6 +104,27 @@ def test_a_broken_database_counts_as_errors(tmp_path: Path) -> None:
     assert report["errors"]["count"] == sum(kinds.values())
 
 
+def test_own_server_with_options_on_the_empty_page(demo_url: str, tmp_path: Path) -> None:
+    out = tmp_path / "empty.json"
+    code = main(
+        [
+            *("--app", "bench/empty_app.py", "--no-roles", "--database-url", demo_url),
+            *("--server-option", "runner.postScriptGC=false", "--think", "0"),
+            *("--users", "2", "--seconds", "4", "--ramp", "0", "--json", str(out)),
+        ]
+    )
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert code == 0, report["errors"]
+    assert report["server_started_by_tool"] is True
+    assert report["settings"]["server_options"] == ["runner.postScriptGC=false"]
+    assert report["settings"]["roles"] == []
+    assert report["sessions"]["by_role"] == {"-": 2}
+    # Clicking without pause: many more views than users.
+    assert report["views"]["count"] > 2 * 2
+    assert [page["page"] for page in report["pages"]] == [""]
+    assert report["server"]["measured"] is True
+
+
 RAISING_APP = """
 import streamlit as st
 
