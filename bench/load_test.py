@@ -39,7 +39,8 @@ JSON (--json), version 1:
     pages: [{page, views, errors, wait_s {p50, p95, max}, bytes_per_view {mean, max}}]
     roles: {role: {views, errors, pages [the pages its users saw]}}
     server: measured, reason, pids, samples, cpu_seconds, cpu_percent {mean, max}
-        (100 = one core), rss_mb {start, end, max}, processes [{pid, name, rss_mb_max}]
+        (100 = one core), rss_mb {start, end, max}, rss_mb_series [[s, MB] <= 120],
+        processes [{pid, name, rss_mb_max}]
     client: cpu_seconds (this load generator's own CPU, on the same cores)
 Error kinds: exception, error_box, page_not_found, compile_error, timeout,
 dropped, connect, role_not_offered.

@@ -101,6 +101,14 @@ class ServerSampler:
         self._sample()
         return self.figures()
 
+    def _series(self, mb: int, points: int = 120) -> list[list[float]]:
+        """[seconds since start, RSS MB] at most `points` times: does memory level off?"""
+        if not self.samples:
+            return []
+        step = max(1, len(self.samples) // points)
+        first = self.samples[0][0]
+        return [[round(t - first, 1), round(r / mb, 1)] for t, _, r in self.samples[::step]]
+
     def figures(self) -> dict[str, Any]:
         mb = 1024 * 1024
         rates = [
@@ -126,6 +134,7 @@ class ServerSampler:
                 "end": round(rss[-1] / mb, 1) if rss else None,
                 "max": round(max(rss) / mb, 1) if rss else None,
             },
+            "rss_mb_series": self._series(mb),
             "processes": [
                 {"pid": pid, "name": seen.name, "rss_mb_max": round(seen.rss_max / mb, 1)}
                 for pid, seen in sorted(self._seen.items())
