@@ -27,10 +27,17 @@ $(STAMP): $(LOCK) pyproject.toml
 
 install: $(STAMP)
 
+# uv alone, at its locked version and hash: `make lock` must work while the
+# lock lags behind pyproject.toml (when a full install would refuse).
+$(BIN)/uv:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	awk '/^uv==/ {keep = 1; print; next} keep && /^ / {print; next} {keep = 0}' $(LOCK) > $(VENV)/uv.txt
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r $(VENV)/uv.txt
+
 # Re-resolve pyproject.toml's dependencies (with the dev extra) for Linux
 # x86_64 / Python 3.11, keeping current pins where they still fit;
 # `make lock UPGRADE=1` moves every package to its newest release.
-lock: $(STAMP)
+lock: $(BIN)/uv
 	$(BIN)/uv pip compile pyproject.toml --extra dev $(LOCK_PLATFORM) --generate-hashes \
 		$(if $(UPGRADE),--upgrade) --custom-compile-command 'make lock' --output-file $(LOCK)
 
@@ -52,6 +59,7 @@ serve: $(STAMP) nginx $(if $(DASHBOARD_DATABASE_URL),,var/demo.sqlite)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy data_access dashboard pages bench deploy tests
@@ -79,4 +87,4 @@ unit: $(STAMP)
 test: $(STAMP) browser nginx lint typecheck unit
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache test-output
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .import_linter_cache .grimp_cache test-output

@@ -9,6 +9,8 @@ queries side by side.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from functools import wraps
@@ -19,7 +21,12 @@ from sqlalchemy import Engine
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from dashboard.errors import OldSchemaError
-from data_access.db.engine import default_database_url, is_default_demo_url, make_engine
+from data_access.db.engine import (
+    PROJECT_ROOT,
+    default_database_url,
+    is_default_demo_url,
+    make_engine,
+)
 from data_access.db.migrate import migrate, schema_is_current
 from data_access.queries import reference
 
@@ -30,6 +37,10 @@ CACHE_TTL_SECONDS = 600
 DATA_VERSION_TTL_SECONDS = 30
 
 _QUERIES: dict[str, Callable[..., Any]] = {}
+
+
+class DemoDatabaseError(RuntimeError):
+    """The demo database could not be created on first run."""
 
 
 def database_url() -> str:
@@ -48,9 +59,11 @@ def engine() -> Engine:
 
 @st.cache_resource(show_spinner="Opretter demodatabasen …")
 def _ensure_demo_database(url: str) -> bool:
-    """Create and fill the demo database once per process when it is missing."""
-    from data_access.demo.bundle import write_demo
+    """Create and fill the demo database once per process when it is missing.
 
+    The demo generator runs as its own command (`python -m data_access demo`),
+    so the app never imports it; the spinner shows while it works.
+    """
     migrate(url)
     writer = make_engine(url)
     try:
@@ -58,8 +71,24 @@ def _ensure_demo_database(url: str) -> bool:
     finally:
         writer.dispose()
     if empty:
-        write_demo(url, 1)
+        write_demo_database(url)
     return True
+
+
+def write_demo_database(url: str) -> None:
+    """Run `python -m data_access demo --database-url URL`; raise with its message if it fails."""
+    done = subprocess.run(  # noqa: S603 (this interpreter, fixed arguments)
+        [sys.executable, "-m", "data_access", "demo", "--database-url", url],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        lines = (done.stderr or done.stdout).strip().splitlines() or ["no output"]
+        raise DemoDatabaseError(
+            f"python -m data_access demo failed (exit {done.returncode}): {lines[-1]}"
+        )
 
 
 def ensure_database() -> None:

@@ -1,58 +1,22 @@
 """A figure on screen: `st.metric` under its catalogue label, Danish formats.
 
 Every page shows figures through `show_figure`, so a figure has the same
-label, format, definition (on hover) and suppression text everywhere.
+label, format, definition (on hover) and suppression text everywhere. The
+text of a value and its change comes from `figure_format`, which the report
+uses too.
 """
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from typing import Literal
 
 import streamlit as st
 
-from dashboard import formatting
 from dashboard.catalogue import figure
+from dashboard.figure_format import format_delta, format_value
 from data_access.queries.figures import FigureValue
-from data_access.rules.disclosure import SUPPRESSED, WITHHELD
-
-WITHHELD_TEXT: Final[dict[str, str]] = {"da": "Vises ikke (< 5)", "en": "Not shown (< 5)"}
-DAYS: Final[dict[str, str]] = {"da": "dage", "en": "days"}
-POINTS: Final[dict[str, str]] = {"da": "pct.point", "en": "pp"}
 
 DeltaColor = Literal["normal", "inverse", "off"]
-
-
-def format_value(item: FigureValue, lang: str) -> str:
-    """The figure's value as text in its kind's format, or why it is not shown."""
-    if item.display == SUPPRESSED:
-        return SUPPRESSED
-    if item.display == WITHHELD:
-        return WITHHELD_TEXT.get(lang, WITHHELD_TEXT["da"])
-    kind = figure(item.figure_id).kind
-    if kind == "money":
-        return formatting.money(item.value, lang)
-    if kind == "share":
-        return formatting.share(item.value, lang)
-    if kind == "days":
-        if item.value is None:
-            return formatting.MISSING
-        return f"{formatting.number(item.value, lang)} {DAYS.get(lang, DAYS['da'])}"
-    return formatting.count(item.value, item.display, lang)
-
-
-def format_delta(item: FigureValue, previous: FigureValue | None, lang: str) -> str | None:
-    """Change since `previous` in the figure's own unit ("+3", "-4,5 pct.point")."""
-    if previous is None or item.value is None or previous.value is None:
-        return None
-    change = item.value - previous.value
-    kind = figure(item.figure_id).kind
-    sign = "+" if change > 0 else "-" if change < 0 else "±"
-    if kind == "share":
-        amount = formatting.number(abs(change) * 100, lang, decimals=1)
-        return f"{sign}{amount} {POINTS.get(lang, POINTS['da'])}"
-    if kind == "money":
-        return f"{sign}{formatting.money(abs(change), lang)}"
-    return f"{sign}{formatting.number(abs(change), lang)}"
 
 
 def show_figure(

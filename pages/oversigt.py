@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dashboard.data import cached, start
-from dashboard.report.streamlit_button import report_download_buttons
 from dashboard.shell import open_page
 from dashboard.views.overview import overview
 from dashboard.views.quarter import quarter_panel
+from dashboard.views.report_download import report_download_buttons
 from data_access.queries.figures import compute_figures
 from data_access.rules.calendar import quarter_end_before
 

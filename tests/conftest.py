@@ -48,6 +48,16 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(params=BACKENDS)
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database on each backend, not migrated: for stepping through the migrations."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite'}"
+        return
+    with postgres_schema(f"e_{uuid.uuid4().hex[:12]}") as url:
+        yield url
+
+
 @contextmanager
 def postgres_schema(schema: str) -> Iterator[str]:
     """A fresh schema on the test server and a URL whose sessions use it.

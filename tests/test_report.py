@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from dashboard.__main__ import main
 from dashboard.catalogue import FIGURES
-from dashboard.metrics import format_value
+from dashboard.figure_format import format_value
 from dashboard.report import render_report
 from dashboard.report.content import REPORT_SCOPE, build_report, parse_quarter
 from dashboard.report.xlsx import sheet_name

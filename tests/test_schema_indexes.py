@@ -34,35 +34,6 @@ def test_foreign_keys_to_deleted_rows_lead_an_index(table: Table, column: str) -
     assert column in leading, f"{table.name}.{column} leads no index"
 
 
-def test_migrations_build_exactly_the_schema_module(db_url: str) -> None:
-    """Alembic's comparison of the migrated database with schema.py finds nothing to add.
-
-    The migrations are written by hand; a table, column or index that is in
-    schema.py but not in a migration (or the other way round) would exist in
-    tests built from one and production databases built from the other.
-    """
-    from alembic.autogenerate import compare_metadata
-    from alembic.migration import MigrationContext
-
-    from data_access.db.engine import make_engine
-
-    engine = make_engine(db_url)
-    try:
-        with engine.connect() as connection:
-            context = MigrationContext.configure(
-                connection,
-                opts={
-                    "include_name": lambda name, kind, _parents: (
-                        kind != "table" or name in schema.metadata.tables
-                    )
-                },
-            )
-            differences = compare_metadata(context, schema.metadata)
-    finally:
-        engine.dispose()
-    assert differences == []
-
-
 def test_date_fields_do_not_share_cached_sql() -> None:
     """SQLAlchemy caches compiled SQL by cache key: the field must be part of it."""
     from sqlalchemy import select

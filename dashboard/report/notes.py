@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dashboard import formatting
 from dashboard.catalogue import figure
-from dashboard.metrics import format_value
+from dashboard.figure_format import format_value
 from dashboard.report.content import ReportContent
 from dashboard.report.labels import t
 

@@ -4,7 +4,7 @@ Layout, A4 portrait: a cover with programme, quarter, report date and the
 quarter at a glance; every kpis.md figure with its change since the previous
 quarter; the charts; per-coordinator progression; spend per department and
 funder against budget; a page of definitions. Values are formatted by
-`dashboard.metrics` exactly as the pages show them. DejaVu Sans (shipped
+`dashboard.figure_format` exactly as the pages show them. DejaVu Sans (shipped
 with matplotlib, so present wherever the report runs) renders æ, ø, å, §
 and the en dash.
 """
@@ -47,7 +47,7 @@ from dashboard.catalogue import (
     figure,
     stage_label,
 )
-from dashboard.metrics import format_delta, format_value
+from dashboard.figure_format import format_delta, format_value
 from dashboard.report import charts
 from dashboard.report.content import ReportContent
 from dashboard.report.labels import coordinator_headers, t

@@ -1,0 +1,51 @@
+"""A figure's value and change as text: the one format for cards, presentation and report.
+
+No Streamlit here, so the quarterly report (`dashboard/report/`) writes the
+same text as the metric cards (`metrics.show_figure`) without importing the app.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from dashboard import formatting
+from dashboard.catalogue import figure
+from data_access.queries.figures import FigureValue
+from data_access.rules.disclosure import SUPPRESSED, WITHHELD
+
+WITHHELD_TEXT: Final[dict[str, str]] = {"da": "Vises ikke (< 5)", "en": "Not shown (< 5)"}
+DAYS: Final[dict[str, str]] = {"da": "dage", "en": "days"}
+POINTS: Final[dict[str, str]] = {"da": "pct.point", "en": "pp"}
+
+
+def format_value(item: FigureValue, lang: str) -> str:
+    """The figure's value as text in its kind's format, or why it is not shown."""
+    if item.display == SUPPRESSED:
+        return SUPPRESSED
+    if item.display == WITHHELD:
+        return WITHHELD_TEXT.get(lang, WITHHELD_TEXT["da"])
+    kind = figure(item.figure_id).kind
+    if kind == "money":
+        return formatting.money(item.value, lang)
+    if kind == "share":
+        return formatting.share(item.value, lang)
+    if kind == "days":
+        if item.value is None:
+            return formatting.MISSING
+        return f"{formatting.number(item.value, lang)} {DAYS.get(lang, DAYS['da'])}"
+    return formatting.count(item.value, item.display, lang)
+
+
+def format_delta(item: FigureValue, previous: FigureValue | None, lang: str) -> str | None:
+    """Change since `previous` in the figure's own unit ("+3", "-4,5 pct.point")."""
+    if previous is None or item.value is None or previous.value is None:
+        return None
+    change = item.value - previous.value
+    kind = figure(item.figure_id).kind
+    sign = "+" if change > 0 else "-" if change < 0 else "±"
+    if kind == "share":
+        amount = formatting.number(abs(change) * 100, lang, decimals=1)
+        return f"{sign}{amount} {POINTS.get(lang, POINTS['da'])}"
+    if kind == "money":
+        return f"{sign}{formatting.money(abs(change), lang)}"
+    return f"{sign}{formatting.number(abs(change), lang)}"
