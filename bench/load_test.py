@@ -72,7 +72,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.server_stats import ServerSampler, listening_pid, not_measured  # noqa: E402
-from bench.st_client import CONNECT, ConnectError, Session, View  # noqa: E402
+from bench.st_client import CONNECT, ConnectError, Session, View, run_sync  # noqa: E402
 from dashboard.i18n import role_label  # noqa: E402
 from data_access.rules.access import ROLES  # noqa: E402
 
@@ -426,7 +426,7 @@ def run(
     started = datetime.now(UTC)
     begun = time.monotonic()
     try:
-        tally = asyncio.run(drive(base.rstrip("/"), plan))
+        tally = run_sync(drive(base.rstrip("/"), plan))
     finally:
         server = sampler.stop() if sampler is not None else None
     elapsed = time.monotonic() - begun

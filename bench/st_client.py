@@ -21,8 +21,10 @@ import asyncio
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 from streamlit.proto.Alert_pb2 import Alert
@@ -46,6 +48,19 @@ COMPILE_ERROR: Final = "compile_error"
 TIMEOUT: Final = "timeout"
 DROPPED: Final = "dropped"
 CONNECT: Final = "connect"
+
+
+T = TypeVar("T")
+
+
+def run_sync(coroutine: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run` in a thread of its own.
+
+    Works where the calling thread already runs an event loop (a pytest
+    worker that has started Playwright's sync API, for one).
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="st-client") as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 class ConnectError(Exception):

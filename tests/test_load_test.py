@@ -6,7 +6,6 @@ reported by the tool, never asserted here.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bench.load_test import SCENES, main, percentile, role_option
-from bench.st_client import ERROR_BOX, EXCEPTION, Session, widget_key
+from bench.st_client import ERROR_BOX, EXCEPTION, Session, run_sync, widget_key
 from dashboard.navigation import pages_for
 from data_access.rules.access import ROLES
 from deploy.serve import AppProcess, free_port
@@ -154,7 +153,7 @@ def test_an_exception_element_is_an_error(tmp_path: Path) -> None:
 
     try:
         app.wait_healthy()
-        fine, boom = asyncio.run(views())
+        fine, boom = run_sync(views())
     finally:
         app.stop()
     assert fine == []

@@ -10,7 +10,6 @@ renders the same page, and the launcher restarts the dead one.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import shutil
@@ -23,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.st_client import Session, View
+from bench.st_client import Session, View, run_sync
 from dashboard.navigation import pages_for
 from data_access.rules.access import ROLES
 from deploy.serve import PLACEHOLDERS, TEMPLATE, Cluster, Proxy, free_port, healthy, render
@@ -151,7 +150,7 @@ def test_every_page_of_every_role_through_nginx(cluster: Cluster) -> None:
             await session.close()
 
     for role in ROLES:
-        views = asyncio.run(role_pages(role))
+        views = run_sync(role_pages(role))
         assert sorted(views) == sorted(spec.key for spec in pages_for(role)), role
         for page, view in views.items():
             assert view.ok and view.page == page, (role, page, view.problems)
@@ -176,7 +175,7 @@ def test_sessions_stick_to_their_replica(cluster: Cluster) -> None:
             await session.close()
         return results
 
-    assert asyncio.run(reattaches()) == [True] * 6
+    assert run_sync(reattaches()) == [True] * 6
 
 
 def test_a_killed_replica_users_reconnect_to_the_other(cluster: Cluster) -> None:
@@ -214,7 +213,7 @@ def test_a_killed_replica_users_reconnect_to_the_other(cluster: Cluster) -> None
             for session in tabs:
                 await session.close()
 
-    asyncio.run(scenario())
+    run_sync(scenario())
     assert cluster.watch_once() == [cluster.replicas[0].port]
     cluster.replicas[0].wait_healthy()
     assert healthy(cluster.url)
