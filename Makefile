@@ -13,7 +13,7 @@ DASHBOARD_DEMO ?= 1
 LOCK := requirements.lock
 LOCK_PLATFORM := --python-version 3.11 --python-platform x86_64-unknown-linux-gnu
 
-.PHONY: run serve test install lock lint typecheck unit browser nginx demo clean
+.PHONY: run serve test install lock lint typecheck unit browser nginx demo clean messages
 
 # Packages only from the lock, checked against their hashes; the project itself
 # without dependencies, built with the locked setuptools. `pip check` catches a
@@ -80,6 +80,20 @@ nginx:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null) \
 		|| echo "make nginx: could not install nginx; proxy tests will be skipped"; \
 	else echo "make nginx: nginx missing and no root to install it; proxy tests will be skipped"; fi
+
+# The text catalogue (dashboard/i18n.py): extract the message ids the code uses
+# into messages.pot, then add new ids (empty) to both catalogues and drop the
+# ones no code uses. Fill in new messages in da and en; `make test` fails
+# while one is missing. The app reads the .po files directly (no .mo).
+LOCALE := dashboard/locale
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --no-default-keywords -k t -k N_ \
+		--add-location=file --sort-output --project=interventionsteam-dashboard \
+		--version=0.1.0 --copyright-holder="Københavns Kommune" \
+		--header-comment="# Message ids of the Interventionsteam dashboard (make messages)." \
+		-o $(LOCALE)/messages.pot .
+	$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) -D dashboard \
+		--no-fuzzy-matching --ignore-obsolete
 
 unit: $(STAMP)
 	$(BIN)/pytest -n 2 --dist loadfile

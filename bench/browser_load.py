@@ -48,7 +48,7 @@ VIEWS = (
 PAGE_TIMEOUT_MS = 60_000
 BENCHMARKS = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Mange brugere"
-TROUBLE = tuple(t(key, "da") for key in ("db_unavailable", "db_timeout", "db_old_schema"))
+TROUBLE = tuple(t(key, "da") for key in ("db.unavailable", "db.timeout", "db.old_schema"))
 
 
 @dataclass

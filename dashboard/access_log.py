@@ -41,7 +41,7 @@ def log_view(context: PageContext, page_key: str, family_ids: Sequence[str]) -> 
         )
     except Exception as error:  # any failure must stop the view
         log.error("access log write failed on page %s: %s", page_key, type(error).__name__)
-        st.error(t("audit_failed", context.lang), icon=":material/lock:")
+        st.error(t("audit.failed", context.lang), icon=":material/lock:")
         st.stop()
 
 
@@ -52,22 +52,22 @@ AUDIT_DEFAULT_DAYS = 30
 def access_log_page(context: PageContext) -> None:
     """The admin page: filter the log by user, page, pseudonym and dates; download it."""
     lang = context.lang
-    st.caption(t("audit_intro", lang))
+    st.caption(t("audit.intro", lang))
     today = local_today()
     left, middle, right = st.columns(3)
-    email = left.text_input(t("audit_email", lang), key="audit_email").strip()
+    email = left.text_input(t("audit.email", lang), key="audit_email").strip()
     pages = [""] + [spec.key for spec in PAGES]
     page_key = middle.selectbox(
-        t("audit_page", lang),
+        t("common.page", lang),
         options=pages,
-        format_func=lambda key: page(key).title(lang) if key else t("audit_any_page", lang),
+        format_func=lambda key: page(key).title(lang) if key else t("audit.any_page", lang),
         key="audit_page",
     )
-    family_id = right.text_input(t("audit_family", lang), key="audit_family").strip()
+    family_id = right.text_input(t("audit.pseudonym", lang), key="audit_family").strip()
     since = left.date_input(
-        t("audit_since", lang), value=today - timedelta(days=AUDIT_DEFAULT_DAYS), key="audit_since"
+        t("audit.since", lang), value=today - timedelta(days=AUDIT_DEFAULT_DAYS), key="audit_since"
     )
-    until = middle.date_input(t("audit_until", lang), value=today, key="audit_until")
+    until = middle.date_input(t("audit.until", lang), value=today, key="audit_until")
     frame = audit.list_access(
         app_migrate.audit_url(),
         email=email or None,
@@ -80,13 +80,13 @@ def access_log_page(context: PageContext) -> None:
     frame["at"] = frame["at"].dt.strftime("%Y-%m-%d %H:%M:%S")
     frame = frame.rename(
         columns={
-            "at": t("audit_at", lang),
-            "email": t("audit_email", lang),
-            "role": t("audit_role", lang),
-            "page": t("audit_page", lang),
-            "family_ids": t("audit_families", lang),
+            "at": t("common.time", lang),
+            "email": t("audit.email", lang),
+            "role": t("audit.role", lang),
+            "page": t("common.page", lang),
+            "family_ids": t("audit.families", lang),
         }
     )
-    st.caption(t("audit_rows", lang, count=len(frame), limit=AUDIT_PAGE_LIMIT))
+    st.caption(t("audit.rows", lang, count=len(frame), limit=AUDIT_PAGE_LIMIT))
     st.dataframe(frame, hide_index=True, width="stretch")
     download_csv(frame, "adgangslog", lang)

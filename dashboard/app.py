@@ -21,7 +21,7 @@ from dashboard.data import ensure_database  # noqa: E402
 from dashboard.errors import database_guard  # noqa: E402
 from dashboard.filters import current_lang, sidebar_filters  # noqa: E402
 from dashboard.i18n import t  # noqa: E402
-from dashboard.navigation import SECTIONS, pages_for  # noqa: E402
+from dashboard.navigation import pages_for, section_title  # noqa: E402
 
 
 def _sections(role: str, lang: str) -> dict[str, list[st.Page]]:
@@ -34,7 +34,7 @@ def _sections(role: str, lang: str) -> dict[str, list[st.Page]]:
     sections: dict[str, list[st.Page]] = {}
     pages: list[st.Page] = []
     for spec in pages_for(role):
-        section = SECTIONS[spec.section][1 if lang == "en" else 0]
+        section = section_title(spec.section, lang)
         page = st.Page(spec.path, title=spec.title(lang), icon=spec.icon, url_path=spec.key)
         sections.setdefault(section, []).append(page)
         pages.append(page)
@@ -46,7 +46,7 @@ def _sections(role: str, lang: str) -> dict[str, list[st.Page]]:
     sections[first_section].insert(
         0,
         st.Page(
-            start, title=t("app_title", lang), url_path="start", default=True, visibility="hidden"
+            start, title=t("app.title", lang), url_path="start", default=True, visibility="hidden"
         ),
     )
     return sections
@@ -56,13 +56,13 @@ def main() -> None:
     lang = current_lang()
     presenting = presentation.requested()
     st.set_page_config(
-        page_title=t("app_title", lang),
+        page_title=t("app.title", lang),
         page_icon=":material/family_restroom:",
         layout="wide",
         initial_sidebar_state="collapsed" if presenting else "auto",
     )
     with database_guard(lang):
-        ensure_database()
+        ensure_database(lang)
         user = auth.current_user(lang)
         if user is None:
             st.stop()

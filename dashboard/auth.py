@@ -64,8 +64,8 @@ def current_user(lang: str) -> Scope | None:
 
 def _logged_in_user(lang: str) -> Scope | None:
     if not st.user.is_logged_in:
-        st.title(t("app_title", lang))
-        st.button(t("log_in", lang), on_click=st.login, type="primary")
+        st.title(t("app.title", lang))
+        st.button(t("auth.log_in", lang), on_click=st.login, type="primary")
         return None
     email = str(st.user.get("email", "") or "")
     # A provider that says the address is unverified must not map it to a role.
@@ -73,16 +73,16 @@ def _logged_in_user(lang: str) -> Scope | None:
     scope = user_scope(email) if email and verified else None
     with st.sidebar:
         st.caption(email)
-        st.button(t("log_out", lang), on_click=st.logout)
+        st.button(t("auth.log_out", lang), on_click=st.logout)
     if scope is None:
-        st.title(t("app_title", lang))
-        st.info(t("unknown_user", lang))
+        st.title(t("app.title", lang))
+        st.info(t("auth.unknown_user", lang))
         return None
     return scope
 
 
 def _demo_user(lang: str) -> Scope | None:
-    st.warning(t("demo_mode_banner", lang), icon=":material/warning:")
+    st.warning(t("auth.demo_banner", lang), icon=":material/warning:")
     users = _demo_choices()
     if not users:
         return Scope(role=ADMIN, email="demo-admin")
@@ -93,7 +93,7 @@ def _demo_user(lang: str) -> Scope | None:
         st.session_state[DEMO_PICKER_KEY] = default if default in by_email else emails[0]
     with st.sidebar:
         st.selectbox(
-            t("demo_user", lang),
+            t("auth.demo_user", lang),
             options=emails,
             format_func=lambda email: f"{role_label(by_email[email].role, lang)}: {email}",
             key=DEMO_PICKER_KEY,

@@ -1,9 +1,11 @@
-"""The figure catalogue: every figure's label and plain-language definition, in kpis.md order.
+"""The figure catalogue: every figure and page measure with its kind and its messages.
 
-Pages, the glossary and the report CLI read labels and definitions only from
-here, so a figure is named and explained the same way everywhere. Labels are
-copied character for character from ../shared/contract/kpis.md. This module
-must not import streamlit: the report CLI uses it too.
+Pages, the glossary, the presentation and the report name and explain a
+figure only through here, so it reads the same everywhere. The words are in
+the message catalogues (`dashboard.i18n`): a figure's label is
+`figure.<id>.label` and its plain-language definition `figure.<id>.definition`;
+the labels are those of ../shared/contract/kpis.md character for character.
+This module must not import streamlit: the report CLI uses it too.
 """
 
 from __future__ import annotations
@@ -11,197 +13,76 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from data_access.rules.stages import AFTERCARE, APPROVED, ENDED, INTENSIVE, INVESTIGATION, REFERRED
+from dashboard.i18n import N_, t
+from data_access.rules.stages import STAGE_ORDER
 
 Kind = Literal["count", "share", "money", "days"]
 
 
 @dataclass(frozen=True)
 class Figure:
-    """One figure: id (as in `data_access.queries.figures`), labels, definitions and format."""
+    """One figure: id (as in `data_access.queries.figures`) and format; its words are messages."""
 
     id: str
-    label_da: str
-    label_en: str
-    definition_da: str
-    definition_en: str
     kind: Kind
+
+    @property
+    def label_id(self) -> str:
+        return f"figure.{self.id}.label"
+
+    @property
+    def definition_id(self) -> str:
+        return f"figure.{self.id}.definition"
 
     def label(self, lang: str) -> str:
         """The label in `lang` ("da" or "en"; anything else reads Danish)."""
-        return self.label_en if lang == "en" else self.label_da
+        return t(self.label_id, lang)
 
     def definition(self, lang: str) -> str:
-        """The definition in `lang` ("da" or "en"; anything else reads Danish)."""
-        return self.definition_en if lang == "en" else self.definition_da
+        """The definition in `lang`; spend figures say they ignore the district filter."""
+        text = t(self.definition_id, lang)
+        if self.id in WHOLE_PROGRAMME:
+            text += " " + t("figure.whole_programme_note", lang)
+        return text
 
-
-_NO_DISTRICT_DA = " Gælder hele programmet, også når der er valgt et område."
-_NO_DISTRICT_EN = " Always for the whole programme, even when a district is selected."
 
 FIGURES: Final[tuple[Figure, ...]] = (
-    Figure(
-        "active_families",
-        "Aktive familier",
-        "Active families",
-        "Familier i intensiv fase eller efterværn på opgørelsesdatoen.",
-        "Families in the intensive phase or in aftercare on the report date.",
-        "count",
-    ),
-    Figure(
-        "intensive_families",
-        "I intensiv fase",
-        "In intensive phase",
-        "Familier, hvis forløb er startet, men som endnu ikke er gået i efterværn "
-        "eller afsluttet på opgørelsesdatoen.",
-        "Families whose course has started but who are not yet in aftercare "
-        "or ended on the report date.",
-        "count",
-    ),
-    Figure(
-        "aftercare_families",
-        "I efterværn",
-        "In aftercare",
-        "Familier i efterværn på opgørelsesdatoen: efterværnsdatoen er nået, og forløbet "
-        "er ikke afsluttet. Uden en registreret efterværnsdato begynder efterværnet, "
-        "når den intensive fase (normalt 6 måneder) er gået.",
-        "Families in aftercare on the report date: the aftercare date has been reached "
-        "and the course has not ended. Without a recorded aftercare date, aftercare "
-        "begins when the intensive phase (normally 6 months) is over.",
-        "count",
-    ),
-    Figure(
-        "pipeline_families",
-        "Under visitation",
-        "In intake",
-        "Familier, der er henvist, under § 50-undersøgelse eller visiteret, men hvis "
-        "forløb ikke er startet på opgørelsesdatoen.",
-        "Families referred, under § 50 investigation or approved whose course has not "
-        "started on the report date.",
-        "count",
-    ),
-    Figure(
-        "ended_families",
-        "Afsluttede forløb",
-        "Ended courses",
-        "Familier, hvis forløb er afsluttet på eller før opgørelsesdatoen, uanset årsag.",
-        "Families whose course ended on or before the report date, for whatever reason.",
-        "count",
-    ),
-    Figure(
-        "overdue_families",
-        "Forløb over tid",
-        "Courses overdue",
-        "Aktive familier, hvis forløb har varet længere end den planlagte forløbslængde "
-        "(normalt 12 måneder fra start).",
-        "Active families whose course has run longer than the planned course length "
-        "(normally 12 months from the start).",
-        "count",
-    ),
-    Figure(
-        "target_active",
-        "Mål: aktive familier",
-        "Target: active families",
-        "Det antal familier, programmet sigter mod at have i gang på samme tid.",
-        "The number of families the programme aims to have in a course at the same time.",
-        "count",
-    ),
-    Figure(
-        "median_days_to_start",
-        "Dage fra henvisning til start (median)",
-        "Days from referral to start (median)",
-        "Det midterste antal dage fra henvisning til forløbsstart blandt familier, der er "
-        "startet senest på opgørelsesdatoen: halvdelen ventede kortere, halvdelen længere.",
-        "The middle number of days from referral to the start of the course among "
-        "families started by the report date: half waited less, half waited longer.",
-        "days",
-    ),
-    Figure(
-        "improved_share",
-        "Forbedret forældreautoritet",
-        "Improved parental authority",
-        "Andel af de startede familier, hvis SSP-niveau er faldet: familiens niveau er det "
-        "højeste blandt børnenes seneste SSP-vurderinger. Første vurdering (senest 31 dage "
-        "efter start) sammenlignes med niveauet på opgørelsesdatoen. Kun familier med en "
-        "sådan første vurdering og mindst én senere tæller med. Vises med programmets mål.",
-        "Share of started families whose SSP level has fallen: a family's level is the "
-        "highest among its children's latest SSP assessments. The first assessment (no "
-        "later than 31 days after the start) is compared with the level on the report "
-        "date. Only families with such a first assessment and at least one later one "
-        "count. Shown with the programme's target.",
-        "share",
-    ),
-    Figure(
-        "self_supporting_parents",
-        "Selvforsørgende forældre",
-        "Self-supporting parents",
-        "Andel af forældrene i de aktive familier, der efter seneste beskæftigelsesvurdering "
-        "er selvforsørgende. Kun forældre, der er vurderet, tæller med.",
-        "Share of the parents in active families who are self-supporting according to "
-        "their latest employment assessment. Only parents who have been assessed count.",
-        "share",
-    ),
-    Figure(
-        "budget_year",
-        "Budget (år)",
-        "Budget (year)",
-        "Programmets samlede budget for opgørelsesdatoens kalenderår." + _NO_DISTRICT_DA,
-        "The programme's total budget for the calendar year of the report date." + _NO_DISTRICT_EN,
-        "money",
-    ),
-    Figure(
-        "spent_ytd",
-        "Forbrug år til dato",
-        "Spent year to date",
-        "Bogførte udgifter fra 1. januar til og med opgørelsesdatoen, efter "
-        "tilbageførsler." + _NO_DISTRICT_DA,
-        "Costs booked from 1 January up to and including the report date, after "
-        "corrections." + _NO_DISTRICT_EN,
-        "money",
-    ),
-    Figure(
-        "spent_share",
-        "Forbrugt af budget",
-        "Share of budget spent",
-        "Forbrug år til dato som andel af årets budget." + _NO_DISTRICT_DA,
-        "Spending so far this year as a share of the year's budget." + _NO_DISTRICT_EN,
-        "share",
-    ),
-    Figure(
-        "expected_share",
-        "Forventet forbrug",
-        "Expected by now",
-        "Den del af året, der er gået på opgørelsesdatoen: så meget af budgettet burde "
-        "være brugt, hvis pengene bruges jævnt over året.",
-        "The part of the year that has passed on the report date: the share of the "
-        "budget that would be spent if money were spent evenly over the year.",
-        "share",
-    ),
-    Figure(
-        "forecast_year",
-        "Prognose for året",
-        "Year-end forecast",
-        "Årets forventede samlede forbrug, hvis der bruges lige så meget resten af året "
-        "som hidtil." + _NO_DISTRICT_DA,
-        "The expected spending for the whole year if spending continues at the pace "
-        "so far." + _NO_DISTRICT_EN,
-        "money",
-    ),
-    Figure(
-        "cost_per_family_month",
-        "Udgift pr. familiemåned",
-        "Cost per family-month",
-        "Forbrug år til dato delt med antal familiemåneder: for hver måned i året til nu "
-        "tælles de aktive familier ved månedens udgang. Vises ikke, når der ingen "
-        "familiemåneder er." + _NO_DISTRICT_DA,
-        "Spending so far this year divided by family-months: for each month of the year "
-        "so far, the families active at the end of the month are counted. Not shown when "
-        "there are no family-months." + _NO_DISTRICT_EN,
-        "money",
-    ),
+    Figure("active_families", "count"),
+    Figure("intensive_families", "count"),
+    Figure("aftercare_families", "count"),
+    Figure("pipeline_families", "count"),
+    Figure("ended_families", "count"),
+    Figure("overdue_families", "count"),
+    Figure("target_active", "count"),
+    Figure("median_days_to_start", "days"),
+    Figure("improved_share", "share"),
+    Figure("self_supporting_parents", "share"),
+    Figure("budget_year", "money"),
+    Figure("spent_ytd", "money"),
+    Figure("spent_share", "share"),
+    Figure("expected_share", "share"),
+    Figure("forecast_year", "money"),
+    Figure("cost_per_family_month", "money"),
+)
+
+#: Figures computed for the whole programme even when a district is chosen (kpis.md: spend
+#: has no district); their definitions end with `figure.whole_programme_note`.
+WHOLE_PROGRAMME: Final = frozenset(
+    {"budget_year", "spent_ytd", "spent_share", "forecast_year", "cost_per_family_month"}
+)
+
+#: Measures shown on the pages that kpis.md does not define: labelled and explained like
+#: the figures, and listed by the glossary after them.
+MEASURES: Final[tuple[Figure, ...]] = (
+    Figure("capacity_left", "count"),
+    Figure("wait_median", "days"),
+    Figure("wait_slow", "count"),
+    Figure("due_aftercare", "count"),
+    Figure("next_review_due", "days"),
 )
 
 _BY_ID: Final[dict[str, Figure]] = {f.id: f for f in FIGURES}
+_MEASURES_BY_ID: Final[dict[str, Figure]] = {m.id: m for m in MEASURES}
 
 
 def figure(figure_id: str) -> Figure:
@@ -209,62 +90,48 @@ def figure(figure_id: str) -> Figure:
     return _BY_ID[figure_id]
 
 
-#: Stage id -> (Danish, English) label, in the order a course moves through them.
-STAGES: Final[dict[str, tuple[str, str]]] = {
-    REFERRED: ("Henvist", "Referred"),
-    INVESTIGATION: ("Under § 50-undersøgelse", "Under § 50 investigation"),
-    APPROVED: ("Visiteret, ikke startet", "Approved, not started"),
-    INTENSIVE: ("Intensiv fase", "Intensive phase"),
-    AFTERCARE: ("Efterværn", "Aftercare"),
-    ENDED: ("Afsluttet", "Ended"),
-}
+def measure(measure_id: str) -> Figure:
+    """A page measure's catalogue entry (label and definition)."""
+    return _MEASURES_BY_ID[measure_id]
 
-#: Stage id -> (Danish, English) definition, for the glossary.
-STAGE_DEFINITIONS: Final[dict[str, tuple[str, str]]] = {
-    REFERRED: (
-        "Familien er henvist til programmet, men § 50-undersøgelsen er ikke begyndt.",
-        "The family has been referred to the programme; the § 50 investigation has not begun.",
-    ),
-    INVESTIGATION: (
-        "Den børnefaglige undersøgelse efter § 50 er begyndt, men familien er ikke visiteret.",
-        "The § 50 child welfare investigation has begun; the family is not yet approved.",
-    ),
-    APPROVED: (
-        "Familien er visiteret til et forløb, som endnu ikke er startet.",
-        "The family has been approved for a course that has not yet started.",
-    ),
-    INTENSIVE: (
-        "Forløbet er startet; familien er hverken i efterværn eller afsluttet.",
-        "The course has started; the family is neither in aftercare nor ended.",
-    ),
-    AFTERCARE: (
-        "Efterværnsdatoen er nået (uden registreret dato: når den intensive fase er gået), "
-        "og forløbet er ikke afsluttet.",
-        "The aftercare date has been reached (without a recorded date: when the intensive "
-        "phase is over) and the course has not ended.",
-    ),
-    ENDED: (
-        "Forløbet er afsluttet, uanset årsag.",
-        "The course has ended, for whatever reason.",
-    ),
-}
+
+def stage_id(stage: str, part: Literal["label", "definition"]) -> str:
+    """The message id of a stage's label or definition."""
+    return f"stage.{stage}.{part}"
 
 
 def stage_label(stage: str, lang: str) -> str:
     """A stage's label in `lang` ("en" English, otherwise Danish)."""
-    da, en = STAGES[stage]
-    return en if lang == "en" else da
+    return t(stage_id(stage, "label"), lang)
 
 
-#: Breakdown dimension of the spend table -> (Danish, English) column heading.
-SPEND_BREAKDOWNS: Final[dict[str, tuple[str, str]]] = {
-    "department": ("Forvaltning", "Department"),
-    "funder": ("Finansieret af", "Funder"),
-    "activity": ("Aktivitet", "Activity"),
+def stage_definition(stage: str, lang: str) -> str:
+    """A stage's plain-language definition, for the glossary and the report."""
+    return t(stage_id(stage, "definition"), lang)
+
+
+#: Breakdown dimension of the spend table -> message id of its column heading.
+SPEND_BREAKDOWNS: Final[dict[str, str]] = {
+    "department": N_("spend.column.department"),
+    "funder": N_("spend.column.funder"),
+    "activity": N_("spend.column.activity"),
 }
 
-#: Columns of `queries.figures.spend_by` that are not figures -> (Danish, English) label.
-SPEND_VARIANCE_LABELS: Final[dict[str, tuple[str, str]]] = {
-    "variance_dkk": ("Afvigelse fra plan", "Variance from plan"),
-    "variance_share": ("Afvigelse fra plan (procentpoint)", "Variance from plan (points)"),
+#: Columns of `queries.figures.spend_by` that are not figures -> message id of their heading.
+SPEND_VARIANCE_LABELS: Final[dict[str, str]] = {
+    "variance_dkk": N_("spend.column.variance_dkk"),
+    "variance_share": N_("spend.column.variance_share"),
 }
+
+
+def spend_column_label(column: str, lang: str) -> str:
+    """The heading of a spend table column: a figure's label or a variance column's."""
+    if column in SPEND_VARIANCE_LABELS:
+        return t(SPEND_VARIANCE_LABELS[column], lang)
+    return figure(column).label(lang)
+
+
+def message_ids() -> list[str]:
+    """The ids this module builds from its registries (see `dashboard.i18n`)."""
+    ids = [i for f in FIGURES + MEASURES for i in (f.label_id, f.definition_id)]
+    return ids + [stage_id(s, part) for s in STAGE_ORDER for part in ("label", "definition")]

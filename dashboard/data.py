@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from dashboard.errors import OldSchemaError
+from dashboard.i18n import t
 from data_access.db.engine import (
     PROJECT_ROOT,
     default_database_url,
@@ -57,12 +58,12 @@ def engine() -> Engine:
     return _engine(database_url())
 
 
-@st.cache_resource(show_spinner="Opretter demodatabasen …")
+@st.cache_resource(show_spinner=False)
 def _ensure_demo_database(url: str) -> bool:
     """Create and fill the demo database once per process when it is missing.
 
     The demo generator runs as its own command (`python -m data_access demo`),
-    so the app never imports it; the spinner shows while it works.
+    so the app never imports it; `ensure_database` shows a spinner while it works.
     """
     migrate(url)
     writer = make_engine(url)
@@ -91,7 +92,7 @@ def write_demo_database(url: str) -> None:
         )
 
 
-def ensure_database() -> None:
+def ensure_database(lang: str) -> None:
     """Make sure the database can serve this run, before any page queries it.
 
     With no database configured the demo database is created and filled.
@@ -104,7 +105,9 @@ def ensure_database() -> None:
     """
     url = database_url()
     if is_default_demo_url(url):
-        _ensure_demo_database(url)
+        # Streamlit shows the spinner only when this takes over half a second.
+        with st.spinner(t("app.creating_demo", lang)):
+            _ensure_demo_database(url)
     check_schema()
 
 

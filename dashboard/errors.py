@@ -2,8 +2,8 @@
 
 Four kinds of trouble reach a user: the database cannot be reached (at
 start or lost mid-session), a query ran past the statement timeout, or the
-database has an older schema than this code. Each becomes one message from
-`i18n.py` (what happened, what to do); the error itself, which may hold a
+database has an older schema than this code. Each becomes one message of
+the catalogue (`db.*`: what happened, what to do); the error itself, which may hold a
 host name or a connection string, goes to the server log only.
 
 Nothing here needs to be reset when the database is back: engines ping
@@ -24,7 +24,7 @@ from typing import Final
 import streamlit as st
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError, SQLAlchemyError
 
-from dashboard.i18n import t
+from dashboard.i18n import N_, t
 
 log = logging.getLogger(__name__)
 
@@ -50,19 +50,24 @@ class OldSchemaError(Exception):
     """The database answers but is not at the newest migration (`migrate` was not run)."""
 
 
+UNAVAILABLE: Final = N_("db.unavailable")
+TIMEOUT: Final = N_("db.timeout")
+OLD_SCHEMA: Final = N_("db.old_schema")
+
+
 def message_key(error: BaseException) -> str:
-    """Which user message fits `error`: db_unavailable, db_timeout or db_old_schema."""
+    """The id of the user message that fits `error`: UNAVAILABLE, TIMEOUT or OLD_SCHEMA."""
     if isinstance(error, OldSchemaError):
-        return "db_old_schema"
+        return OLD_SCHEMA
     original = getattr(error, "orig", None)
     text_ = f"{type(original).__name__} {original or error}".lower()
     if any(marker in text_ for marker in TIMEOUT_MARKERS):
-        return "db_timeout"
+        return TIMEOUT
     if isinstance(error, ProgrammingError) or any(m in text_ for m in OLD_SCHEMA_MARKERS):
-        return "db_old_schema"
+        return OLD_SCHEMA
     if isinstance(error, OperationalError | DBAPIError):
-        return "db_unavailable"
-    return "db_unavailable"
+        return UNAVAILABLE
+    return UNAVAILABLE
 
 
 def _database_ready() -> bool:

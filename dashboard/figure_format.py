@@ -6,16 +6,11 @@ same text as the metric cards (`metrics.show_figure`) without importing the app.
 
 from __future__ import annotations
 
-from typing import Final
-
 from dashboard import formatting
 from dashboard.catalogue import figure
+from dashboard.i18n import t
 from data_access.queries.figures import FigureValue
 from data_access.rules.disclosure import SUPPRESSED, WITHHELD
-
-WITHHELD_TEXT: Final[dict[str, str]] = {"da": "Vises ikke (< 5)", "en": "Not shown (< 5)"}
-DAYS: Final[dict[str, str]] = {"da": "dage", "en": "days"}
-POINTS: Final[dict[str, str]] = {"da": "pct.point", "en": "pp"}
 
 
 def format_value(item: FigureValue, lang: str) -> str:
@@ -23,7 +18,7 @@ def format_value(item: FigureValue, lang: str) -> str:
     if item.display == SUPPRESSED:
         return SUPPRESSED
     if item.display == WITHHELD:
-        return WITHHELD_TEXT.get(lang, WITHHELD_TEXT["da"])
+        return t("figure.withheld", lang)
     kind = figure(item.figure_id).kind
     if kind == "money":
         return formatting.money(item.value, lang)
@@ -32,7 +27,7 @@ def format_value(item: FigureValue, lang: str) -> str:
     if kind == "days":
         if item.value is None:
             return formatting.MISSING
-        return f"{formatting.number(item.value, lang)} {DAYS.get(lang, DAYS['da'])}"
+        return formatting.number(item.value, lang) + " " + t("unit.days", lang)
     return formatting.count(item.value, item.display, lang)
 
 
@@ -45,7 +40,7 @@ def format_delta(item: FigureValue, previous: FigureValue | None, lang: str) -> 
     sign = "+" if change > 0 else "-" if change < 0 else "±"
     if kind == "share":
         amount = formatting.number(abs(change) * 100, lang, decimals=1)
-        return f"{sign}{amount} {POINTS.get(lang, POINTS['da'])}"
+        return f"{sign}{amount} " + t("unit.points", lang)
     if kind == "money":
         return f"{sign}{formatting.money(abs(change), lang)}"
     return f"{sign}{formatting.number(abs(change), lang)}"

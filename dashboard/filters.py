@@ -98,7 +98,7 @@ def sidebar_filters() -> Filters | None:
     lang = current_lang()
     programmes = list_programmes()
     if not programmes:
-        st.info(t("no_programmes", lang))
+        st.info(t("app.no_programmes", lang))
         return None
     by_id = {p.programme_id: p for p in programmes}
     programme_id = _wanted("programme")
@@ -123,31 +123,32 @@ def sidebar_filters() -> Filters | None:
 
     with st.sidebar:
         st.selectbox(
-            t("programme", lang),
+            t("common.programme", lang),
             options=list(by_id),
             format_func=lambda pid: by_id[pid].name,
             key="filter_programme",
             on_change=_on_programme_change,
         )
         st.date_input(
-            t("as_of", lang),
+            t("common.as_of", lang),
             key="filter_as_of",
             format="DD.MM.YYYY",
             on_change=_set_param,
             args=("as_of", "filter_as_of"),
         )
         st.selectbox(
-            t("district", lang),
+            t("common.district", lang),
             options=["", *district_ids],
-            format_func=lambda did: district_ids.get(did, t("all_districts", lang)),
+            format_func=lambda did: district_ids.get(did, t("filter.all_districts", lang)),
             key="filter_district",
             on_change=_set_param,
             args=("district", "filter_district"),
         )
         st.radio(
-            t("language", lang),
+            t("filter.language", lang),
             options=list(LANGUAGES),
-            format_func=lambda code: {"da": "Dansk", "en": "English"}[code],
+            # Each language is named in itself: its own catalogue's name for it.
+            format_func=lambda code: t("app.language_name", code),
             key="filter_lang",
             horizontal=True,
             on_change=_set_param,
@@ -185,6 +186,6 @@ def _on_programme_change() -> None:
 def report_date_caption(filters: Filters, latest: date | None) -> str:
     """`Opgjort pr. 30. juni 2011 · Nyeste data: 31. december 2011`."""
     lang = filters.lang
-    parts = [t("report_date_line", lang, date=formatting.long_date(filters.as_of, lang))]
-    parts.append(t("data_as_of_line", lang, date=formatting.long_date(latest, lang)))
+    parts = [t("app.report_date_line", lang, date=formatting.long_date(filters.as_of, lang))]
+    parts.append(t("app.data_as_of_line", lang, date=formatting.long_date(latest, lang)))
     return " · ".join(parts)

@@ -1,4 +1,4 @@
-"""The page registry: one row per page with its titles and the roles that may open it.
+"""The page registry: one row per page with its section and the roles that may open it.
 
 The navigation lists only the pages a role may open, and every page checks
 again with `require_page` (a page can be opened by URL or `switch_page`).
@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from dashboard.i18n import t
 from data_access.rules.access import ADMIN, COORDINATOR, DEPARTMENT_HEAD, ROLES, STEERING, VIEWER
 
 PAGES_DIR: Final = Path(__file__).resolve().parent.parent / "pages"
@@ -17,11 +18,9 @@ PAGES_DIR: Final = Path(__file__).resolve().parent.parent / "pages"
 
 @dataclass(frozen=True)
 class PageSpec:
-    """A page of the dashboard: file, url path, titles, icon, section and roles."""
+    """A page of the dashboard: file, url path, title (`page.<key>.title`), icon, section, roles."""
 
     key: str
-    title_da: str
-    title_en: str
     icon: str
     section: str
     roles: frozenset[str]
@@ -30,69 +29,50 @@ class PageSpec:
     def path(self) -> Path:
         return PAGES_DIR / f"{self.key}.py"
 
+    @property
+    def title_id(self) -> str:
+        return f"page.{self.key}.title"
+
     def title(self, lang: str) -> str:
-        return self.title_en if lang == "en" else self.title_da
+        return t(self.title_id, lang)
 
 
 ALL: Final = frozenset(ROLES)
 PROGRAMME_READERS: Final = frozenset({ADMIN, STEERING, COORDINATOR, VIEWER})
 
 PAGES: Final[tuple[PageSpec, ...]] = (
-    PageSpec("oversigt", "Oversigt", "Overview", ":material/dashboard:", "programme", ALL),
+    PageSpec("oversigt", ":material/dashboard:", "programme", ALL),
+    PageSpec("visitation", ":material/input:", "programme", PROGRAMME_READERS),
+    PageSpec("forloeb", ":material/timeline:", "programme", PROGRAMME_READERS),
     PageSpec(
-        "visitation", "Visitation", "Intake", ":material/input:", "programme", PROGRAMME_READERS
-    ),
-    PageSpec(
-        "forloeb", "Forløb", "Family courses", ":material/timeline:", "programme", PROGRAMME_READERS
-    ),
-    PageSpec(
-        "sagsstamme",
-        "Sagsstamme",
-        "Caseload",
-        ":material/groups:",
-        "programme",
-        frozenset({ADMIN, STEERING, COORDINATOR}),
+        "sagsstamme", ":material/groups:", "programme", frozenset({ADMIN, STEERING, COORDINATOR})
     ),
     PageSpec(
         "oekonomi",
-        "Økonomi",
-        "Spend",
         ":material/payments:",
         "results",
         frozenset({ADMIN, STEERING, DEPARTMENT_HEAD, VIEWER}),
     ),
-    PageSpec(
-        "effekt", "Effekt", "Outcomes", ":material/trending_down:", "results", PROGRAMME_READERS
-    ),
-    PageSpec("bydele", "Bydele", "Districts", ":material/map:", "results", ALL),
-    PageSpec(
-        "forandringsteori",
-        "Forandringsteori",
-        "Change theory",
-        ":material/account_tree:",
-        "results",
-        ALL,
-    ),
-    PageSpec("begreber", "Begreber", "Glossary", ":material/menu_book:", "help", ALL),
-    PageSpec(
-        "adgangslog", "Adgangslog", "Access log", ":material/policy:", "admin", frozenset({ADMIN})
-    ),
-    PageSpec(
-        "indlaesninger",
-        "Indlæsninger",
-        "Data loads",
-        ":material/database:",
-        "admin",
-        frozenset({ADMIN}),
-    ),
+    PageSpec("effekt", ":material/trending_down:", "results", PROGRAMME_READERS),
+    PageSpec("bydele", ":material/map:", "results", ALL),
+    PageSpec("forandringsteori", ":material/account_tree:", "results", ALL),
+    PageSpec("begreber", ":material/menu_book:", "help", ALL),
+    PageSpec("adgangslog", ":material/policy:", "admin", frozenset({ADMIN})),
+    PageSpec("indlaesninger", ":material/database:", "admin", frozenset({ADMIN})),
 )
 
-SECTIONS: Final[dict[str, tuple[str, str]]] = {
-    "programme": ("Programmet", "Programme"),
-    "results": ("Økonomi og resultater", "Spend and results"),
-    "help": ("Hjælp", "Help"),
-    "admin": ("Administration", "Administration"),
-}
+#: Navigation sections in the order the sidebar shows them; the title is `section.<key>`.
+SECTIONS: Final[tuple[str, ...]] = ("programme", "results", "help", "admin")
+
+
+def section_id(section: str) -> str:
+    """The message id of a navigation section's title."""
+    return f"section.{section}"
+
+
+def section_title(section: str, lang: str) -> str:
+    """A navigation section's title in `lang`."""
+    return t(section_id(section), lang)
 
 
 def page(key: str) -> PageSpec:
@@ -103,3 +83,8 @@ def page(key: str) -> PageSpec:
 def pages_for(role: str) -> list[PageSpec]:
     """The pages `role` may open, in registry order."""
     return [spec for spec in PAGES if role in spec.roles]
+
+
+def message_ids() -> list[str]:
+    """The ids this module builds from its registry (see `dashboard.i18n`)."""
+    return [spec.title_id for spec in PAGES] + [section_id(s) for s in SECTIONS]

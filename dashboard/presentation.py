@@ -21,7 +21,9 @@ from dashboard import formatting
 from dashboard.catalogue import figure, stage_label
 from dashboard.charts import PALETTE, STAGE_COLOURS, Trace, hline, month_ticks, title
 from dashboard.data import cached
+from dashboard.i18n import N_, t
 from dashboard.metrics import show_figure
+from dashboard.navigation import page
 from dashboard.shell import PageContext
 from dashboard.views.common import plot
 from dashboard.views.quarter import present_notes
@@ -37,34 +39,14 @@ CHART_HEIGHT: Final = 430
 
 STEPS: Final[tuple[str, ...]] = ("overview", "intake", "courses", "spend", "outcomes", "districts")
 
-TEXT: Final[dict[str, dict[str, str]]] = {
-    "overview": {"da": "Overblik", "en": "Overview"},
-    "intake": {"da": "Visitation", "en": "Intake"},
-    "courses": {"da": "Forløb", "en": "Family courses"},
-    "spend": {"da": "Økonomi", "en": "Spend"},
-    "outcomes": {"da": "Effekt", "en": "Outcomes"},
-    "districts": {"da": "Bydele", "en": "Districts"},
-    "previous": {"da": "Forrige", "en": "Previous"},
-    "next": {"da": "Næste", "en": "Next"},
-    "exit": {"da": "Afslut præsentation", "en": "Leave presentation"},
-    "toggle": {"da": "Præsentationstilstand", "en": "Presentation mode"},
-    "step": {"da": "Trin {n} af {total}", "en": "Step {n} of {total}"},
-    "as_of": {
-        "da": "Opgjort pr. {date} · ændringer siden {previous}",
-        "en": "As of {date} · changes since {previous}",
-    },
-    "families": {"da": "Familier", "en": "Families"},
-    "budget": {"da": "Budget (år)", "en": "Budget (year)"},
-    "spent": {"da": "Forbrug år til dato", "en": "Spent year to date"},
-    "active_by_district": {
-        "da": "Aktive familier pr. bydel/område",
-        "en": "Active families per district",
-    },
-    "improved_by_quarter": {
-        "da": "Forbedret forældreautoritet ved kvartalernes udgang",
-        "en": "Improved parental authority at each quarter's end",
-    },
-    "no_districts": {"da": "Programmet har ingen bydele.", "en": "The programme has no districts."},
+#: Step -> message id of its title: the page whose figures it shows, or the overview's own.
+STEP_TITLES: Final[dict[str, str]] = {
+    "overview": N_("presentation.overview"),
+    "intake": page("visitation").title_id,
+    "courses": page("forloeb").title_id,
+    "spend": page("oekonomi").title_id,
+    "outcomes": page("effekt").title_id,
+    "districts": page("bydele").title_id,
 }
 
 #: Presentation CSS: no sidebar, no header chrome, large metrics, tight top margin.
@@ -88,11 +70,6 @@ stage_months_at = cached(courses.stage_months)
 districts_of = cached(reference.list_districts)
 
 
-def _t(key: str, lang: str, **values: object) -> str:
-    text = TEXT[key].get(lang) or TEXT[key]["da"]
-    return text.format(**values) if values else text
-
-
 def requested() -> bool:
     """Presentation mode is on: `?present=1` or the sidebar toggle."""
     return st.query_params.get(PARAM) == "1" or bool(st.session_state.get(TOGGLE_KEY))
@@ -100,7 +77,7 @@ def requested() -> bool:
 
 def sidebar_toggle(lang: str) -> None:
     """The toggle in the normal sidebar that starts presentation mode."""
-    st.sidebar.toggle(_t("toggle", lang), key=TOGGLE_KEY, on_change=_sync_param)
+    st.sidebar.toggle(t("presentation.toggle", lang), key=TOGGLE_KEY, on_change=_sync_param)
 
 
 def _sync_param() -> None:
@@ -168,7 +145,7 @@ def _step_intake(
                 "name": stage_label(stage, lang),
             }
         )
-    _plot(traces, lang, showlegend=False, yaxis={"title": title(_t("families", lang))})
+    _plot(traces, lang, showlegend=False, yaxis={"title": title(t("common.families", lang))})
 
 
 def _step_courses(
@@ -204,7 +181,7 @@ def _step_courses(
         lang,
         barmode="stack",
         xaxis=month_ticks(sorted(set(frame["month_end"])), lang, every=2),
-        yaxis={"title": title(_t("families", lang))},
+        yaxis={"title": title(t("common.families", lang))},
     )
 
 
@@ -220,12 +197,12 @@ def _step_spend(
             "y": list(frame["name"]),
             "x": list(values),
             "orientation": "h",
-            "name": _t(key, lang),
+            "name": figure(figure_id).label(lang),
             "marker": {"color": colour},
         }
-        for key, values, colour in (
-            ("budget", frame["budget_year"].fillna(0), "#888888"),
-            ("spent", frame["spent_ytd"], PALETTE[0]),
+        for figure_id, values, colour in (
+            ("budget_year", frame["budget_year"].fillna(0), "#888888"),
+            ("spent_ytd", frame["spent_ytd"], PALETTE[0]),
         )
     ]
     _plot(traces, lang, barmode="group", yaxis={"autorange": "reversed"})
@@ -266,7 +243,7 @@ def _step_outcomes(
     _plot(
         [line],
         lang,
-        title=title(_t("improved_by_quarter", lang)),
+        title=title(t("presentation.improved_by_quarter", lang)),
         yaxis={"ticksuffix": " %", "rangemode": "tozero"},
         shapes=[] if target is None else [hline(target * 100, colour="#000000", dash="dash")],
     )
@@ -279,7 +256,7 @@ def _step_districts(
     _metrics(now, before, ("active_families", "pipeline_families", "ended_families"), lang)
     districts = districts_of(f.programme_id)
     if not districts:
-        st.info(_t("no_districts", lang))
+        st.info(t("presentation.no_districts", lang))
         return
     names, counts, labels = [], [], []
     for district in districts:
@@ -293,8 +270,8 @@ def _step_districts(
     _plot(
         [bars],
         lang,
-        title=title(_t("active_by_district", lang)),
-        yaxis={"title": title(_t("families", lang))},
+        title=title(t("presentation.active_by_district", lang)),
+        yaxis={"title": title(t("common.families", lang))},
     )
 
 
@@ -320,10 +297,10 @@ def run(context: PageContext) -> None:
         [6, 1.2, 1.3, 1.2, 2], vertical_alignment="center"
     )
     with title:
-        st.title(f"{_t(key, lang)} · {f.programme_name}")
+        st.title(t(STEP_TITLES[key], lang) + " · " + f.programme_name)
     with back:
         st.button(
-            _t("previous", lang),
+            t("presentation.previous", lang),
             on_click=_move,
             args=(-1,),
             disabled=step == 0,
@@ -332,10 +309,11 @@ def run(context: PageContext) -> None:
             width="stretch",
         )
     with indicator:
-        st.markdown(f"**{_t('step', lang, n=step + 1, total=len(STEPS))}**")
+        position = t("presentation.step", lang, n=step + 1, total=len(STEPS))
+        st.markdown(f"**{position}**")
     with forward:
         st.button(
-            _t("next", lang),
+            t("presentation.next", lang),
             on_click=_move,
             args=(1,),
             disabled=step == len(STEPS) - 1,
@@ -344,11 +322,13 @@ def run(context: PageContext) -> None:
             width="stretch",
         )
     with leave:
-        st.button(_t("exit", lang), on_click=_leave, key="presentation_exit", width="stretch")
+        st.button(
+            t("presentation.exit", lang), on_click=_leave, key="presentation_exit", width="stretch"
+        )
     previous_day = quarter_end_before(f.as_of)
     st.caption(
-        _t(
-            "as_of",
+        t(
+            "presentation.as_of",
             lang,
             date=formatting.long_date(f.as_of, lang),
             previous=formatting.long_date(previous_day, lang),

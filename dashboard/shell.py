@@ -50,7 +50,7 @@ def open_page(key: str) -> PageContext:
         st.stop()
     spec = page(key)
     if context.user.role not in spec.roles:
-        st.error(t("no_access", context.lang), icon=":material/block:")
+        st.error(t("auth.no_access", context.lang), icon=":material/block:")
         st.stop()
     st.title(spec.title(context.lang))
     st.caption(report_date_caption(context.filters, data_as_of()))
@@ -68,7 +68,7 @@ def coverage_warning(as_of: date, lang: str) -> None:
     if state.beyond_coverage:
         st.warning(
             t(
-                "beyond_coverage",
+                "app.beyond_coverage",
                 lang,
                 as_of=formatting.long_date(as_of, lang),
                 covers=formatting.long_date(state.covers_until, lang),
@@ -82,11 +82,11 @@ def stale_warning(lang: str) -> None:
     load = latest_load()
     state = freshness(load, None)
     if load is None:
-        st.warning(t("no_load_warning", lang), icon=":material/history:")
+        st.warning(t("app.no_load_warning", lang), icon=":material/history:")
     elif state.stale:
         st.warning(
             t(
-                "stale_data",
+                "app.stale_data",
                 lang,
                 loaded=formatting.timestamp(state.loaded_at, lang),
                 days=state.age_days,
@@ -100,9 +100,9 @@ def footer_text(lang: str) -> str:
     """`Data indlæst 3. oktober 2031 kl. 14.05 · bogført til 30. september 2031`."""
     load = latest_load()
     if load is None:
-        return t("footer_no_load", lang)
+        return t("app.footer_no_load", lang)
     return t(
-        "footer_loaded",
+        "app.footer_loaded",
         lang,
         loaded=formatting.timestamp(load.loaded_at, lang),
         covers=formatting.long_date(load.covers_until, lang),
@@ -124,7 +124,7 @@ def download_csv(frame: pd.DataFrame, name: str, lang: str) -> None:
     city's coordinator table took longer to encode than to query.
     """
     st.download_button(
-        t("download_csv", lang),
+        t("app.download_csv", lang),
         data=partial(export.csv_bytes, frame),
         file_name=f"{name}.csv",
         mime="text/csv",
@@ -133,14 +133,8 @@ def download_csv(frame: pd.DataFrame, name: str, lang: str) -> None:
     )
 
 
-def placeholder(context: PageContext) -> None:
-    """A titled placeholder for a page the next issue fills."""
-    st.info(t("placeholder", context.lang), icon=":material/construction:")
-    st.caption(formatting.long_date(context.filters.as_of, context.lang))
-
-
 def demo_note(lang: str) -> None:
     """Label synthetic data as such, on every page, when the newest load is the demo."""
     load = latest_load()
     if load is not None and load.is_demo:
-        st.info(t("demo_data", lang), icon=":material/science:")
+        st.info(t("app.demo_data", lang), icon=":material/science:")

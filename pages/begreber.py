@@ -5,32 +5,26 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.catalogue import FIGURES, STAGE_DEFINITIONS, stage_label
+from dashboard.catalogue import FIGURES, MEASURES, stage_definition, stage_label
+from dashboard.i18n import N_, t
 from dashboard.shell import download_csv, open_page
-from dashboard.views.common import MEASURES, tr
-
-TEXT = {
-    "figures": {"da": "Nøgletal", "en": "Key figures"},
-    "measures": {"da": "Øvrige mål på siderne", "en": "Other measures on the pages"},
-    "stages": {"da": "Faser i et forløb", "en": "Stages of a course"},
-    "term": {"da": "Begreb", "en": "Term"},
-    "definition": {"da": "Definition", "en": "Definition"},
-}
+from data_access.rules.stages import STAGE_ORDER
 
 context = open_page("begreber")
 lang = context.lang
 sections = (
-    ("figures", [(f.label(lang), f.definition(lang)) for f in FIGURES]),
-    ("measures", [(m.label(lang), m.definition(lang)) for m in MEASURES]),
+    (N_("common.key_figures"), [(f.label(lang), f.definition(lang)) for f in FIGURES]),
+    (N_("glossary.measures"), [(m.label(lang), m.definition(lang)) for m in MEASURES]),
     (
-        "stages",
-        [(stage_label(s, lang), d[1 if lang == "en" else 0]) for s, d in STAGE_DEFINITIONS.items()],
+        N_("glossary.stages"),
+        [(stage_label(s, lang), stage_definition(s, lang)) for s in STAGE_ORDER],
     ),
 )
+term, definition_heading = t("common.term", lang), t("common.definition", lang)
 rows = []
-for key, entries in sections:
-    st.subheader(tr(TEXT, key, lang))
+for heading, entries in sections:
+    st.subheader(t(heading, lang))
     for label, definition in entries:
         st.markdown(f"**{label}**  \n{definition}")
-        rows.append({tr(TEXT, "term", lang): label, tr(TEXT, "definition", lang): definition})
+        rows.append({term: label, definition_heading: definition})
 download_csv(pd.DataFrame(rows), "begreber", lang)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.data import cached
+from dashboard.i18n import t
 from dashboard.shell import open_page
 from dashboard.views import districts as view
-from dashboard.views.common import tr
 from data_access.queries import indicators
 
 list_indicators = cached(indicators.list_indicators)
@@ -23,10 +23,10 @@ context = open_page("bydele")
 filters = context.filters
 lang = context.lang
 
-st.caption(tr(view.TEXTS, "intro", lang))
+st.caption(t("districts.intro", lang))
 found = list_indicators(filters.as_of)
 if not found:
-    st.info(tr(view.TEXTS, "no_indicators", lang), icon=":material/info:")
+    st.info(t("districts.no_indicators", lang), icon=":material/info:")
     st.stop()
 
 places = tuple(programme_districts(filters.programme_id, filters.district_id))
@@ -37,7 +37,7 @@ for indicator in found:
     view.heading(indicator, lang)
     panel = panels.get(indicator.indicator)
     if panel is None:
-        st.info(tr(view.TEXTS, "no_values", lang), icon=":material/info:")
+        st.info(t("districts.no_values", lang), icon=":material/info:")
         continue
     chart, table = st.columns([3, 2])
     with chart:

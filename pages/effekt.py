@@ -11,9 +11,10 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.data import cached
+from dashboard.i18n import t
 from dashboard.shell import download_csv, open_page
 from dashboard.views import outcomes as view
-from dashboard.views.common import no_families, tr
+from dashboard.views.common import no_families
 from data_access.queries import outcomes
 
 has_families = cached(outcomes.has_families)
@@ -31,13 +32,13 @@ if not has_families(programme, as_of, district_id=district):
 
 results = outcome_results(programme, as_of, district_id=district, scope=context.user)
 
-st.subheader(tr(view.TEXTS, "figures", lang))
+st.subheader(t("outcomes.figures", lang))
 view.outcome_figures(results.figures, lang)
 
-st.subheader(tr(view.TEXTS, "ssp", lang))
+st.subheader(t("outcomes.ssp", lang))
 view.transition_table(results.transitions, lang)
 
-st.subheader(tr(view.TEXTS, "course", lang))
+st.subheader(t("outcomes.course", lang))
 
 
 @st.fragment
@@ -52,6 +53,6 @@ def course_section() -> None:
 
 course_section()
 
-st.subheader(tr(view.TEXTS, "districts", lang))
+st.subheader(t("outcomes.districts", lang))
 shown = view.district_table(results.districts, lang)
 download_csv(shown, f"effekt_{programme}_{as_of.isoformat()}", lang)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.catalogue import SPEND_BREAKDOWNS
 from dashboard.data import cached, start
+from dashboard.i18n import N_, t
 from dashboard.shell import download_csv, open_page
 from dashboard.views import spend as view
-from dashboard.views.common import tr
 from data_access.queries import figures
 from data_access.queries import spend as spend_queries
 from data_access.queries.money_figures import SpendBy
@@ -32,11 +33,11 @@ programme, as_of, year = filters.programme_id, filters.as_of, filters.as_of.year
 headline = start(compute_figures, programme, as_of, scope=context.user, figure_ids=view.HEADLINE)
 years_pending = start(spend_by_year, programme, as_of)
 
-st.subheader(tr(view.TEXTS, "year_heading", lang, year=year))
+st.subheader(t("spend.year_heading", lang, year=year))
 values = headline.result()
 view.headline(values, lang)
 if values["budget_year"].value is None:
-    st.info(tr(view.TEXTS, "no_budget_year", lang, year=year), icon=":material/info:")
+    st.info(t("spend.no_budget_year", lang, year=year), icon=":material/info:")
 
 
 @st.fragment
@@ -47,30 +48,33 @@ def breakdown() -> None:
     not the headline figures and the years table.
     """
     by_department = spend_breakdown(programme, as_of, "department", scope=context.user)
-    st.subheader(tr(view.TEXTS, "breakdown", lang))
+    st.subheader(t("spend.breakdown", lang))
     if by_department.empty:
-        st.info(tr(view.TEXTS, "nothing", lang, year=year), icon=":material/info:")
+        st.info(t("spend.nothing", lang, year=year), icon=":material/info:")
         return
     names = dict(zip(by_department["key"], by_department["name"], strict=True))
     options = ["", *names]
     own = context.user.department_id if context.user.role == "department_head" else None
     department = st.selectbox(
-        tr(view.TEXTS, "department", lang),
+        t("spend.department", lang),
         options,
         index=options.index(own) if own in names else 0,
-        format_func=lambda key: names.get(key) or tr(view.TEXTS, "all_departments", lang),
+        format_func=lambda key: names.get(key) or t("spend.all_departments", lang),
         key="oekonomi_department",
     )
     view.status_note(lang)
     activity = ""
     if not department:
         tabs = st.tabs(
-            [tr(view.TEXTS, k, lang) for k in ("by_department", "by_funder", "by_activity")]
+            [
+                t(N_("spend.by_department"), lang),
+                t(N_("spend.by_funder"), lang),
+                t(N_("spend.by_activity"), lang),
+            ]
         )
         breakdowns: tuple[SpendBy, ...] = ("department", "funder", "activity")
-        for tab, by, first in zip(
-            tabs, breakdowns, ("department", "name", "activity"), strict=True
-        ):
+        first_columns = (N_("spend.department"), N_("spend.name"), SPEND_BREAKDOWNS["activity"])
+        for tab, by, first in zip(tabs, breakdowns, first_columns, strict=True):
             with tab:
                 frame = (
                     by_department
@@ -78,37 +82,37 @@ def breakdown() -> None:
                     else spend_breakdown(programme, as_of, by, scope=context.user)
                 )
                 if by == "funder":
-                    st.caption(tr(view.TEXTS, "funder_note", lang))
-                view.breakdown_table(frame, lang, tr(view.TEXTS, first, lang))
+                    st.caption(t("spend.funder_note", lang))
+                view.breakdown_table(frame, lang, t(first, lang))
                 view.breakdown_chart(frame, lang, key=f"oekonomi_chart_{by}")
     else:
         frame = spend_breakdown(
             programme, as_of, "activity", department_id=department, scope=context.user
         )
-        view.breakdown_table(frame, lang, tr(view.TEXTS, "activity", lang))
+        view.breakdown_table(frame, lang, t(SPEND_BREAKDOWNS["activity"], lang))
         view.breakdown_chart(frame, lang, key="oekonomi_chart_drill")
         activities = ["", *department_activities(programme, as_of, department)]
         activity = st.selectbox(
-            tr(view.TEXTS, "activity", lang),
+            t(SPEND_BREAKDOWNS["activity"], lang),
             activities,
-            format_func=lambda a: a or tr(view.TEXTS, "all_activities", lang),
+            format_func=lambda a: a or t("spend.all_activities", lang),
             key="oekonomi_activity",
         )
     months = spend_by_month(
         programme, as_of, department_id=department or None, activity=activity or None
     )
-    scope_label = activity or names.get(department) or tr(view.TEXTS, "all_departments", lang)
+    scope_label = activity or names.get(department) or t("spend.all_departments", lang)
     view.month_chart(months, lang, scope_label)
-    with st.expander(tr(view.TEXTS, "month", lang)):
+    with st.expander(t("common.month", lang)):
         view.month_table(months, lang)
 
 
 breakdown()
 
-st.subheader(tr(view.TEXTS, "years", lang))
+st.subheader(t("spend.years", lang))
 years = years_pending.result()
 if years.empty:
-    st.info(tr(view.TEXTS, "nothing", lang, year=year), icon=":material/info:")
+    st.info(t("spend.nothing", lang, year=year), icon=":material/info:")
 else:
     shown = view.years_table(years, lang)
     download_csv(shown, f"oekonomi_{programme}_{as_of.isoformat()}", lang)

@@ -6,9 +6,9 @@ import streamlit as st
 
 from dashboard.access_log import log_view
 from dashboard.data import cached
+from dashboard.i18n import t
 from dashboard.shell import open_page
 from dashboard.views import caseload
-from dashboard.views.common import tr
 from data_access.queries.caseload import coordinator_families, coordinator_load
 from data_access.rules.access import ADMIN, COORDINATOR
 
@@ -25,14 +25,12 @@ caseload.load_chart(load, lang)
 names = dict(zip(load["coordinator_id"].tolist(), load["name"].tolist(), strict=True))
 chosen: str | None = None
 if user.role == ADMIN and names:
-    chosen = st.selectbox(
-        tr(caseload.TEXT, "choose", lang), list(names), format_func=names.__getitem__
-    )
+    chosen = st.selectbox(t("caseload.choose", lang), list(names), format_func=names.__getitem__)
 elif user.role == COORDINATOR:
     chosen = user.coordinator_id
 if chosen is None:
     if user.role not in (ADMIN, COORDINATOR):
-        st.info(tr(caseload.TEXT, "no_rows", lang), icon=":material/lock:")
+        st.info(t("caseload.no_rows", lang), icon=":material/lock:")
 else:
     rows = families_at(
         f.programme_id, f.as_of, chosen, district_id=f.district_id, scope=context.user

@@ -157,7 +157,7 @@ def test_database_error_shows_no_details(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("DASHBOARD_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:1/nope")
     app = AppTest.from_file(str(APP), default_timeout=60).run()
     assert not app.exception
-    assert [error.value for error in app.error] == [t("db_unavailable")]
+    assert [error.value for error in app.error] == [t("db.unavailable", "da")]
     shown = texts(app) + everything(app)
     for secret in ("127.0.0.1", "nope", "psycopg", "Traceback", "postgres@"):
         assert secret not in shown

@@ -63,7 +63,7 @@ def test_every_allowed_page_renders_and_nothing_else_is_offered(
             monkeypatch, access_db, spec.key, user=ONE_USER_PER_ROLE[role], query={"as_of": AS_OF}
         )
         assert not app.exception, (spec.key, [e.value for e in app.exception])
-        assert [title.value for title in app.title] == [spec.title_da], spec.key
+        assert [title.value for title in app.title] == [spec.title("da")], spec.key
         assert registered(app) == {s.key for s in allowed}
         shown = everything(app)
         assert not bundle.B_PSEUDONYM.search(shown) or role == "admin", spec.key
@@ -220,7 +220,7 @@ def test_unknown_email_gets_no_access_and_no_data(
 ) -> None:
     app = _auth_app(access_db, monkeypatch, {"is_logged_in": True, "email": "stranger@x.invalid"})
     assert not app.exception
-    assert [info.value for info in app.info] == [t("unknown_user")]
+    assert [info.value for info in app.info] == [t("auth.unknown_user", "da")]
     assert not app.metric and not app.dataframe and not app.selectbox
     assert [button.label for button in app.button] == ["Log ud"]
 
@@ -228,7 +228,7 @@ def test_unknown_email_gets_no_access_and_no_data(
 def test_unverified_email_gets_no_access(access_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     user = {"is_logged_in": True, "email": bundle.ADMIN, "email_verified": False}
     app = _auth_app(access_db, monkeypatch, user)
-    assert [info.value for info in app.info] == [t("unknown_user")]
+    assert [info.value for info in app.info] == [t("auth.unknown_user", "da")]
     assert not app.metric and not registered(app) - {"app"}
 
 

@@ -17,7 +17,7 @@ def test_every_page_file_is_in_the_registry() -> None:
 def test_page_renders_for_admin(spec, demo_db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     app = render(monkeypatch, demo_db_url, spec.key)
     assert not app.exception, [e.value for e in app.exception]
-    assert [title.value for title in app.title] == [spec.title_da]
+    assert [title.value for title in app.title] == [spec.title("da")]
     checked_charts(app)
 
 

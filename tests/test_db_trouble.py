@@ -31,7 +31,7 @@ from dashboard.i18n import t
 from data_access.db.migrate import head_revision
 from tests.apptest import APP, texts
 
-TROUBLE_KEYS = ("db_unavailable", "db_timeout", "db_old_schema")
+TROUBLE_KEYS = ("db.unavailable", "db.timeout", "db.old_schema")
 #: Bits of a connection string or a traceback that must never reach the page.
 LEAKS = ("Traceback", "sqlalchemy", "psycopg", "sqlite3", "postgresql", "127.0.0.1", 'File "')
 
@@ -125,7 +125,9 @@ def assert_figures(app: AppTest) -> None:
     for key in TROUBLE_KEYS:
         assert t(key, "da") not in shown
     assert [title.value for title in app.title] == ["Oversigt"]
-    programme = next(box for box in app.sidebar.selectbox if box.label == t("programme", "da"))
+    programme = next(
+        box for box in app.sidebar.selectbox if box.label == t("common.programme", "da")
+    )
     assert "Interventionsteam på Nørrebro og i Tingbjerg" in programme.options
 
 
@@ -167,13 +169,13 @@ def test_unreachable_at_start_then_back(
         url = f"sqlite:///{missing}"
         app = _app(monkeypatch, url)
         app.run()
-        assert_trouble(app, "db_unavailable")
+        assert_trouble(app, "db.unavailable")
         shutil.copy(_sqlite_file(demo_copy), missing)
     else:
         url = _via(demo_copy, forwarder.port)
         app = _app(monkeypatch, url)
         app.run()
-        assert_trouble(app, "db_unavailable")
+        assert_trouble(app, "db.unavailable")
         forwarder.start()
     app.run()
     assert_figures(app)
@@ -190,7 +192,7 @@ def test_lost_mid_session_then_back(
         assert_figures(app)
         _sqlite_file(url).rename(away)
         app.run()
-        assert_trouble(app, "db_unavailable")
+        assert_trouble(app, "db.unavailable")
         away.rename(_sqlite_file(url))
     else:
         forwarder.start()
@@ -199,7 +201,7 @@ def test_lost_mid_session_then_back(
         assert_figures(app)
         forwarder.stop()
         app.run()
-        assert_trouble(app, "db_unavailable")
+        assert_trouble(app, "db.unavailable")
         forwarder.start()
     app.run()
     assert_figures(app)
@@ -231,7 +233,7 @@ def test_slower_than_the_statement_timeout_then_back(
                 connection.rollback()
         finally:
             engine.dispose()
-    assert_trouble(app, "db_timeout")
+    assert_trouble(app, "db.timeout")
     app.run()
     assert_figures(app)
 
@@ -252,7 +254,7 @@ def test_old_schema_then_migrated(
                 connection.execute(text("DROP TABLE alembic_version"))
         try:
             app.run()
-            assert_trouble(app, "db_old_schema")
+            assert_trouble(app, "db.old_schema")
         finally:
             with engine.begin() as connection:
                 if damage == "no_version_table":

@@ -12,9 +12,9 @@ from dashboard.catalogue import (
     FIGURES,
     SPEND_BREAKDOWNS,
     SPEND_VARIANCE_LABELS,
-    STAGE_DEFINITIONS,
-    STAGES,
     figure,
+    spend_column_label,
+    stage_definition,
     stage_label,
 )
 from data_access.queries.figures import FIGURE_IDS, SPEND_COLUMNS
@@ -60,7 +60,7 @@ def _contract_table() -> list[tuple[str, str, str]]:
 
 
 def test_labels_are_the_contracts() -> None:
-    assert [(f.id, f.label_da, f.label_en) for f in FIGURES] == CONTRACT_LABELS
+    assert [(f.id, f.label("da"), f.label("en")) for f in FIGURES] == CONTRACT_LABELS
 
 
 @pytest.mark.skipif(not KPIS.exists(), reason="contract folder not present")
@@ -80,13 +80,22 @@ def test_kinds_and_definitions() -> None:
     assert kinds["cost_per_family_month"] == "money"
     for f in FIGURES:
         assert f.kind in {"count", "share", "money", "days"}
-        for text in (f.definition_da, f.definition_en):
+        for text in (f.definition("da"), f.definition("en")):
             assert text.endswith("."), f.id
             assert text[0].isupper(), f.id
     # Money figures say they ignore the district filter (kpis.md: spend has no district).
     for figure_id in ("budget_year", "spent_ytd", "forecast_year", "cost_per_family_month"):
-        assert "district" in figure(figure_id).definition_en
-        assert "område" in figure(figure_id).definition_da
+        assert (
+            figure(figure_id)
+            .definition("en")
+            .endswith(" Always for the whole programme, even when a district is selected.")
+        )
+        assert (
+            figure(figure_id)
+            .definition("da")
+            .endswith(" Gælder hele programmet, også når der er valgt et område.")
+        )
+    assert "område" not in figure("expected_share").definition("da")
 
 
 def test_lookup() -> None:
@@ -101,15 +110,17 @@ def test_lookup() -> None:
 
 def test_stages() -> None:
     # The stage table of kpis.md, in the order a course moves through it.
-    assert list(STAGES) == list(STAGE_ORDER)
-    assert STAGES["ended"][0] == "Afsluttet"
-    assert STAGES["aftercare"][0] == "Efterværn"
-    assert STAGES["intensive"][0] == "Intensiv fase"
-    assert STAGES["approved"][0] == "Visiteret, ikke startet"
-    assert STAGES["investigation"][0] == "Under § 50-undersøgelse"
-    assert STAGES["referred"][0] == "Henvist"
+    assert [stage_label(s, "da") for s in STAGE_ORDER] == [
+        "Henvist",
+        "Under § 50-undersøgelse",
+        "Visiteret, ikke startet",
+        "Intensiv fase",
+        "Efterværn",
+        "Afsluttet",
+    ]
     assert stage_label("aftercare", "en") == "Aftercare"
-    assert set(STAGE_DEFINITIONS) == set(STAGES)
+    assert stage_definition("ended", "da") == "Forløbet er afsluttet, uanset årsag."
+    assert stage_definition("ended", "en") == "The course has ended, for whatever reason."
 
 
 def test_spend_table_labels() -> None:
@@ -117,6 +128,8 @@ def test_spend_table_labels() -> None:
     figure_columns = [c for c in SPEND_COLUMNS if c not in ("key", "name")]
     for column in figure_columns:
         assert column in FIGURE_IDS or column in SPEND_VARIANCE_LABELS, column
+    assert spend_column_label("variance_dkk", "da") == "Afvigelse fra plan"
+    assert spend_column_label("spent_ytd", "en") == "Spent year to date"
 
 
 def test_catalogue_does_not_import_streamlit() -> None:

@@ -52,4 +52,4 @@ def test_pages_render_at_three_dates(
             app.run()
             where = f"{info.programme_id} {kind} {key}"
             assert not app.exception, (where, [e.value for e in app.exception])
-            assert [t.value for t in app.title] == [page(key).title_da], where
+            assert [t.value for t in app.title] == [page(key).title("da")], where

@@ -55,7 +55,7 @@ def test_pdf_shows_every_figure_as_the_overview_does(reports: dict) -> None:
     assert "Forbedret forældreautoritet" in text
     assert "2. kvartal 2011" in text and "30. juni 2011" in text
     for entry in FIGURES:
-        assert entry.label_da in text, entry.id
+        assert entry.label("da") in text, entry.id
         value = format_value(reports["shown"][entry.id], "da")
         assert value in text, (entry.id, value)
 
@@ -65,7 +65,7 @@ def test_xlsx_key_figures_are_numbers_equal_to_the_overview(reports: dict) -> No
     rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
     assert len(rows) == len(FIGURES)
     for entry in FIGURES:
-        cell = rows[entry.label_da][1]
+        cell = rows[entry.label("da")][1]
         expected = reports["shown"][entry.id].value
         if expected is None:
             assert cell.value is None

@@ -25,23 +25,12 @@ from dashboard import formatting
 from dashboard.catalogue import figure as catalogue_figure
 from dashboard.catalogue import stage_label
 from dashboard.charts import CITY, NEUTRAL, PALETTE, STAGE_COLOURS
+from dashboard.i18n import t
 from data_access.rules.stages import ENDED, STAGE_ORDER
 
 #: Width and height in inches; at 200 dpi sharp on paper and on a projector.
 SIZE: Final = (7.2, 3.3)
 DPI: Final = 200
-
-TEXT: Final[dict[str, dict[str, str]]] = {
-    "families": {"da": "Familier", "en": "Families"},
-    "plan": {"da": "Plan (jævnt forbrug)", "en": "Plan (even spending)"},
-    "spent": {"da": "Forbrug år til dato", "en": "Spent year to date"},
-    "budget": {"da": "Budget (år)", "en": "Budget (year)"},
-    "million": {"da": "mio. kr.", "en": "DKK m"},
-}
-
-
-def _text(key: str, lang: str) -> str:
-    return TEXT[key].get(lang, TEXT[key]["da"])
 
 
 def _literal(text: str) -> str:
@@ -97,7 +86,7 @@ def stage_chart(stage_months: pd.DataFrame, lang: str) -> bytes:
     ax.set_xticks(
         positions, [formatting.month_label(m, lang).replace(" ", "\n") for m in months], fontsize=7
     )
-    ax.set_ylabel(_text("families", lang))
+    ax.set_ylabel(t("common.families", lang))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: formatting.number(v, lang)))
     ax.legend(ncols=3, fontsize=7, loc="upper left", bbox_to_anchor=(0, 1.22), frameon=False)
     return _png(fig)
@@ -113,16 +102,21 @@ def spend_chart(spend_months: pd.DataFrame, lang: str) -> bytes:
         list(spend_months["spent_ytd"]),
         color=PALETTE[0],
         width=0.6,
-        label=_text("spent", lang),
+        label=catalogue_figure("spent_ytd").label(lang),
     )
     planned = spend_months["planned"]
     if planned.notna().any():
         ax.plot(
-            positions, list(planned), color=CITY, marker="o", linewidth=2, label=_text("plan", lang)
+            positions,
+            list(planned),
+            color=CITY,
+            marker="o",
+            linewidth=2,
+            label=t("report.chart.plan", lang),
         )
     ax.set_xticks(positions, [formatting.month_label(m, lang) for m in months], fontsize=8)
     ax.yaxis.set_major_formatter(_millions(lang))
-    ax.set_ylabel(_text("million", lang))
+    ax.set_ylabel(t("report.chart.million", lang))
     ax.legend(fontsize=8, loc="upper left", frameon=False)
     return _png(fig)
 
@@ -137,14 +131,18 @@ def budget_chart(spend: pd.DataFrame, lang: str) -> bytes:
     budget = [float(v) if pd.notna(v) else 0.0 for v in frame["budget_year"]]
     spent = [float(v) for v in frame["spent_ytd"]]
     ax.barh(
-        [p + 0.2 for p in positions], budget, height=0.4, color=NEUTRAL, label=_text("budget", lang)
+        [p + 0.2 for p in positions],
+        budget,
+        height=0.4,
+        color=NEUTRAL,
+        label=catalogue_figure("budget_year").label(lang),
     )
     ax.barh(
         [p - 0.2 for p in positions],
         spent,
         height=0.4,
         color=PALETTE[0],
-        label=_text("spent", lang),
+        label=catalogue_figure("spent_ytd").label(lang),
     )
     expected = frame["expected_share"].iloc[0] if len(frame) else None
     if expected is not None:
@@ -161,6 +159,6 @@ def budget_chart(spend: pd.DataFrame, lang: str) -> bytes:
         )
     ax.set_yticks(positions, [_literal(str(name)) for name in frame["name"]], fontsize=8)
     ax.xaxis.set_major_formatter(_millions(lang))
-    ax.set_xlabel(_text("million", lang))
+    ax.set_xlabel(t("report.chart.million", lang))
     ax.legend(fontsize=8, loc="lower right", frameon=False)
     return _png(fig)

@@ -18,6 +18,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Engine
 
+from dashboard.i18n import t
 from data_access.appstate import quarters
 from data_access.appstate.quarters import REPORT_SCOPE, Decision, FrozenQuarter, Remark
 from data_access.queries.figures import FigureValue
@@ -62,9 +63,7 @@ class Quarter:
 
     def label(self, lang: str) -> str:
         """`2. kvartal 2011` (da) or `Q2 2011` (en)."""
-        if lang == "en":
-            return f"Q{self.number} {self.year}"
-        return f"{self.number}. kvartal {self.year}"
+        return t("report.quarter_label", lang, number=self.number, year=self.year)
 
 
 def parse_quarter(text: str) -> Quarter:

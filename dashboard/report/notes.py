@@ -7,11 +7,20 @@ read as markup.
 
 from __future__ import annotations
 
+from typing import Final
+
 from dashboard import formatting
 from dashboard.catalogue import figure
 from dashboard.figure_format import format_value
+from dashboard.i18n import N_, t
 from dashboard.report.content import ReportContent
-from dashboard.report.labels import t
+from data_access.appstate.quarters import DONE, OPEN
+
+#: Decision status (`appstate.quarters.STATUSES`) -> message id; the overview's panel uses it too.
+DECISION_STATUSES: Final[dict[str, str]] = {
+    OPEN: N_("quarter.status.open"),
+    DONE: N_("quarter.status.done"),
+}
 
 
 def has_notes(content: ReportContent) -> bool:
@@ -24,12 +33,12 @@ def note_rows(content: ReportContent, lang: str) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     frozen = content.frozen
     if frozen is not None:
-        heading = t("steering_notes", lang)
+        heading = t("report.steering_notes", lang)
         rows.append(
             (
                 heading,
                 t(
-                    "frozen_note",
+                    "report.frozen_note",
                     lang,
                     date=formatting.long_date(frozen.frozen_at.date(), lang),
                     who=frozen.frozen_by,
@@ -41,17 +50,17 @@ def note_rows(content: ReportContent, lang: str) -> list[tuple[str, str]]:
             old = format_value(change.frozen, lang)
             new = format_value(change.current, lang)
             label = figure(change.figure_id).label(lang)
-            rows.append((label, t("changed_since", lang, old=old, new=new)))
+            rows.append((label, t("report.changed_since", lang, old=old, new=new)))
     for remark in content.remarks:
-        rows.append((f"{t('remarks', lang)} ({remark.page})", remark.text))
+        rows.append((t("quarter.remarks_heading", lang) + f" ({remark.page})", remark.text))
     for decision in content.decisions:
         line = t(
-            "decision_line",
+            "report.decision_line",
             lang,
             text=decision.text,
             owner=decision.owner_role,
             due=formatting.long_date(decision.due_on, lang),
-            status=t(decision.status, lang),
+            status=t(DECISION_STATUSES[decision.status], lang),
         )
-        rows.append((t("decisions", lang), line))
+        rows.append((t("quarter.decisions", lang), line))
     return rows

@@ -42,15 +42,18 @@ from reportlab.platypus import (
 from dashboard import formatting
 from dashboard.catalogue import (
     FIGURES,
-    SPEND_VARIANCE_LABELS,
-    STAGE_DEFINITIONS,
+    SPEND_BREAKDOWNS,
     figure,
+    spend_column_label,
+    stage_definition,
     stage_label,
 )
 from dashboard.figure_format import format_delta, format_value
+from dashboard.i18n import N_, t
+from dashboard.navigation import page
 from dashboard.report import charts
 from dashboard.report.content import ReportContent
-from dashboard.report.labels import coordinator_headers, t
+from dashboard.report.labels import coordinator_headers
 from dashboard.report.notes import has_notes, note_rows
 from data_access.queries.figures import FigureValue
 from data_access.rules.stages import STAGE_ORDER
@@ -64,10 +67,10 @@ GREY: Final = colors.HexColor("#666666")
 RULE: Final = colors.HexColor("#cccccc")
 BAND: Final = colors.HexColor("#f2f5f8")
 
-#: Figures in the key-figure table, by section.
+#: Figures in the key-figure table, by section (the message id of its heading).
 SECTIONS: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
     (
-        "families_section",
+        N_("report.families_section"),
         (
             "active_families",
             "target_active",
@@ -79,9 +82,9 @@ SECTIONS: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
             "median_days_to_start",
         ),
     ),
-    ("results_section", ("improved_share", "self_supporting_parents")),
+    (N_("report.results_section"), ("improved_share", "self_supporting_parents")),
     (
-        "money_section",
+        page("oekonomi").title_id,
         (
             "budget_year",
             "spent_ytd",
@@ -210,16 +213,16 @@ def _cover(content: ReportContent, lang: str, s: dict[str, ParagraphStyle]) -> l
     programme = content.programme
     story: list[Flowable] = [
         Spacer(1, 2.5 * cm),
-        Paragraph(_esc(t("title", lang)), s["title"]),
+        Paragraph(_esc(t("report.title", lang)), s["title"]),
         Paragraph(_esc(programme.name), s["subtitle"]),
         Paragraph(_esc(content.quarter.label(lang)), s["subtitle"]),
         Spacer(1, 0.6 * cm),
     ]
     facts = [
-        (t("as_of", lang), formatting.long_date(content.as_of, lang)),
-        (t("compared_with", lang), formatting.long_date(content.previous_as_of, lang)),
-        (t("data_until", lang), formatting.long_date(content.data_until, lang)),
-        (t("created", lang), formatting.long_date(content.created_on, lang)),
+        (t("common.as_of", lang), formatting.long_date(content.as_of, lang)),
+        (t("report.compared_with", lang), formatting.long_date(content.previous_as_of, lang)),
+        (t("report.data_until", lang), formatting.long_date(content.data_until, lang)),
+        (t("report.created", lang), formatting.long_date(content.created_on, lang)),
     ]
     fact_table = Table(
         [[Paragraph(_esc(k), s["body"]), Paragraph(_esc(v), s["body"])] for k, v in facts],
@@ -229,11 +232,13 @@ def _cover(content: ReportContent, lang: str, s: dict[str, ParagraphStyle]) -> l
     story += [fact_table, Spacer(1, 0.4 * cm)]
     if content.stale_note is not None:
         loaded = formatting.long_date(date.fromisoformat(content.stale_note), lang)
-        story.append(Paragraph(f"<b>{_esc(t('stale', lang, date=loaded))}</b>", s["body"]))
+        warning = _esc(t("report.stale", lang, date=loaded))
+        story.append(Paragraph(f"<b>{warning}</b>", s["body"]))
     if content.preliminary:
         until = formatting.long_date(content.data_until, lang)
-        story.append(Paragraph(f"<b>{_esc(t('preliminary', lang, date=until))}</b>", s["body"]))
-    story += [Spacer(1, 1.0 * cm), Paragraph(_esc(t("headline", lang)), s["h2"])]
+        warning = _esc(t("report.preliminary", lang, date=until))
+        story.append(Paragraph(f"<b>{warning}</b>", s["body"]))
+    story += [Spacer(1, 1.0 * cm), Paragraph(_esc(t("report.headline", lang)), s["h2"])]
     cells = []
     for figure_id in ("active_families", "improved_share", "spent_share", "overdue_families"):
         item = content.figures[figure_id]
@@ -258,7 +263,11 @@ def _cover(content: ReportContent, lang: str, s: dict[str, ParagraphStyle]) -> l
             ]
         )
     )
-    story += [glance, Spacer(1, 1.0 * cm), Paragraph(_esc(t("cover_note", lang)), s["small"])]
+    story += [
+        glance,
+        Spacer(1, 1.0 * cm),
+        Paragraph(_esc(t("report.cover_note", lang)), s["small"]),
+    ]
     return story
 
 
@@ -270,20 +279,21 @@ def _headline_note(content: ReportContent, figure_id: str, lang: str) -> str:
         expected = content.figures["expected_share"]
         parts.append(f"{figure('expected_share').label(lang)} {format_value(expected, lang)}")
     elif item.target is not None:
-        parts.append(t("of_target", lang, target=_target_text(item, lang)))
+        parts.append(t("report.of_target", lang, target=_target_text(item, lang)))
     delta = format_delta(item, content.previous.get(figure_id), lang)
     if delta is not None:
-        parts.append(f"{t('change', lang).lower()} {delta}")
+        parts.append(t("report.change", lang).lower() + f" {delta}")
     return " · ".join(parts)
 
 
 def _key_figures(content: ReportContent, lang: str, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     """Every kpis.md figure: value, previous quarter, change, target."""
-    story: list[Flowable] = [Paragraph(_esc(t("key_figures", lang)), s["h1"])]
+    story: list[Flowable] = [Paragraph(_esc(t("common.key_figures", lang)), s["h1"])]
     previous_label = (
-        f"{t('previous_value', lang)} ({formatting.short_date(content.previous_as_of, lang)})"
+        t("report.previous_value", lang)
+        + f" ({formatting.short_date(content.previous_as_of, lang)})"
     )
-    value_label = f"{t('value', lang)} ({formatting.short_date(content.as_of, lang)})"
+    value_label = t("report.value", lang) + f" ({formatting.short_date(content.as_of, lang)})"
     widths = [6.4 * cm, 3.1 * cm, 3.1 * cm, 3.2 * cm, WIDTH - 15.8 * cm]
     for section, ids in SECTIONS:
         rows: list[list[Any]] = [
@@ -292,8 +302,8 @@ def _key_figures(content: ReportContent, lang: str, s: dict[str, ParagraphStyle]
                     t(section, lang),
                     value_label,
                     previous_label,
-                    t("change", lang),
-                    t("target", lang),
+                    t("report.change", lang),
+                    t("report.target", lang),
                 ],
                 s,
             )
@@ -323,10 +333,10 @@ def _image(png: bytes, width: float) -> Image:
 
 
 def _charts(content: ReportContent, lang: str, s: dict[str, ParagraphStyle]) -> list[Flowable]:
-    story: list[Flowable] = [Paragraph(_esc(t("charts", lang)), s["h1"])]
+    story: list[Flowable] = [Paragraph(_esc(t("report.charts", lang)), s["h1"])]
     for caption, png in (
-        ("stage_chart", charts.stage_chart(content.stage_months, lang)),
-        ("spend_chart", charts.spend_chart(content.spend_months, lang)),
+        (N_("report.stage_chart"), charts.stage_chart(content.stage_months, lang)),
+        (N_("report.spend_chart"), charts.spend_chart(content.spend_months, lang)),
     ):
         story.append(
             KeepTogether([Paragraph(_esc(t(caption, lang)), s["h2"]), _image(png, WIDTH * 0.92)])
@@ -352,7 +362,7 @@ def _coordinator_table(
         _header_row([headers["coordinator"]] + [headers[c] for c in columns], s)
     ]
     for record in frame.to_dict("records"):
-        name = record["coordinator"] or t("no_coordinator", lang)
+        name = record["coordinator"] or t("report.no_coordinator", lang)
         rows.append([Paragraph(_esc(name), s["cell"])] + [_cell(record[c], lang) for c in columns])
     numeric = [c for c in columns if c != "capacity"]
     total = len(frame) > 1 and all(
@@ -360,7 +370,7 @@ def _coordinator_table(
     )
     if total:
         rows.append(
-            [t("total", lang)]
+            [t("common.total", lang)]
             + [
                 formatting.number(float(frame[c].sum()), lang) if c in numeric else ""
                 for c in columns
@@ -377,11 +387,11 @@ def _coordinators(
     """Per-coordinator progression: families by stage, then reviews held and overdue."""
     frame = content.coordinators
     return [
-        Paragraph(_esc(t("coordinators", lang)), s["h1"]),
-        Paragraph(_esc(t("coordinators_intro", lang)), s["body"]),
-        Paragraph(_esc(t("families_by_stage", lang)), s["h2"]),
+        Paragraph(_esc(t("report.coordinators", lang)), s["h1"]),
+        Paragraph(_esc(t("report.coordinators_intro", lang)), s["body"]),
+        Paragraph(_esc(t("report.families_by_stage", lang)), s["h2"]),
         _coordinator_table(frame, [*STAGE_ORDER, "active", "capacity"], lang, s),
-        Paragraph(_esc(t("follow_up", lang)), s["h2"]),
+        Paragraph(_esc(t("report.follow_up", lang)), s["h2"]),
         _coordinator_table(frame, ["courses_overdue", "reviews_held", "reviews_overdue"], lang, s),
     ]
 
@@ -390,12 +400,7 @@ def _spend_table(
     frame: pd.DataFrame, key_label: str, lang: str, s: dict[str, ParagraphStyle]
 ) -> Table:
     columns = ("budget_year", "spent_ytd", "spent_share", "forecast_year", "variance_dkk")
-    labels = [key_label] + [
-        SPEND_VARIANCE_LABELS[c][1 if lang == "en" else 0]
-        if c in SPEND_VARIANCE_LABELS
-        else figure(c).label(lang)
-        for c in columns
-    ]
+    labels = [key_label] + [spend_column_label(c, lang) for c in columns]
     rows: list[list[Any]] = [_header_row(labels, s)]
     for record in frame.to_dict("records"):
         rows.append(
@@ -419,16 +424,16 @@ def _number(value: object) -> float | None:
 
 def _spend(content: ReportContent, lang: str, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     expected = format_value(content.figures["expected_share"], lang)
-    intro = f"{t('spend_intro', lang)} {figure('expected_share').label(lang)}: {expected}."
+    intro = t("report.spend_intro", lang) + f" {figure('expected_share').label(lang)}: {expected}."
     return [
-        Paragraph(_esc(t("money_section", lang)), s["h1"]),
+        Paragraph(_esc(t("page.oekonomi.title", lang)), s["h1"]),
         Paragraph(_esc(intro), s["body"]),
-        Paragraph(_esc(t("budget_chart", lang)), s["h2"]),
+        Paragraph(_esc(t("report.budget_chart", lang)), s["h2"]),
         _image(charts.budget_chart(content.spend_department, lang), WIDTH * 0.85),
-        Paragraph(_esc(t("spend_department", lang)), s["h2"]),
-        _spend_table(content.spend_department, t("department", lang), lang, s),
-        Paragraph(_esc(t("spend_funder", lang)), s["h2"]),
-        _spend_table(content.spend_funder, t("funder", lang), lang, s),
+        Paragraph(_esc(t("report.spend_department", lang)), s["h2"]),
+        _spend_table(content.spend_department, t(SPEND_BREAKDOWNS["department"], lang), lang, s),
+        Paragraph(_esc(t("report.spend_funder", lang)), s["h2"]),
+        _spend_table(content.spend_funder, t(SPEND_BREAKDOWNS["funder"], lang), lang, s),
     ]
 
 
@@ -436,7 +441,7 @@ def _definitions(lang: str, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     """Every figure's and stage's plain definition from the catalogue."""
     widths = [4.6 * cm, WIDTH - 4.6 * cm]
     figure_rows: list[list[Any]] = [
-        _header_row([t("term", lang), t("definition", lang)], s, numeric_from=2)
+        _header_row([t("common.term", lang), t("common.definition", lang)], s, numeric_from=2)
     ]
     for entry in FIGURES:
         figure_rows.append(
@@ -446,19 +451,18 @@ def _definitions(lang: str, s: dict[str, ParagraphStyle]) -> list[Flowable]:
             ]
         )
     stage_rows: list[list[Any]] = [
-        _header_row([t("stages", lang), t("definition", lang)], s, numeric_from=2)
+        _header_row([t("report.stages", lang), t("common.definition", lang)], s, numeric_from=2)
     ]
     for stage in STAGE_ORDER:
-        da, en = STAGE_DEFINITIONS[stage]
         stage_rows.append(
             [
                 Paragraph(f"<b>{_esc(stage_label(stage, lang))}</b>", s["cell"]),
-                Paragraph(_esc(en if lang == "en" else da), s["cell"]),
+                Paragraph(_esc(stage_definition(stage, lang)), s["cell"]),
             ]
         )
     return [
-        Paragraph(_esc(t("definitions", lang)), s["h1"]),
-        Paragraph(_esc(t("definitions_intro", lang)), s["body"]),
+        Paragraph(_esc(t("report.definitions", lang)), s["h1"]),
+        Paragraph(_esc(t("report.definitions_intro", lang)), s["body"]),
         Spacer(1, 0.3 * cm),
         _table(figure_rows, widths, numeric_from=2),
         Spacer(1, 0.4 * cm),
@@ -468,7 +472,7 @@ def _definitions(lang: str, s: dict[str, ParagraphStyle]) -> list[Flowable]:
 
 def _notes(content: ReportContent, lang: str, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     """The frozen quarter's changes, remarks and decisions, as escaped plain text."""
-    story: list[Flowable] = [Paragraph(_esc(t("steering_notes", lang)), s["h1"])]
+    story: list[Flowable] = [Paragraph(_esc(t("report.steering_notes", lang)), s["h1"])]
     for heading, line in note_rows(content, lang):
         story.append(Paragraph(f"<b>{_esc(heading)}</b>", s["body"]))
         story.append(Paragraph(_esc(line).replace("\n", "<br/>"), s["body"]))
@@ -486,7 +490,7 @@ def render_pdf(content: ReportContent, lang: str = "da") -> bytes:
         canvas.setFont(FONT, 7.5)
         canvas.setFillColor(GREY)
         canvas.drawString(MARGIN, 1.0 * cm, footer)
-        canvas.drawRightString(A4[0] - MARGIN, 1.0 * cm, t("page", lang, n=doc.page))
+        canvas.drawRightString(A4[0] - MARGIN, 1.0 * cm, t("report.page", lang, n=doc.page))
         canvas.restoreState()
 
     buffer = io.BytesIO()
@@ -497,8 +501,8 @@ def render_pdf(content: ReportContent, lang: str = "da") -> bytes:
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=MARGIN,
-        title=f"{t('title', lang)} – {content.quarter.label(lang)}",
-        author="Interventionsteam – styringsdata",
+        title=t("report.title", lang) + f" – {content.quarter.label(lang)}",
+        author=t("app.title", "da"),
         lang=lang,
     )
     story: list[Flowable] = []

@@ -23,27 +23,28 @@ from openpyxl.worksheet.worksheet import Worksheet
 from dashboard import formatting
 from dashboard.catalogue import (
     FIGURES,
-    SPEND_VARIANCE_LABELS,
-    STAGE_DEFINITIONS,
-    figure,
+    SPEND_BREAKDOWNS,
+    spend_column_label,
+    stage_definition,
     stage_label,
 )
 from dashboard.export import neutralise_formulas
+from dashboard.i18n import N_, t
 from dashboard.report.content import ReportContent
-from dashboard.report.labels import coordinator_headers, t
+from dashboard.report.labels import coordinator_headers
 from dashboard.report.notes import has_notes, note_rows
 from data_access.queries.figures import FigureValue
 from data_access.rules.stages import STAGE_ORDER
 
-#: Sheet names (Excel allows at most 31 characters).
-SHEETS: Final[dict[str, dict[str, str]]] = {
-    "key_figures": {"da": "Nøgletal", "en": "Key figures"},
-    "coordinators": {"da": "Koordinatorer", "en": "Coordinators"},
-    "spend_department": {"da": "Økonomi pr. forvaltning", "en": "Spend by department"},
-    "spend_funder": {"da": "Økonomi pr. finansieringskilde", "en": "Spend by funder"},
-    "definitions": {"da": "Definitioner", "en": "Definitions"},
-    "about": {"da": "Om rapporten", "en": "About"},
-    "notes": {"da": "Styregruppen", "en": "Steering group"},
+#: Sheet -> message id of its name (Excel allows at most 31 characters).
+SHEETS: Final[dict[str, str]] = {
+    "key_figures": N_("common.key_figures"),
+    "coordinators": N_("report.coordinators"),
+    "spend_department": N_("report.spend_department"),
+    "spend_funder": N_("report.spend_funder"),
+    "definitions": N_("report.definitions"),
+    "about": N_("report.about"),
+    "notes": N_("report.sheet_notes"),
 }
 COUNT_FORMAT: Final = "#,##0"
 SHARE_FORMAT: Final[dict[str, str]] = {"da": "0.0 %", "en": "0.0%"}
@@ -58,7 +59,7 @@ HEADER_FILL: Final = PatternFill("solid", fgColor="F2F5F8")
 
 def sheet_name(key: str, lang: str) -> str:
     """The sheet's name in `lang` (tests and readers look sheets up by it)."""
-    return SHEETS[key].get(lang, SHEETS[key]["da"])
+    return t(SHEETS[key], lang)
 
 
 def _format_of(kind: str, lang: str, *, change: bool = False) -> str:
@@ -130,11 +131,11 @@ def _key_figures(content: ReportContent, lang: str) -> tuple[pd.DataFrame, list[
         )
         rows.append(
             {
-                t("figure", lang): entry.label(lang),
-                t("value", lang): _cell_value(item),
-                t("previous_value", lang): _cell_value(before),
-                t("change", lang): change,
-                t("target", lang): None if item.target is None else float(item.target),
+                t("report.figure", lang): entry.label(lang),
+                t("report.value", lang): _cell_value(item),
+                t("report.previous_value", lang): _cell_value(before),
+                t("report.change", lang): change,
+                t("report.target", lang): None if item.target is None else float(item.target),
             }
         )
         kind = "count" if entry.kind == "days" else entry.kind
@@ -146,7 +147,9 @@ def _key_figures(content: ReportContent, lang: str) -> tuple[pd.DataFrame, list[
 def _coordinators(content: ReportContent, lang: str) -> pd.DataFrame:
     headers = coordinator_headers(lang)
     frame = content.coordinators.copy()
-    frame["coordinator"] = [name or t("no_coordinator", lang) for name in frame["coordinator"]]
+    frame["coordinator"] = [
+        name or t("report.no_coordinator", lang) for name in frame["coordinator"]
+    ]
     frame = frame[list(headers)].rename(columns=headers)
     return frame
 
@@ -162,17 +165,14 @@ def _spend(frame: pd.DataFrame, key_label: str, lang: str) -> pd.DataFrame:
         "variance_dkk",
         "variance_share",
     ):
-        if column in SPEND_VARIANCE_LABELS:
-            columns[column] = SPEND_VARIANCE_LABELS[column][1 if lang == "en" else 0]
-        else:
-            columns[column] = figure(column).label(lang)
+        columns[column] = spend_column_label(column, lang)
     return frame[list(columns)].rename(columns=columns)
 
 
 def render_xlsx(content: ReportContent, lang: str = "da") -> bytes:
     """The report as XLSX bytes: one sheet per table, numbers with number formats."""
     book = Workbook()
-    book.properties.title = f"{t('title', lang)} – {content.quarter.label(lang)}"
+    book.properties.title = t("report.title", lang) + f" – {content.quarter.label(lang)}"
     book.properties.subject = content.programme.name
 
     sheet = book.active
@@ -194,8 +194,8 @@ def render_xlsx(content: ReportContent, lang: str = "da") -> bytes:
     money, share = MONEY_FORMAT[lang], SHARE_FORMAT[lang]
     spend_formats = [None, money, money, share, share, money, money, share]
     for key, frame, label in (
-        ("spend_department", content.spend_department, t("department", lang)),
-        ("spend_funder", content.spend_funder, t("funder", lang)),
+        ("spend_department", content.spend_department, t(SPEND_BREAKDOWNS["department"], lang)),
+        ("spend_funder", content.spend_funder, t(SPEND_BREAKDOWNS["funder"], lang)),
     ):
         _write_sheet(
             book.create_sheet(sheet_name(key, lang)),
@@ -206,11 +206,8 @@ def render_xlsx(content: ReportContent, lang: str = "da") -> bytes:
 
     definitions = pd.DataFrame(
         [(entry.label(lang), entry.definition(lang)) for entry in FIGURES]
-        + [
-            (stage_label(stage, lang), STAGE_DEFINITIONS[stage][1 if lang == "en" else 0])
-            for stage in STAGE_ORDER
-        ],
-        columns=[t("term", lang), t("definition", lang)],
+        + [(stage_label(stage, lang), stage_definition(stage, lang)) for stage in STAGE_ORDER],
+        columns=[t("common.term", lang), t("common.definition", lang)],
     )
     _write_sheet(
         book.create_sheet(sheet_name("definitions", lang)), definitions, [None, None], [36, 110]
@@ -218,26 +215,27 @@ def render_xlsx(content: ReportContent, lang: str = "da") -> bytes:
 
     if has_notes(content):
         notes = pd.DataFrame(
-            note_rows(content, lang), columns=[t("field", lang), t("steering_notes", lang)]
+            note_rows(content, lang),
+            columns=[t("report.field", lang), t("report.steering_notes", lang)],
         )
         _write_sheet(book.create_sheet(sheet_name("notes", lang)), notes, [None, None], [36, 110])
 
     about = pd.DataFrame(
         [
-            (t("programme", lang), content.programme.name),
-            (t("quarter", lang), content.quarter.label(lang)),
-            (t("as_of", lang), formatting.long_date(content.as_of, lang)),
-            (t("compared_with", lang), formatting.long_date(content.previous_as_of, lang)),
-            (t("data_until", lang), formatting.long_date(content.data_until, lang)),
-            (t("created", lang), formatting.long_date(content.created_on, lang)),
+            (t("common.programme", lang), content.programme.name),
+            (t("report.quarter", lang), content.quarter.label(lang)),
+            (t("common.as_of", lang), formatting.long_date(content.as_of, lang)),
+            (t("report.compared_with", lang), formatting.long_date(content.previous_as_of, lang)),
+            (t("report.data_until", lang), formatting.long_date(content.data_until, lang)),
+            (t("report.created", lang), formatting.long_date(content.created_on, lang)),
             *(
                 []
                 if content.stale_note is None
                 else [
                     (
-                        t("stale_label", lang),
+                        t("report.stale_label", lang),
                         t(
-                            "stale",
+                            "report.stale",
                             lang,
                             date=formatting.long_date(date.fromisoformat(content.stale_note), lang),
                         ),
@@ -245,7 +243,7 @@ def render_xlsx(content: ReportContent, lang: str = "da") -> bytes:
                 ]
             ),
         ],
-        columns=[t("field", lang), t("value", lang)],
+        columns=[t("report.field", lang), t("report.value", lang)],
     )
     _write_sheet(book.create_sheet(sheet_name("about", lang)), about, [None, None], [22, 60])
 

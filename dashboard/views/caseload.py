@@ -8,44 +8,11 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import formatting
-from dashboard.catalogue import stage_label
+from dashboard.catalogue import figure, measure, stage_label
 from dashboard.charts import CITY, OFF_TRACK, ON_TRACK, Trace, title
+from dashboard.i18n import N_, t
 from dashboard.shell import download_csv
-from dashboard.views.common import measure, no_families, numeric, plot, tr
-
-TEXT: Final[dict[str, dict[str, str]]] = {
-    "load": {"da": "Aktive familier pr. koordinator", "en": "Active families per coordinator"},
-    "busiest_only": {
-        "da": "Diagrammet viser de {shown} koordinatorer med størst belastning af {total}. "
-        "Tabellen nedenfor har dem alle.",
-        "en": "The chart shows the {shown} most loaded of {total} coordinators. "
-        "The table below lists them all.",
-    },
-    "capacity": {"da": "Kapacitet", "en": "Capacity"},
-    "active": {"da": "Aktive familier", "en": "Active families"},
-    "within": {"da": "Inden for kapacitet", "en": "Within capacity"},
-    "over": {"da": "Over kapacitet", "en": "Over capacity"},
-    "coordinator": {"da": "Koordinator", "en": "Coordinator"},
-    "load_share": {"da": "Belastning", "en": "Load"},
-    "choose": {"da": "Vælg koordinator", "en": "Choose coordinator"},
-    "families_of": {"da": "Familier hos {name}", "en": "Families of {name}"},
-    "no_rows": {
-        "da": "Familieoversigten vises kun for familiens egen koordinator og for administratorer.",
-        "en": "The family list is shown only to the family's own coordinator and to admins.",
-    },
-    "family": {"da": "Familie (pseudonym)", "en": "Family (pseudonym)"},
-    "stage": {"da": "Fase", "en": "Stage"},
-    "months": {"da": "Måneder i forløb", "en": "Months in course"},
-    "last_meeting": {"da": "Seneste koordineringsmøde", "en": "Last coordination meeting"},
-    "overdue": {"da": "Opfølgning forfalden", "en": "Review overdue"},
-    "departments": {"da": "Forvaltninger involveret", "en": "Departments involved"},
-    "open": {"da": "Åbne indsatser", "en": "Open interventions"},
-    "ssp": {"da": "SSP-niveau (seneste)", "en": "SSP level (latest)"},
-    "ssp_change": {"da": "SSP-ændring siden start", "en": "SSP change since intake"},
-    "yes": {"da": "⚠ Ja, forfalden", "en": "⚠ Yes, overdue"},
-    "no": {"da": "Nej", "en": "No"},
-}
-
+from dashboard.views.common import no_families, numeric, plot
 
 #: Coordinators the load chart draws at most (a city has thousands; the table lists all).
 CHART_LIMIT: Final = 30
@@ -57,17 +24,17 @@ def load_chart(frame: pd.DataFrame, lang: str) -> None:
     With more than CHART_LIMIT coordinators the chart keeps the most loaded
     ones (active / capacity), and says so; the table under it has them all.
     """
-    st.subheader(tr(TEXT, "load", lang))
+    st.subheader(t("caseload.load", lang))
     if frame.empty:
         no_families(lang)
         return
     _bars(_busiest(frame, lang), lang)
     table = pd.DataFrame(
         {
-            tr(TEXT, "coordinator", lang): frame["name"],
-            tr(TEXT, "active", lang): formatting.counts(frame["active"], lang),
-            tr(TEXT, "capacity", lang): formatting.counts(frame["capacity"], lang),
-            tr(TEXT, "load_share", lang): formatting.shares(frame["load"].tolist(), lang),
+            t("common.coordinator", lang): frame["name"],
+            figure("active_families").label(lang): formatting.counts(frame["active"], lang),
+            t("common.capacity", lang): formatting.counts(frame["capacity"], lang),
+            t("caseload.load_share", lang): formatting.shares(frame["load"].tolist(), lang),
         }
     )
     st.dataframe(table, hide_index=True, width="stretch")
@@ -83,30 +50,29 @@ def _signed(value: object) -> str:
 
 def family_table(frame: pd.DataFrame, name: str, lang: str) -> None:
     """The coordinator's families, overdue quarterly reviews first."""
-    st.subheader(tr(TEXT, "families_of", lang, name=name))
+    st.subheader(t("caseload.families_of", lang, name=name))
     if frame.empty:
         no_families(lang)
         return
+    yes, no = t("caseload.yes_overdue", lang), t("caseload.no", lang)
     table = pd.DataFrame(
         {
-            tr(TEXT, "family", lang): frame["family_id"],
-            tr(TEXT, "stage", lang): [stage_label(s, lang) for s in frame["stage"]],
-            tr(TEXT, "months", lang): [
+            t("common.family_pseudonym", lang): frame["family_id"],
+            t("caseload.stage", lang): [stage_label(s, lang) for s in frame["stage"]],
+            t("caseload.months", lang): [
                 formatting.MISSING if pd.isna(m) else str(int(m)) for m in frame["months_in_course"]
             ],
-            tr(TEXT, "last_meeting", lang): [
+            t("caseload.last_meeting", lang): [
                 formatting.short_date(d, lang) for d in frame["last_coordination"]
             ],
             measure("next_review_due").label(lang): [
                 formatting.short_date(d, lang) for d in frame["next_review_due"]
             ],
-            tr(TEXT, "overdue", lang): [
-                tr(TEXT, "yes" if o else "no", lang) for o in frame["review_overdue"]
-            ],
-            tr(TEXT, "departments", lang): frame["departments"],
-            tr(TEXT, "open", lang): formatting.counts(frame["open_interventions"], lang),
-            tr(TEXT, "ssp", lang): [_signed(v).lstrip("+") for v in frame["ssp_latest"]],
-            tr(TEXT, "ssp_change", lang): [_signed(v) for v in frame["ssp_change"]],
+            t("caseload.overdue", lang): [yes if o else no for o in frame["review_overdue"]],
+            t("caseload.departments", lang): frame["departments"],
+            t("caseload.open", lang): formatting.counts(frame["open_interventions"], lang),
+            t("caseload.ssp", lang): [_signed(v).lstrip("+") for v in frame["ssp_latest"]],
+            t("caseload.ssp_change", lang): [_signed(v) for v in frame["ssp_change"]],
         }
     )
     st.dataframe(table, hide_index=True, width="stretch")
@@ -121,7 +87,7 @@ def _busiest(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     load = numeric(frame["active"]) / frame["capacity"].where(frame["capacity"] > 0)
     shown = frame.assign(_load=load).sort_values("_load", ascending=False, kind="stable")
     total = formatting.count(len(frame), lang=lang)
-    st.caption(tr(TEXT, "busiest_only", lang, shown=CHART_LIMIT, total=total))
+    st.caption(t("caseload.busiest_only", lang, shown=CHART_LIMIT, total=total))
     return shown.drop(columns="_load").head(CHART_LIMIT)
 
 
@@ -130,13 +96,16 @@ def _bars(frame: pd.DataFrame, lang: str) -> None:
     active = numeric(frame["active"])
     over = active > frame["capacity"]
     traces: list[Trace] = []
-    for flag, key, colour in ((False, "within", ON_TRACK), (True, "over", OFF_TRACK)):
+    for flag, key, colour in (
+        (False, N_("caseload.within"), ON_TRACK),
+        (True, N_("caseload.over"), OFF_TRACK),
+    ):
         rows = frame[over == flag]
         shown = numeric(rows["active"])
         traces.append(
             {
                 "type": "bar",
-                "name": tr(TEXT, key, lang),
+                "name": t(key, lang),
                 "y": rows["name"],
                 "x": shown,
                 "text": [
@@ -163,7 +132,7 @@ def _bars(frame: pd.DataFrame, lang: str) -> None:
     traces.append(
         {
             "type": "scatter",
-            "name": tr(TEXT, "capacity", lang),
+            "name": t("common.capacity", lang),
             "y": frame["name"],
             "x": frame["capacity"],
             "mode": "markers",
@@ -180,7 +149,7 @@ def _bars(frame: pd.DataFrame, lang: str) -> None:
         lang,
         height=max(260, 45 * len(frame) + 120),
         barmode="overlay",
-        xaxis={"title": title(tr(TEXT, "active", lang))},
+        xaxis={"title": title(figure("active_families").label(lang))},
         yaxis={
             "autorange": "reversed",
             "categoryorder": "array",

@@ -13,9 +13,10 @@ from typing import Final
 import streamlit as st
 
 from dashboard import formatting
+from dashboard.catalogue import figure
 from dashboard.data import cached
+from dashboard.i18n import N_, t
 from dashboard.shell import PageContext
-from dashboard.views.common import tr
 from data_access.queries import change_theory
 from data_access.queries.change_theory import Box
 from data_access.rules.change_theory import LEVELS
@@ -23,70 +24,52 @@ from data_access.rules.disclosure import WITHHELD
 
 boxes_at = cached(change_theory.change_theory_boxes)
 
-TEXTS: Final[dict[str, dict[str, str]]] = {
-    "activity": {"da": "Aktiviteter", "en": "Activities"},
-    "result": {"da": "Resultater", "en": "Results"},
-    "short": {"da": "Effekter på kort sigt", "en": "Short-term effects"},
-    "medium": {"da": "Effekter på mellemlang sigt", "en": "Medium-term effects"},
-    "long": {"da": "Effekter på lang sigt", "en": "Long-term effects"},
-    "not_measured": {"da": "ikke målt", "en": "not measured"},
-    "no_data": {"da": "ingen data endnu", "en": "no data yet"},
-    "withheld": {"da": "vises ikke (< 5)", "en": "not shown (< 5)"},
-    "target": {"da": "mål {value}", "en": "target {value}"},
-    "ssp_falling": {"da": "Faldende SSP-niveau", "en": "Falling SSP level"},
-    "self_supporting_parents": {"da": "Selvforsørgende forældre", "en": "Self-supporting parents"},
-    "school_attendance": {"da": "Skolefremmøde (gns.)", "en": "School attendance (mean)"},
-    "indicator": {
-        "da": "{name}: {home} i familiernes bydele · {city} i hele byen",
-        "en": "{name}: {home} in the families' districts · {city} in the whole city",
-    },
-    "tryghedsindex": {"da": "Tryghedsindex", "en": "Safety index"},
-    "inklusion": {"da": "Inklusionsindikator", "en": "Inclusion indicator"},
-    "empty": {
-        "da": "Der er ikke indlæst nogen forandringsteori for dette program "
-        "(filen change_theory.csv i datapakken).",
-        "en": "No change theory has been loaded for this programme "
-        "(file change_theory.csv in the bundle).",
-    },
-    "intro": {
-        "da": "Programmets forandringsteori fra ansøgningen (tegning 1): aktiviteter fører til "
-        "resultater og effekter på kort, mellemlang og lang sigt. Under hver boks står det mål, "
-        "databasen kan følge den med, opgjort pr. opgørelsesdatoen.",
-        "en": "The programme's change theory from the application (drawing 1): activities lead "
-        "to results and to short-, medium- and long-term effects. Under each box is the measure "
-        "the database can follow it with, at the report date.",
-    },
+#: Level of the chain (`rules.change_theory.LEVELS`) -> message id of its column heading.
+LEVEL_TITLES: Final[dict[str, str]] = {
+    "activity": N_("change_theory.level.activity"),
+    "result": N_("change_theory.level.result"),
+    "short": N_("change_theory.level.short"),
+    "medium": N_("change_theory.level.medium"),
+    "long": N_("change_theory.level.long"),
+}
+#: A box's measure (`rules.change_theory.MEASURES`) -> message id of its name.
+MEASURE_NAMES: Final[dict[str, str]] = {
+    "ssp_falling": N_("change_theory.measure.ssp_falling"),
+    "self_supporting_parents": figure("self_supporting_parents").label_id,
+    "school_attendance": N_("change_theory.measure.school_attendance"),
+    "indicator:tryghedsindex": N_("change_theory.indicator.tryghedsindex"),
+    "indicator:inklusion": N_("change_theory.indicator.inklusion"),
 }
 
 
 def measure_text(box: Box, lang: str) -> str:
     """What a box's measure shows: its value and target, "ikke målt", or why not shown."""
     if box.measure is None:
-        return tr(TEXTS, "not_measured", lang)
+        return t("change_theory.not_measured", lang)
     if box.display == WITHHELD:
-        value = tr(TEXTS, "withheld", lang)
+        value = t("change_theory.withheld", lang)
     elif box.measure.startswith("indicator:"):
-        indicator = box.measure.split(":", 1)[1]
+        name = t(MEASURE_NAMES[box.measure], lang)
         if box.value is None and box.city is None:
-            return f"{tr(TEXTS, indicator, lang)}: {tr(TEXTS, 'no_data', lang)}"
-        return tr(
-            TEXTS,
-            "indicator",
+            return name + ": " + t("change_theory.no_data", lang)
+        return t(
+            "change_theory.indicator_line",
             lang,
-            name=tr(TEXTS, indicator, lang),
+            name=name,
             home=formatting.number(box.value, lang, decimals=1),
             city=formatting.number(box.city, lang, decimals=1),
         )
     elif box.value is None:
-        value = tr(TEXTS, "no_data", lang)
+        value = t("change_theory.no_data", lang)
     elif box.measure == "school_attendance":
         value = formatting.share(box.value / 100, lang)
     else:
         value = formatting.share(box.value, lang)
-    text = f"{tr(TEXTS, box.measure, lang)}: {value}"
+    text = t(MEASURE_NAMES[box.measure], lang) + ": " + value
     if box.target is not None:
         target = box.target / 100 if box.measure == "school_attendance" else box.target
-        text += f" ({tr(TEXTS, 'target', lang, value=formatting.share(target, lang))})"
+        shown = t("change_theory.target", lang, value=formatting.share(target, lang))
+        text += f" ({shown})"
     return text
 
 
@@ -95,9 +78,9 @@ def change_theory_page(context: PageContext) -> None:
     f, lang = context.filters, context.lang
     boxes = boxes_at(f.programme_id, f.as_of, scope=context.user)
     if not boxes:
-        st.info(tr(TEXTS, "empty", lang))
+        st.info(t("change_theory.empty", lang))
         return
-    st.caption(tr(TEXTS, "intro", lang))
+    st.caption(t("change_theory.intro", lang))
     widths: list[float] = []
     for i in range(len(LEVELS)):
         widths += [4.0] if i == 0 else [0.5, 4.0]
@@ -107,7 +90,7 @@ def change_theory_page(context: PageContext) -> None:
             with columns[2 * i - 1]:
                 st.subheader("→")
         with columns[2 * i]:
-            st.subheader(tr(TEXTS, level, lang))
+            st.subheader(t(LEVEL_TITLES[level], lang))
             for box in (b for b in boxes if b.level == level):
                 with st.container(border=True):
                     st.text(box.label)

@@ -9,56 +9,28 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import formatting
-from dashboard.catalogue import stage_label
+from dashboard.catalogue import measure, stage_label
 from dashboard.charts import NEUTRAL, PALETTE, STAGE_COLOURS, Trace, month_ticks, title, vline
 from dashboard.formatting import count
+from dashboard.i18n import N_, t
 from dashboard.metrics import show_figure
 from dashboard.shell import download_csv
-from dashboard.views.common import measure, no_families, numeric, plot, tr
+from dashboard.views.common import no_families, numeric, plot
 from data_access.queries.figures import FigureValue
 from data_access.rules.stages import STAGE_ORDER
 
 DAYS_PER_MONTH: Final = 30.4375
-TEXT: Final[dict[str, dict[str, str]]] = {
-    "stages": {
-        "da": "Familier pr. fase, måned for måned",
-        "en": "Families per stage, month by month",
-    },
-    "timeline": {
-        "da": "Forløbene, måned for måned fra start",
-        "en": "Every course, months from start",
-    },
-    "anonymous": {"da": "Forløb {n}", "en": "Course {n}"},
-    "newest_only": {
-        "da": "Viser de {shown} senest startede af {total} forløb. Vælg en bydel for at se færre.",
-        "en": "Showing the {shown} most recently started of {total} courses. "
-        "Choose a district to narrow them down.",
-    },
-    "no_timeline": {
-        "da": "Forløbsoversigten vises ikke for din rolle: enkelte forløb kan pege på en familie.",
-        "en": "The course timeline is not shown for your role: "
-        "single courses could point at a family.",
-    },
-    "months_from_start": {"da": "Måneder fra start", "en": "Months from start"},
-    "course": {"da": "Forløb", "en": "Course"},
-    "boundary_tick": {"da": "{m}<br>efterværn", "en": "{m}<br>aftercare"},
-    "course_end_tick": {"da": "{m}<br>planlagt slut", "en": "{m}<br>planned end"},
-    "due": {"da": "Går i efterværn inden for 30 dage", "en": "Moving to aftercare within 30 days"},
-    "flow": {
-        "da": "Startede og afsluttede forløb pr. måned",
-        "en": "Courses started and ended per month",
-    },
-    "started": {"da": "Startet", "en": "Started"},
-    "ended": {"da": "Afsluttet", "en": "Ended"},
-    "reasons": {"da": "Sådan sluttede forløbene", "en": "How courses ended"},
-    "completed": {"da": "Gennemført", "en": "Completed"},
-    "dropped_out": {"da": "Faldet fra", "en": "Dropped out"},
-    "moved": {"da": "Fraflyttet", "en": "Moved away"},
-    "other": {"da": "Andet", "en": "Other"},
-    "family": {"da": "Familie (pseudonym)", "en": "Family (pseudonym)"},
-    "coordinator": {"da": "Koordinator", "en": "Coordinator"},
-    "aftercare_on": {"da": "Efterværn fra", "en": "Aftercare from"},
-    "families": {"da": "Familier", "en": "Families"},
+#: End reason (`queries.courses.END_REASONS`) -> message id of its label.
+REASON_LABELS: Final[dict[str, str]] = {
+    "completed": N_("courses.reason.completed"),
+    "dropped_out": N_("courses.reason.dropped_out"),
+    "moved": N_("courses.reason.moved"),
+    "other": N_("courses.reason.other"),
+}
+#: Column of `queries.courses.course_flow` -> message id of its trace.
+FLOW_TRACES: Final[dict[str, str]] = {
+    "started": N_("common.started"),
+    "ended": N_("courses.ended"),
 }
 
 
@@ -87,7 +59,7 @@ def headline(figures: dict[str, FigureValue], due: int | str, lang: str) -> None
 
 
 def stages(frame: pd.DataFrame, lang: str) -> None:
-    st.subheader(tr(TEXT, "stages", lang))
+    st.subheader(t("courses.stages", lang))
     if frame.empty or numeric(frame["families"]).sum() == 0:
         no_families(lang)
         return
@@ -111,7 +83,7 @@ def stages(frame: pd.DataFrame, lang: str) -> None:
         lang,
         barmode="stack",
         xaxis=month_ticks(months, lang, every=max(1, len(frame) // 72)),
-        yaxis={"title": title(tr(TEXT, "families", lang))},
+        yaxis={"title": title(t("common.families", lang))},
     )
     table = frame.assign(stage=[stage_label(s, lang) for s in frame["stage"]])
     download_csv(table.drop(columns="families"), "familier_pr_fase", lang)
@@ -125,18 +97,18 @@ def timeline(
     `frame` holds the newest courses when there are more (`total`); a note
     says so, so nobody reads the chart as the whole programme.
     """
-    st.subheader(tr(TEXT, "timeline", lang))
+    st.subheader(t("courses.timeline", lang))
     if suppressed:
-        st.info(tr(TEXT, "no_timeline", lang), icon=":material/lock:")
+        st.info(t("courses.no_timeline", lang), icon=":material/lock:")
         return
     if frame.empty:
         no_families(lang)
         return
     if total > len(frame):
         shown, whole = count(len(frame), lang=lang), count(total, lang=lang)
-        st.caption(tr(TEXT, "newest_only", lang, shown=shown, total=whole))
+        st.caption(t("courses.newest_only", lang, shown=shown, total=whole))
     labels = [
-        str(fid) if fid else tr(TEXT, "anonymous", lang, n=i + 1)
+        str(fid) if fid else t("courses.anonymous", lang, n=i + 1)
         for i, fid in enumerate(frame["family_id"])
     ]
     end = frame["end_days"] / DAYS_PER_MONTH
@@ -153,8 +125,8 @@ def timeline(
         for stage, length in (("intensive", turn), ("aftercare", end - turn))
     ]
     # The boundaries are named on the month axis, where no bar can cover them.
-    marks = {intensive: tr(TEXT, "boundary_tick", lang, m=intensive)}
-    marks[course] = tr(TEXT, "course_end_tick", lang, m=course)
+    marks = {intensive: t("courses.boundary_tick", lang, m=intensive)}
+    marks[course] = t("courses.course_end_tick", lang, m=course)
     months = list(range(0, max(course, math.ceil(float(end.max()))) + 1))
     plot(
         traces,
@@ -166,11 +138,11 @@ def timeline(
             for month, dash in ((intensive, "dash"), (course, "dot"))
         ],
         xaxis={
-            "title": title(tr(TEXT, "months_from_start", lang)),
+            "title": title(t("courses.months_from_start", lang)),
             "tickvals": months,
             "ticktext": [marks.get(m, str(m)) for m in months],
         },
-        yaxis={"autorange": "reversed", "title": title(tr(TEXT, "course", lang))},
+        yaxis={"autorange": "reversed", "title": title(t("courses.course", lang))},
     )
     table = frame.assign(course=labels).drop(columns="family_id")
     download_csv(table, "forloeb_tidslinje", lang)
@@ -179,12 +151,12 @@ def timeline(
 def due_list(frame: pd.DataFrame, lang: str) -> None:
     if frame.empty:
         return
-    st.subheader(tr(TEXT, "due", lang))
+    st.subheader(measure("due_aftercare").label(lang))
     table = pd.DataFrame(
         {
-            tr(TEXT, "family", lang): frame["family_id"],
-            tr(TEXT, "coordinator", lang): frame["coordinator"],
-            tr(TEXT, "aftercare_on", lang): [
+            t("common.family_pseudonym", lang): frame["family_id"],
+            t("common.coordinator", lang): frame["coordinator"],
+            t("courses.aftercare_on", lang): [
                 formatting.short_date(d, lang) for d in frame["aftercare_due_on"]
             ],
         }
@@ -194,14 +166,14 @@ def due_list(frame: pd.DataFrame, lang: str) -> None:
 
 
 def flow(frame: pd.DataFrame, lang: str) -> None:
-    st.subheader(tr(TEXT, "flow", lang))
+    st.subheader(t("courses.flow", lang))
     if frame.empty:
         no_families(lang)
         return
     traces = [
         {
             "type": "bar",
-            "name": tr(TEXT, key, lang),
+            "name": t(FLOW_TRACES[key], lang),
             "x": frame["month_end"],
             "y": numeric(frame[key]),
             "text": formatting.counts(frame[key], lang),
@@ -214,17 +186,17 @@ def flow(frame: pd.DataFrame, lang: str) -> None:
         lang,
         height=320,
         xaxis=month_ticks(list(frame["month_end"]), lang, every=max(1, len(frame) // 12)),
-        yaxis={"title": title(tr(TEXT, "families", lang))},
+        yaxis={"title": title(t("common.families", lang))},
     )
     download_csv(frame, "forloeb_startet_afsluttet", lang)
 
 
 def reasons(frame: pd.DataFrame, lang: str) -> None:
-    st.subheader(tr(TEXT, "reasons", lang))
+    st.subheader(t("courses.reasons", lang))
     if numeric(frame["families"]).sum() == 0 and not (frame["families"] == "<5").any():
         no_families(lang)
         return
-    names = [tr(TEXT, str(r), lang) for r in frame["reason"]]
+    names = [t(REASON_LABELS[str(r)], lang) for r in frame["reason"]]
     bars = {
         "type": "bar",
         "x": numeric(frame["families"]),
@@ -237,7 +209,7 @@ def reasons(frame: pd.DataFrame, lang: str) -> None:
         [bars],
         lang,
         height=260,
-        xaxis={"title": title(tr(TEXT, "families", lang))},
+        xaxis={"title": title(t("common.families", lang))},
         yaxis={"autorange": "reversed"},
     )
     download_csv(frame.assign(reason=names), "forloeb_afslutning", lang)

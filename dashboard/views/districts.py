@@ -8,69 +8,32 @@ written out with an arrow, never implied by colour alone.
 from __future__ import annotations
 
 from datetime import date
-from typing import Final
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import formatting
 from dashboard.charts import CITY, PALETTE, Trace, month_ticks, title, vline
-from dashboard.views.common import plot, tr
+from dashboard.i18n import t
+from dashboard.views.common import plot
 from data_access.queries.indicators import CITY as CITY_KIND
 from data_access.queries.indicators import Indicator
-
-TEXTS: Final[dict[str, dict[str, str]]] = {
-    "intro": {
-        "da": "Udviklingen i de bydele og boligområder, hvor programmets familier bor, "
-        "sammenholdt med hele byen (sort stiplet linje). Den lodrette linje er programmets "
-        "start. Værdier til og med opgørelsesdatoen.",
-        "en": "The districts and housing areas where the programme's families live, against "
-        "the whole city (black dashed line). The vertical line is the programme's start. "
-        "Values up to the report date.",
-    },
-    "higher": {"da": "↑ Højere er bedre", "en": "↑ Higher is better"},
-    "lower": {"da": "↓ Lavere er bedre", "en": "↓ Lower is better"},
-    "unknown": {"da": "Ingen retning angivet", "en": "No direction given"},
-    "start": {"da": "Programstart", "en": "Programme start"},
-    "district": {"da": "Bydel/område", "en": "District"},
-    "start_value": {"da": "Ved start", "en": "At start"},
-    "latest": {"da": "Seneste", "en": "Latest"},
-    "change": {"da": "Ændring siden start", "en": "Change since start"},
-    "verdict": {"da": "Vurdering", "en": "Reading"},
-    "better": {"da": "▲ Bedre", "en": "▲ Better"},
-    "worse": {"da": "▼ Dårligere", "en": "▼ Worse"},
-    "same": {"da": "● Uændret", "en": "● Unchanged"},
-    "date": {"da": "Måling", "en": "Measured"},
-    "no_indicators": {
-        "da": "Der er ingen indikatorværdier til og med opgørelsesdatoen.",
-        "en": "There are no indicator values up to the report date.",
-    },
-    "no_values": {
-        "da": "Ingen værdier for de valgte områder.",
-        "en": "No values for the chosen districts.",
-    },
-    "dates": {
-        "da": "Ved start = seneste måling på eller før programstart ({start}); seneste = "
-        "nyeste måling til og med opgørelsesdatoen ({latest}).",
-        "en": "At start = latest measurement on or before the programme start ({start}); "
-        "latest = newest measurement up to the report date ({latest}).",
-    },
-    "unit": {"da": "Enhed: {unit}", "en": "Unit: {unit}"},
-}
 
 
 def direction(indicator: Indicator, lang: str) -> str:
     """Arrow and words for the indicator's good direction; unknown says so."""
     if indicator.higher_is_better is None:
-        return tr(TEXTS, "unknown", lang)
-    return tr(TEXTS, "higher" if indicator.higher_is_better else "lower", lang)
+        return t("districts.no_direction", lang)
+    if indicator.higher_is_better:
+        return t("districts.higher", lang)
+    return t("districts.lower", lang)
 
 
 def heading(indicator: Indicator, lang: str) -> None:
     st.subheader(indicator.label(lang))
     parts = [f"**{direction(indicator, lang)}**"]
     if indicator.unit:
-        parts.append(tr(TEXTS, "unit", lang, unit=indicator.unit))
+        parts.append(t("districts.unit", lang, unit=indicator.unit))
     st.markdown(" · ".join(parts))
 
 
@@ -109,7 +72,7 @@ def indicator_chart(series: pd.DataFrame, indicator: Indicator, starts_on: date,
         "x": starts_on,
         "y": 1,
         "yref": "paper",
-        "text": tr(TEXTS, "start", lang),
+        "text": t("districts.programme_start", lang),
         "showarrow": False,
         "xanchor": "left",
         "yanchor": "top",
@@ -123,7 +86,7 @@ def indicator_chart(series: pd.DataFrame, indicator: Indicator, starts_on: date,
         height=400,
         shapes=[vline(starts_on, colour="#555555", dash="dot")],
         annotations=[start],
-        xaxis={"title": title(tr(TEXTS, "date", lang)), **ticks},
+        xaxis={"title": title(t("districts.measured", lang)), **ticks},
         yaxis={"title": title(indicator.unit or indicator.label(lang))},
     )
 
@@ -133,24 +96,23 @@ def change_table(changes: pd.DataFrame, indicator: Indicator, lang: str) -> pd.D
     change = changes["change"].tolist()
     shown = pd.DataFrame(
         {
-            tr(TEXTS, "district", lang): changes["name"].tolist(),
-            tr(TEXTS, "start_value", lang): [
+            t("common.district", lang): changes["name"].tolist(),
+            t("common.at_start", lang): [
                 formatting.number(v, lang, decimals=1) for v in changes["start_value"].tolist()
             ],
-            tr(TEXTS, "latest", lang): [
+            t("districts.latest", lang): [
                 formatting.number(v, lang, decimals=1) for v in changes["latest_value"].tolist()
             ],
-            tr(TEXTS, "change", lang): [_signed(c, lang) for c in change],
-            tr(TEXTS, "verdict", lang): [
+            t("districts.change", lang): [_signed(c, lang) for c in change],
+            t("districts.verdict", lang): [
                 _verdict(c, indicator.higher_is_better, lang) for c in change
             ],
         }
     )
     st.dataframe(shown, hide_index=True, width="stretch")
     st.caption(
-        tr(
-            TEXTS,
-            "dates",
+        t(
+            "districts.dates",
             lang,
             start=_dates(changes["start_on"].tolist(), lang),
             latest=_dates(changes["latest_on"].tolist(), lang),
@@ -174,5 +136,7 @@ def _verdict(change: float, higher_is_better: bool | None, lang: str) -> str:
     if pd.isna(change) or higher_is_better is None:
         return formatting.MISSING
     if change == 0:
-        return tr(TEXTS, "same", lang)
-    return tr(TEXTS, "better" if (change > 0) == higher_is_better else "worse", lang)
+        return t("districts.same", lang)
+    if (change > 0) == higher_is_better:
+        return t("districts.better", lang)
+    return t("districts.worse", lang)

@@ -8,31 +8,26 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import formatting
+from dashboard.catalogue import measure
 from dashboard.charts import PALETTE, month_ticks, title
+from dashboard.i18n import N_, t
 from dashboard.metrics import show_figure
 from dashboard.shell import download_csv
-from dashboard.views.common import measure, no_families, numeric, plot, tr
+from dashboard.views.common import no_families, numeric, plot
 from data_access.queries.figures import FigureValue
 
-TEXT: Final[dict[str, dict[str, str]]] = {
-    "funnel": {
-        "da": "Fra henvisning til start, pr. bydel",
-        "en": "From referral to start, by district",
-    },
-    "waits": {"da": "Ventetid pr. trin", "en": "Waiting time per step"},
-    "referrals": {"da": "Henvisninger pr. måned", "en": "Referrals per month"},
-    "referred": {"da": "Henvist", "en": "Referred"},
-    "investigation": {"da": "§ 50-undersøgelse", "en": "§ 50 investigation"},
-    "approved": {"da": "Visiteret", "en": "Approved"},
-    "started": {"da": "Startet", "en": "Started"},
-    "step_referred": {"da": "Henvist → § 50-undersøgelse", "en": "Referred → § 50 investigation"},
-    "step_investigation": {"da": "§ 50-undersøgelse → visiteret", "en": "Investigation → approved"},
-    "step_approved": {"da": "Visiteret → startet", "en": "Approved → started"},
-    "step": {"da": "Trin", "en": "Step"},
-    "finished": {"da": "Gået videre", "en": "Moved on"},
-    "waiting": {"da": "Venter stadig", "en": "Still waiting"},
-    "district": {"da": "Bydel/område", "en": "District"},
-    "no_target": {"da": "Intet mål fastsat", "en": "No target set"},
+#: Funnel step (as `queries.intake.FUNNEL_STEPS` names it) -> message id of its label.
+FUNNEL_LABELS: Final[dict[str, str]] = {
+    "referred": N_("intake.funnel.referred"),
+    "investigation": N_("intake.funnel.investigation"),
+    "approved": N_("intake.funnel.approved"),
+    "started": N_("common.started"),
+}
+#: Waiting step (as `queries.intake.WAIT_STEPS` names it) -> message id of its label.
+WAIT_LABELS: Final[dict[str, str]] = {
+    "referred": N_("intake.wait.referred"),
+    "investigation": N_("intake.wait.investigation"),
+    "approved": N_("intake.wait.approved"),
 }
 
 
@@ -58,7 +53,7 @@ def capacity(figures: dict[str, FigureValue], lang: str) -> None:
     active, target = figures["active_families"], figures["target_active"].value
     entry = measure("capacity_left")
     if target is None:
-        value = tr(TEXT, "no_target", lang)
+        value = t("common.no_target", lang)
     elif active.value is None:
         value = formatting.MISSING
     else:
@@ -67,7 +62,7 @@ def capacity(figures: dict[str, FigureValue], lang: str) -> None:
 
 
 def funnel(frame: pd.DataFrame, lang: str) -> None:
-    st.subheader(tr(TEXT, "funnel", lang))
+    st.subheader(t("intake.funnel", lang))
     if frame.empty:
         no_families(lang)
         return
@@ -75,7 +70,7 @@ def funnel(frame: pd.DataFrame, lang: str) -> None:
         {
             "type": "funnel",
             "name": str(district),
-            "y": [tr(TEXT, str(step), lang) for step in rows["step"]],
+            "y": [t(FUNNEL_LABELS[str(step)], lang) for step in rows["step"]],
             "x": numeric(rows["families"]),
             "text": formatting.counts(rows["families"], lang),
             "textinfo": "text",
@@ -84,26 +79,26 @@ def funnel(frame: pd.DataFrame, lang: str) -> None:
         for i, (district, rows) in enumerate(frame.groupby("district", sort=False))
     ]
     plot(traces, lang)
-    table = frame.assign(step=[tr(TEXT, str(s), lang) for s in frame["step"]])
+    table = frame.assign(step=[t(FUNNEL_LABELS[str(s)], lang) for s in frame["step"]])
     table = table.pivot(index="district", columns="step", values="families").reset_index()
-    table = table.rename(columns={"district": tr(TEXT, "district", lang)})
+    table = table.rename(columns={"district": t("common.district", lang)})
     download_csv(table, "visitation_tragt", lang)
 
 
 def waits(frame: pd.DataFrame, lang: str) -> None:
-    st.subheader(tr(TEXT, "waits", lang))
+    st.subheader(t("intake.waits", lang))
     if frame.empty or (frame["finished"].eq(0) & frame["waiting"].eq(0)).all():
         no_families(lang)
         return
     table = pd.DataFrame(
         {
-            tr(TEXT, "step", lang): [tr(TEXT, f"step_{s}", lang) for s in frame["step"]],
+            t("intake.step", lang): [t(WAIT_LABELS[str(s)], lang) for s in frame["step"]],
             measure("wait_median").label(lang): [
                 formatting.number(v, lang, 1) if isinstance(v, float) else (v or formatting.MISSING)
                 for v in frame["median_days"]
             ],
-            tr(TEXT, "finished", lang): formatting.counts(frame["finished"], lang),
-            tr(TEXT, "waiting", lang): formatting.counts(frame["waiting"], lang),
+            t("intake.finished", lang): formatting.counts(frame["finished"], lang),
+            t("intake.waiting", lang): formatting.counts(frame["waiting"], lang),
             measure("wait_slow").label(lang): formatting.counts(frame["slow"], lang),
         }
     )
@@ -115,7 +110,7 @@ def waits(frame: pd.DataFrame, lang: str) -> None:
 
 
 def referrals(frame: pd.DataFrame, lang: str) -> None:
-    st.subheader(tr(TEXT, "referrals", lang))
+    st.subheader(t("intake.referrals", lang))
     if frame.empty:
         no_families(lang)
         return
@@ -124,7 +119,7 @@ def referrals(frame: pd.DataFrame, lang: str) -> None:
         "x": frame["month_end"],
         "y": numeric(frame["referrals"]),
         "text": formatting.counts(frame["referrals"], lang),
-        "name": tr(TEXT, "referred", lang),
+        "name": t("intake.funnel.referred", lang),
         "marker": {"color": PALETTE[0]},
     }
     plot(
@@ -132,6 +127,6 @@ def referrals(frame: pd.DataFrame, lang: str) -> None:
         lang,
         height=320,
         xaxis=month_ticks(list(frame["month_end"]), lang, every=max(1, len(frame) // 12)),
-        yaxis={"title": title(tr({"f": {"da": "Familier", "en": "Families"}}, "f", lang))},
+        yaxis={"title": title(t("common.families", lang))},
     )
     download_csv(frame, "henvisninger_pr_maaned", lang)

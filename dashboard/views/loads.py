@@ -23,13 +23,15 @@ def loads_frame(loads: list[reference.LoadInfo], lang: str) -> pd.DataFrame:
     """One row per load, newest first, with Danish (or English) dates."""
     return pd.DataFrame(
         {
-            t("loads_load", lang): [load.load_id for load in loads],
-            t("loads_at", lang): [formatting.timestamp(load.loaded_at, lang) for load in loads],
-            t("loads_bundle", lang): [load.bundle_name for load in loads],
-            t("loads_covers", lang): [
+            t("loads.load", lang): [load.load_id for load in loads],
+            t("loads.loaded_at", lang): [
+                formatting.timestamp(load.loaded_at, lang) for load in loads
+            ],
+            t("loads.bundle", lang): [load.bundle_name for load in loads],
+            t("loads.covers", lang): [
                 formatting.long_date(load.covers_until, lang) for load in loads
             ],
-            t("loads_demo", lang): [load.is_demo for load in loads],
+            t("loads.demo", lang): [load.is_demo for load in loads],
         }
     )
 
@@ -42,10 +44,10 @@ def files_frame(load: reference.LoadInfo, lang: str) -> pd.DataFrame:
         day = formatting.short_date(pd.Timestamp(str(latest)).date(), lang) if latest else "–"
         rows.append(
             {
-                t("loads_file", lang): name,
-                t("loads_rows", lang): formatting.count_text(info.get("rows"), lang),
-                t("loads_latest", lang): day,
-                t("loads_sha", lang): info.get("sha256"),
+                t("loads.file", lang): name,
+                t("loads.rows", lang): formatting.count_text(info.get("rows"), lang),
+                t("loads.latest", lang): day,
+                t("loads.sha", lang): info.get("sha256"),
             }
         )
     return pd.DataFrame(rows)
@@ -54,18 +56,18 @@ def files_frame(load: reference.LoadInfo, lang: str) -> pd.DataFrame:
 def loads_page(context: PageContext) -> None:
     """The admin page: every load, and the files of the one picked."""
     lang = context.lang
-    st.write(t("loads_intro", lang))
+    st.write(t("loads.intro", lang))
     loads = load_history_rows(limit=200)
     if not loads:
-        st.info(t("loads_none", lang))
+        st.info(t("loads.none", lang))
         return
     st.dataframe(loads_frame(loads, lang), hide_index=True, width="stretch")
     by_id = {load.load_id: load for load in loads}
     chosen = st.selectbox(
-        t("loads_load", lang),
+        t("loads.load", lang),
         options=list(by_id),
         format_func=lambda load_id: f"{load_id} · {by_id[load_id].bundle_name}",
         key="loads_pick",
     )
-    st.subheader(t("loads_files_of", lang, load_id=chosen))
+    st.subheader(t("loads.files_of", lang, load_id=chosen))
     st.dataframe(files_frame(by_id[chosen], lang), hide_index=True, width="stretch")

@@ -12,26 +12,14 @@ from typing import Final
 import streamlit as st
 
 from dashboard import formatting
+from dashboard.i18n import N_, t
 from dashboard.metrics import DeltaColor, show_figure
-from dashboard.views.common import status, tr
+from dashboard.navigation import page
+from dashboard.views.common import status
 from data_access.queries.figures import FigureValue
 
 #: Spend within this many percentage points of the linear plan is on track.
 SPEND_TOLERANCE: Final = 0.05
-
-TEXT: Final[dict[str, dict[str, str]]] = {
-    "families": {"da": "Familier", "en": "Families"},
-    "flow": {"da": "Visitation, fremdrift og effekt", "en": "Intake, progress and outcome"},
-    "money": {"da": "Økonomi", "en": "Spend"},
-    "since": {"da": "siden {date}", "en": "since {date}"},
-    "target_met": {"da": "På sporet – mål {target}", "en": "On track – target {target}"},
-    "target_missed": {"da": "Under målet – mål {target}", "en": "Below target – target {target}"},
-    "none_overdue": {"da": "Ingen forløb over tid", "en": "No course overdue"},
-    "some_overdue": {"da": "{n} forløb over tid", "en": "Courses overdue: {n}"},
-    "spend_on_plan": {"da": "Følger planen", "en": "On plan"},
-    "spend_over": {"da": "Over planen", "en": "Above plan"},
-    "spend_under": {"da": "Under planen", "en": "Below plan"},
-}
 
 #: Large metric type for the shared screen; a constant, no data in it.
 BIG_TYPE_CSS: Final = (
@@ -78,16 +66,16 @@ def _status_of(item: FigureValue, figures: dict[str, FigureValue], lang: str) ->
         status(
             met,
             lang,
-            good=tr(TEXT, "target_met", lang, target=target),
-            bad=tr(TEXT, "target_missed", lang, target=target),
+            good=t("overview.target_met", lang, target=target),
+            bad=t("overview.target_missed", lang, target=target),
         )
     elif item.figure_id == "overdue_families" and value is not None:
         n = formatting.number(value, lang)
         status(
             value == 0,
             lang,
-            good=tr(TEXT, "none_overdue", lang),
-            bad=tr(TEXT, "some_overdue", lang, n=n),
+            good=t("overview.none_overdue", lang),
+            bad=t("overview.some_overdue", lang, n=n),
         )
     elif item.figure_id == "improved_share" and value is not None:
         if item.target is None:
@@ -97,17 +85,17 @@ def _status_of(item: FigureValue, figures: dict[str, FigureValue], lang: str) ->
         status(
             value >= item.target,
             lang,
-            good=tr(TEXT, "target_met", lang, target=target),
-            bad=tr(TEXT, "target_missed", lang, target=target),
+            good=t("overview.target_met", lang, target=target),
+            bad=t("overview.target_missed", lang, target=target),
         )
     elif item.figure_id == "spent_share" and value is not None:
         expected = figures["expected_share"].value or 0.0
         gap = value - expected
         if abs(gap) <= SPEND_TOLERANCE:
-            status(True, lang, good=tr(TEXT, "spend_on_plan", lang))
+            status(True, lang, good=t("overview.spend_on_plan", lang))
         else:
-            key = "spend_over" if gap > 0 else "spend_under"
-            status(False, lang, bad=tr(TEXT, key, lang))
+            key = N_("overview.spend_over") if gap > 0 else N_("overview.spend_under")
+            status(False, lang, bad=t(key, lang))
 
 
 def _row(
@@ -117,7 +105,7 @@ def _row(
     previous_day: date,
     lang: str,
 ) -> None:
-    since = tr(TEXT, "since", lang, date=formatting.short_date(previous_day, lang))
+    since = t("overview.since", lang, date=formatting.short_date(previous_day, lang))
     for column, (figure_id, colour) in zip(st.columns(len(row)), row, strict=True):
         with column:
             show_figure(
@@ -139,10 +127,10 @@ def overview(
     """Three rows of large metrics: families, intake and outcome, spend."""
     st.html(BIG_TYPE_CSS)
     for heading, rows in (
-        ("families", (FAMILIES,)),
-        ("flow", (FLOW,)),
-        ("money", (MONEY, SHARES)),
+        (N_("common.families"), (FAMILIES,)),
+        (N_("overview.flow"), (FLOW,)),
+        (page("oekonomi").title_id, (MONEY, SHARES)),
     ):
-        st.subheader(tr(TEXT, heading, lang))
+        st.subheader(t(heading, lang))
         for row in rows:
             _row(row, figures, previous, previous_day, lang)

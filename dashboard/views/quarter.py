@@ -11,59 +11,20 @@ never rendered as Markdown or HTML.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Final
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import formatting
-from dashboard.i18n import role_label
+from dashboard.i18n import role_label, t
 from dashboard.navigation import PAGES
 from dashboard.report.content import quarter_of
+from dashboard.report.notes import DECISION_STATUSES
 from dashboard.shell import PageContext
 from data_access.appstate import quarters
 from data_access.appstate.migrate import audit_url
 from data_access.db.engine import default_database_url
 from data_access.rules.access import ROLES
-
-TEXT: Final[dict[str, dict[str, str]]] = {
-    "heading": {"da": "Styregruppens bemærkninger", "en": "Steering group remarks"},
-    "freeze": {"da": "Frys kvartal", "en": "Freeze quarter"},
-    "freeze_help": {
-        "da": "Gemmer rapportens tal for {quarter}, som de står nu. "
-        "Senere indlæsninger ændrer dem ikke.",
-        "en": "Stores the report's figures for {quarter} as they stand now. "
-        "Later loads do not change them.",
-    },
-    "frozen": {
-        "da": "{quarter} er frosset {date} af {who}. Rapporten viser de frosne tal.",
-        "en": "{quarter} was frozen on {date} by {who}. The report shows the frozen figures.",
-    },
-    "frozen_ok": {"da": "{quarter} er frosset.", "en": "{quarter} is frozen."},
-    "page": {"da": "Side", "en": "Page"},
-    "remark": {"da": "Bemærkning", "en": "Remark"},
-    "save": {"da": "Gem bemærkning", "en": "Save remark"},
-    "saved": {"da": "Bemærkningen er gemt.", "en": "The remark is saved."},
-    "no_remarks": {"da": "Ingen bemærkninger for kvartalet.", "en": "No remarks this quarter."},
-    "written": {"da": "{who}, {date}", "en": "{who}, {date}"},
-    "decisions": {"da": "Beslutninger", "en": "Decisions"},
-    "no_decisions": {"da": "Ingen beslutninger for kvartalet.", "en": "No decisions this quarter."},
-    "decision": {"da": "Beslutning", "en": "Decision"},
-    "owner": {"da": "Ansvarlig rolle", "en": "Owner role"},
-    "due": {"da": "Frist", "en": "Due"},
-    "status": {"da": "Status", "en": "Status"},
-    "add": {"da": "Tilføj beslutning", "en": "Add decision"},
-    "mark_done": {"da": "Markér som udført", "en": "Mark as done"},
-    "open": {"da": "åben", "en": "open"},
-    "done": {"da": "udført", "en": "done"},
-    "history": {"da": "Historik: alle versioner", "en": "History: every version"},
-    "when": {"da": "Tidspunkt", "en": "When"},
-    "by": {"da": "Skrevet af", "en": "Written by"},
-}
-
-
-def _t(key: str, lang: str, **values: object) -> str:
-    return TEXT[key].get(lang, TEXT[key]["da"]).format(**values)
 
 
 def quarter_panel(context: PageContext) -> None:
@@ -76,7 +37,7 @@ def quarter_panel(context: PageContext) -> None:
     url = audit_url()
     writer = context.user.role in quarters.WRITER_ROLES
     st.divider()
-    st.subheader(f"{_t('heading', lang)} – {quarter.label(lang)}")
+    st.subheader(t("quarter.remarks_heading", lang) + " – " + quarter.label(lang))
     if writer:
         _freeze(context, url, quarter.code, quarter.label(lang))
     _remarks(context, url, quarter.code, writer)
@@ -100,15 +61,16 @@ def present_notes(context: PageContext) -> None:
         return
     remarks_column, decisions_column = st.columns(2)
     with remarks_column:
-        st.subheader(_t("heading", lang))
+        st.subheader(t("quarter.remarks_heading", lang))
         for remark in current:
             st.text(remark.text)
     with decisions_column:
-        st.subheader(_t("decisions", lang))
+        st.subheader(t("quarter.decisions", lang))
+        owner_label = t("quarter.owner", lang)
         for decision in open_ones:
             due = formatting.long_date(decision.due_on, lang)
             owner = role_label(decision.owner_role, lang)
-            line = f"{decision.text}\n{_t('owner', lang)}: {owner} · {due}"
+            line = f"{decision.text}\n{owner_label}: {owner} · {due}"
             st.text(line)
 
 
@@ -117,13 +79,13 @@ def _freeze(context: PageContext, url: str, code: str, label: str) -> None:
     programme_id = context.filters.programme_id
     frozen = quarters.frozen_quarter(url, programme_id, code)
     if frozen is not None:
-        st.button(_t("freeze", lang), disabled=True, key="freeze_quarter")
+        st.button(t("quarter.freeze", lang), disabled=True, key="freeze_quarter")
         when = formatting.long_date(frozen.frozen_at.date(), lang)
-        st.caption(_t("frozen", lang, quarter=label, date=when, who=frozen.frozen_by))
+        st.caption(t("quarter.frozen", lang, quarter=label, date=when, who=frozen.frozen_by))
         return
     if st.button(
-        _t("freeze", lang),
-        help=_t("freeze_help", lang, quarter=label),
+        t("quarter.freeze", lang),
+        help=t("quarter.freeze_help", lang, quarter=label),
         icon=":material/ac_unit:",
         key="freeze_quarter",
     ):
@@ -134,7 +96,7 @@ def _freeze(context: PageContext, url: str, code: str, label: str) -> None:
         except quarters.QuarterError as error:
             st.error(str(error))
         else:
-            st.toast(_t("frozen_ok", lang, quarter=label))
+            st.toast(t("quarter.frozen_ok", lang, quarter=label))
             st.rerun()
 
 
@@ -144,35 +106,39 @@ def _remarks(context: PageContext, url: str, code: str, writer: bool) -> None:
     current = quarters.remarks(url, programme_id, code)
     titles = {spec.key: spec.title(lang) for spec in PAGES}
     if not current:
-        st.caption(_t("no_remarks", lang))
+        st.caption(t("quarter.no_remarks", lang))
     for remark in current:
         when = formatting.long_date(remark.written_at.date(), lang)
         st.caption(
-            f"{titles.get(remark.page, remark.page)} · "
-            f"{_t('written', lang, who=remark.written_by, date=when)}"
+            titles.get(remark.page, remark.page)
+            + " · "
+            + t("quarter.written", lang, who=remark.written_by, date=when)
         )
         st.text(remark.text)
     if not writer:
         return
     by_page = {remark.page: remark.text for remark in current}
     with st.form("quarter_remark", clear_on_submit=False):
-        page_key = st.selectbox(_t("page", lang), list(titles), format_func=lambda key: titles[key])
-        text = st.text_area(
-            _t("remark", lang), value=by_page.get(page_key, ""), max_chars=quarters.MAX_TEXT
+        page_key = st.selectbox(
+            t("common.page", lang), list(titles), format_func=lambda key: titles[key]
         )
-        if st.form_submit_button(_t("save", lang)):
+        text = st.text_area(
+            t("quarter.remark", lang), value=by_page.get(page_key, ""), max_chars=quarters.MAX_TEXT
+        )
+        if st.form_submit_button(t("quarter.save", lang)):
             try:
                 quarters.save_remark(url, programme_id, code, page_key, text, context.user)
             except quarters.QuarterError as error:
                 st.error(str(error))
             else:
-                st.success(_t("saved", lang))
+                st.success(t("quarter.saved", lang))
 
 
 def _decisions(context: PageContext, url: str, code: str, writer: bool) -> None:
     lang = context.lang
     programme_id = context.filters.programme_id
-    st.markdown(f"**{_t('decisions', lang)}**")
+    heading = t("quarter.decisions", lang)
+    st.markdown(f"**{heading}**")
     current = quarters.decisions(url, programme_id, code)
     if current:
         st.dataframe(
@@ -182,30 +148,32 @@ def _decisions(context: PageContext, url: str, code: str, writer: bool) -> None:
                         d.text,
                         role_label(d.owner_role, lang),
                         formatting.short_date(d.due_on, lang),
-                        _t(d.status, lang),
+                        t(DECISION_STATUSES[d.status], lang),
                         d.written_by,
                     )
                     for d in current
                 ],
                 columns=[
-                    _t("decision", lang),
-                    _t("owner", lang),
-                    _t("due", lang),
-                    _t("status", lang),
-                    _t("by", lang),
+                    t("quarter.decision", lang),
+                    t("quarter.owner", lang),
+                    t("quarter.due", lang),
+                    t("common.status", lang),
+                    t("quarter.written_by", lang),
                 ],
             ),
             hide_index=True,
         )
     else:
-        st.caption(_t("no_decisions", lang))
+        st.caption(t("quarter.no_decisions", lang))
     if not writer:
         return
     open_ones = [d for d in current if d.status == quarters.OPEN]
     if open_ones:
         texts = {d.decision_key: d.text for d in open_ones}
-        key = st.selectbox(_t("decision", lang), list(texts), format_func=lambda k: texts[k][:80])
-        if st.button(_t("mark_done", lang), key="decision_done"):
+        key = st.selectbox(
+            t("quarter.decision", lang), list(texts), format_func=lambda k: texts[k][:80]
+        )
+        if st.button(t("quarter.mark_done", lang), key="decision_done"):
             try:
                 quarters.set_decision_status(url, key, quarters.DONE, context.user)
             except quarters.QuarterError as error:
@@ -213,14 +181,16 @@ def _decisions(context: PageContext, url: str, code: str, writer: bool) -> None:
             else:
                 st.rerun()
     with st.form("quarter_decision", clear_on_submit=True):
-        text = st.text_area(_t("decision", lang), max_chars=quarters.MAX_TEXT)
+        text = st.text_area(t("quarter.decision", lang), max_chars=quarters.MAX_TEXT)
         owner = st.selectbox(
-            _t("owner", lang), list(ROLES), format_func=lambda role: role_label(role, lang)
+            t("quarter.owner", lang), list(ROLES), format_func=lambda role: role_label(role, lang)
         )
         due = st.date_input(
-            _t("due", lang), value=context.filters.as_of + timedelta(days=90), format="DD.MM.YYYY"
+            t("quarter.due", lang),
+            value=context.filters.as_of + timedelta(days=90),
+            format="DD.MM.YYYY",
         )
-        if st.form_submit_button(_t("add", lang)) and isinstance(due, date):
+        if st.form_submit_button(t("quarter.add", lang)) and isinstance(due, date):
             try:
                 quarters.add_decision(url, programme_id, code, text, owner, due, context.user)
             except quarters.QuarterError as error:
@@ -244,10 +214,11 @@ def _history(context: PageContext, url: str, code: str) -> None:
     if len(remark_versions) + len(decision_versions) <= current:
         return
     titles = {spec.key: spec.title(lang) for spec in PAGES}
+    remark_label = t("quarter.remark", lang)
     rows = [
         (
             r.written_at,
-            f"{_t('remark', lang)}: {titles.get(r.page, r.page)}",
+            remark_label + ": " + titles.get(r.page, r.page),
             r.text,
             "",
             r.written_by,
@@ -257,25 +228,25 @@ def _history(context: PageContext, url: str, code: str) -> None:
     rows += [
         (
             d.written_at,
-            _t("decision", lang),
+            t("quarter.decision", lang),
             d.text,
-            _t(d.status, lang),
+            t(DECISION_STATUSES[d.status], lang),
             d.written_by,
         )
         for d in decision_versions
     ]
     rows.sort(key=lambda row: row[0], reverse=True)
     shown = [(formatting.timestamp(at, lang), *rest) for at, *rest in rows]
-    with st.expander(_t("history", lang), icon=":material/history:"):
+    with st.expander(t("quarter.history", lang), icon=":material/history:"):
         st.dataframe(
             pd.DataFrame(
                 shown,
                 columns=[
-                    _t("when", lang),
+                    t("common.time", lang),
                     "",
-                    _t("remark", lang) + " / " + _t("decision", lang).lower(),
-                    _t("status", lang),
-                    _t("by", lang),
+                    t("quarter.remark", lang) + " / " + t("quarter.decision", lang).lower(),
+                    t("common.status", lang),
+                    t("quarter.written_by", lang),
                 ],
             ),
             hide_index=True,

@@ -18,19 +18,17 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from dashboard.data import cached
+from dashboard.i18n import N_, t
 from dashboard.report import render_report
 from dashboard.report.content import build_report, parse_quarter, quarter_of
 from dashboard.shell import PageContext
 from data_access.appstate.migrate import audit_url
 from data_access.appstate.quarters import notes_version
 
-TEXT: Final[dict[str, dict[str, str]]] = {
-    "pdf": {"da": "Hent kvartalsrapport (PDF)", "en": "Download quarterly report (PDF)"},
-    "xlsx": {"da": "Hent kvartalsrapport (Excel)", "en": "Download quarterly report (Excel)"},
-    "caption": {
-        "da": "Rapport til styregruppen for {quarter}, opgjort pr. kvartalets sidste dag.",
-        "en": "Report to the steering group for {quarter}, as of the quarter's last day.",
-    },
+#: Format -> message id of its download button.
+BUTTONS: Final[dict[str, str]] = {
+    "pdf": N_("report.download_pdf"),
+    "xlsx": N_("report.download_xlsx"),
 }
 MIME: Final[dict[str, str]] = {
     "pdf": "application/pdf",
@@ -62,12 +60,12 @@ def report_download_buttons(context: PageContext) -> None:
     quarter = quarter_of(filters.as_of)
     if quarter.last_day < filters.starts_on or quarter.first_day > filters.ends_on:
         return
-    st.caption(TEXT["caption"][lang].format(quarter=quarter.label(lang)))
+    st.caption(t("report.download_caption", lang, quarter=quarter.label(lang)))
     columns = st.columns([1, 1, 2])
     for column, fmt in zip(columns[:2], ("pdf", "xlsx"), strict=True):
         with column:
             st.download_button(
-                TEXT[fmt][lang],
+                t(BUTTONS[fmt], lang),
                 data=_generator(filters.programme_id, quarter.code, fmt, lang),
                 file_name=f"kvartalsrapport_{filters.programme_id}_{quarter.code}.{fmt}",
                 mime=MIME[fmt],

@@ -22,8 +22,9 @@ from dashboard.charts import (
     month_ticks,
     title,
 )
+from dashboard.i18n import N_, t
 from dashboard.metrics import show_figure
-from dashboard.views.common import plot, tr
+from dashboard.views.common import plot
 from data_access.queries.figures import FigureValue
 from data_access.queries.spend import OVER_BUDGET_ABOVE, UNDER_SPEND_BELOW, Status
 
@@ -36,70 +37,6 @@ HEADLINE: Final[tuple[str, ...]] = (
     "cost_per_family_month",
 )
 
-TEXTS: Final[dict[str, dict[str, str]]] = {
-    "year_heading": {
-        "da": "Året {year} for hele programmet",
-        "en": "{year} for the whole programme",
-    },
-    "breakdown": {"da": "Forbrug mod budget", "en": "Spend against budget"},
-    "department": {"da": "Afdeling", "en": "Department"},
-    "all_departments": {"da": "Alle afdelinger", "en": "All departments"},
-    "activity": {"da": "Aktivitet", "en": "Activity"},
-    "all_activities": {"da": "Alle aktiviteter", "en": "All activities"},
-    "by_department": {"da": "Pr. afdeling", "en": "By department"},
-    "by_funder": {"da": "Pr. finansieringskilde", "en": "By funder"},
-    "by_activity": {"da": "Pr. aktivitet", "en": "By activity"},
-    "funder_note": {
-        "da": "Finansieringskilde = hvis penge: kommunens forvaltninger over for ministeriet.",
-        "en": "Funder = whose money: the municipal departments against the ministry.",
-    },
-    "name": {"da": "Navn", "en": "Name"},
-    "variance_dkk": {"da": "Afvigelse (kr.)", "en": "Variance (DKK)"},
-    "variance_share": {"da": "Afvigelse (pct.-point)", "en": "Variance (pp)"},
-    "status": {"da": "Status", "en": "Status"},
-    "status_note": {
-        "da": "Status ud fra prognosen for året: over {over} af budgettet = over budget, "
-        "under {under} = underforbrug, ellers som planlagt. Afvigelse = forbrug minus "
-        "forventet forbrug efter lineær plan.",
-        "en": "Status from the year-end forecast: above {over} of budget = over budget, "
-        "below {under} = underspend, otherwise as planned. Variance = spend minus the "
-        "spend expected by the linear plan.",
-    },
-    "over": {"da": "Over budget", "en": "Over budget"},
-    "under": {"da": "Underforbrug", "en": "Underspend"},
-    "on_plan": {"da": "Som planlagt", "en": "As planned"},
-    "no_budget": {"da": "Intet budget", "en": "No budget"},
-    "cumulative": {"da": "Forbrug akkumuleret", "en": "Cumulative spend"},
-    "planned": {"da": "Budget, lineær plan", "en": "Budget, linear plan"},
-    "monthly": {"da": "Forbrug i måneden", "en": "Spend in month"},
-    "month": {"da": "Måned", "en": "Month"},
-    "month_chart": {
-        "da": "Akkumuleret forbrug mod lineært budget, {scope}",
-        "en": "Cumulative spend against the linear budget, {scope}",
-    },
-    "kroner": {"da": "Kroner", "en": "DKK"},
-    "years": {"da": "Alle programmets år", "en": "All years of the programme"},
-    "year": {"da": "År", "en": "Year"},
-    "budget_municipal": {"da": "Heraf kommunen", "en": "Of which municipal"},
-    "budget_state": {"da": "Heraf staten", "en": "Of which state"},
-    "spent": {"da": "Forbrug", "en": "Spent"},
-    "total": {"da": "I alt", "en": "Total"},
-    "years_note": {
-        "da": "Forbrug bogført til og med opgørelsesdatoen; opgørelsesårets forbrug er år "
-        "til dato. Bogførte poster vises kun summeret, aldrig med familiereference.",
-        "en": "Spend booked up to the report date; the report year's spend is year to "
-        "date. Booked items are shown only as sums, never with a family reference.",
-    },
-    "no_budget_year": {
-        "da": "Der er intet budget for {year}: andel og afvigelse kan ikke beregnes.",
-        "en": "There is no budget for {year}: share and variance cannot be computed.",
-    },
-    "nothing": {
-        "da": "Hverken budget eller forbrug for {year}.",
-        "en": "Neither budget nor spend for {year}.",
-    },
-}
-
 MONEY_COLUMNS: Final[tuple[str, ...]] = ("budget", "budget_municipal", "budget_state", "spent")
 
 STATUS_STYLE: Final[dict[str, tuple[str, str]]] = {
@@ -108,12 +45,19 @@ STATUS_STYLE: Final[dict[str, tuple[str, str]]] = {
     "on_plan": ("●", ON_TRACK),
     "no_budget": ("–", NEUTRAL),
 }
+#: A row's spend status -> message id of its word.
+STATUS_WORDS: Final[dict[str, str]] = {
+    "over": N_("spend.status.over"),
+    "under": N_("spend.status.under"),
+    "on_plan": N_("spend.status.on_plan"),
+    "no_budget": N_("spend.status.no_budget"),
+}
 
 
 def status_text(status: Status | str, lang: str) -> str:
     """The row's status as icon + word: readable in black and white."""
     icon, _ = STATUS_STYLE[status]
-    return f"{icon} {tr(TEXTS, status, lang)}"
+    return icon + " " + t(STATUS_WORDS[status], lang)
 
 
 def headline(values: dict[str, FigureValue], lang: str) -> None:
@@ -137,31 +81,30 @@ def breakdown_table(frame: pd.DataFrame, lang: str, first: str) -> None:
             label("spent_share").label(lang): [
                 formatting.share(_num(v), lang) for v in frame["spent_share"]
             ],
-            tr(TEXTS, "variance_dkk", lang): [
+            t("spend.table.variance_dkk", lang): [
                 _signed_money(v, lang) for v in frame["variance_dkk"]
             ],
-            tr(TEXTS, "variance_share", lang): [
+            t("spend.table.variance_share", lang): [
                 _signed_points(_num(v), lang) for v in frame["variance_share"]
             ],
             label("forecast_year").label(lang): [
                 formatting.money(v, lang) for v in frame["forecast_year"]
             ],
-            tr(TEXTS, "status", lang): [status_text(s, lang) for s in frame["status"]],
+            t("common.status", lang): [status_text(s, lang) for s in frame["status"]],
         }
     )
     colours = {status_text(s, lang): c for s, (_, c) in STATUS_STYLE.items()}
     styled = shown.style.map(
         lambda v: f"color: {colours.get(v, '')}; font-weight: 600",
-        subset=[tr(TEXTS, "status", lang)],
+        subset=[t("common.status", lang)],
     )
     st.dataframe(styled, hide_index=True, width="stretch")
 
 
 def status_note(lang: str) -> None:
     st.caption(
-        tr(
-            TEXTS,
-            "status_note",
+        t(
+            "spend.status_note",
             lang,
             over=formatting.share(OVER_BUDGET_ABOVE, lang),
             under=formatting.share(UNDER_SPEND_BELOW, lang),
@@ -213,20 +156,21 @@ def breakdown_chart(frame: pd.DataFrame, lang: str, key: str) -> None:
         height=max(260, 70 * len(names) + 120),
         key=key,
         barmode="group",
-        xaxis={"title": title(tr(TEXTS, "kroner", lang)), "tickformat": ",.0f"},
+        xaxis={"title": title(t("spend.kroner", lang)), "tickformat": ",.0f"},
     )
 
 
 def month_chart(frame: pd.DataFrame, lang: str, scope_label: str) -> None:
     """Cumulative spend month by month against the linear budget line of the year."""
-    st.markdown(f"**{tr(TEXTS, 'month_chart', lang, scope=scope_label)}**")
+    heading = t("spend.month_chart", lang, scope=scope_label)
+    st.markdown(f"**{heading}**")
     months = list(frame["month"])
     traces = [
         {
             "type": "bar",
             "x": months,
             "y": frame["spent"],
-            "name": tr(TEXTS, "monthly", lang),
+            "name": t("spend.monthly", lang),
             "marker": {"color": "#CCCCCC"},
         },
         {
@@ -234,7 +178,7 @@ def month_chart(frame: pd.DataFrame, lang: str, scope_label: str) -> None:
             "x": months,
             "y": frame["cumulative"],
             "mode": "lines+markers",
-            "name": tr(TEXTS, "cumulative", lang),
+            "name": t("spend.cumulative", lang),
             "line": {"color": PALETTE[0], "width": 3},
         },
     ]
@@ -245,25 +189,25 @@ def month_chart(frame: pd.DataFrame, lang: str, scope_label: str) -> None:
                 "x": months,
                 "y": frame["planned_cumulative"],
                 "mode": "lines",
-                "name": tr(TEXTS, "planned", lang),
+                "name": t("spend.planned", lang),
                 "line": {"color": "#000000", "dash": "dash", "width": 2},
             }
         )
     plot(
         traces,
         lang,
-        xaxis={"title": title(tr(TEXTS, "month", lang)), **month_ticks(months, lang)},
-        yaxis={"title": title(tr(TEXTS, "kroner", lang)), "tickformat": ",.0f"},
+        xaxis={"title": title(t("common.month", lang)), **month_ticks(months, lang)},
+        yaxis={"title": title(t("spend.kroner", lang)), "tickformat": ",.0f"},
     )
 
 
 def month_table(frame: pd.DataFrame, lang: str) -> None:
     shown = pd.DataFrame(
         {
-            tr(TEXTS, "month", lang): [formatting.month_label(m, lang) for m in frame["month"]],
-            tr(TEXTS, "monthly", lang): [formatting.money(v, lang) for v in frame["spent"]],
-            tr(TEXTS, "cumulative", lang): [formatting.money(v, lang) for v in frame["cumulative"]],
-            tr(TEXTS, "planned", lang): [
+            t("common.month", lang): [formatting.month_label(m, lang) for m in frame["month"]],
+            t("spend.monthly", lang): [formatting.money(v, lang) for v in frame["spent"]],
+            t("spend.cumulative", lang): [formatting.money(v, lang) for v in frame["cumulative"]],
+            t("spend.planned", lang): [
                 formatting.money(_num(v), lang) for v in frame["planned_cumulative"]
             ],
         }
@@ -276,21 +220,21 @@ def years_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     sums = {c: _num(frame[c].sum(min_count=1)) for c in MONEY_COLUMNS}
     budget_total, spent_total = sums["budget"], sums["spent"]
     total_share = spent_total / budget_total if budget_total and spent_total is not None else None
-    years = [str(y) for y in frame["year"]] + [tr(TEXTS, "total", lang)]
+    years = [str(y) for y in frame["year"]] + [t("common.total", lang)]
     columns = {
-        "budget_municipal": tr(TEXTS, "budget_municipal", lang),
-        "budget_state": tr(TEXTS, "budget_state", lang),
+        "budget_municipal": t("spend.budget_municipal", lang),
+        "budget_state": t("spend.budget_state", lang),
         "budget": figure("budget_year").label(lang),
-        "spent": tr(TEXTS, "spent", lang),
+        "spent": t("spend.spent", lang),
     }
-    shown = pd.DataFrame({tr(TEXTS, "year", lang): years})
+    shown = pd.DataFrame({t("spend.year", lang): years})
     for column, heading in columns.items():
         amounts = [_num(v) for v in frame[column]] + [sums[column]]
         shown[heading] = [formatting.money(v, lang) for v in amounts]
     shares = [_num(v) for v in frame["spent_share"]] + [total_share]
     shown[figure("spent_share").label(lang)] = [formatting.share(v, lang) for v in shares]
     st.dataframe(shown, hide_index=True, width="stretch")
-    st.caption(tr(TEXTS, "years_note", lang))
+    st.caption(t("spend.years_note", lang))
     return shown
 
 
@@ -310,5 +254,5 @@ def _signed_points(value: float | None, lang: str) -> str:
     if value is None:
         return formatting.MISSING
     sign = "+" if value > 0 else "−" if value < 0 else "±"
-    unit = "pct.-point" if lang == "da" else "pp"
+    unit = t("spend.points_unit", lang)
     return f"{sign}{formatting.number(abs(value) * 100, lang, decimals=1)} {unit}"

@@ -23,7 +23,7 @@ def test_a_filter_change_updates_the_figures_and_the_url(servers: Servers, page:
     page.wait_for_selector('[data-testid="stMetricValue"]')
     before = metric_values(page)
     assert before
-    _choose(page, t("programme", "da"), "Intensiveret indsats")
+    _choose(page, t("common.programme", "da"), "Intensiveret indsats")
     page.wait_for_url("**programme=intensiveret-indsats**", timeout=30_000)
     after = metric_values(page)
     assert exceptions(page) == []
@@ -41,7 +41,7 @@ def test_the_language_switch_turns_the_page_english_and_back(servers: Servers, p
     page.wait_for_url("**lang=en**", timeout=30_000)
     assert title(page) == "Overview"
     assert exceptions(page) == []
-    assert sidebar.get_by_text(t("programme", "en"), exact=True).first.is_visible()
+    assert sidebar.get_by_text(t("common.programme", "en"), exact=True).first.is_visible()
     sidebar.get_by_text("Dansk", exact=True).click()
     wait_idle(page)
     assert title(page) == "Oversigt"

@@ -21,7 +21,7 @@ CASES = [(role, spec) for role in ROLES for spec in pages_for(role)]
 VIEWPORTS = ((1920, 1080), (1366, 768))
 #: Pages whose main content is key figures: at least one must be shown.
 FIGURE_PAGES = frozenset({"oversigt"})
-TROUBLE = ("db_unavailable", "db_timeout", "db_old_schema", "no_access")
+TROUBLE = ("db.unavailable", "db.timeout", "db.old_schema", "auth.no_access")
 
 
 @pytest.mark.parametrize(
@@ -33,7 +33,7 @@ def test_page_loads_with_figures(
     server = servers.for_role(role)
     open_path(page, server.url, spec.key)
     assert exceptions(page) == []
-    assert title(page) == spec.title_da
+    assert title(page) == spec.title("da")
     body = page.locator('[data-testid="stMain"]').inner_text()
     for key in TROUBLE:
         assert t(key, "da") not in body
@@ -60,4 +60,4 @@ def test_navigation_lists_exactly_the_roles_pages(role: str, servers: Servers, p
     links = page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
     # A link's text starts with its Material icon's ligature name ("dashboard\n\nOversigt").
     shown = {str(link).strip().splitlines()[-1].strip() for link in links}
-    assert shown == {spec.title_da for spec in pages_for(role)}
+    assert shown == {spec.title("da") for spec in pages_for(role)}
