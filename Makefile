@@ -5,16 +5,41 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 PORT ?= 8501
+#: make serve: app processes behind nginx (default: one per core).
+REPLICAS ?=
+#: Demo mode for the servers make starts (interface.md); `DASHBOARD_DEMO= make serve` turns it off.
+DASHBOARD_DEMO ?= 1
+#: Every package, exact versions and hashes; `make lock` writes it (see README.md).
+LOCK := requirements.lock
+LOCK_PLATFORM := --python-version 3.11 --python-platform x86_64-unknown-linux-gnu
 
-.PHONY: run test install lint typecheck unit browser demo clean messages
+.PHONY: run serve test install lock lint typecheck unit browser nginx demo clean messages
 
-$(STAMP): pyproject.toml
+# Packages only from the lock, checked against their hashes; the project itself
+# without dependencies, built with the locked setuptools. `pip check` catches a
+# dependency added to pyproject.toml but not yet locked.
+$(STAMP): $(LOCK) pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(PY) -m pip check || (echo "pyproject.toml and $(LOCK) disagree: run make lock"; exit 1)
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# uv alone, at its locked version and hash: `make lock` must work while the
+# lock lags behind pyproject.toml (when a full install would refuse).
+$(BIN)/uv:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	awk '/^uv==/ {keep = 1; print; next} keep && /^ / {print; next} {keep = 0}' $(LOCK) > $(VENV)/uv.txt
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r $(VENV)/uv.txt
+
+# Re-resolve pyproject.toml's dependencies (with the dev extra) for Linux
+# x86_64 / Python 3.11, keeping current pins where they still fit;
+# `make lock UPGRADE=1` moves every package to its newest release.
+lock: $(BIN)/uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev $(LOCK_PLATFORM) --generate-hashes \
+		$(if $(UPGRADE),--upgrade) --custom-compile-command 'make lock' --output-file $(LOCK)
 
 var/demo.sqlite: | $(STAMP)
 	$(PY) -m data_access demo
@@ -23,7 +48,13 @@ demo: $(STAMP)
 	$(PY) -m data_access demo
 
 run: $(STAMP) var/demo.sqlite
-	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT)
+	DASHBOARD_DEMO=$(DASHBOARD_DEMO) $(BIN)/streamlit run dashboard/app.py --server.port $(PORT)
+
+# Production start: REPLICAS app processes behind Debian's nginx on PORT
+# (deploy/serve.py). Without DASHBOARD_DATABASE_URL they share the demo database.
+serve: $(STAMP) nginx $(if $(DASHBOARD_DATABASE_URL),,var/demo.sqlite)
+	DASHBOARD_DEMO=$(DASHBOARD_DEMO) $(PY) -m deploy.serve --port $(PORT) \
+		$(if $(REPLICAS),--replicas $(REPLICAS))
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -31,7 +62,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
-	$(BIN)/mypy data_access dashboard pages tests
+	$(BIN)/mypy data_access dashboard pages bench deploy tests
 
 # Debian's chromium for the real-browser tests (browsers cannot be downloaded
 # by Playwright here). Without root or apt the e2e tests skip with a reason.
@@ -41,6 +72,14 @@ browser:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 		|| echo "make browser: could not install chromium; browser tests will be skipped"; \
 	else echo "make browser: chromium missing and no root to install it; browser tests will be skipped"; fi
+
+# Debian's nginx for make serve and the proxy tests (tests/test_serve.py).
+nginx:
+	@if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null) \
+		|| echo "make nginx: could not install nginx; proxy tests will be skipped"; \
+	else echo "make nginx: nginx missing and no root to install it; proxy tests will be skipped"; fi
 
 # The text catalogue (dashboard/i18n.py): extract the message ids the code uses
 # into messages.pot, then add new ids (empty) to both catalogues and drop the
@@ -59,7 +98,7 @@ messages: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest -n 2 --dist loadfile
 
-test: $(STAMP) browser lint typecheck unit
+test: $(STAMP) browser nginx lint typecheck unit
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .import_linter_cache .grimp_cache test-output

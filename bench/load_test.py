@@ -1,160 +1,469 @@
-"""Many users at once: N browser sessions against one dashboard server, for a fixed time.
+"""Many users at once, without browsers: simulated tabs that speak Streamlit's websocket protocol.
 
-    .venv/bin/python -m bench.load_test [--users 25] [--seconds 60] [--url URL] [--write]
+    .venv/bin/python -m bench.load_test [--users 25] [--seconds 60] [--url URL] [--json F]
+        [--ramp S] [--think 5-15] [--timeout 60] [--roles admin,viewer,...]
+        [--server-pid PID ...] [--seed 1] [--no-roles]
+        [--database-url URL] [--app SCRIPT] [--server-option NAME=VALUE ...]
 
-Without --url it builds the scale-1 demo database in a temporary folder and
-starts one `streamlit run dashboard/app.py` on a free localhost port. Each
-user is its own browser context (its own Streamlit session) in one headless
-Debian chromium; it opens pages by URL with changing programme, date and
-district, and times each page until Streamlit has finished the run. A page
-with an exception box, a database message or no title within the timeout is
-an error. Everything stops by itself: each user's loop ends at the deadline,
-each page load has a timeout, and the server is killed at the end.
---write puts the figures into docs/benchmarks.md, section "Mange brugere".
+Without --url it builds the scale-1 demo database in a temporary folder (or
+uses --database-url) and starts one `streamlit run dashboard/app.py` with
+DASHBOARD_DEMO=1 and the project's .streamlit/config.toml, on a free port
+(--server-option adds Streamlit options; --app with --no-roles measures
+another script, e.g. bench/empty_app.py for the cost of an empty page).
+
+Each user (bench/st_client.py) arrives at its own moment spread over the
+ramp, opens Oversigt, picks its role in the demo-user picker (widget key
+`demo_user`; the roles are dealt out in turn), then every think time
+(uniform in --think; 0 = click without pause) changes page (one its role's
+navigation offers), report date or district, or now and then programme.
+Its wait for a view is rerun sent -> `script_finished`. An exception
+element, an error box, a page Streamlit cannot find, a run that does not
+finish within --timeout and a dropped connection are errors; a dropped user
+reconnects (with its session id, as a browser does) and reopens its page.
+
+The server's CPU and RSS are sampled with psutil from its process tree:
+the server the tool started, the --server-pid processes (for `make serve`:
+the pid in var/serve/serve.pid covers nginx and every replica), or else the
+process listening on the URL's port on this machine. A server elsewhere
+cannot be read, and the report says so.
+
+JSON (--json), version 1:
+    tool, version, started (UTC ISO), url, server_started_by_tool
+    settings: users, seconds, ramp_s, think_s [lo, hi], timeout_s, roles, seed
+        (+ app, server_options when the tool started the server)
+    machine: nproc, platform
+    views: count, per_second, wait_s {p50, p95, max, mean}
+    errors: count, by_kind {kind: n}, examples [{user, role, page, kind, detail}] (<= 20)
+    sessions: users, connected, dropped (users who lost their connection at
+        least once), reconnects, by_role {role: users}
+    pages: [{page, views, errors, wait_s {p50, p95, max}, bytes_per_view {mean, max}}]
+    roles: {role: {views, errors, pages [the pages its users saw]}}
+    server: measured, reason, pids, samples, cpu_seconds, cpu_percent {mean, max}
+        (100 = one core), rss_mb {start, end, max}, rss_mb_series [[s, MB] <= 120],
+        processes [{pid, name, rss_mb_max}]
+    client: cpu_seconds (this load generator's own CPU, on the same cores)
+Error kinds: exception, error_box, page_not_found, compile_error, timeout,
+dropped, connect, role_not_offered.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import math
 import os
 import platform
+import random
+import resource
 import statistics
 import sys
 import tempfile
 import time
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from dashboard.i18n import t  # noqa: E402
-from tests.e2e.conftest import CHROMIUM_ARGS, IDLE, Server, chromium_path  # noqa: E402
+from bench.server_stats import ServerSampler, listening_pid, not_measured  # noqa: E402
+from bench.st_client import CONNECT, ConnectError, Session, View, run_sync  # noqa: E402
+from dashboard.i18n import role_label  # noqa: E402
+from data_access.rules.access import ROLES  # noqa: E402
 
-PAGES = ("oversigt", "visitation", "forloeb", "oekonomi", "effekt", "bydele", "begreber")
-VIEWS = (
-    {"programme": "interventionsteam", "as_of": "2011-06-30"},
-    {"programme": "interventionsteam", "as_of": "2010-12-31"},
-    {"programme": "interventionsteam", "as_of": "2011-06-30", "district": "norrebro"},
-    {"programme": "intensiveret-indsats", "as_of": "2014-12-31"},
+VERSION: Final = 1
+PICKER: Final = "demo_user"
+START_PAGE: Final = "oversigt"
+ROLE_NOT_OFFERED: Final = "role_not_offered"
+#: The role of users who do not pick one (--no-roles: e.g. an app without the demo picker).
+ANY_ROLE: Final = "-"
+MAX_EXAMPLES: Final = 20
+LOCAL_HOSTS: Final = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+
+
+@dataclass(frozen=True)
+class Scene:
+    """A programme of the demo with report dates and districts a user moves between."""
+
+    programme: str
+    dates: tuple[str, ...]
+    districts: tuple[str, ...]
+
+
+#: The demo's programmes (data_access.demo); "" = all districts.
+SCENES: Final = (
+    Scene(
+        "interventionsteam",
+        ("2010-06-30", "2010-12-31", "2011-03-31", "2011-06-30", "2011-12-31"),
+        ("", "norrebro", "tingbjerg"),
+    ),
+    Scene(
+        "intensiveret-indsats",
+        ("2013-06-30", "2013-12-31", "2014-12-31", "2015-06-30"),
+        ("", "tingbjerg", "mjoelnerparken", "urbanplanen"),
+    ),
 )
-PAGE_TIMEOUT_MS = 60_000
-BENCHMARKS = ROOT / "docs" / "benchmarks.md"
-SECTION = "## Mange brugere"
-TROUBLE = tuple(t(key, "da") for key in ("db.unavailable", "db.timeout", "db.old_schema"))
 
 
 @dataclass
-class Results:
-    times: list[float] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+class Record:
+    """One finished (or failed) view, as the report counts it."""
+
+    user: int
+    role: str
+    view: View
 
 
-async def _one_page(page: Any, url: str) -> str | None:
-    """Open `url`, wait for the run to finish; None when it worked, else what went wrong."""
-    await page.goto(url, wait_until="domcontentloaded", timeout=PAGE_TIMEOUT_MS)
-    await page.wait_for_selector('[data-testid="stMain"] h1', timeout=PAGE_TIMEOUT_MS)
-    await page.wait_for_timeout(200)
-    await page.wait_for_selector(IDLE, timeout=PAGE_TIMEOUT_MS)
-    if await page.locator('[data-testid="stException"]').count():
-        return f"exception box on {url}"
-    body = await page.locator('[data-testid="stMain"]').inner_text()
-    if any(message in body for message in TROUBLE):
-        return f"database message on {url}"
-    return None
+@dataclass
+class Tally:
+    records: list[Record] = field(default_factory=list)
+    dropped_users: set[int] = field(default_factory=set)
+    reconnects: int = 0
+    connected: int = 0
+
+    def add(self, user: int, role: str, view: View) -> None:
+        self.records.append(Record(user, role, view))
+        if any(kind == "dropped" for kind, _ in view.problems):
+            self.dropped_users.add(user)
 
 
-async def _user(number: int, browser: Any, base: str, deadline: float, results: Results) -> None:
-    context = await browser.new_context(viewport={"width": 1366, "height": 768})
-    page = await context.new_page()
-    step = number
-    try:
-        while time.monotonic() < deadline:
-            view = VIEWS[step % len(VIEWS)]
-            key = PAGES[(step * 3 + number) % len(PAGES)]
-            query = "&".join(f"{k}={v}" for k, v in view.items())
-            url = f"{base}/{key}?{query}"
-            started = time.monotonic()
-            try:
-                problem = await _one_page(page, url)
-            except Exception as error:  # a timeout or a crashed page is an error to report
-                problem = f"{type(error).__name__} on {url}"
-            if problem is None:
-                results.times.append(time.monotonic() - started)
-            else:
-                results.errors.append(problem)
-            step += 1
-    finally:
-        await context.close()
+@dataclass(frozen=True)
+class Plan:
+    """What the simulated users do: arrival ramp, think time, roles, per-view timeout."""
+
+    users: int
+    seconds: float
+    ramp: float
+    think: tuple[float, float]
+    timeout: float
+    roles: tuple[str, ...]
+    seed: int
 
 
-async def _run(base: str, users: int, seconds: float, chromium: str) -> Results:
-    from playwright.async_api import async_playwright
+def role_option(options: tuple[str, ...], role: str, number: int) -> str | None:
+    """The picker option for `role` ("Koordinator: ..." in either language); None if absent.
 
-    results = Results()
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+    Users of one role are spread over that role's options (coordinators see
+    their own families), by the user's number.
+    """
+    labels = {f"{role_label(role, lang)}: " for lang in ("da", "en")}
+    matching = [o for o in options if any(o.startswith(label) for label in labels)]
+    return matching[number % len(matching)] if matching else None
+
+
+class User:
+    """One simulated tab for the whole run."""
+
+    def __init__(self, number: int, base: str, plan: Plan, tally: Tally, deadline: float) -> None:
+        self.number = number
+        self.plan = plan
+        self.tally = tally
+        self.deadline = deadline
+        self.role = _role_of(plan, number)
+        self.random = random.Random(plan.seed * 100_003 + number)
+        self.scene = SCENES[0] if self.random.random() < 2 / 3 else SCENES[1]
+        self.query = {
+            "programme": self.scene.programme,
+            "as_of": self.random.choice(self.scene.dates),
+            "district": "",
+        }
+        self.page = START_PAGE if plan.roles else ""
+        self.session = Session(base, timeout=plan.timeout)
+
+    def _record(self, view: View) -> View:
+        self.tally.add(self.number, self.role, view)
+        return view
+
+    async def _open(self) -> bool:
+        """Connect (or reconnect), render the current page, pick the role; False if it failed."""
         try:
-            deadline = time.monotonic() + seconds
-            await asyncio.gather(
-                *(_user(n, browser, base, deadline, results) for n in range(users))
+            await self.session.connect(self.page, "")
+        except ConnectError as error:
+            self._record(View(page=self.page, problems=[(CONNECT, str(error)[:300])]))
+            return False
+        if self.session.connections > 1:
+            self.tally.reconnects += 1
+        else:
+            self.tally.connected += 1
+        view = self._record(await self.session.view(self.page, self.query))
+        if not view.finished or self.role == ANY_ROLE:
+            return self.session.connected
+        option = role_option(self.session.widgets.get(PICKER, _NO_PICKER).options, self.role, 0)
+        if option is None:
+            detail = f"{self.role} not in the demo picker (DASHBOARD_DEMO=1?)"
+            self._record(
+                View(page=START_PAGE, finished=True, problems=[(ROLE_NOT_OFFERED, detail)])
             )
+            return False
+        if self.session.chosen(PICKER) != option:
+            # On Oversigt, which every role may open: a role change on a page the
+            # new role cannot open sends it to its start page.
+            self.session.choose(PICKER, option)
+            self._record(await self.session.view(START_PAGE, self.query))
+        return self.session.connected
+
+    def _next(self) -> None:
+        """One click: another page (most often), report date, district, or programme."""
+        roll = self.random.random()
+        pages = [p for p in self.session.pages if p and p != self.page]
+        if roll < 0.5 and pages:
+            self.page = self.random.choice(pages)
+        elif roll < 0.75:
+            self.query["as_of"] = self.random.choice(self.scene.dates)
+        elif roll < 0.95:
+            self.query["district"] = self.random.choice(self.scene.districts)
+        else:
+            self.scene = SCENES[(SCENES.index(self.scene) + 1) % len(SCENES)]
+            self.query = {
+                "programme": self.scene.programme,
+                "as_of": self.random.choice(self.scene.dates),
+                "district": "",
+            }
+
+    async def _think(self) -> None:
+        low, high = self.plan.think
+        pause = self.random.uniform(low, high) if high > 0 else 0.0
+        await asyncio.sleep(max(0.0, min(pause, self.deadline - time.monotonic())))
+
+    async def run(self, arrival: float) -> None:
+        await asyncio.sleep(arrival)
+        try:
+            opened = await self._open()
+            while time.monotonic() < self.deadline:
+                if not opened:
+                    await asyncio.sleep(1.0)  # a browser waits before it reconnects
+                    if time.monotonic() >= self.deadline:
+                        break
+                    opened = await self._open()
+                    continue
+                await self._think()
+                if time.monotonic() >= self.deadline:
+                    break
+                self._next()
+                view = self._record(await self.session.view(self.page, self.query))
+                opened = self.session.connected and view.finished
         finally:
-            await browser.close()
-    return results
+            await self.session.close()
+
+
+class _NoPicker:
+    options: tuple[str, ...] = ()
+
+
+_NO_PICKER: Final = _NoPicker()
+
+
+async def drive(base: str, plan: Plan) -> Tally:
+    """Run every user until the deadline; the views they saw."""
+    tally = Tally()
+    start = time.monotonic()
+    deadline = start + plan.seconds
+    users = [User(n, base, plan, tally, deadline) for n in range(plan.users)]
+    step = plan.ramp / plan.users if plan.users else 0.0
+    await asyncio.gather(*(user.run(n * step) for n, user in enumerate(users)))
+    return tally
 
 
 def percentile(values: list[float], share: float) -> float:
-    """The `share` percentile (0..1) of `values`, nearest-rank."""
+    """The `share` percentile (0..1) of `values`, nearest rank."""
     ordered = sorted(values)
-    index = max(0, min(len(ordered) - 1, round(share * len(ordered) + 0.5) - 1))
+    index = max(0, min(len(ordered) - 1, math.ceil(share * len(ordered)) - 1))
     return ordered[index]
 
 
-def report(results: Results, users: int, seconds: float) -> str:
-    """The figures as a Markdown block (Danish, like the rest of docs/)."""
-    times = results.times
+def _waits(values: list[float]) -> dict[str, float | None]:
+    if not values:
+        return {"p50": None, "p95": None, "max": None, "mean": None}
+    return {
+        "p50": round(percentile(values, 0.5), 3),
+        "p95": round(percentile(values, 0.95), 3),
+        "max": round(max(values), 3),
+        "mean": round(statistics.mean(values), 3),
+    }
+
+
+def _role_of(plan: Plan, number: int) -> str:
+    return plan.roles[number % len(plan.roles)] if plan.roles else ANY_ROLE
+
+
+def summarise(tally: Tally, plan: Plan, elapsed: float) -> dict[str, Any]:
+    """Everything but the server figures, in the documented JSON shape."""
+    finished = [r for r in tally.records if r.view.finished]
+    problems = [(r, kind, detail) for r in tally.records for kind, detail in r.view.problems]
+    by_page: dict[str, list[Record]] = defaultdict(list)
+    for record in finished:
+        by_page[record.view.page].append(record)
+    error_pages = Counter(r.view.page for r, _, _ in problems)
+    roles: dict[str, dict[str, Any]] = {
+        role: {"views": 0, "errors": 0, "pages": set()} for role in plan.roles or (ANY_ROLE,)
+    }
+    for record in finished:
+        roles[record.role]["views"] += 1
+        roles[record.role]["pages"].add(record.view.page)
+    for record, _, _ in problems:
+        roles[record.role]["errors"] += 1
+    for figures in roles.values():
+        figures["pages"] = sorted(figures["pages"])
+    return {
+        "views": {
+            "count": len(finished),
+            "per_second": round(len(finished) / elapsed, 2) if elapsed > 0 else None,
+            "wait_s": _waits([r.view.seconds for r in finished]),
+        },
+        "errors": {
+            "count": len(problems),
+            "by_kind": dict(Counter(kind for _, kind, _ in problems)),
+            "examples": [
+                {
+                    "user": r.user,
+                    "role": r.role,
+                    "page": r.view.page,
+                    "kind": kind,
+                    "detail": detail,
+                }
+                for r, kind, detail in problems[:MAX_EXAMPLES]
+            ],
+        },
+        "sessions": {
+            "users": plan.users,
+            "connected": tally.connected,
+            "dropped": len(tally.dropped_users),
+            "reconnects": tally.reconnects,
+            "by_role": dict(Counter(_role_of(plan, n) for n in range(plan.users))),
+        },
+        "pages": [
+            {
+                "page": page,
+                "views": len(records),
+                "errors": error_pages.get(page, 0),
+                "wait_s": _waits([r.view.seconds for r in records]),
+                "bytes_per_view": {
+                    "mean": round(statistics.mean(r.view.bytes for r in records)),
+                    "max": max(r.view.bytes for r in records),
+                },
+            }
+            for page, records in sorted(by_page.items())
+        ],
+        "roles": roles,
+    }
+
+
+def markdown(report: dict[str, Any]) -> str:
+    """The figures a person reads first, as Markdown."""
+    s = report["settings"]
+    views, waits, server = report["views"], report["views"]["wait_s"], report["server"]
+
+    def sec(value: float | None) -> str:
+        return "–" if value is None else f"{value:.2f} s"
+
     lines = [
-        SECTION,
+        f"{s['users']} users, {s['seconds']:g} s, ramp {s['ramp_s']:g} s, think "
+        f"{s['think_s'][0]:g}-{s['think_s'][1]:g} s, against {report['url']}",
         "",
-        f"Målt {date.today().isoformat()} med `python -m bench.load_test --users {users} "
-        f"--seconds {seconds:g}`: {users} samtidige browsersessioner (Debian chromium, "
-        "headless) mod én streamlit-proces på demodatabasen (skala 1, SQLite), på en "
-        f"maskine med {os.cpu_count()} kerner ({platform.machine()}). Browseren og serveren "
-        "deler de samme kerner, så tallene er en øvre grænse for sidetiden.",
-        "",
-        "| mål | værdi |",
+        "| measure | value |",
         "|---|---|",
-        f"| sidevisninger | {len(times)} |",
-        f"| fejl | {len(results.errors)} |",
-        f"| p50 sidetid | {percentile(times, 0.5):.2f} s |" if times else "| p50 | – |",
-        f"| p95 sidetid | {percentile(times, 0.95):.2f} s |" if times else "| p95 | – |",
-        f"| længste sidetid | {max(times):.2f} s |" if times else "| max | – |",
-        f"| gennemsnit | {statistics.mean(times):.2f} s |" if times else "| mean | – |",
-        "",
-        "Sidetid = fra adressen åbnes, til Streamlit har tegnet siden færdig "
-        "(`data-test-script-state=notRunning`). Hver bruger skifter side og filter "
-        "(program, dato, bydel) ved hver visning.",
-        "",
+        f"| views | {views['count']} ({views['per_second']} /s) |",
+        f"| wait p50 / p95 / max | {sec(waits['p50'])} / {sec(waits['p95'])} / "
+        f"{sec(waits['max'])} |",
+        f"| errors | {report['errors']['count']} {report['errors']['by_kind'] or ''} |",
+        f"| dropped sessions | {report['sessions']['dropped']} "
+        f"(reconnects {report['sessions']['reconnects']}) |",
     ]
+    if server["measured"]:
+        lines += [
+            f"| server CPU mean / max | {server['cpu_percent']['mean']} % / "
+            f"{server['cpu_percent']['max']} % (100 % = one core) |",
+            f"| server RSS start / end / max | {server['rss_mb']['start']} / "
+            f"{server['rss_mb']['end']} / {server['rss_mb']['max']} MB |",
+        ]
+    else:
+        lines.append(f"| server CPU and RSS | not measured: {server['reason']} |")
+    lines += [f"| load generator CPU | {report['client']['cpu_seconds']} s |", ""]
+    lines += ["| page | views | p50 | p95 | KB per view (mean / max) |", "|---|---|---|---|---|"]
+    for page in report["pages"]:
+        size = page["bytes_per_view"]
+        lines.append(
+            f"| {page['page'] or '(start)'} | {page['views']} | {sec(page['wait_s']['p50'])} | "
+            f"{sec(page['wait_s']['p95'])} | {size['mean'] / 1024:.0f} / {size['max'] / 1024:.0f} |"
+        )
     return "\n".join(lines)
 
 
-def write_section(text: str) -> None:
-    """Replace (or add) the "Mange brugere" section of docs/benchmarks.md."""
-    BENCHMARKS.parent.mkdir(parents=True, exist_ok=True)
-    old = BENCHMARKS.read_text(encoding="utf-8") if BENCHMARKS.exists() else "# Benchmarks\n\n"
-    start = old.find(SECTION)
-    if start < 0:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        end = old.find("\n## ", start + len(SECTION))
-        new = old[:start] + text + ("" if end < 0 else old[end + 1 :])
-    BENCHMARKS.write_text(new, encoding="utf-8")
+def _think(text: str) -> tuple[float, float]:
+    low, _, high = text.partition("-")
+    bounds = (float(low), float(high or low))
+    if bounds[0] < 0 or bounds[1] < bounds[0]:
+        raise argparse.ArgumentTypeError(f"think time {text!r}: want LOW-HIGH seconds, LOW<=HIGH")
+    return bounds
+
+
+def _roles(text: str) -> tuple[str, ...]:
+    roles = tuple(r.strip() for r in text.split(",") if r.strip())
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown or not roles:
+        raise argparse.ArgumentTypeError(f"roles {unknown or text!r}: choose from {sorted(ROLES)}")
+    return roles
+
+
+def _client_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(
+    base: str, plan: Plan, server_pids: list[int], unreadable: str | None = None
+) -> dict[str, Any]:
+    """Drive `plan` against `base`; the report (JSON shape in the module docstring)."""
+    sampler = ServerSampler(server_pids) if server_pids else None
+    if sampler is not None:
+        sampler.start()
+    cpu_before = _client_cpu()
+    started = datetime.now(UTC)
+    begun = time.monotonic()
+    try:
+        tally = run_sync(drive(base.rstrip("/"), plan))
+    finally:
+        server = sampler.stop() if sampler is not None else None
+    elapsed = time.monotonic() - begun
+    report: dict[str, Any] = {
+        "tool": "bench.load_test",
+        "version": VERSION,
+        "started": started.isoformat(timespec="seconds"),
+        "url": base,
+        "server_started_by_tool": False,
+        "settings": {
+            "users": plan.users,
+            "seconds": plan.seconds,
+            "ramp_s": plan.ramp,
+            "think_s": list(plan.think),
+            "timeout_s": plan.timeout,
+            "roles": list(plan.roles),
+            "seed": plan.seed,
+        },
+        "machine": {"nproc": os.cpu_count(), "platform": platform.platform()},
+    }
+    report.update(summarise(tally, plan, elapsed))
+    report["server"] = server or not_measured(unreadable or "no server process given")
+    report["client"] = {"cpu_seconds": round(_client_cpu() - cpu_before, 2)}
+    return report
+
+
+def _server_pids(url: str, given: list[int]) -> tuple[list[int], str | None]:
+    """The pids to sample for `url`, or why there are none."""
+    if given:
+        return given, None
+    parts = urlsplit(url)
+    if parts.hostname not in LOCAL_HOSTS:
+        return [], f"{parts.hostname} is not this machine; pass --server-pid on the server"
+    pid = listening_pid(parts.port or (443 if parts.scheme == "https" else 80))
+    if pid is None:
+        return [], f"no readable process listens on port {parts.port}; pass --server-pid"
+    return [pid], None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -162,36 +471,96 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=25)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--url", help="a running dashboard (default: start one on localhost)")
-    parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
+    parser.add_argument("--json", type=Path, help="write the report here")
+    parser.add_argument(
+        "--ramp", type=float, help="seconds over which users arrive (default: a quarter, <= 60)"
+    )
+    parser.add_argument(
+        "--think", type=_think, default=(5.0, 15.0), help="seconds between clicks, LOW-HIGH"
+    )
+    parser.add_argument("--timeout", type=float, default=60.0, help="per view, seconds")
+    parser.add_argument("--roles", type=_roles, default=tuple(ROLES), help="comma-separated")
+    parser.add_argument("--server-pid", type=int, action="append", default=[])
+    parser.add_argument(
+        "--no-roles",
+        action="store_true",
+        help="users pick no role and open the app's first page (an app without the demo picker)",
+    )
+    parser.add_argument("--database-url", help="without --url: serve this database")
+    parser.add_argument(
+        "--app", type=Path, help="without --url: run this script instead of dashboard/app.py"
+    )
+    parser.add_argument(
+        "--server-option",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="without --url: a Streamlit option for the server, e.g. runner.postScriptGC=false",
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow a --url that is not this machine (never point it at a server you do not run)",
+    )
     args = parser.parse_args(argv)
-    if args.url and not args.url.startswith(("http://127.0.0.1", "http://localhost")):
-        parser.error("the load test only targets localhost")
-    chromium = chromium_path()
-    if chromium is None:
-        print("no chromium at /usr/bin/chromium: apt-get install chromium", file=sys.stderr)
-        return 2
-    server: Server | None = None
+    if args.users < 1 or args.seconds <= 0:
+        parser.error("--users and --seconds must be positive")
+    if args.url and urlsplit(args.url).hostname not in LOCAL_HOSTS and not args.allow_remote:
+        parser.error("--url is not this machine; add --allow-remote if that is meant")
+    ramp = args.ramp if args.ramp is not None else min(60.0, args.seconds / 4)
+    if any("=" not in option for option in args.server_option):
+        parser.error("--server-option wants NAME=VALUE")
+    roles = () if args.no_roles else args.roles
+    plan = Plan(args.users, args.seconds, ramp, args.think, args.timeout, roles, args.seed)
+    report = _run_with_server(args, plan)
+    print(markdown(report))
+    for example in report["errors"]["examples"]:
+        print(
+            f"error: {example['kind']} ({example['role']}, {example['page']}): {example['detail']}"
+        )
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    return 1 if report["errors"]["count"] or not report["views"]["count"] else 0
+
+
+def _run_with_server(args: argparse.Namespace, plan: Plan) -> dict[str, Any]:
+    if args.url:
+        pids, reason = _server_pids(args.url, args.server_pid)
+        return run(args.url, plan, pids, reason)
+    from deploy.serve import APP, AppProcess, free_port
+
     with tempfile.TemporaryDirectory() as folder:
-        base = args.url
-        if base is None:
+        url = args.database_url
+        if url is None:
             from data_access.demo.bundle import write_demo
 
             url = f"sqlite:///{Path(folder) / 'demo.sqlite'}"
             write_demo(url, 1)
-            server = Server(url, None, Path(folder) / "server.log")
-            base = server.url
+        options = [
+            part
+            for option in args.server_option
+            for part in (f"--{option.partition('=')[0]}", option.partition("=")[2])
+        ]
+        server = AppProcess(
+            free_port(),
+            Path(folder) / "server.log",
+            {"DASHBOARD_DATABASE_URL": url},
+            app=args.app or APP,
+            options=options,
+        )
+        server.start()
         try:
-            results = asyncio.run(_run(base.rstrip("/"), args.users, args.seconds, chromium))
+            server.wait_healthy()
+            assert server.pid is not None
+            report = run(server.url, plan, [server.pid, *args.server_pid])
         finally:
-            if server is not None:
-                server.stop()
-    text = report(results, args.users, args.seconds)
-    print(text)
-    for error in results.errors[:20]:
-        print("error:", error)
-    if args.write:
-        write_section(text)
-    return 1 if results.errors or not results.times else 0
+            server.stop()
+        report["server_started_by_tool"] = True
+        report["settings"]["app"] = str(args.app or APP)
+        report["settings"]["server_options"] = args.server_option
+        return report
 
 
 if __name__ == "__main__":

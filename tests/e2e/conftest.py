@@ -69,6 +69,7 @@ class Server:
         env = {
             **os.environ,
             "DASHBOARD_DATABASE_URL": database_url,
+            "DASHBOARD_DEMO": "1",
             "PYTHONUNBUFFERED": "1",
         }
         env.pop("DASHBOARD_DEMO_USER", None)

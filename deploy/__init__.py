@@ -1,0 +1,1 @@
+"""Running the dashboard in production: replicas behind nginx (`make serve`), containers."""
