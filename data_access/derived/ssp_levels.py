@@ -10,7 +10,7 @@ child's assessments on every view: at city scale that ranking sorted close
 to a million rows and ran into the statement timeout.
 
 This module is the one place the family level is worked out;
-`figures_families.ssp_baseline_latest` (the `improved_share` rule) and the
+`queries.family_figures.ssp_baseline_latest` (the `improved_share` rule) and the
 caseload read it through `family_ssp_on`.
 """
 
