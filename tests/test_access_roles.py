@@ -1,6 +1,6 @@
 """Each role sees what it may: pages, pseudonyms, exact or suppressed counts, audit rows.
 
-Runs the real app on the hand-made bundle in tests/access_bundle.py (cA:
+Runs the real app on the hand-made bundle in tests/fixtures/access.py (cA:
 A-1..A-3 in Nørrebro, cB: B-1..B-6 in Brønshøj-Husum) on both backends.
 """
 
@@ -259,12 +259,11 @@ def test_demo_picker_offers_five_of_each_role_and_the_chosen_one(
     access_db: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     from data_access.bundle.loader import load_bundle
-    from tests.fixtures.bundles import write_files
+    from tests.fixtures.bundles import write_bundle
 
     # Seven more viewers: v1..v7 sort before viewer@, so the picker shows v1..v5.
     extra = "\n".join(f"v{n}@t.invalid,viewer,," for n in range(1, 8))
-    users = {"users.csv": "email,role,department_id,coordinator_id\n" + extra}
-    load_bundle(write_files(tmp_path / "users", users), access_db)
+    load_bundle(write_bundle(tmp_path / "users", {"users.csv": extra}), access_db)
     app = render(monkeypatch, access_db, "oversigt", user="V7@t.invalid")
     picker = app.selectbox(key="demo_user")
     assert picker.value == "v7@t.invalid"

@@ -1,6 +1,6 @@
 """The change theory: loaded from change_theory.csv, checked, and measured box by box.
 
-The bundle is test_queries_programme's (D = 2010-09-30; active families F1,
+The bundle is tests/fixtures/programme.py's (D = 2010-09-30; active families F1,
 F2 in aftercare and F3 intensive) with parents, employment, school
 attendance, indicators and a seven-box chain added. Hand-computed:
 
@@ -15,7 +15,6 @@ attendance, indicators and a seven-box chain added. Hand-computed:
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -25,12 +24,11 @@ from data_access.bundle.reader import BundleRejected
 from data_access.db.engine import make_engine
 from data_access.queries.change_theory import change_theory_boxes
 from tests.fixtures.apptest import render
-from tests.fixtures.bundles import write_files
+from tests.fixtures.bundles import csv_text, required_only, spec_bundle, write_files
 from tests.fixtures.contexts import query_context
 from tests.fixtures.programme import BUNDLE, STEERING, D
 
 THEORY = """
-    programme_id,box_id,level,label,measure,parent_box_id,target,sort
     P1,a1,activity,Tværgående team,,,,1
     P1,r1,result,Koordineret indsats,,a1,,2
     P1,s1,short,Forældre i arbejde,self_supporting_parents,r1,,3
@@ -40,9 +38,8 @@ THEORY = """
     P1,l2,long,Mainstreaming,,m2,,7
 """
 
-EXTRA = {
+_EXTRA_ROWS = {
     "members.csv": """
-        member_id,family_id,role
         M1,F1,child
         M2,F2,child
         PA1,F1,parent
@@ -50,7 +47,6 @@ EXTRA = {
         PA3,F3,parent
     """,
     "assessments.csv": """
-        family_id,member_id,assessed_on,measure,value
         F1,M1,2010-02-10,ssp_level,3
         F1,M1,2010-09-01,ssp_level,1
         F2,M2,2010-03-20,ssp_level,2
@@ -64,7 +60,6 @@ EXTRA = {
         F2,M2,2010-09-15,school_attendance,70
     """,
     "indicators.csv": """
-        district_id,indicator,measured_on,value
         kk,tryghedsindex,2010-07-01,70
         nb,tryghedsindex,2010-07-01,60
         bh,tryghedsindex,2010-07-01,64
@@ -73,9 +68,12 @@ EXTRA = {
 }
 
 
+EXTRA = spec_bundle(_EXTRA_ROWS, without={"members.csv": ("birth_year", "employment_act")})
+
+
 def _files(theory: str = THEORY) -> dict[str, str]:
-    files = {**BUNDLE, **EXTRA, "change_theory.csv": theory}
-    return {name: textwrap.dedent(body).strip() for name, body in files.items()}
+    """The programme bundle with EXTRA's files and a change theory (rows; header from the spec)."""
+    return {**BUNDLE, **EXTRA, "change_theory.csv": csv_text("change_theory.csv", theory)}
 
 
 def test_boxes_are_measured_at_the_report_date(db_url: str, tmp_path: Path) -> None:
@@ -123,7 +121,6 @@ def test_page_shows_values_and_not_measured(
 
 def test_a_broken_chain_is_refused_whole(db_url: str, tmp_path: Path) -> None:
     theory = """
-        programme_id,box_id,level,label,measure,parent_box_id,target,sort
         P1,a1,activity,Team,,,,1
         P9,a2,activity,Team,,,,2
         P1,a3,sideways,Team,crime_rate,zz,lots,x
@@ -150,7 +147,8 @@ def test_an_unreadable_chain_names_file_and_line_and_writes_nothing(
 ) -> None:
     folder = write_files(tmp_path / "b", _files())
     # Saved as Latin-1 by a spreadsheet: the "ø" of line 3 is byte 0xf8.
-    text = "programme_id,box_id,level,label\nP1,a1,activity,Team\nP1,r1,result,Større tryghed\n"
+    rows = "P1,a1,activity,Team\nP1,r1,result,Større tryghed"
+    text = required_only("change_theory.csv", rows) + "\n"
     (folder / "change_theory.csv").write_bytes(text.encode("latin-1"))
     with pytest.raises(BundleRejected) as refused:
         load_bundle(folder, db_url)
@@ -167,7 +165,8 @@ def test_an_unreadable_chain_names_file_and_line_and_writes_nothing(
 def test_chain_line_numbers_count_a_bom_and_blank_lines(db_url: str, tmp_path: Path) -> None:
     folder = write_files(tmp_path / "b", _files())
     # Line 1 header (after a BOM), 2 a box, 3 blank, 4 a box with an unknown level.
-    text = "programme_id,box_id,level,label\nP1,a1,activity,Team\n\nP1,r1,sideways,Tryghed\n"
+    rows = "P1,a1,activity,Team\n\nP1,r1,sideways,Tryghed"
+    text = required_only("change_theory.csv", rows) + "\n"
     (folder / "change_theory.csv").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
     with pytest.raises(BundleRejected) as refused:
         load_bundle(folder, db_url)

@@ -13,9 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from data_access.bundle import validation
+from data_access.bundle import change_theory, validation
 from data_access.bundle.validation import Field
-from tests.fixtures.bundles import csv_text, spec_bundle, spec_columns, write_bundle
+from tests.fixtures.bundles import (
+    csv_text,
+    optional_columns,
+    spec_bundle,
+    spec_columns,
+    write_bundle,
+)
 
 TESTS = Path(__file__).resolve().parent
 SOURCES = sorted(TESTS.rglob("*.py"))
@@ -87,6 +93,48 @@ def test_the_helpers_detect_their_own_import_checks() -> None:
     assert not _is_test_or_conftest("tests.fixtures.results")
     assert SILENCED.search("from x import y  # no" + "qa: F401 - fixture")
     assert SILENCED.search("    y: str,  # no" + "qa: E501, F811")
+
+
+#: Every bundle file the loader reads, change theory included.
+BUNDLE_FILES = (*validation.SPECS, change_theory.FILE)
+#: A run of three or more comma-separated names: a CSV header, possibly.
+NAMES = re.compile(r"[a-z_]+(?:,[a-z_]+){2,}")
+
+
+def _bundle_header(cells: list[str]) -> str | None:
+    """The bundle file whose header `cells` would be (the spec's columns in order), or None."""
+    for file in BUNDLE_FILES:
+        columns = list(spec_columns(file))
+        required = set(columns) - set(optional_columns(file))
+        if [c for c in columns if c in cells] == cells and required <= set(cells):
+            return file
+    return None
+
+
+def test_no_test_module_writes_a_bundle_header_by_hand() -> None:
+    """Headers come from the spec (tests/fixtures/bundles.py); tests write rows only.
+
+    Headers the loader must refuse or reorder (a duplicate column, reordered
+    or extra columns) are not the spec's and stay in their tests; an
+    `expected` value worked out by hand is not a bundle and is left alone.
+    """
+    by_hand = [
+        f"{path.relative_to(TESTS)}:{number}: {file}"
+        for path in SOURCES
+        if path.name.startswith("test_") and path.name != "test_fixtures.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "expected" not in line
+        for found in NAMES.finditer(line)
+        if (file := _bundle_header(found.group(0).split(",")))
+    ]
+    assert by_hand == []
+
+
+def test_the_header_search_finds_a_header() -> None:
+    assert _bundle_header(["member_id", "family_id", "role"]) == "members.csv"
+    assert _bundle_header(["programme_id", "box_id", "level", "label"]) == "change_theory.csv"
+    assert _bundle_header(["family_id", "role", "member_id"]) is None  # reordered
+    assert _bundle_header(["district_id", "name"]) is None  # `kind` is required
 
 
 def test_headers_are_the_specs_columns_in_order() -> None:

@@ -1,6 +1,6 @@
 """Freshness and coverage: the load history row, the footer, the coverage and stale warnings.
 
-The hand-made bundle of test_queries_programme books its only spend row on
+The hand-made bundle of tests/fixtures/programme.py books its only spend row on
 2010-03-01, so its load covers data up to 1 March 2010 (spend.csv decides).
 """
 

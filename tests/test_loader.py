@@ -23,7 +23,7 @@ from data_access.bundle.loader import BundleRejected, LoadSummary, load_bundle, 
 from data_access.bundle.validation import parse_frames
 from data_access.db import schema
 from data_access.db.engine import make_engine
-from tests.fixtures.bundles import write_files
+from tests.fixtures.bundles import csv_text, header, optional_columns, required_only, write_bundle
 from tests.fixtures.valid import (
     VALID,
     VALID_ROWS,
@@ -147,14 +147,16 @@ def test_values_are_stored_typed(tmp_path: Path, db_url: str) -> None:
 
 
 def test_booleans_in_any_case(tmp_path: Path, db_url: str) -> None:
-    members = """
-        member_id,family_id,role,birth_year,employment_act
+    members = csv_text(
+        "members.csv",
+        """
         M1,F1,parent,1975,JA
         M2,F1,child,1996,Nej
         M3,F2,parent,1980,FALSE
         M4,F2,child,1998,0
         M5,F3,parent,1985,True
-    """
+        """,
+    )
     load_bundle(make_bundle(tmp_path / "bundle", members=members), db_url)
 
     assert rows(
@@ -190,14 +192,10 @@ def test_derived_due_dates_use_calendar_months(tmp_path: Path, db_url: str) -> N
 
 def test_missing_optional_columns_take_their_defaults(tmp_path: Path, db_url: str) -> None:
     # No intensive_months/course_months/targets: 6 and 12 months, no targets.
-    programmes = """
-        programme_id,name,starts_on,ends_on
-        it,Interventionsteam,2010-01-01,2011-12-31
-    """
-    coordinators = """
-        coordinator_id,name,email,district_id
-        c1,Koordinator Nørrebro,c1@demo.invalid,norrebro
-    """
+    programmes = required_only("programmes.csv", "it,Interventionsteam,2010-01-01,2011-12-31")
+    coordinators = required_only(
+        "coordinators.csv", "c1,Koordinator Nørrebro,c1@demo.invalid,norrebro"
+    )
     load_bundle(
         make_bundle(tmp_path / "bundle", programmes=programmes, coordinators=coordinators), db_url
     )
@@ -222,10 +220,11 @@ def test_missing_optional_columns_take_their_defaults(tmp_path: Path, db_url: st
 def test_programme_months_come_from_the_database_when_not_in_bundle(
     tmp_path: Path, db_url: str
 ) -> None:
-    programmes = """
-        programme_id,name,starts_on,ends_on,intensive_months,course_months
-        it,Interventionsteam,2010-01-01,2011-12-31,3,9
-    """
+    programmes = csv_text(
+        "programmes.csv",
+        "it,Interventionsteam,2010-01-01,2011-12-31,3,9",
+        without=("target_active_families", "target_improved_share"),
+    )
     load_bundle(make_bundle(tmp_path / "first", programmes=programmes), db_url)
     # The second bundle has no programmes.csv: months 3 and 9 are read from the database.
     load_bundle(make_bundle(tmp_path / "second", programmes=None), db_url)
@@ -371,7 +370,7 @@ def test_blank_lines_and_quoted_line_breaks_keep_real_line_numbers(
     # Line 2 is blank, the department name on lines 3-4 spans two lines, so the
     # bad kind sits on line 5.
     departments = (
-        "department_id,name,kind\n"
+        header("departments.csv") + "\n"
         "\n"
         'SOF,"Social-\nforvaltningen",forvaltning\n'
         "BUF,Børne- og Ungdomsforvaltningen,kommune\n"
@@ -419,11 +418,13 @@ def test_reload_replaces_the_programmes_facts_and_upserts_dimensions(
     families = "\n".join(textwrap.dedent(VALID["families.csv"]).strip().splitlines()[:3])
     members = "\n".join(textwrap.dedent(VALID["members.csv"]).strip().splitlines()[:5])
     spend = "\n".join(textwrap.dedent(VALID["spend.csv"]).strip().splitlines()[:4])
-    districts = """
-        district_id,name,kind,parent_id
+    districts = csv_text(
+        "districts.csv",
+        """
         norrebro,Nørrebro bydel,bydel,kk
         valby,Valby,bydel,kk
-    """
+        """,
+    )
     load_bundle(
         make_bundle(
             tmp_path / "second",
@@ -465,20 +466,12 @@ def test_reload_replaces_the_programmes_facts_and_upserts_dimensions(
 def test_other_programmes_are_left_alone(tmp_path: Path, db_url: str) -> None:
     load_bundle(make_bundle(tmp_path / "first"), db_url)
     other = {
-        "programmes.csv": """
-            programme_id,name,starts_on,ends_on
-            p2,Intensiveret indsats,2012-01-01,2015-12-31
-        """,
-        "families.csv": """
-            family_id,programme_id,district_id,referred_on
-            G1,p2,bronshoj,2012-02-01
-        """,
-        "spend.csv": """
-            spend_id,programme_id,booked_on,department_id,funder_id,activity,amount_dkk
-            T1,p2,2012-03-31,SOF,SOF,Lokal koordinering,500000
-        """,
+        "programmes.csv": "p2,Intensiveret indsats,2012-01-01,2015-12-31",
+        "families.csv": "G1,p2,bronshoj,2012-02-01",
+        "spend.csv": "T1,p2,2012-03-31,SOF,SOF,Lokal koordinering,500000",
     }
-    load_bundle(write_files(tmp_path / "p2", other), db_url)
+    required = {name: optional_columns(name) for name in other}
+    load_bundle(write_bundle(tmp_path / "p2", other, without=required), db_url)
 
     assert rows(
         db_url, None, schema.families.c.family_id, order_by=schema.families.c.family_id
@@ -495,19 +488,16 @@ def test_other_programmes_are_left_alone(tmp_path: Path, db_url: str) -> None:
 def test_ids_may_refer_to_rows_already_in_the_database(tmp_path: Path, db_url: str) -> None:
     load_bundle(make_bundle(tmp_path / "first"), db_url)
     # Only a coordinator and a user: district 'bronshoj' and department 'BUF' are in the database.
-    second = write_files(
+    second = write_bundle(
         tmp_path / "second",
         {
-            "coordinators.csv": """
-                coordinator_id,name,email,district_id
-                c2,Koordinator Tingbjerg,c2@demo.invalid,bronshoj
-            """,
+            "coordinators.csv": "c2,Koordinator Tingbjerg,c2@demo.invalid,bronshoj",
             "users.csv": """
-                email,role,department_id,coordinator_id
                 c2@demo.invalid,coordinator,,c2
                 buf@demo.invalid,department_head,BUF,
             """,
         },
+        without={"coordinators.csv": ("capacity",)},
     )
 
     summary = load_bundle(second, db_url)

@@ -1,6 +1,6 @@
 """The loader under attack: random damage to a valid bundle never crashes it or writes half.
 
-Each example takes the small valid bundle from test_loader_bundle, damages it
+Each example takes the small valid bundle from tests/fixtures/valid.py, damages it
 one way (truncation, a wrong encoding, a huge field, a formula in a cell, a
 duplicated or reordered column, random bytes, a missing file, a broken zip),
 and loads it into a database that already holds the valid bundle. The load

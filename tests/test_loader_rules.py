@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from data_access.bundle.loader import BundleRejected, Problem, load_bundle, read_bundle
-from tests.fixtures.bundles import write_files
+from tests.fixtures.bundles import csv_text, required_only, write_files
 from tests.fixtures.valid import append_lines, make_bundle, replace_line, snapshot
 
 F2 = "F2,it,bronshoj,c1,2010-03-01,2010-03-10,2010-04-01,2010-08-31,,2011-06-30,completed,false"
@@ -858,15 +858,12 @@ def test_every_problem_is_reported_at_once(tmp_path: Path, db_url: str) -> None:
 
 # -- rules that involve what the database already holds -----------------------
 
+#: A second programme with one family: required columns only.
 P2 = {
-    "programmes.csv": """
-        programme_id,name,starts_on,ends_on
-        p2,Intensiveret indsats,2012-01-01,2015-12-31
-    """,
-    "families.csv": """
-        family_id,programme_id,district_id,referred_on
-        G1,p2,bronshoj,2012-02-01
-    """,
+    "programmes.csv": required_only(
+        "programmes.csv", "p2,Intensiveret indsats,2012-01-01,2015-12-31"
+    ),
+    "families.csv": required_only("families.csv", "G1,p2,bronshoj,2012-02-01"),
 }
 
 
@@ -874,7 +871,7 @@ def test_family_rows_must_come_with_their_family(tmp_path: Path, db_url: str) ->
     load_bundle(make_bundle(tmp_path / "first"), db_url)
     members_only = write_files(
         tmp_path / "second",
-        {"members.csv": "member_id,family_id,role\nM6,F1,child"},
+        {"members.csv": required_only("members.csv", "M6,F1,child")},
     )
 
     assert refused(members_only, db_url) == [
@@ -892,7 +889,7 @@ def test_member_id_used_by_a_family_the_load_keeps(tmp_path: Path, db_url: str) 
     load_bundle(make_bundle(tmp_path / "first"), db_url)
     second = write_files(
         tmp_path / "second",
-        {**P2, "members.csv": "member_id,family_id,role\nM1,G1,parent"},
+        {**P2, "members.csv": required_only("members.csv", "M1,G1,parent")},
     )
 
     assert refused(second, db_url) == [
@@ -908,10 +905,7 @@ def test_member_id_used_by_a_family_the_load_keeps(tmp_path: Path, db_url: str) 
 
 def test_spend_id_used_by_a_programme_the_load_keeps(tmp_path: Path, db_url: str) -> None:
     load_bundle(make_bundle(tmp_path / "first"), db_url)
-    spend = (
-        "spend_id,programme_id,booked_on,department_id,funder_id,activity,amount_dkk\n"
-        "S1,p2,2012-03-31,SOF,SOF,Lokal koordinering,500000"
-    )
+    spend = required_only("spend.csv", "S1,p2,2012-03-31,SOF,SOF,Lokal koordinering,500000")
     second = write_files(tmp_path / "second", {**P2, "spend.csv": spend})
 
     assert refused(second, db_url) == [
@@ -928,10 +922,7 @@ def test_spend_id_used_by_a_programme_the_load_keeps(tmp_path: Path, db_url: str
 def test_spend_may_not_name_a_family_the_load_removes(tmp_path: Path, db_url: str) -> None:
     load_bundle(make_bundle(tmp_path / "first"), db_url)
     # Spend of programme 'it' replaces it's families too: F1 would be gone.
-    spend = (
-        "spend_id,programme_id,booked_on,department_id,funder_id,activity,amount_dkk,family_id\n"
-        "S2,it,2010-04-07,BIF,IM,Beskæftigelsestilbud,1723.50,F1"
-    )
+    spend = csv_text("spend.csv", "S2,it,2010-04-07,BIF,IM,Beskæftigelsestilbud,1723.50,F1")
     second = write_files(tmp_path / "second", {"spend.csv": spend})
 
     assert refused(second, db_url) == [
@@ -947,10 +938,7 @@ def test_spend_may_not_name_a_family_the_load_removes(tmp_path: Path, db_url: st
 
 def test_removing_a_family_that_kept_spend_refers_to(tmp_path: Path, db_url: str) -> None:
     load_bundle(make_bundle(tmp_path / "first"), db_url)
-    spend = (
-        "spend_id,programme_id,booked_on,department_id,funder_id,activity,amount_dkk,family_id\n"
-        "T1,p2,2012-03-31,SOF,SOF,Lokal koordinering,500000,F1"
-    )
+    spend = csv_text("spend.csv", "T1,p2,2012-03-31,SOF,SOF,Lokal koordinering,500000,F1")
     load_bundle(write_files(tmp_path / "second", {**P2, "spend.csv": spend}), db_url)
     # A bundle naming programme 'it' without families would remove F1, which T1 needs.
     third = write_files(tmp_path / "third", {"programmes.csv": VALID_PROGRAMMES})
@@ -966,7 +954,6 @@ def test_removing_a_family_that_kept_spend_refers_to(tmp_path: Path, db_url: str
     ]
 
 
-VALID_PROGRAMMES = """
-    programme_id,name,starts_on,ends_on,target_active_families,target_improved_share,intensive_months,course_months
-    it,Interventionsteam,2010-01-01,2011-12-31,30,0.6,6,12
-"""
+VALID_PROGRAMMES = csv_text(
+    "programmes.csv", "it,Interventionsteam,2010-01-01,2011-12-31,30,0.6,6,12"
+)

@@ -1,4 +1,4 @@
-"""Sagsstamme shows the hand-made bundle's caseload (see test_queries_programme)."""
+"""Sagsstamme shows the hand-made bundle's caseload (tests/fixtures/programme.py)."""
 
 from __future__ import annotations
 

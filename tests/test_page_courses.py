@@ -1,4 +1,4 @@
-"""Forløb shows the hand-made bundle's course figures (see test_queries_programme)."""
+"""Forløb shows the hand-made bundle's course figures (tests/fixtures/programme.py)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Visitation shows the hand-made bundle's intake figures (see test_queries_programme)."""
+"""Visitation shows the hand-made bundle's intake figures (tests/fixtures/programme.py)."""
 
 from __future__ import annotations
 

@@ -10,7 +10,6 @@ reads 12 for the programme and 9 for B, hence 3 for A.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -28,7 +27,7 @@ from data_access.rules.access import Scope
 from data_access.rules.disclosure import SECONDARY, SUPPRESSED, is_hidden, suppress_breakdown
 from data_access.rules.figures import FigureId
 from tests.fixtures.apptest import render, texts
-from tests.fixtures.bundles import write_files
+from tests.fixtures.bundles import write_bundle
 from tests.fixtures.contexts import query_context
 
 D = date(2011, 6, 30)
@@ -38,12 +37,29 @@ SMALL, LARGE = "A", "B"
 SIZES = {SMALL: 3, LARGE: 9}
 
 
+#: The optional columns the 3-vs-9 bundle leaves out (its headers come from the loader's spec).
+WITHOUT = {
+    "programmes.csv": (
+        "target_improved_share",
+        "intensive_months",
+        "course_months",
+    ),
+    "coordinators.csv": ("capacity",),
+    "families.csv": (
+        "coordinator_id",
+        "aftercare_on",
+        "ended_on",
+        "end_reason",
+        "single_parent",
+    ),
+    "members.csv": ("birth_year", "employment_act"),
+}
+
+
 def _bundle() -> dict[str, str]:
-    families = [
-        "family_id,programme_id,district_id,referred_on,investigation_on,approved_on,started_on"
-    ]
-    members = ["member_id,family_id,role"]
-    assessments = ["family_id,member_id,assessed_on,measure,value"]
+    families: list[str] = []
+    members: list[str] = []
+    assessments: list[str] = []
     for district, size in SIZES.items():
         for n in range(1, size + 1):
             fid = f"F{district}{n}"
@@ -56,25 +72,22 @@ def _bundle() -> dict[str, str]:
             ]
     return {
         "districts.csv": """
-            district_id,name,kind,parent_id
             kk,København,city,
             A,Amager,bydel,kk
             B,Bispebjerg,bydel,kk
         """,
-        "departments.csv": "department_id,name,kind\nSOF,Socialforvaltningen,forvaltning",
-        "programmes.csv": "programme_id,name,starts_on,ends_on,target_active_families\n"
-        "P,Pilot,2011-01-01,2011-12-31,12",
-        "coordinators.csv": "coordinator_id,name,email,district_id",
+        "departments.csv": "SOF,Socialforvaltningen,forvaltning",
+        "programmes.csv": "P,Pilot,2011-01-01,2011-12-31,12",
+        "coordinators.csv": "",
         "families.csv": "\n".join(families),
         "members.csv": "\n".join(members),
         "assessments.csv": "\n".join(assessments),
-        "users.csv": "email,role,department_id,coordinator_id\nlaeser@example.org,viewer,,",
+        "users.csv": "laeser@example.org,viewer,,",
     }
 
 
 def load_3_vs_9(db_url: str, folder: Path) -> Engine:
-    files = {name: textwrap.dedent(body).strip() for name, body in _bundle().items()}
-    load_bundle(write_files(folder, files), db_url)
+    load_bundle(write_bundle(folder, _bundle(), without=WITHOUT), db_url)
     return make_engine(db_url)
 
 
