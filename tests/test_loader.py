@@ -35,7 +35,7 @@ from tests.test_loader_bundle import (
     texts,
 )
 
-TABLE_OF = {name: name.removesuffix(".csv") for name in VALID}
+TABLE_OF = {name: name.removesuffix(".csv") for name in VALID_ROWS}
 
 
 def rows(url: str, table: Any, *columns: Any, order_by: Any = None) -> list[tuple[Any, ...]]:
@@ -78,6 +78,7 @@ def test_summary_lines_one_per_file_in_contract_order(tmp_path: Path, db_url: st
         "indicators.csv: 3 rows",
         "indicator_definitions.csv: 1 row",
         "users.csv: (not in bundle)",
+        "unit_costs.csv: (not in bundle)",
     ]
     assert summary.rows["users.csv"] == 0
 

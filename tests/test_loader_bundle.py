@@ -120,6 +120,7 @@ VALID_ROWS: dict[str, int] = {
     "indicators.csv": 3,
     "indicator_definitions.csv": 1,
     "users.csv": 3,
+    "unit_costs.csv": 0,
 }
 
 #: Surrogate keys that differ between two loads of the same rows.
