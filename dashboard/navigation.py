@@ -53,6 +53,12 @@ PAGES: Final[tuple[PageSpec, ...]] = (
         "results",
         frozenset({ADMIN, STEERING, DEPARTMENT_HEAD, VIEWER}),
     ),
+    PageSpec(
+        "forebyggelse",
+        ":material/savings:",
+        "results",
+        frozenset({ADMIN, STEERING, DEPARTMENT_HEAD}),
+    ),
     PageSpec("effekt", ":material/trending_down:", "results", PROGRAMME_READERS),
     PageSpec("bydele", ":material/map:", "results", ALL),
     PageSpec("forandringsteori", ":material/account_tree:", "results", ALL),
