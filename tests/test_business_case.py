@@ -1,31 +1,7 @@
-"""The prevention business case on a bundle small enough to work out by hand.
-
-Programme P1 (course_months 12), report date D = 2011-03-31:
-
-- F1 starts 2010-07-15: active on the month ends Jul-Dec 2010 (6) and on
-  31 Jan, 28 Feb and D (3).
-- F2 starts 2010-11-01: Nov, Dec 2010 (2) and Jan, Feb, D (3).
-- F3 is only referred: never active.
-
-So 2010 has 8 family-months, 2011 to D has 6: 14 in all.
-Spend 2010: 500 000 + 300 000 = 800 000 -> 100 000 kr. per family-month;
-2011 to D: 880 000 -> 146 666,67 per family-month (the 500 000 booked
-after D does not count). Total 1 680 000 / 14 = 120 000 kr. per
-family-month; one 12-month course = 1 440 000 kr.
-
-Unit costs in force on D: anbringelse 960 000 (the 2009 price is
-superseded, the 2012 one not yet valid), sikret_institution 2 880 000.
-Anbringelse: 1 440 000 / 960 000 = 1,5 years of one avoided placement pay
-one course; 960 000 / 1 440 000 = 2/3 course per placement-year; this
-year's 880 000 = 0,9167 placement-years; to date 1 680 000 = 1,75.
-Sikret institution: 0,5 years per course; to date 1 680 000 / 2 880 000.
-Two placements avoided at once pay the 1 680 000 in 1 680 000 / 1 920 000
-= 0,875 years.
-"""
+"""The prevention business case on the hand-computed bundle of tests/fixtures/business_case.py."""
 
 from __future__ import annotations
 
-import textwrap
 from datetime import date
 from pathlib import Path
 
@@ -45,64 +21,14 @@ from data_access.rules.prevention import (
     years_to_break_even,
     years_to_pay_course,
 )
-from tests.conftest import write_bundle
-from tests.contexts import query_context
-from tests.hand_bundle import DEFAULT_ROWS, HEADERS
-from tests.test_loader_bundle import snapshot
-
-D = date(2011, 3, 31)
-
-UNIT_COSTS_HEADER = "measure,name,yearly_cost_dkk,valid_from,source"
-UNIT_COSTS = """
-    anbringelse,Anbringelse uden for hjemmet,900000,2009-01-01,Eksempel A
-    anbringelse,Anbringelse uden for hjemmet,960000,2010-01-01,Eksempel B
-    anbringelse,Anbringelse uden for hjemmet,1200000,2012-01-01,Eksempel C
-    sikret_institution,Sikret institution,2880000.00,2010-01-01,Eksempel D
-"""
-
-ROWS = {
-    "families.csv": """
-        F1,P1,nb,2010-05-01,2010-05-10,2010-06-01,2010-07-15,,,
-        F2,P1,nb,2010-09-01,2010-09-10,2010-10-01,2010-11-01,,,
-        F3,P1,nb,2010-12-01,,,,,,
-    """,
-    "spend.csv": """
-        S1,P1,2010-03-31,SOF,SOF,Koordinering,500000
-        S2,P1,2010-12-31,SOF,IM,Koordinering,300000
-        S3,P1,2011-02-15,SOF,SOF,Koordinering,880000
-        S4,P1,2011-04-10,SOF,SOF,Koordinering,500000
-    """,
-}
-
-
-#: One user per role: (role, department_id, coordinator_id).
-USERS = (
-    ("admin", "", ""),
-    ("steering", "", ""),
-    ("department_head", "SOF", ""),
-    ("coordinator", "", "C1"),
-    ("viewer", "", ""),
-)
-
-
-def bundle_files(unit_cost_rows: str | None = UNIT_COSTS) -> dict[str, str]:
-    files = {
-        name: header + "\n" + textwrap.dedent(ROWS.get(name, DEFAULT_ROWS.get(name, ""))).strip()
-        for name, header in HEADERS.items()
-    }
-    files["users.csv"] = "email,role,department_id,coordinator_id\n" + "\n".join(
-        f"{role}@example.org,{role},{department},{coordinator}"
-        for role, department, coordinator in USERS
-    )
-    if unit_cost_rows is not None:
-        files["unit_costs.csv"] = UNIT_COSTS_HEADER + "\n" + textwrap.dedent(unit_cost_rows).strip()
-    return files
+from tests.fixtures.business_case import D, load_case, write_case
+from tests.fixtures.contexts import query_context
+from tests.fixtures.valid import snapshot
 
 
 @pytest.fixture
 def case_url(db_url: str, tmp_path: Path) -> str:
-    load_bundle(write_bundle(tmp_path / "case", bundle_files()), db_url)
-    return db_url
+    return load_case(db_url, tmp_path)
 
 
 def test_rules_on_the_brief_figures() -> None:
@@ -222,7 +148,7 @@ def test_broken_unit_costs_refused_with_file_line_and_column(case_url: str, tmp_
     """
 
     with pytest.raises(BundleRejected) as caught:
-        load_bundle(write_bundle(tmp_path / "broken", bundle_files(broken)), case_url)
+        load_bundle(write_case(tmp_path / "broken", broken), case_url)
 
     assert [str(p) for p in caught.value.problems] == [
         "unit_costs.csv:3: yearly_cost_dkk: not a number: '1.440.000'",

@@ -1,4 +1,4 @@
-"""The Forebyggelse page in AppTest on the hand-computed bundle of test_business_case.
+"""The Forebyggelse page in AppTest on the hand-computed bundle of tests/fixtures/business_case.py.
 
 Figures by hand (see that module): spend to date 1.680.000 kr., 14
 family-months, 120.000 kr. per family-month, 1.440.000 kr. per 12-month
@@ -8,22 +8,25 @@ two placements avoided at once pay the spend to date in 0,875 -> 0,9 years.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from dashboard.navigation import page, pages_for
-from tests.apptest import checked_charts, render, texts
-from tests.test_business_case import case_url  # noqa: F401 - fixture
+from tests.fixtures.apptest import checked_charts, metrics, render, texts
+from tests.fixtures.business_case import load_case
 
 QUERY = {"programme": "P1", "as_of": "2011-03-31"}
 
 
-def metrics(app: object) -> dict[str, str]:
-    return {str(m.label): str(m.value) for m in app.metric}  # type: ignore[attr-defined]
+@pytest.fixture
+def case_url(db_url: str, tmp_path: Path) -> str:
+    return load_case(db_url, tmp_path)
 
 
 def test_page_shows_the_hand_computed_case(
     monkeypatch: pytest.MonkeyPatch,
-    case_url: str,  # noqa: F811
+    case_url: str,
 ) -> None:
     app = render(monkeypatch, case_url, "forebyggelse", user="admin@example.org", query=QUERY)
 
@@ -63,7 +66,7 @@ def test_page_shows_the_hand_computed_case(
 
 def test_page_in_english(
     monkeypatch: pytest.MonkeyPatch,
-    case_url: str,  # noqa: F811
+    case_url: str,
 ) -> None:
     app = render(
         monkeypatch,
@@ -80,7 +83,7 @@ def test_page_in_english(
 
 def test_department_head_sees_the_page(
     monkeypatch: pytest.MonkeyPatch,
-    case_url: str,  # noqa: F811
+    case_url: str,
 ) -> None:
     app = render(
         monkeypatch, case_url, "forebyggelse", user="department_head@example.org", query=QUERY
