@@ -23,6 +23,21 @@ pytest_plugins = ("tests.hand_bundle",)
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "")
 
+
+@pytest.fixture(autouse=True)
+def demo_mode(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Every test runs the app in demo mode and blind to real secrets files.
+
+    The app fails closed without `DASHBOARD_DEMO=1` (dashboard/login_config.py);
+    a developer's own `.streamlit/secrets.toml` must not change what a test
+    sees. Tests of the login configuration set their own files and environment.
+    """
+    monkeypatch.setenv("DASHBOARD_DEMO", "1")
+    monkeypatch.setattr(
+        "dashboard.login_config.secrets_files", lambda: [tmp_path / "no-secrets.toml"]
+    )
+
+
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),
     pytest.param(
