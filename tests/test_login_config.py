@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import login_config
 from dashboard.i18n import t
 from dashboard.login_config import EXAMPLE_SECRET, check
-from tests.apptest import APP
+from tests.fixtures.apptest import APP
 
 GOOD_SECRET = "9f8e7d6c5b4a3210ZYXWVUTSRQPONMLKjihgfedcba"
 ROOT = Path(__file__).resolve().parent.parent

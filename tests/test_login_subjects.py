@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from data_access.appstate.login_subjects import bound_email, scope_for_login, subject_of
 from data_access.appstate.migrate import writer
@@ -92,6 +92,10 @@ def test_binding_is_unique_on_both_sides(db_url: str) -> None:
     for statement in rows:
         with pytest.raises(IntegrityError), engine.begin() as connection:
             connection.execute(statement())  # type: ignore[call-overload]
+    # Append-only: a binding cannot be moved to another row or removed.
+    for change in (update(login_subjects).values(email="bo@demo.invalid"), delete(login_subjects)):
+        with pytest.raises(DBAPIError), engine.begin() as connection:
+            connection.execute(change)
     assert bound_email(db_url, f"oidc:{ISS}:s-anna") == "anna@demo.invalid"
 
 
