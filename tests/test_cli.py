@@ -206,6 +206,7 @@ def test_migrate_hides_the_password(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr("data_access.__main__.migrate", lambda url: None)
+    monkeypatch.setattr("data_access.__main__.migrate_app", lambda url: None)
 
     code = main(["migrate", "--database-url", "postgresql+psycopg://u:secret@db/x"])
 
