@@ -13,13 +13,13 @@ import os
 
 import streamlit as st
 
-from dashboard.data import cached
+from dashboard.data import shared
 from dashboard.i18n import role_label, t
 from data_access.queries import reference
 from data_access.rules.access import ADMIN, Scope
 
-user_scope = cached(reference.user_scope)
-list_users = cached(reference.list_users)
+user_scope = shared(reference.user_scope)
+list_users = shared(reference.list_users)
 
 DEMO_PICKER_KEY = "demo_user"
 #: Users of each role the demo picker offers (a city has thousands of coordinators).
