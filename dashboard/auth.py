@@ -17,7 +17,7 @@ import os
 
 import streamlit as st
 
-from dashboard.data import cached
+from dashboard.data import shared
 from dashboard.i18n import role_label, t
 from dashboard.login_config import LoginConfig, login_mode
 from data_access.appstate.login_subjects import scope_for_login
@@ -25,8 +25,8 @@ from data_access.appstate.migrate import audit_url
 from data_access.queries import reference
 from data_access.rules.access import ADMIN, Scope
 
-user_scope = cached(reference.user_scope)
-list_users = cached(reference.list_users)
+user_scope = shared(reference.user_scope)
+list_users = shared(reference.list_users)
 
 DEMO_PICKER_KEY = "demo_user"
 #: Users of each role the demo picker offers (a city has thousands of coordinators).

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import export, formatting
-from dashboard.data import cached
+from dashboard.data import shared
 from dashboard.filters import Filters, data_as_of, report_date_caption
 from dashboard.i18n import t
 from dashboard.navigation import page
@@ -29,7 +29,7 @@ _CONTEXT_KEY = "_dashboard_context"
 #: The page this run opened (`open_page`): its downloads ask the policy about it.
 _PAGE_KEY = "_dashboard_page"
 
-latest_load = cached(reference.latest_load)
+latest_load = shared(reference.latest_load)
 
 
 @dataclass(frozen=True)
