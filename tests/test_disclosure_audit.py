@@ -20,7 +20,7 @@ from dashboard.__main__ import main
 from dashboard.disclosure_audit import Audit, collect, shown_interval
 from data_access.bundle.loader import load_bundle
 from data_access.db.engine import make_engine
-from tests.conftest import write_bundle
+from tests.fixtures.bundles import write_files
 
 A, B = ("a", "X", date(2011, 6, 30)), ("b", "X", date(2011, 6, 30))
 
@@ -123,7 +123,7 @@ def _hard_bundle() -> dict[str, str]:
 
 @pytest.fixture
 def hard_db(db_url: str, tmp_path: Path) -> str:
-    load_bundle(write_bundle(tmp_path / "bundle", _hard_bundle()), db_url)
+    load_bundle(write_files(tmp_path / "bundle", _hard_bundle()), db_url)
     return db_url
 
 
