@@ -116,6 +116,8 @@ class Finding:
     @property
     def pinned(self) -> bool:
         """Only one whole number fits: the hidden count is worked out."""
+        if math.isinf(self.high) or math.isinf(self.low):
+            return False
         return math.floor(self.high + TOLERANCE) - math.ceil(self.low - TOLERANCE) < 1
 
 
