@@ -6,8 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from dashboard.navigation import page
@@ -46,8 +48,23 @@ def texts(app: AppTest) -> str:
     for metric in app.metric:
         parts.extend([str(metric.label), str(metric.value)])
     for frame in app.dataframe:
-        parts.append(frame.value.to_csv())
+        parts.append(table_text(frame).to_csv())
     return "\n".join(parts)
+
+
+def table_text(frame: Any) -> pd.DataFrame:
+    """A drawn table's cells as the user reads them (`10.292`, `<5`), not the values it sorts by.
+
+    `dashboard.tables` sends numbers with a Styler's text for each cell;
+    `frame.value` is the numbers, the text travels beside them.
+    """
+    styler = frame.proto.arrow_data.styler
+    if styler.display_values:
+        text: pd.DataFrame = convert_arrow_bytes_to_pandas_df(styler.display_values)
+        text.columns = frame.value.columns
+        return text
+    value: pd.DataFrame = frame.value
+    return value
 
 
 def checked_charts(app: AppTest) -> list[dict[str, Any]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.apptest import render, texts
+from tests.apptest import render, table_text, texts
 from tests.test_queries_results import results_url  # noqa: F401 - fixture
 
 ADMIN = "admin@example.org"
@@ -77,6 +77,6 @@ def test_department_head_starts_on_own_department(
     assert not app.exception
     assert app.selectbox(key="oekonomi_department").value == "BUF"
     # BUF's only activity: Skole, 20.000 of 100.000.
-    table = app.dataframe[0].value
+    table = table_text(app.dataframe[0])
     assert list(table.iloc[:, 0]) == ["Skole"]
     assert "20.000 kr." in table.to_csv()

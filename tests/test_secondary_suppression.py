@@ -27,7 +27,7 @@ from data_access.queries.outcomes import OUTCOME_FIGURES, outcome_results
 from data_access.rules.access import Scope
 from data_access.rules.disclosure import SECONDARY, SUPPRESSED, is_hidden, suppress_breakdown
 from data_access.rules.figures import FigureId
-from tests.apptest import render, texts
+from tests.apptest import render, table_text, texts
 from tests.conftest import write_bundle
 from tests.contexts import query_context
 
@@ -192,7 +192,7 @@ def test_viewer_pages_hide_the_large_district(
     assert not app.exception, [e.value for e in app.exception]
     page = texts(app)
     assert "Bispebjerg" in page
-    tables = [frame.value for frame in app.dataframe]
+    tables = [table_text(frame) for frame in app.dataframe]
     for frame in tables:
         for column in frame.columns:
             if "vurderet" in str(column):

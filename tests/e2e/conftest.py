@@ -55,6 +55,9 @@ def chromium_path() -> str | None:
 
 
 def free_port() -> int:
+    """A free port; E2E_PORT fixes it (machines where each user has a port range)."""
+    if os.environ.get("E2E_PORT"):
+        return int(os.environ["E2E_PORT"])
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
