@@ -16,9 +16,9 @@ from dashboard.i18n import t
 from dashboard.navigation import PAGES, page, pages_for
 from data_access.appstate import access_log as audit
 from data_access.rules.calendar import local_today
-from tests import access_bundle as bundle
-from tests.access_bundle import AS_OF, everything, load_access_bundle
-from tests.apptest import APP, render, texts
+from tests.fixtures import access as bundle
+from tests.fixtures.access import AS_OF, everything, load_access_bundle
+from tests.fixtures.apptest import APP, render, texts
 
 ONE_USER_PER_ROLE = {
     "admin": bundle.ADMIN,
@@ -259,12 +259,12 @@ def test_demo_picker_offers_five_of_each_role_and_the_chosen_one(
     access_db: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     from data_access.bundle.loader import load_bundle
-    from tests.conftest import write_bundle
+    from tests.fixtures.bundles import write_files
 
     # Seven more viewers: v1..v7 sort before viewer@, so the picker shows v1..v5.
     extra = "\n".join(f"v{n}@t.invalid,viewer,," for n in range(1, 8))
     users = {"users.csv": "email,role,department_id,coordinator_id\n" + extra}
-    load_bundle(write_bundle(tmp_path / "users", users), access_db)
+    load_bundle(write_files(tmp_path / "users", users), access_db)
     app = render(monkeypatch, access_db, "oversigt", user="V7@t.invalid")
     picker = app.selectbox(key="demo_user")
     assert picker.value == "v7@t.invalid"

@@ -14,7 +14,7 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from dashboard import formatting
-from tests.apptest import table_text
+from tests.fixtures.apptest import table_text
 
 
 def test_counts_keep_disclosure_texts_and_add_separators() -> None:

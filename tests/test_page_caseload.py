@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.apptest import checked_charts, render, table_text
-from tests.test_page_overview import QUERY
-from tests.test_queries_programme import load_small
+from tests.fixtures.apptest import checked_charts, render, table_text
+from tests.fixtures.programme import QUERY, load_small
 
 
 def test_caseload_page_coordinator(

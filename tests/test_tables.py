@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import tables
 from dashboard.tables import Column, Kind
-from tests.apptest import table_text
+from tests.fixtures.apptest import table_text
 
 
 def _table(lang: str = "da") -> tables.Table:

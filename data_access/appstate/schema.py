@@ -24,6 +24,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 app_metadata = MetaData(
@@ -38,8 +39,10 @@ app_metadata = MetaData(
 #: The Alembic version table of the dashboard's own schema.
 APP_VERSION_TABLE: Final = "app_alembic_version"
 
-#: Who looked at which families' person-level rows, when and on which page.
-#: Append-only: no code updates or deletes rows; on PostgreSQL a trigger refuses it.
+#: Who saw which families' person-level rows or took which file, when, where and
+#: with which filters: `action` is view, download or report; `shown` is
+#: "pseudonyms" (then `family_ids` lists them) or "aggregate" (`family_ids` empty).
+#: Append-only: triggers refuse UPDATE and DELETE (and TRUNCATE on PostgreSQL).
 access_log = Table(
     "access_log",
     app_metadata,
@@ -49,8 +52,15 @@ access_log = Table(
     Column("role", String(40), nullable=False),
     Column("page", String(100), nullable=False),
     Column("family_ids", Text, nullable=False),
+    Column("action", String(20), nullable=False, server_default=text("'view'")),
+    Column("shown", String(20), nullable=False, server_default=text("'pseudonyms'")),
+    Column("programme_id", String(100), nullable=True),
+    Column("report_date", Date, nullable=True),
+    Column("district_id", String(100), nullable=True),
+    Column("file", String(255), nullable=True),
     Index(None, "at"),
     Index(None, "email"),
+    Index(None, "action"),
 )
 
 #: A quarter's figures and report tables as they stood when the steering group froze it.

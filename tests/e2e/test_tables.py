@@ -17,8 +17,7 @@ from PIL import Image
 
 from dashboard import formatting
 from dashboard.i18n import t
-from tests.e2e.browser import exceptions, open_path, wait_idle
-from tests.e2e.conftest import Servers
+from tests.fixtures.browser import Servers, exceptions, open_path, wait_idle
 
 #: The header row's height in Streamlit's grid, in CSS pixels.
 HEADER_HEIGHT = 35
