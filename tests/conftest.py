@@ -9,4 +9,5 @@ pytest_plugins = (
     "tests.fixtures.backends",
     "tests.fixtures.bundles",
     "tests.fixtures.results",
+    "tests.fixtures.login",
 )

@@ -22,7 +22,11 @@ from pathlib import Path
 import pandas as pd
 
 from data_access.db.engine import make_engine
-from data_access.queries.caseload import coordinator_families, coordinator_load
+from data_access.queries.caseload import (
+    coordinator_count,
+    coordinator_families,
+    coordinator_load,
+)
 from data_access.queries.courses import (
     course_flow,
     course_timeline,
@@ -105,6 +109,21 @@ def test_caseload_queries(db_url: str, tmp_path: Path) -> None:
     # C1: F1, F2 active (F5 ended) of capacity 2; C2: F3 active (F4 in intake).
     assert list(load.loc["C1", ["active", "capacity", "load"]]) == [2, 2, 1.0]
     assert load.loc["C2", "active"] == 1
+    # Most loaded first: C1 at 2/2 = 100 %, C2 at 1/15; the limit cuts in SQL.
+    admin = query_context("P1", D)
+    assert coordinator_load(engine, admin)["coordinator_id"].tolist() == ["C1", "C2"]
+    assert coordinator_load(engine, admin, limit=1)["coordinator_id"].tolist() == ["C1"]
+    assert coordinator_load(engine, admin, "", 1, "C2")["coordinator_id"].tolist() == ["C2"]
+    assert coordinator_load(engine, admin, search="r tO")["coordinator_id"].tolist() == ["C2"]
+    assert coordinator_count(engine, admin) == 2
+    assert coordinator_count(engine, admin, "koordinator") == 2
+    assert coordinator_count(engine, admin, " r to ") == 1
+    # % and _ are letters to the search, not SQL wildcards.
+    assert coordinator_count(engine, admin, "%") == coordinator_count(engine, admin, "_") == 0
+    # A viewer sees both counts as <5, so neither load orders them: by name.
+    hidden = coordinator_load(engine, query_context("P1", D, scope=VIEWER))
+    assert hidden["active"].tolist() == ["<5", "<5"]
+    assert hidden["coordinator_id"].tolist() == ["C1", "C2"]
     rows = coordinator_families(engine, query_context("P1", D, scope=C1), "C1")
     # F1: last review 05-01 -> due 07-30, overdue, so first; F2: review 09-01 -> due 11-30.
     expected = pd.DataFrame(
