@@ -20,7 +20,7 @@ from dashboard.__main__ import main
 from dashboard.disclosure_audit import Audit, collect, shown_interval
 from data_access.bundle.loader import load_bundle
 from data_access.db.engine import make_engine
-from tests.fixtures.bundles import write_files
+from tests.fixtures.bundles import write_bundle
 
 A, B = ("a", "X", date(2011, 6, 30)), ("b", "X", date(2011, 6, 30))
 
@@ -79,13 +79,19 @@ def test_shown_intervals() -> None:
     assert shown_interval(None, suppressed=True) is None
 
 
+#: The optional columns the hard bundle leaves out (its headers come from the loader's spec).
+WITHOUT = {
+    "programmes.csv": ("target_improved_share", "intensive_months", "course_months"),
+    "coordinators.csv": ("capacity",),
+    "families.csv": ("coordinator_id", "single_parent"),
+    "members.csv": ("birth_year", "employment_act"),
+}
+
+
 def _hard_bundle() -> dict[str, str]:
-    families = [
-        "family_id,programme_id,district_id,referred_on,investigation_on,approved_on,"
-        "started_on,aftercare_on,ended_on,end_reason"
-    ]
-    members = ["member_id,family_id,role"]
-    assessments = ["family_id,member_id,assessed_on,measure,value"]
+    families: list[str] = []
+    members: list[str] = []
+    assessments: list[str] = []
     places = ["M"] * 8 + ["N"] + ["T"] * 3
     for n, place in enumerate(places, start=1):
         fid = f"F{n:02d}"
@@ -105,16 +111,14 @@ def _hard_bundle() -> dict[str, str]:
         ]
     return {
         "districts.csv": """
-            district_id,name,kind,parent_id
             kk,København,city,
             N,Nørrebro,bydel,kk
             M,Mjølnerparken,boligomraade,N
             T,Tingbjerg,bydel,kk
         """,
-        "departments.csv": "department_id,name,kind\nSOF,Socialforvaltningen,forvaltning",
-        "programmes.csv": "programme_id,name,starts_on,ends_on,target_active_families\n"
-        "P,Pilot,2011-01-01,2011-06-30,12",
-        "coordinators.csv": "coordinator_id,name,email,district_id",
+        "departments.csv": "SOF,Socialforvaltningen,forvaltning",
+        "programmes.csv": "P,Pilot,2011-01-01,2011-06-30,12",
+        "coordinators.csv": "",
         "families.csv": "\n".join(families),
         "members.csv": "\n".join(members),
         "assessments.csv": "\n".join(assessments),
@@ -123,7 +127,7 @@ def _hard_bundle() -> dict[str, str]:
 
 @pytest.fixture
 def hard_db(db_url: str, tmp_path: Path) -> str:
-    load_bundle(write_files(tmp_path / "bundle", _hard_bundle()), db_url)
+    load_bundle(write_bundle(tmp_path / "bundle", _hard_bundle(), without=WITHOUT), db_url)
     return db_url
 
 

@@ -3,36 +3,15 @@
 from __future__ import annotations
 
 import math
-from datetime import date
 
 from streamlit.testing.v1 import AppTest
 
-from dashboard import tables
-from dashboard.tables import Column, Kind
+from tests.fixtures import scripts
 from tests.fixtures.apptest import table_text
 
 
-def _table(lang: str = "da") -> tables.Table:
-    return tables.build(
-        [
-            Column("Bydel", ["Amager", "Bispebjerg", "Nørrebro", "Valby"]),
-            Column("Familier", [15, 2, 10292, "<5"], Kind.COUNT),
-            Column("Skjult", ["x", 7, None, 0], Kind.COUNT),
-            Column("Forbrug", [1_234_567.4, 15, None, 200.5], Kind.MONEY),
-            Column("Andel", [0.615, None, 0.05, 1.0], Kind.SHARE, notes=["", "", "(få)", ""]),
-            Column("Afvigelse", [-0.4, 2_500, -1_000, 0.6], Kind.SIGNED_MONEY),
-            Column("Point", [0.033, -0.0049, 0.0, None], Kind.POINTS, unit="pp"),
-            Column("Ændring", [-2, 0, 1.25, None], Kind.SIGNED, 1),
-            Column(
-                "Dato", [date(2011, 6, 30), None, date(2010, 1, 4), date(2012, 2, 29)], Kind.DATE
-            ),
-        ],
-        lang,
-    )
-
-
 def test_numbers_are_values_and_hidden_counts_carry_no_number() -> None:
-    values = _table().values
+    values = scripts.sample_table().values
     assert list(values["Familier"]) == [15.0, 2.0, 10292.0, -1.0]
     # "x" is -2: hidden cells sort before every count, and say nothing of theirs.
     assert list(values["Skjult"])[:2] == [-2.0, 7.0]
@@ -43,7 +22,7 @@ def test_numbers_are_values_and_hidden_counts_carry_no_number() -> None:
 
 
 def test_cells_read_danish() -> None:
-    text = _table().text()
+    text = scripts.sample_table().text()
     assert list(text["Familier"]) == ["15", "2", "10.292", "<5"]
     assert list(text["Skjult"]) == ["x", "7", "–", "0"]
     assert list(text["Forbrug"]) == ["1.234.567 kr.", "15 kr.", "–", "200 kr."]
@@ -57,7 +36,7 @@ def test_cells_read_danish() -> None:
 
 
 def test_cells_read_english() -> None:
-    text = _table("en").text()
+    text = scripts.sample_table("en").text()
     assert list(text["Familier"]) == ["15", "2", "10,292", "<5"]
     assert text["Forbrug"][0] == "DKK 1,234,567"
     assert text["Andel"][0] == "61.5%"
@@ -65,9 +44,9 @@ def test_cells_read_english() -> None:
 
 def _draw() -> None:
     from dashboard import tables
-    from tests.test_tables import _table
+    from tests.fixtures.scripts import sample_table
 
-    tables.show(_table())
+    tables.show(sample_table())
 
 
 def test_the_grid_gets_values_and_the_same_text() -> None:
@@ -76,4 +55,4 @@ def test_the_grid_gets_values_and_the_same_text() -> None:
     frame = app.dataframe[0]
     assert list(frame.value["Familier"]) == [15.0, 2.0, 10292.0, -1.0]
     shown = table_text(frame)
-    assert shown.equals(_table().text())
+    assert shown.equals(scripts.sample_table().text())
