@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from dashboard.i18n import t
 from data_access.appstate import quarters
 from data_access.appstate.quarters import REPORT_SCOPE, Decision, FrozenQuarter, Remark
+from data_access.queries.business_case import BusinessCase, business_case
 from data_access.queries.figures import FigureValue
 from data_access.queries.freshness import freshness
 from data_access.queries.programmes import ProgrammeInfo, programme_info
@@ -129,6 +130,9 @@ class ReportContent:
     remarks: tuple[Remark, ...] = ()
     decisions: tuple[Decision, ...] = ()
     stale_note: str | None = None
+    #: The prevention business case on `as_of`, as the Forebyggelse page shows it.
+    #: Computed from the current data also for a frozen quarter (it is not frozen).
+    business_case: BusinessCase | None = None
 
     @property
     def preliminary(self) -> bool:
@@ -194,6 +198,7 @@ def build_report(
         if app_url is None
         else tuple(quarters.decisions(app_url, programme_id, quarter.code)),
         stale_note=_stale_note(engine),
+        business_case=business_case(engine, context),
     )
 
 

@@ -57,6 +57,7 @@ from dashboard.catalogue import (
 from dashboard.charts import OFF_TRACK, ON_TRACK, SPEND_STATUS_COLOURS
 from dashboard.figure_format import format_delta, format_value
 from dashboard.i18n import N_, t
+from dashboard.prevention import assumptions, measure_table, year_table
 from dashboard.report import charts
 from dashboard.report.content import ReportContent
 from dashboard.report.labels import coordinator_headers
@@ -454,6 +455,61 @@ def _spend(content: ReportContent, lang: str, s: dict[str, ParagraphStyle]) -> l
     ]
 
 
+def _text_table(
+    frame: pd.DataFrame,
+    widths: Sequence[float],
+    s: dict[str, ParagraphStyle],
+    *,
+    wrapped: Sequence[int] = (0,),
+    total: bool = False,
+) -> Table:
+    """A table of already formatted text; the `wrapped` columns wrap between words."""
+    rows: list[list[Any]] = [_header_row([str(c) for c in frame.columns], s)]
+    for record in frame.itertuples(index=False):
+        rows.append(
+            [
+                Paragraph(_esc(value), s["cell"]) if i in wrapped else str(value)
+                for i, value in enumerate(record)
+            ]
+        )
+    table = _table(rows, widths, total=total)
+    table.setStyle(TableStyle([("FONT", (1, 1), (-1, -1), FONT, 7.8)]))
+    return table
+
+
+def _prevention(content: ReportContent, lang: str, s: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """The Forebyggelse page's tables and assumptions (issue 22: the report carries them)."""
+    case = content.business_case
+    if case is None:
+        return []
+    years = year_table(case, lang)
+    story: list[Flowable] = [
+        Paragraph(_esc(t("page.forebyggelse.title", lang)), s["h1"]),
+        Paragraph(_esc(t("prevention.intro", lang)), s["body"]),
+        Paragraph(_esc(t("prevention.years_heading", lang)), s["h2"]),
+        _text_table(years, [WIDTH / years.shape[1]] * years.shape[1], s, total=True),
+        Paragraph(_esc(t("prevention.measures_heading", lang)), s["h2"]),
+    ]
+    if case.measures.empty:
+        story.append(Paragraph(_esc(t("prevention.no_unit_costs", lang)), s["body"]))
+    else:
+        measures = measure_table(case, lang)
+        first, source = 3.2 * cm, 3.6 * cm
+        rest = (WIDTH - first - source) / (measures.shape[1] - 2)
+        story += [
+            _text_table(
+                measures,
+                [first] + [rest] * (measures.shape[1] - 2) + [source],
+                s,
+                wrapped=(0, measures.shape[1] - 1),
+            ),
+            Paragraph(_esc(t("prevention.measures_note", lang)), s["body"]),
+        ]
+    story.append(Paragraph(_esc(t("prevention.assumptions_heading", lang)), s["h2"]))
+    story += [Paragraph("• " + _esc(line), s["body"]) for line in assumptions(case, lang)]
+    return story
+
+
 def _definitions(lang: str, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     """Every figure's and stage's plain definition from the catalogue."""
     widths = [4.6 * cm, WIDTH - 4.6 * cm]
@@ -530,6 +586,7 @@ def render_pdf(content: ReportContent, lang: str = "da") -> bytes:
         _charts(content, lang, s),
         _coordinators(content, lang, s),
         _spend(content, lang, s),
+        *([_prevention(content, lang, s)] if content.business_case is not None else []),
         _definitions(lang, s),
     ):
         story += [*part, PageBreak()]

@@ -35,6 +35,7 @@ from dashboard.catalogue import (
 from dashboard.charts import OFF_TRACK, ON_TRACK
 from dashboard.export import neutralise_formulas
 from dashboard.i18n import N_, t
+from dashboard.prevention import measure_numbers, year_numbers
 from dashboard.report.content import ReportContent
 from dashboard.report.labels import coordinator_headers
 from dashboard.report.notes import has_notes, note_rows
@@ -48,6 +49,8 @@ SHEETS: Final[dict[str, str]] = {
     "coordinators": N_("report.coordinators"),
     "spend_department": N_("report.spend_department"),
     "spend_funder": N_("report.spend_funder"),
+    "prevention_years": N_("prevention.sheet_years"),
+    "prevention_measures": N_("prevention.sheet_measures"),
     "definitions": N_("report.definitions"),
     "about": N_("report.about"),
     "notes": N_("report.sheet_notes"),
@@ -233,6 +236,23 @@ def render_xlsx(content: ReportContent, lang: str = "da") -> bytes:
             spend_formats,
             [46, 16, 16, 14, 14, 16, 16, 16, 16],
         )
+
+    if content.business_case is not None:
+        case = content.business_case
+        _write_sheet(
+            book.create_sheet(sheet_name("prevention_years", lang)),
+            year_numbers(case, lang),
+            [None, money, money, COUNT_FORMAT, money, money],
+            [12, 16, 18, 16, 18, 18],
+        )
+        if not case.measures.empty:
+            decimal = "0.0"
+            _write_sheet(
+                book.create_sheet(sheet_name("prevention_measures", lang)),
+                measure_numbers(case, lang),
+                [None, money, decimal, decimal, decimal, decimal, "dd.mm.yyyy", None],
+                [34, 16, 16, 16, 18, 18, 14, 60],
+            )
 
     definitions = pd.DataFrame(
         [(entry.label(lang), entry.definition(lang)) for entry in FIGURES]
