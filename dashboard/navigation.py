@@ -48,6 +48,12 @@ PAGES: Final[tuple[PageSpec, ...]] = (
         "sagsstamme", ":material/groups:", "programme", frozenset({ADMIN, STEERING, COORDINATOR})
     ),
     PageSpec(
+        "beslutninger",
+        ":material/gavel:",
+        "programme",
+        frozenset({ADMIN, STEERING, COORDINATOR, DEPARTMENT_HEAD}),
+    ),
+    PageSpec(
         "oekonomi",
         ":material/payments:",
         "results",

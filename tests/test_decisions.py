@@ -7,16 +7,19 @@ are chosen so every expected value can be read off the test itself.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Table, delete, exc, insert, select, update
 
+from dashboard.navigation import pages_for
 from data_access.appstate import decisions as store
 from data_access.appstate.migrate import writer
 from data_access.appstate.quarters import QuarterError, save_remark
 from data_access.appstate.schema import quarter_decisions, quarter_remarks
 from data_access.rules import decisions as rules
-from data_access.rules.access import Scope
+from data_access.rules.access import ROLES, Scope
+from tests.apptest import render, texts
 
 PROGRAMME = "P1"
 STEERING = Scope(role="steering", email="styregruppe@t.invalid")
@@ -257,3 +260,145 @@ def test_last_meeting_open(empty_db_url: str, monkeypatch: pytest.MonkeyPatch) -
     assert [d.owner_role for d in open_ones] == ["coordinator", "department_head"]
     quarter, open_ones = store.last_meeting_open(url, PROGRAMME, "2011Q1")
     assert (quarter, [d.decision_key for d in open_ones]) == ("2011Q1", [first.decision_key])
+
+
+# --- the page, per role (AppTest on the demo database) ----------------------------
+
+DEMO_QUERY = {"programme": "interventionsteam", "as_of": "2011-06-30"}
+
+
+def _page_decisions(app_url: str) -> None:
+    """One steering decision long overdue, one coordinator decision due far in the future."""
+    store.add_decision(
+        app_url,
+        "interventionsteam",
+        "2011Q2",
+        "Styregruppens opgave",
+        "steering",
+        date(2011, 9, 30),
+        STEERING,
+        concerns="page:oekonomi",
+    )
+    store.add_decision(
+        app_url,
+        "interventionsteam",
+        "2011Q2",
+        "Koordinatorernes opgave",
+        "coordinator",
+        date(2099, 1, 1),
+        STEERING,
+    )
+
+
+@pytest.mark.parametrize(
+    ("user", "shown", "hidden", "overdue", "writer"),
+    [
+        (
+            "styregruppe@demo.invalid",
+            ["Styregruppens opgave", "Koordinatorernes opgave"],
+            [],
+            1,
+            True,
+        ),
+        ("admin@demo.invalid", ["Styregruppens opgave", "Koordinatorernes opgave"], [], 1, True),
+        (
+            "koordinator.norrebro@demo.invalid",
+            ["Koordinatorernes opgave"],
+            ["Styregruppens"],
+            0,
+            False,
+        ),
+        ("chef.buf@demo.invalid", [], ["Styregruppens", "Koordinatorernes"], 0, False),
+    ],
+    ids=["steering", "admin", "coordinator", "department_head"],
+)
+def test_page_per_role(
+    demo_db_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    user: str,
+    shown: list[str],
+    hidden: list[str],
+    overdue: int,
+    writer: bool,
+) -> None:
+    app_url = f"sqlite:///{tmp_path / 'app.sqlite'}"
+    monkeypatch.setenv("DASHBOARD_AUDIT_URL", app_url)
+    _page_decisions(app_url)
+    app = render(monkeypatch, demo_db_url, "beslutninger", user=user, query=DEMO_QUERY)
+    assert not app.exception
+    assert [e.value for e in app.title] == ["Beslutninger"]
+    page_text = texts(app)
+    for text in shown:
+        assert text in page_text
+    for text in hidden:
+        assert text not in page_text
+    flagged = [e.value for e in app.error if "over fristen" in str(e.value)]
+    assert flagged == ([f"Åbne beslutninger over fristen: {overdue}"] if overdue else [])
+    if overdue:
+        top = app.dataframe[0].value
+        assert top.iloc[:, 1].tolist() == ["Styregruppens opgave"]
+        assert top.iloc[0, 2] == "Økonomi"
+    assert any(b.label == "Gem status" for b in app.button) == writer
+
+
+def test_the_page_is_listed_for_the_roles_that_follow_decisions_up() -> None:
+    """The viewer gets no Beslutninger page; `open_page` refuses it by the same table."""
+    keys = {role: {spec.key for spec in pages_for(role)} for role in ROLES}
+    assert {role for role in ROLES if "beslutninger" in keys[role]} == {
+        "admin",
+        "steering",
+        "coordinator",
+        "department_head",
+    }
+
+
+def test_steering_changes_a_status_on_the_page(
+    demo_db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    app_url = f"sqlite:///{tmp_path / 'app.sqlite'}"
+    monkeypatch.setenv("DASHBOARD_AUDIT_URL", app_url)
+    _page_decisions(app_url)
+    app = render(
+        monkeypatch, demo_db_url, "beslutninger", user="styregruppe@demo.invalid", query=DEMO_QUERY
+    )
+    status = next(r for r in app.radio if r.label == "Status")
+    status.set_value("done")
+    next(b for b in app.button if b.label == "Gem status").click()
+    app.run()
+    assert not app.exception
+    [steering] = [
+        d
+        for d in store.programme_decisions(app_url, "interventionsteam", STEERING)
+        if d.version == 2
+    ]
+    assert (steering.text, steering.status, steering.written_by) == (
+        "Styregruppens opgave",
+        "done",
+        "styregruppe@demo.invalid",
+    )
+    assert not [e for e in app.error if "over fristen" in str(e.value)]
+
+
+def test_overview_warns_of_overdue_decisions(
+    demo_db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    app_url = f"sqlite:///{tmp_path / 'app.sqlite'}"
+    monkeypatch.setenv("DASHBOARD_AUDIT_URL", app_url)
+    _page_decisions(app_url)
+    app = render(monkeypatch, demo_db_url, "oversigt", user="admin@demo.invalid", query=DEMO_QUERY)
+    assert not app.exception
+    assert [w.value for w in app.warning if "over fristen" in str(w.value)] == [
+        "Åbne beslutninger over fristen: 1"
+    ]
+    assert [x.value for x in app.text if "opgave" in x.value] == [
+        "30.09.2011 · Styregruppen · Styregruppens opgave"
+    ]
+    coordinator = render(
+        monkeypatch,
+        demo_db_url,
+        "oversigt",
+        user="koordinator.norrebro@demo.invalid",
+        query=DEMO_QUERY,
+    )
+    assert not [w for w in coordinator.warning if "over fristen" in str(w.value)]

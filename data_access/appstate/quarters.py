@@ -361,9 +361,9 @@ def save_remark(
 
 
 def remark_history(
-    url: str, programme_id: str, quarter: str, page: str | None = None
+    url: str, programme_id: str, quarter: str | None, page: str | None = None
 ) -> list[Remark]:
-    """Every version of the remarks for `quarter` (one page or all), newest first."""
+    """Every version of the remarks of `quarter` (None: all), one page or all, newest first."""
     table = quarter_remarks
     query = select(
         table.c.id,
@@ -373,7 +373,9 @@ def remark_history(
         table.c.text,
         table.c.written_by,
         table.c.written_at,
-    ).where(table.c.programme_id == programme_id, table.c.quarter == quarter_code(quarter))
+    ).where(table.c.programme_id == programme_id)
+    if quarter is not None:
+        query = query.where(table.c.quarter == quarter_code(quarter))
     if page is not None:
         query = query.where(table.c.page == page)
     with writer(url).connect() as connection:
