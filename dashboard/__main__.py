@@ -1,8 +1,10 @@
 """The dashboard's command line: `python -m dashboard report|freeze ...`.
 
 `report` writes the steering group's quarterly report as PDF or XLSX from
-the same code path as the overview page's download button. Exit 0 on
-success, 2 on a usage error (bad quarter, unknown programme, bad option).
+the same code path as the overview page's download button, for `--role`
+(default steering); a role the policy refuses the report (`access.may`, as
+the button asks) gets exit 1 and a message. Exit 0 on success, 2 on a
+usage error (bad quarter, unknown programme, bad option).
 `freeze` stores a quarter's report figures as the system (admin) user;
 exit 1 when refused (already frozen, unknown quarter), with the reason.
 """
@@ -14,13 +16,19 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from data_access.rules.access import ROLES
+
 
 def _report(args: argparse.Namespace) -> int:
     from dashboard.report import render_report
     from dashboard.report.content import ReportError, build_report, parse_quarter
     from data_access.appstate.quarters import app_url_for
     from data_access.db.engine import default_database_url, make_engine
+    from data_access.rules.access import REPORT, may
 
+    if not may(args.role, REPORT):
+        print(f"error: the role {args.role!r} may not have the quarterly report", file=sys.stderr)
+        return 1
     try:
         quarter = parse_quarter(args.quarter)
     except ReportError as error:
@@ -70,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--format", required=True, choices=("pdf", "xlsx"))
     report.add_argument("--out", required=True, help="file to write")
     report.add_argument("--lang", default="da", choices=("da", "en"))
+    report.add_argument(
+        "--role", default="steering", choices=ROLES, help="who asks (default: steering)"
+    )
     report.add_argument("--database-url", default=None, help="default: DASHBOARD_DATABASE_URL")
     report.set_defaults(handler=_report)
     freeze = commands.add_parser(

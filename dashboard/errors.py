@@ -25,6 +25,7 @@ import streamlit as st
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError, SQLAlchemyError
 
 from dashboard.i18n import N_, t
+from data_access.appstate.migrate import AppSchemaBehind
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ OLD_SCHEMA: Final = N_("db.old_schema")
 
 def message_key(error: BaseException) -> str:
     """The id of the user message that fits `error`: UNAVAILABLE, TIMEOUT or OLD_SCHEMA."""
-    if isinstance(error, OldSchemaError):
+    if isinstance(error, OldSchemaError | AppSchemaBehind):
         return OLD_SCHEMA
     original = getattr(error, "orig", None)
     text_ = f"{type(original).__name__} {original or error}".lower()
@@ -75,7 +76,7 @@ def _database_ready() -> bool:
     from dashboard.data import check_schema
 
     try:
-        check_schema()
+        check_schema(fresh=True)
     except (SQLAlchemyError, OldSchemaError):
         return False
     return True
@@ -93,7 +94,10 @@ def database_guard(lang: str) -> Iterator[None]:
     """Run the page; a database error becomes a message and stops the page cleanly."""
     try:
         yield
-    except (SQLAlchemyError, OldSchemaError) as error:
+    except (SQLAlchemyError, OldSchemaError, AppSchemaBehind) as error:
+        from dashboard.data import forget_schema_check
+
+        forget_schema_check()
         key = message_key(error)
         log.warning("database trouble (%s): %s", key, type(error).__name__, exc_info=True)
         st.error(t(key, lang), icon=":material/cloud_off:")

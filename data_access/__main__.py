@@ -1,4 +1,4 @@
-"""Command line: `python -m data_access load|migrate|demo` (interface.md).
+"""Command line: `python -m data_access load|migrate|demo|roles` (interface.md).
 
 Exit codes are part of the outside interface: 0 done, 1 bundle refused (or
 the load failed and was rolled back), 2 usage error.
@@ -7,6 +7,7 @@ the load failed and was rolled back), 2 usage error.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from data_access.appstate.migrate import migrate_app
 from data_access.bundle.reader import BundleRejected
 from data_access.db.engine import default_database_url
 from data_access.db.migrate import migrate
@@ -38,7 +40,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"bundle must be a folder, a .zip or an .xlsx file: {bundle}")
         return _load(bundle, url)
     if args.command == "migrate":
-        return _migrate(url)
+        return _migrate(url, args.app_database_url)
+    if args.command == "roles":
+        return _roles(url, args.app_database_url, args.prefix, args.passwords)
     return _demo(url, args.scale)
 
 
@@ -55,8 +59,33 @@ def _parser() -> argparse.ArgumentParser:
     load = commands.add_parser("load", help="validate a bundle and load it in one transaction")
     load.add_argument("bundle", metavar="BUNDLE", help="bundle folder, .zip or .xlsx")
     load.add_argument("--database-url", metavar="URL", help=url_help)
-    migrate_cmd = commands.add_parser("migrate", help="bring the schema to the newest version")
-    migrate_cmd.add_argument("--database-url", metavar="URL", help=url_help)
+    app_help = (
+        "SQLAlchemy URL of the app's own database (log, remarks, decisions; "
+        "default: DASHBOARD_AUDIT_URL, else the reporting database)"
+    )
+    migrate_cmd = commands.add_parser(
+        "migrate", help="bring both schemas (reporting and the app's own) to the newest version"
+    )
+    migrate_cmd.add_argument("--database-url", metavar="URL", help=url_help + "; as the owner")
+    migrate_cmd.add_argument("--app-database-url", metavar="URL", help=app_help)
+    roles = commands.add_parser(
+        "roles",
+        help="create or update the PostgreSQL owner, reader and writer roles and their grants",
+    )
+    roles.add_argument(
+        "--database-url",
+        metavar="OWNER_URL",
+        help="reporting database, connected as a superuser (or CREATEROLE member of the owner)",
+    )
+    roles.add_argument("--app-database-url", metavar="URL", help=app_help)
+    roles.add_argument(
+        "--prefix", default="dashboard_", help="role name prefix (default: dashboard_)"
+    )
+    roles.add_argument(
+        "--passwords",
+        action="store_true",
+        help="give each role a new random password and print it in its URL",
+    )
     demo = commands.add_parser("demo", help="write the demo database")
     demo.add_argument("--database-url", metavar="URL", help=url_help)
     demo.add_argument(
@@ -105,14 +134,45 @@ def _refused(refused: BundleRejected) -> int:
     return EXIT_REFUSED
 
 
-def _migrate(url: str) -> int:
+def _migrate(url: str, app_url: str | None) -> int:
+    """Both schemas: the reporting one and the app's own (log, remarks, decisions)."""
+    app = app_url or os.environ.get("DASHBOARD_AUDIT_URL") or url
     try:
         migrate(url)
+        migrate_app(app)
     except (SQLAlchemyError, OSError) as error:
         print(f"Migration failed: {_one_line(error)}", file=sys.stderr)
         return EXIT_REFUSED
     print(f"Schema is up to date: {_safe(url)}")
+    if app != url:
+        print(f"App schema is up to date: {_safe(app)}")
     return EXIT_OK
+
+
+def _roles(url: str, app_url: str | None, prefix: str, passwords: bool) -> int:
+    from data_access.appstate.quarters import app_url_for
+    from data_access.appstate.roles import RolesError, setup_roles
+
+    try:
+        result = setup_roles(url, app_url or app_url_for(url), prefix=prefix, passwords=passwords)
+    except RolesError as error:
+        print(f"Roles refused: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except SQLAlchemyError as error:
+        print(f"Roles failed: {_one_line(error)}", file=sys.stderr)
+        return EXIT_REFUSED
+    names = result.names
+    print(f"owner  {names.owner}: migrate and load with  {_shown(result.owner_url, passwords)}")
+    print(f"reader {names.reader}: DASHBOARD_DATABASE_URL={_shown(result.reader_url, passwords)}")
+    print(f"writer {names.writer}: DASHBOARD_AUDIT_URL={_shown(result.writer_url, passwords)}")
+    if not passwords:
+        print("No passwords were set: use --passwords, or your own authentication (pg_hba).")
+    return EXIT_OK
+
+
+def _shown(url: str, passwords: bool) -> str:
+    """A role's URL, with its new password only when one was generated just now."""
+    return url if passwords else _safe(url)
 
 
 def _demo(url: str, scale: int) -> int:

@@ -14,7 +14,7 @@ from data_access.__main__ import main
 from data_access.bundle.loader import LoadSummary
 from data_access.db import schema
 from data_access.db.engine import PROJECT_ROOT, make_engine
-from tests.test_loader_bundle import VALID_ROWS, counts, make_bundle, replace_line, snapshot
+from tests.fixtures.valid import VALID_ROWS, counts, make_bundle, replace_line, snapshot
 
 SUMMARY = [
     "districts.csv: 3 rows",
@@ -206,6 +206,7 @@ def test_migrate_hides_the_password(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr("data_access.__main__.migrate", lambda url: None)
+    monkeypatch.setattr("data_access.__main__.migrate_app", lambda url: None)
 
     code = main(["migrate", "--database-url", "postgresql+psycopg://u:secret@db/x"])
 

@@ -19,7 +19,7 @@ from data_access.appstate.quarters import QuarterError, save_remark
 from data_access.appstate.schema import quarter_decisions, quarter_remarks
 from data_access.rules import decisions as rules
 from data_access.rules.access import ROLES, Scope
-from tests.apptest import render, texts
+from tests.fixtures.apptest import render, texts
 
 PROGRAMME = "P1"
 STEERING = Scope(role="steering", email="styregruppe@t.invalid")

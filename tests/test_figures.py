@@ -28,8 +28,8 @@ from data_access.queries.programmes import data_as_of, list_programmes, programm
 from data_access.queries.spend import BREAKDOWN_COLUMNS, spend_breakdown
 from data_access.rules.access import SYSTEM, Scope
 from data_access.rules.figures import FigureId
-from tests.contexts import query_context
-from tests.hand_bundle import Loader
+from tests.fixtures.bundles import Loader
+from tests.fixtures.contexts import query_context
 
 VIEWER = Scope(role="viewer")
 DEPARTMENT_HEAD = Scope(role="department_head", department_id="SOF")

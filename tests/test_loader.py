@@ -23,8 +23,8 @@ from data_access.bundle.loader import BundleRejected, LoadSummary, load_bundle, 
 from data_access.bundle.validation import parse_frames
 from data_access.db import schema
 from data_access.db.engine import make_engine
-from tests.conftest import write_bundle
-from tests.test_loader_bundle import (
+from tests.fixtures.bundles import write_files
+from tests.fixtures.valid import (
     VALID,
     VALID_ROWS,
     append_lines,
@@ -478,7 +478,7 @@ def test_other_programmes_are_left_alone(tmp_path: Path, db_url: str) -> None:
             T1,p2,2012-03-31,SOF,SOF,Lokal koordinering,500000
         """,
     }
-    load_bundle(write_bundle(tmp_path / "p2", other), db_url)
+    load_bundle(write_files(tmp_path / "p2", other), db_url)
 
     assert rows(
         db_url, None, schema.families.c.family_id, order_by=schema.families.c.family_id
@@ -495,7 +495,7 @@ def test_other_programmes_are_left_alone(tmp_path: Path, db_url: str) -> None:
 def test_ids_may_refer_to_rows_already_in_the_database(tmp_path: Path, db_url: str) -> None:
     load_bundle(make_bundle(tmp_path / "first"), db_url)
     # Only a coordinator and a user: district 'bronshoj' and department 'BUF' are in the database.
-    second = write_bundle(
+    second = write_files(
         tmp_path / "second",
         {
             "coordinators.csv": """

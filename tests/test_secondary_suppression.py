@@ -27,9 +27,9 @@ from data_access.queries.outcomes import OUTCOME_FIGURES, outcome_results
 from data_access.rules.access import Scope
 from data_access.rules.disclosure import SECONDARY, SUPPRESSED, is_hidden, suppress_breakdown
 from data_access.rules.figures import FigureId
-from tests.apptest import render, texts
-from tests.conftest import write_bundle
-from tests.contexts import query_context
+from tests.fixtures.apptest import render, texts
+from tests.fixtures.bundles import write_files
+from tests.fixtures.contexts import query_context
 
 D = date(2011, 6, 30)
 VIEWER = Scope(role="viewer")
@@ -74,7 +74,7 @@ def _bundle() -> dict[str, str]:
 
 def load_3_vs_9(db_url: str, folder: Path) -> Engine:
     files = {name: textwrap.dedent(body).strip() for name, body in _bundle().items()}
-    load_bundle(write_bundle(folder, files), db_url)
+    load_bundle(write_files(folder, files), db_url)
     return make_engine(db_url)
 
 

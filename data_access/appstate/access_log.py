@@ -1,10 +1,14 @@
-"""The access log: who saw which families' person-level rows, when and where.
+"""The access log: who saw which families' rows or took which file, when, and with which filters.
 
-Rows go to the dashboard's own writable database (`DASHBOARD_AUDIT_URL`,
-default the reporting database, whose dashboard session is otherwise
-read-only). The table is append-only: this module offers no update or delete,
-and the migration adds triggers that refuse them. The schema is migrated on
-first use per URL, so a fresh database needs no separate step.
+A data protection officer asks "who has seen family X" and "what left the
+building": every view of person-level rows (`action` view, `shown`
+"pseudonyms") and every download or report (`action` download or report,
+`shown` "aggregate" unless pseudonyms were in it) is one row, with the
+page, programme, report date and district filter. Rows go to the
+dashboard's own writable database (`DASHBOARD_AUDIT_URL`, default the
+reporting database). The table is append-only: this module offers no
+update or delete, triggers refuse them, and the app's writer role has
+neither privilege (`roles.py`).
 """
 
 from __future__ import annotations
@@ -22,7 +26,27 @@ from data_access.rules.calendar import LOCAL_TZ
 
 #: Separator of the pseudonyms in `access_log.family_ids`.
 SEPARATOR: Final = ","
-COLUMNS: Final = ["at", "email", "role", "page", "family_ids"]
+VIEW: Final = "view"
+DOWNLOAD: Final = "download"
+REPORT: Final = "report"
+ACTIONS: Final[tuple[str, ...]] = (VIEW, DOWNLOAD, REPORT)
+PSEUDONYMS: Final = "pseudonyms"
+AGGREGATE: Final = "aggregate"
+#: The command line's user is logged as `cli:<login name>`.
+CLI_PREFIX: Final = "cli:"
+COLUMNS: Final = [
+    "at",
+    "email",
+    "role",
+    "action",
+    "page",
+    "programme_id",
+    "report_date",
+    "district_id",
+    "shown",
+    "family_ids",
+    "file",
+]
 
 
 def record_access(
@@ -31,13 +55,25 @@ def record_access(
     email: str,
     role: str,
     page: str,
-    family_ids: Sequence[str],
+    family_ids: Sequence[str] = (),
+    action: str = VIEW,
+    programme_id: str | None = None,
+    report_date: date | None = None,
+    district_id: str | None = None,
+    file: str | None = None,
     at: datetime | None = None,
 ) -> None:
-    """Append one row: `email` (`role`) saw `family_ids` on `page` at `at` (now)."""
+    """Append one row: `email` (`role`) saw `family_ids`, or took `file`, on `page` at `at` (now).
+
+    A view must name the pseudonyms shown (views of aggregates are not
+    logged); a download or report without pseudonyms is logged as "aggregate".
+    Raises on any failure, so the caller can refuse to show or hand out.
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"unknown access action {action!r}")
     ids = sorted({str(family_id) for family_id in family_ids})
-    if not ids:
-        raise ValueError("record_access needs at least one family pseudonym")
+    if action == VIEW and not ids:
+        raise ValueError("record_access needs at least one family pseudonym for a view")
     if any(SEPARATOR in family_id for family_id in ids):
         raise ValueError("a family pseudonym may not contain a comma")
     moment = (at or datetime.now(UTC)).astimezone(UTC)
@@ -47,6 +83,12 @@ def record_access(
         "role": role,
         "page": page,
         "family_ids": SEPARATOR.join(ids),
+        "action": action,
+        "shown": PSEUDONYMS if ids else AGGREGATE,
+        "programme_id": programme_id,
+        "report_date": report_date,
+        "district_id": district_id,
+        "file": file,
     }
     with writer(url).begin() as connection:
         connection.execute(insert(access_log).values(**row))
@@ -62,6 +104,7 @@ def list_access(
     email: str | None = None,
     page: str | None = None,
     family_id: str | None = None,
+    action: str | None = None,
     since: date | None = None,
     until: date | None = None,
     limit: int = 500,
@@ -69,7 +112,8 @@ def list_access(
     """The newest `limit` log rows matching every given filter, newest first.
 
     `since`/`until` are Copenhagen calendar days, both inclusive; `email`
-    matches case-insensitively; `family_id` matches one whole pseudonym.
+    matches case-insensitively; `family_id` matches one whole pseudonym;
+    `action` is one of ACTIONS.
     `at` comes back in Copenhagen time.
     """
     table = access_log
@@ -78,6 +122,8 @@ def list_access(
         query = query.where(func.lower(table.c.email) == email.strip().lower())
     if page:
         query = query.where(table.c.page == page)
+    if action:
+        query = query.where(table.c.action == action)
     if family_id:
         wrapped = literal(SEPARATOR) + table.c.family_ids + literal(SEPARATOR)
         query = query.where(

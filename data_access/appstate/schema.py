@@ -24,6 +24,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 app_metadata = MetaData(
@@ -38,8 +39,10 @@ app_metadata = MetaData(
 #: The Alembic version table of the dashboard's own schema.
 APP_VERSION_TABLE: Final = "app_alembic_version"
 
-#: Who looked at which families' person-level rows, when and on which page.
-#: Append-only: no code updates or deletes rows; on PostgreSQL a trigger refuses it.
+#: Who saw which families' person-level rows or took which file, when, where and
+#: with which filters: `action` is view, download or report; `shown` is
+#: "pseudonyms" (then `family_ids` lists them) or "aggregate" (`family_ids` empty).
+#: Append-only: triggers refuse UPDATE and DELETE (and TRUNCATE on PostgreSQL).
 access_log = Table(
     "access_log",
     app_metadata,
@@ -49,8 +52,15 @@ access_log = Table(
     Column("role", String(40), nullable=False),
     Column("page", String(100), nullable=False),
     Column("family_ids", Text, nullable=False),
+    Column("action", String(20), nullable=False, server_default=text("'view'")),
+    Column("shown", String(20), nullable=False, server_default=text("'pseudonyms'")),
+    Column("programme_id", String(100), nullable=True),
+    Column("report_date", Date, nullable=True),
+    Column("district_id", String(100), nullable=True),
+    Column("file", String(255), nullable=True),
     Index(None, "at"),
     Index(None, "email"),
+    Index(None, "action"),
 )
 
 #: A quarter's figures and report tables as they stood when the steering group froze it.
@@ -88,7 +98,7 @@ quarter_remarks = Table(
 
 #: The steering group's decisions. Append-only versions keyed by `decision_key`:
 #: a status change adds a version, so who changed what and when stays visible;
-#: triggers refuse UPDATE and DELETE (revision a0005, also on the remarks).
+#: triggers refuse UPDATE and DELETE (revision a0004).
 quarter_decisions = Table(
     "quarter_decisions",
     app_metadata,
@@ -110,4 +120,20 @@ quarter_decisions = Table(
     Index(None, "decision_key"),
     Index(None, "programme_id", "quarter"),
     Index(None, "decision_key", "version", unique=True),
+)
+
+#: Who a login is: the identity provider's stable subject (`entra:<tid>:<oid>`
+#: or `oidc:<iss>:<sub>`) bound at the first login to the users.csv email it
+#: arrived with. Later logins are matched on the subject only, so a changed
+#: email claim (editable in Entra ID) neither loses nor takes over a role.
+#: Each side binds once (both unique); a binding is never updated.
+login_subjects = Table(
+    "login_subjects",
+    app_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("subject", String(600), nullable=False),
+    Column("email", String(320), nullable=False),
+    Column("bound_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("subject"),
+    UniqueConstraint("email"),
 )

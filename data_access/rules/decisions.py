@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Final
 
-from data_access.rules.access import ADMIN, STEERING
+from data_access.rules.access import DECISIONS_WRITE, RESOURCES, may
 
 OPEN: Final = "open"
 DONE: Final = "done"
@@ -20,8 +20,9 @@ DROPPED: Final = "dropped"
 STATUSES: Final[tuple[str, ...]] = (OPEN, DONE, DROPPED)
 #: Statuses that close a decision (counted as "closed" in the quarterly report).
 CLOSED: Final[frozenset[str]] = frozenset({DONE, DROPPED})
-#: Roles that make decisions, see all of them and may change any of them.
-DECIDERS: Final[frozenset[str]] = frozenset({STEERING, ADMIN})
+#: Roles that make decisions, see all of them and may change any of them
+#: (the policy table's `decisions:write` row).
+DECIDERS: Final[frozenset[str]] = RESOURCES[DECISIONS_WRITE]
 
 #: What a decision concerns: `figure:<FigureId>` or `page:<page key>`.
 CONCERNS_KINDS: Final[tuple[str, ...]] = ("figure", "page")
@@ -39,7 +40,7 @@ def may_see(role: str, owner_role: str) -> bool:
 
 def may_add(role: str) -> bool:
     """Only the steering group and admins make decisions."""
-    return role in DECIDERS
+    return may(role, DECISIONS_WRITE)
 
 
 def may_change(role: str) -> bool:
@@ -48,7 +49,7 @@ def may_change(role: str) -> bool:
     Every decision is the steering group's: an owner role (a coordinator, a
     department head) follows it up and can read it, but never rewrites it.
     """
-    return role in DECIDERS
+    return may(role, DECISIONS_WRITE)
 
 
 def concerns_code(kind: str, key: str) -> str:
