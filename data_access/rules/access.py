@@ -67,6 +67,7 @@ RESOURCES: Final[Mapping[str, frozenset[str]]] = {
     # Owner roles follow their decisions up; the page shows each role its own.
     "page:beslutninger": frozenset({ADMIN, STEERING, COORDINATOR, DEPARTMENT_HEAD}),
     "page:oekonomi": frozenset({ADMIN, STEERING, DEPARTMENT_HEAD, VIEWER}),
+    "page:forebyggelse": frozenset({ADMIN, STEERING, DEPARTMENT_HEAD}),
     "page:effekt": _PROGRAMME_READERS,
     "page:bydele": ALL_ROLES,
     "page:forandringsteori": ALL_ROLES,
