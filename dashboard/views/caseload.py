@@ -71,7 +71,7 @@ def _signed(value: object) -> str:
 
 def family_table(frame: pd.DataFrame, name: str, lang: str) -> None:
     """The coordinator's families, overdue quarterly reviews first."""
-    st.subheader(t("caseload.families_of", lang, name=name))
+    st.subheader(t("caseload.families_of", lang, name=formatting.markdown_literal(name)))
     if frame.empty:
         no_families(lang)
         return
