@@ -73,9 +73,12 @@ def main() -> None:
         layout="wide",
         initial_sidebar_state="collapsed" if presenting else "auto",
     )
+    login = auth.gate(lang)
+    if login is None:
+        st.stop()
     with database_guard(lang):
         ensure_database(lang)
-        user = auth.current_user(lang)
+        user = auth.current_user(login, lang)
         if user is None:
             st.stop()
         filters = sidebar_filters()

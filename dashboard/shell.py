@@ -23,9 +23,11 @@ from dashboard.navigation import page
 from data_access.queries import reference
 from data_access.queries.context import QueryContext
 from data_access.queries.freshness import freshness, stale_days
-from data_access.rules.access import Scope
+from data_access.rules.access import Scope, may, page_resource
 
 _CONTEXT_KEY = "_dashboard_context"
+#: The page this run opened (`open_page`): its downloads ask the policy about it.
+_PAGE_KEY = "_dashboard_page"
 
 latest_load = shared(reference.latest_load)
 
@@ -49,7 +51,9 @@ class PageContext:
 
 
 def set_context(context: PageContext) -> None:
+    """Store the run's context; the page is set again by `open_page`."""
     st.session_state[_CONTEXT_KEY] = context
+    st.session_state.pop(_PAGE_KEY, None)
 
 
 def open_page(key: str) -> PageContext:
@@ -58,7 +62,8 @@ def open_page(key: str) -> PageContext:
     if not isinstance(context, PageContext):
         st.stop()
     spec = page(key)
-    if context.user.role not in spec.roles:
+    st.session_state[_PAGE_KEY] = key
+    if not may(context.user.role, spec.resource):
         st.error(t("auth.no_access", context.lang), icon=":material/block:")
         st.stop()
     st.title(spec.title(context.lang))
@@ -131,7 +136,10 @@ def download_csv(frame: pd.DataFrame, name: str, lang: str) -> None:
     (`export.csv_bytes`), because names and ids come from outside systems.
     The file is written when the button is clicked, not on every rerun: a
     city's coordinator table took longer to encode than to query.
+    No button unless the policy lets the user open the page it sits on.
     """
+    if not may_download():
+        return
     st.download_button(
         t("app.download_csv", lang),
         data=partial(export.csv_bytes, frame),
@@ -140,6 +148,15 @@ def download_csv(frame: pd.DataFrame, name: str, lang: str) -> None:
         icon=":material/download:",
         key=f"download_{name}",
     )
+
+
+def may_download() -> bool:
+    """True when this run's user may open the page this run opened (`access.may`)."""
+    context = st.session_state.get(_CONTEXT_KEY)
+    key = st.session_state.get(_PAGE_KEY)
+    if not isinstance(context, PageContext) or not isinstance(key, str):
+        return False
+    return may(context.user.role, page_resource(key))
 
 
 def demo_note(lang: str) -> None:

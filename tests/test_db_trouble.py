@@ -29,7 +29,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.i18n import t
 from data_access.db.migrate import head_revision
-from tests.apptest import APP, texts
+from tests.fixtures.apptest import APP, texts
 
 TROUBLE_KEYS = ("db.unavailable", "db.timeout", "db.old_schema")
 #: Bits of a connection string or a traceback that must never reach the page.
