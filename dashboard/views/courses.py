@@ -163,10 +163,13 @@ def timeline(
     download_csv(table, "forloeb_tidslinje", lang)
 
 
-def due_list(frame: pd.DataFrame, lang: str) -> None:
+def due_list(frame: pd.DataFrame, lang: str, limit: int | None = None) -> None:
+    """The families due to aftercare within 30 days; a caption when the list hit `limit`."""
     if frame.empty:
         return
     st.subheader(measure("due_aftercare").label(lang))
+    if limit is not None and len(frame) >= limit:
+        st.caption(t("courses.due_nearest_only", lang, shown=formatting.count(limit, lang=lang)))
     table = tables.build(
         [
             Column(t("common.family_pseudonym", lang), frame["family_id"]),
