@@ -1,8 +1,10 @@
 """The dashboard's command line: `python -m dashboard report|freeze ...`.
 
 `report` writes the steering group's quarterly report as PDF or XLSX from
-the same code path as the overview page's download button. Exit 0 on
-success, 2 on a usage error (bad quarter, unknown programme, bad option).
+the same code path as the overview page's download button, and logs it in
+the access log as `cli:<login name>` first. Exit 0 on success, 1 when the
+log cannot be written (no file then), 2 on a usage error (bad quarter,
+unknown programme, bad option).
 `freeze` stores a quarter's report figures as the system (admin) user;
 exit 1 when refused (already frozen, unknown quarter), with the reason.
 """
@@ -10,8 +12,10 @@ exit 1 when refused (already frozen, unknown quarter), with the reason.
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 
@@ -37,10 +41,31 @@ def _report(args: argparse.Namespace) -> int:
         engine.dispose()
     data = render_report(content, args.format, args.lang)
     out = Path(args.out)
+    try:
+        _log_report(app_url_for(url), args.programme, quarter.last_day, out.name)
+    except Exception as error:  # no log row, no file
+        print(f"error: the access log could not be written, no report: {error}", file=sys.stderr)
+        return 1
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     print(f"{out}: {args.format} report for {args.programme}, {quarter.code} ({len(data)} bytes)")
     return 0
+
+
+def _log_report(app_url: str, programme_id: str, quarter_last: date, file: str) -> None:
+    """Log the command line's report as `cli:<login name>`; raises when it cannot."""
+    from data_access.appstate import access_log as audit
+
+    audit.record_access(
+        app_url,
+        email=f"{audit.CLI_PREFIX}{getpass.getuser()}",
+        role="cli",
+        page="report",
+        action=audit.REPORT,
+        programme_id=programme_id,
+        report_date=quarter_last,
+        file=file,
+    )
 
 
 def _freeze(args: argparse.Namespace) -> int:

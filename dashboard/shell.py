@@ -8,6 +8,7 @@ the context.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -16,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import export, formatting
+from dashboard.audit_trail import logged_data
 from dashboard.data import cached
 from dashboard.filters import Filters, data_as_of, report_date_caption
 from dashboard.i18n import t
@@ -26,6 +28,8 @@ from data_access.queries.freshness import freshness, stale_days
 from data_access.rules.access import Scope
 
 _CONTEXT_KEY = "_dashboard_context"
+#: The key of the page this run opened (`open_page`): downloads log it.
+_PAGE_KEY = "_dashboard_page"
 
 latest_load = cached(reference.latest_load)
 
@@ -61,6 +65,7 @@ def open_page(key: str) -> PageContext:
     if context.user.role not in spec.roles:
         st.error(t("auth.no_access", context.lang), icon=":material/block:")
         st.stop()
+    st.session_state[_PAGE_KEY] = key
     st.title(spec.title(context.lang))
     st.caption(report_date_caption(context.filters, data_as_of()))
     coverage_warning(context.filters.as_of, context.lang)
@@ -124,18 +129,43 @@ def footer(lang: str) -> None:
     st.caption(footer_text(lang))
 
 
-def download_csv(frame: pd.DataFrame, name: str, lang: str) -> None:
-    """A CSV download of `frame` (UTF-8 with BOM and ; so Danish Excel opens it).
+def current_page() -> tuple[PageContext, str] | None:
+    """This run's page context and page key (set by `open_page`), or None outside a page."""
+    context = st.session_state.get(_CONTEXT_KEY)
+    if not isinstance(context, PageContext):
+        return None
+    return context, str(st.session_state.get(_PAGE_KEY, ""))
+
+
+def download_csv(
+    frame: pd.DataFrame, name: str, lang: str, *, family_ids: Sequence[str] = ()
+) -> None:
+    """A CSV download of `frame` (UTF-8 with BOM and ; so Danish Excel opens it), logged.
 
     Text cells that a spreadsheet would run as a formula are neutralised
     (`export.csv_bytes`), because names and ids come from outside systems.
     The file is written when the button is clicked, not on every rerun: a
-    city's coordinator table took longer to encode than to query.
+    city's coordinator table took longer to encode than to query. Each
+    download is logged with the page's user and filters before the file is
+    handed out (`family_ids`: the pseudonyms in it, if any); without a page
+    context there is no button.
     """
+    current = current_page()
+    if current is None:
+        return
+    context, page_key = current
+    file_name = f"{name}.csv"
     st.download_button(
         t("app.download_csv", lang),
-        data=partial(export.csv_bytes, frame),
-        file_name=f"{name}.csv",
+        data=logged_data(
+            partial(export.csv_bytes, frame),
+            context.user,
+            context.filters,
+            page_key,
+            file_name,
+            family_ids=family_ids,
+        ),
+        file_name=file_name,
         mime="text/csv",
         icon=":material/download:",
         key=f"download_{name}",

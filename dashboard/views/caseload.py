@@ -77,7 +77,7 @@ def family_table(frame: pd.DataFrame, name: str, lang: str) -> None:
     )
     st.dataframe(table, hide_index=True, width="stretch")
     st.caption(measure("next_review_due").definition(lang))
-    download_csv(table, "sagsstamme_familier", lang)
+    download_csv(table, "sagsstamme_familier", lang, family_ids=list(frame["family_id"]))
 
 
 def _busiest(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
