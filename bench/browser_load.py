@@ -36,7 +36,7 @@ if str(ROOT) not in sys.path:
 
 from bench.load_test import percentile  # noqa: E402
 from dashboard.i18n import t  # noqa: E402
-from tests.e2e.conftest import CHROMIUM_ARGS, IDLE, Server, chromium_path  # noqa: E402
+from tests.fixtures.browser import CHROMIUM_ARGS, IDLE, Server, chromium_path  # noqa: E402
 
 PAGES = ("oversigt", "visitation", "forloeb", "oekonomi", "effekt", "bydele", "begreber")
 VIEWS = (

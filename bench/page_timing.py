@@ -2,8 +2,8 @@
 
 Runs inside a benchmark worker process (or the caller's process with
 `isolate=False`). The page is opened as the demo admin, who may open every
-page. Each repetition clears `st.cache_data` (the query cache) but keeps
-`st.cache_resource` (the engine), which is what a server sees after a new
+page. Each repetition clears the query caches (`dashboard.data.clear_caches`)
+but keeps `st.cache_resource` (the engine), which is what a server sees after a new
 load: connections are open, no query result is cached.
 
 The page's SQL is measured by replaying, outside Streamlit, every distinct
@@ -31,7 +31,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Final
 
-import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from streamlit.testing.v1 import AppTest
@@ -98,29 +97,35 @@ def app_environment(url: str) -> Iterator[None]:
 
 @contextmanager
 def recording_calls() -> Iterator[list[Call]]:
-    """Record every `cached` query call (name, args, kwargs) made while the block runs.
+    """Record every `cached` and `shared` query call (name, args, kwargs) made while the block runs.
 
-    Pages wrap queries with `cached`, whose wrapper looks `_cached_call` up
-    in `dashboard.data` on each call, so replacing it there sees them all.
+    Pages wrap queries with `cached` (the shell with `shared`), whose wrappers
+    look `_cached_call` and `_shared_call` up in `dashboard.data` on each
+    call, so replacing them there sees them all.
     """
-    original = dashboard_data._cached_call
+    originals = {name: getattr(dashboard_data, name) for name in ("_cached_call", "_shared_call")}
     calls: list[Call] = []
 
-    def record(
-        name: str,
-        url: str,
-        version: int,
-        args: tuple[Any, ...],
-        kwargs: tuple[tuple[str, Any], ...],
-    ) -> Any:
-        calls.append((name, args, kwargs))
-        return original(name, url, version, args, kwargs)
+    def recorder(original: Callable[..., Any]) -> Callable[..., Any]:
+        def record(
+            name: str,
+            url: str,
+            version: int,
+            args: tuple[Any, ...],
+            kwargs: tuple[tuple[str, Any], ...],
+        ) -> Any:
+            calls.append((name, args, kwargs))
+            return original(name, url, version, args, kwargs)
 
-    dashboard_data._cached_call = record  # type: ignore[assignment]
+        return record
+
+    for name, original in originals.items():
+        setattr(dashboard_data, name, recorder(original))
     try:
         yield calls
     finally:
-        dashboard_data._cached_call = original
+        for name, original in originals.items():
+            setattr(dashboard_data, name, original)
 
 
 def replay_seconds(
@@ -190,7 +195,7 @@ def bench_page(url: str, key: str, runs: int) -> PageTiming:
         engine = make_engine(url, read_only=True)
         try:
             for repetition in range(runs):
-                st.cache_data.clear()
+                dashboard_data.clear_caches()
                 if base is not None:
                     app.date_input(key=DATE_WIDGET).set_value(base)
                 with recording_calls() as recorded:

@@ -1,12 +1,16 @@
 """The dashboard's command line: `python -m dashboard report|freeze ...`.
 
 `report` writes the steering group's quarterly report as PDF or XLSX from
-the same code path as the overview page's download button, and logs it in
-the access log as `cli:<login name>` first. Exit 0 on success, 1 when the
-log cannot be written (no file then), 2 on a usage error (bad quarter,
-unknown programme, bad option).
+the same code path as the overview page's download button, for `--role`
+(default steering); a role the policy refuses the report (`access.may`, as
+the button asks) gets exit 1 and a message. The report is logged in the
+access log as `cli:<login name>` before the file is written; exit 1 and no
+file when the log cannot be written. Exit 0 on success, 2 on a usage error
+(bad quarter, unknown programme, bad option).
 `freeze` stores a quarter's report figures as the system (admin) user;
 exit 1 when refused (already frozen, unknown quarter), with the reason.
+`disclosure-audit` plays an attacker with a role's view (docs/disclosure.md):
+exit 1 naming each hidden count of 1-4 it can work out, else 0.
 """
 
 from __future__ import annotations
@@ -18,13 +22,19 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from data_access.rules.access import ROLES
+
 
 def _report(args: argparse.Namespace) -> int:
     from dashboard.report import render_report
     from dashboard.report.content import ReportError, build_report, parse_quarter
     from data_access.appstate.quarters import app_url_for
     from data_access.db.engine import default_database_url, make_engine
+    from data_access.rules.access import REPORT, may
 
+    if not may(args.role, REPORT):
+        print(f"error: the role {args.role!r} may not have the quarterly report", file=sys.stderr)
+        return 1
     try:
         quarter = parse_quarter(args.quarter)
     except ReportError as error:
@@ -42,7 +52,7 @@ def _report(args: argparse.Namespace) -> int:
     data = render_report(content, args.format, args.lang)
     out = Path(args.out)
     try:
-        _log_report(app_url_for(url), args.programme, quarter.last_day, out.name)
+        _log_report(app_url_for(url), args.role, args.programme, quarter.last_day, out.name)
     except Exception as error:  # no log row, no file
         print(f"error: the access log could not be written, no report: {error}", file=sys.stderr)
         return 1
@@ -52,14 +62,14 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _log_report(app_url: str, programme_id: str, quarter_last: date, file: str) -> None:
-    """Log the command line's report as `cli:<login name>`; raises when it cannot."""
+def _log_report(app_url: str, role: str, programme_id: str, quarter_last: date, file: str) -> None:
+    """Log the command line's report as `cli:<login name>` with `role`; raises when it cannot."""
     from data_access.appstate import access_log as audit
 
     audit.record_access(
         app_url,
         email=f"{audit.CLI_PREFIX}{getpass.getuser()}",
-        role="cli",
+        role=role,
         page="report",
         action=audit.REPORT,
         programme_id=programme_id,
@@ -83,6 +93,14 @@ def _freeze(args: argparse.Namespace) -> int:
     return 0
 
 
+def _disclosure_audit(args: argparse.Namespace) -> int:
+    from dashboard.disclosure_audit import run
+    from data_access.db.engine import default_database_url
+
+    url = args.database_url or default_database_url()
+    return run(url, args.role, args.programme, args.every)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser; subcommands register themselves here."""
     parser = argparse.ArgumentParser(prog="python -m dashboard")
@@ -95,6 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--format", required=True, choices=("pdf", "xlsx"))
     report.add_argument("--out", required=True, help="file to write")
     report.add_argument("--lang", default="da", choices=("da", "en"))
+    report.add_argument(
+        "--role", default="steering", choices=ROLES, help="who asks (default: steering)"
+    )
     report.add_argument("--database-url", default=None, help="default: DASHBOARD_DATABASE_URL")
     report.set_defaults(handler=_report)
     freeze = commands.add_parser(
@@ -104,6 +125,17 @@ def build_parser() -> argparse.ArgumentParser:
     freeze.add_argument("--quarter", required=True, help="quarter, e.g. 2011Q2")
     freeze.add_argument("--database-url", default=None, help="default: DASHBOARD_DATABASE_URL")
     freeze.set_defaults(handler=_freeze)
+    audit = commands.add_parser(
+        "disclosure-audit",
+        help="play the attacker: can a role work out a hidden count of 1-4 from what it sees?",
+    )
+    audit.add_argument("--role", required=True, choices=("viewer", "department_head"))
+    audit.add_argument("--programme", default=None, help="programme_id (default: every programme)")
+    audit.add_argument(
+        "--every", type=int, default=1, help="report dates: every N-th month end (default 1)"
+    )
+    audit.add_argument("--database-url", default=None, help="default: DASHBOARD_DATABASE_URL")
+    audit.set_defaults(handler=_disclosure_audit)
     return parser
 
 

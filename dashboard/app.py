@@ -52,6 +52,18 @@ def _sections(role: str, lang: str) -> dict[str, list[st.Page]]:
     return sections
 
 
+_NAVIGATION_KEY = "_navigation"
+
+
+def _session_sections(role: str, lang: str) -> dict[str, list[st.Page]]:
+    """`_sections`, built once per session and role and language, not on every rerun."""
+    kept = st.session_state.get(_NAVIGATION_KEY)
+    if not (isinstance(kept, tuple) and kept[0] == (role, lang)):
+        kept = ((role, lang), _sections(role, lang))
+        st.session_state[_NAVIGATION_KEY] = kept
+    return kept[1]
+
+
 def main() -> None:
     lang = current_lang()
     presenting = presentation.requested()
@@ -61,9 +73,12 @@ def main() -> None:
         layout="wide",
         initial_sidebar_state="collapsed" if presenting else "auto",
     )
+    login = auth.gate(lang)
+    if login is None:
+        st.stop()
     with database_guard(lang):
         ensure_database(lang)
-        user = auth.current_user(lang)
+        user = auth.current_user(login, lang)
         if user is None:
             st.stop()
         filters = sidebar_filters()
@@ -73,7 +88,7 @@ def main() -> None:
         shell.demo_note(filters.lang)
         shell.stale_warning(filters.lang)
         navigation = st.navigation(
-            _sections(user.role, lang), position="hidden" if presenting else "sidebar"
+            _session_sections(user.role, lang), position="hidden" if presenting else "sidebar"
         )
         if presenting:
             presentation.run(shell.PageContext(filters=filters, user=user))

@@ -1,10 +1,14 @@
 """Who is using the dashboard: OpenID Connect login, or a demo user.
 
-With an `[auth]` section in `.streamlit/secrets.toml` users log in through
-Streamlit's `st.login` and their email maps to a row of the users table.
-Without it the app runs in demo mode: a banner says so, and the sidebar lets
-you act as a demo user: the first few of each role, and the one
-`DASHBOARD_DEMO_USER` names, who is picked first.
+`gate` runs first on every run and fails closed (`login_config`): a broken
+or unsafe login configuration, or none without `DASHBOARD_DEMO=1`, shows
+one message and stops the run. With a working `[auth]` section users log in
+through Streamlit's `st.login` and are matched on the provider's stable
+subject, bound at their first login to the users row of their email
+(`data_access.appstate.login_subjects`). With `DASHBOARD_DEMO=1` (and no
+`[auth]`) a banner says demo mode, and the sidebar lets you act as a demo
+user: the first few of each role, and the one `DASHBOARD_DEMO_USER` names,
+who is picked first.
 """
 
 from __future__ import annotations
@@ -13,27 +17,30 @@ import os
 
 import streamlit as st
 
-from dashboard.data import cached
+from dashboard.data import shared
 from dashboard.i18n import role_label, t
+from dashboard.login_config import LoginConfig, login_mode
+from data_access.appstate.login_subjects import scope_for_login
+from data_access.appstate.migrate import audit_url
 from data_access.queries import reference
 from data_access.rules.access import ADMIN, Scope
 
-user_scope = cached(reference.user_scope)
-list_users = cached(reference.list_users)
+user_scope = shared(reference.user_scope)
+list_users = shared(reference.list_users)
 
 DEMO_PICKER_KEY = "demo_user"
 #: Users of each role the demo picker offers (a city has thousands of coordinators).
 DEMO_USERS_PER_ROLE = 5
 
 
-def auth_configured() -> bool:
-    """True when secrets.toml has an `[auth]` section (real login)."""
-    try:
-        return "auth" in st.secrets
-    except FileNotFoundError:
-        return False
-    except Exception:
-        return False
+def gate(lang: str) -> LoginConfig | None:
+    """The login configuration when the app may run; else draw what to fix and return None."""
+    config = login_mode()
+    if config.mode in ("auth", "demo"):
+        return config
+    # One message and nothing else: no title, navigation or data until it is fixed.
+    st.error(t(config.message_id, lang, **(config.values or {})), icon=":material/lock:")
+    return None
 
 
 def _default_demo_email(users: list[Scope]) -> str:
@@ -55,22 +62,22 @@ def _demo_choices() -> list[Scope]:
     return users
 
 
-def current_user(lang: str) -> Scope | None:
+def current_user(config: LoginConfig, lang: str) -> Scope | None:
     """The caller's Scope; draws login/logout or the demo picker; None stops the page."""
-    if auth_configured():
+    if config.mode == "auth":
         return _logged_in_user(lang)
-    return _demo_user(lang)
+    if config.mode == "demo":
+        return _demo_user(lang)
+    return None
 
 
 def _logged_in_user(lang: str) -> Scope | None:
-    if not st.user.is_logged_in:
+    if not st.user.get("is_logged_in", False):
         st.title(t("app.title", lang))
         st.button(t("auth.log_in", lang), on_click=st.login, type="primary")
         return None
     email = str(st.user.get("email", "") or "")
-    # A provider that says the address is unverified must not map it to a role.
-    verified = st.user.get("email_verified", True) is not False
-    scope = user_scope(email) if email and verified else None
+    scope = scope_for_login(audit_url(), st.user.to_dict(), user_scope)
     with st.sidebar:
         st.caption(email)
         st.button(t("auth.log_out", lang), on_click=st.logout)

@@ -9,10 +9,13 @@ queries side by side.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from functools import wraps
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
@@ -36,6 +39,10 @@ R = TypeVar("R")
 
 CACHE_TTL_SECONDS = 600
 DATA_VERSION_TTL_SECONDS = 30
+#: How long a passed schema check holds (`DASHBOARD_SCHEMA_CHECK_SECONDS` overrides).
+SCHEMA_CHECK_SECONDS = 30.0
+#: Answers `shared` keeps per process (they are small: users, programmes, the newest load).
+SHARED_MAX_ENTRIES = 512
 
 _QUERIES: dict[str, Callable[..., Any]] = {}
 
@@ -97,10 +104,12 @@ def ensure_database(lang: str) -> None:
 
     With no database configured the demo database is created and filled.
     Then one small query checks that the database answers and has the newest
-    schema. It runs on every rerun (it is one row from the version table), so
-    a database lost mid-session or replaced by an older one is reported as
-    such on the next click instead of as a broken query deep in a page, and
-    the first rerun after it is back shows the figures again.
+    schema. A passed check holds for `SCHEMA_CHECK_SECONDS` per process: run
+    on every rerun it cost each view a connection and Alembic's version read
+    (about a tenth of a warm view). A database lost mid-session, or replaced
+    by an older one, is still reported by the first query that fails, and at
+    the latest by the next check; a failed check is never remembered, so the
+    first rerun after the database is back shows the figures again.
     Raises `OldSchemaError`, or SQLAlchemy's error when the database is down.
     """
     url = database_url()
@@ -111,15 +120,54 @@ def ensure_database(lang: str) -> None:
     check_schema()
 
 
-def check_schema() -> None:
-    """Raise `OldSchemaError` unless the reporting database is at the newest migration."""
+_schema_checked: dict[str, float] = {}
+
+
+def schema_check_seconds() -> float:
+    """`DASHBOARD_SCHEMA_CHECK_SECONDS` (0 = check on every rerun), else SCHEMA_CHECK_SECONDS."""
+    try:
+        return max(0.0, float(os.environ.get("DASHBOARD_SCHEMA_CHECK_SECONDS", "")))
+    except ValueError:
+        return SCHEMA_CHECK_SECONDS
+
+
+def check_schema(*, fresh: bool = False) -> None:
+    """Raise `OldSchemaError` unless the reporting database is at the newest migration.
+
+    A pass is remembered per process for `schema_check_seconds()`; `fresh`
+    asks the database anyway (the recovery watch does).
+    """
+    url = database_url()
+    now = time.monotonic()
+    if not fresh and now < _schema_checked.get(url, 0.0):
+        return
+    _schema_checked.pop(url, None)
     if not schema_is_current(engine()):
         raise OldSchemaError("the reporting database is not at the newest migration")
+    _schema_checked[url] = now + schema_check_seconds()
 
 
-@st.cache_data(ttl=DATA_VERSION_TTL_SECONDS, show_spinner=False)
+def forget_schema_check() -> None:
+    """Ask the database again on the next run (after a database error)."""
+    _schema_checked.clear()
+
+
+_versions: dict[str, tuple[float, int]] = {}
+
+
 def _data_version(url: str) -> int:
-    return reference.data_version(_engine(url))
+    """The newest load's number, read at most every DATA_VERSION_TTL_SECONDS per process.
+
+    A plain dict, not `st.cache_data`: every cached query asks for it, and
+    Streamlit's cache hashed the argument and copied the answer each time.
+    """
+    now = time.monotonic()
+    known = _versions.get(url)
+    if known is not None and now < known[0]:
+        return known[1]
+    version = reference.data_version(_engine(url))
+    _versions[url] = (now + DATA_VERSION_TTL_SECONDS, version)
+    return version
 
 
 def data_version() -> int:
@@ -131,6 +179,63 @@ def _cached_call(
     name: str, url: str, version: int, args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]
 ) -> Any:
     return _QUERIES[name](_engine(url), *args, **dict(kwargs))
+
+
+_shared: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
+_shared_lock = threading.Lock()
+
+
+def _shared_call(
+    name: str, url: str, version: int, args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]
+) -> Any:
+    """A `shared` query's answer from the process's dict, asking the database on a miss."""
+    key = (name, url, version, args, kwargs)
+    now = time.monotonic()
+    with _shared_lock:
+        hit = _shared.get(key)
+        if hit is not None and now < hit[0]:
+            _shared.move_to_end(key)
+            return hit[1]
+    value = _QUERIES[name](_engine(url), *args, **dict(kwargs))
+    with _shared_lock:
+        _shared[key] = (now + CACHE_TTL_SECONDS, value)
+        while len(_shared) > SHARED_MAX_ENTRIES:
+            _shared.popitem(last=False)
+    return value
+
+
+def shared(query: Callable[Concatenate[Engine, P], R]) -> Callable[P, R]:
+    """Like `cached`, for the shell's small answers that every rerun asks for.
+
+    The demo users, programmes, districts and the newest load are read on
+    every rerun of every page. Kept in a plain per-process dict (bounded,
+    expiring like `cached`, keyed on the data version) they cost a lookup,
+    not Streamlit's argument hashing and copy of the answer. The answers are
+    shared between sessions, so they must be immutable (frozen dataclasses,
+    dates, None); a list comes back as a fresh list of them.
+    """
+    name = f"{query.__module__}.{query.__qualname__}"
+    _QUERIES[name] = query
+
+    @wraps(query)
+    def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        url = database_url()
+        value = _shared_call(name, url, _data_version(url), args, tuple(sorted(kwargs.items())))
+        if isinstance(value, list):
+            value = list(value)
+        result: R = value
+        return result
+
+    return call
+
+
+def clear_caches() -> None:
+    """Forget every cached answer of this process (a benchmark's cold render)."""
+    st.cache_data.clear()
+    with _shared_lock:
+        _shared.clear()
+    _versions.clear()
+    _schema_checked.clear()
 
 
 def cached(query: Callable[Concatenate[Engine, P], R]) -> Callable[P, R]:

@@ -76,7 +76,7 @@ def _database_ready() -> bool:
     from dashboard.data import check_schema
 
     try:
-        check_schema()
+        check_schema(fresh=True)
     except (SQLAlchemyError, OldSchemaError):
         return False
     return True
@@ -95,6 +95,9 @@ def database_guard(lang: str) -> Iterator[None]:
     try:
         yield
     except (SQLAlchemyError, OldSchemaError, AppSchemaBehind) as error:
+        from dashboard.data import forget_schema_check
+
+        forget_schema_check()
         key = message_key(error)
         log.warning("database trouble (%s): %s", key, type(error).__name__, exc_info=True)
         st.error(t(key, lang), icon=":material/cloud_off:")

@@ -17,7 +17,7 @@ from datetime import date
 import streamlit as st
 
 from dashboard import formatting
-from dashboard.data import cached
+from dashboard.data import shared
 from dashboard.i18n import LANGUAGES, t
 from data_access.queries import programmes, reference
 from data_access.rules.calendar import local_today
@@ -36,9 +36,9 @@ class Filters:
     ends_on: date
 
 
-list_programmes = cached(programmes.list_programmes)
-list_districts = cached(reference.list_districts)
-data_as_of = cached(programmes.data_as_of)
+list_programmes = shared(programmes.list_programmes)
+list_districts = shared(reference.list_districts)
+data_as_of = shared(programmes.data_as_of)
 
 
 _MEMORY_KEY = "_filter_memory"

@@ -1,7 +1,9 @@
-"""The page registry: one row per page with its section and the roles that may open it.
+"""The page registry: one row per page with its icon and section.
 
-The navigation lists only the pages a role may open, and every page checks
-again with `require_page` (a page can be opened by URL or `switch_page`).
+Who may open a page is not kept here but in the one policy table,
+`data_access.rules.access.RESOURCES` (`may`). The navigation lists only the
+pages a role may open, and every page checks again in `shell.open_page`
+(a page can be opened by URL or `switch_page`).
 """
 
 from __future__ import annotations
@@ -11,19 +13,32 @@ from pathlib import Path
 from typing import Final
 
 from dashboard.i18n import t
-from data_access.rules.access import ADMIN, COORDINATOR, DEPARTMENT_HEAD, ROLES, STEERING, VIEWER
+from data_access.rules.access import RESOURCES, may, page_resource
 
 PAGES_DIR: Final = Path(__file__).resolve().parent.parent / "pages"
 
 
 @dataclass(frozen=True)
 class PageSpec:
-    """A page of the dashboard: file, url path, title (`page.<key>.title`), icon, section, roles."""
+    """A page of the dashboard: file, url path, title (`page.<key>.title`), icon, section."""
 
     key: str
     icon: str
     section: str
-    roles: frozenset[str]
+
+    @property
+    def resource(self) -> str:
+        """The page's row in the policy table (`access.RESOURCES`)."""
+        return page_resource(self.key)
+
+    @property
+    def roles(self) -> frozenset[str]:
+        """The roles that may open the page (from the policy table)."""
+        return RESOURCES.get(self.resource, frozenset())
+
+    def allows(self, role: str) -> bool:
+        """True when `role` may open this page (asks `access.may`)."""
+        return may(role, self.resource)
 
     @property
     def path(self) -> Path:
@@ -37,28 +52,19 @@ class PageSpec:
         return t(self.title_id, lang)
 
 
-ALL: Final = frozenset(ROLES)
-PROGRAMME_READERS: Final = frozenset({ADMIN, STEERING, COORDINATOR, VIEWER})
-
 PAGES: Final[tuple[PageSpec, ...]] = (
-    PageSpec("oversigt", ":material/dashboard:", "programme", ALL),
-    PageSpec("visitation", ":material/input:", "programme", PROGRAMME_READERS),
-    PageSpec("forloeb", ":material/timeline:", "programme", PROGRAMME_READERS),
-    PageSpec(
-        "sagsstamme", ":material/groups:", "programme", frozenset({ADMIN, STEERING, COORDINATOR})
-    ),
-    PageSpec(
-        "oekonomi",
-        ":material/payments:",
-        "results",
-        frozenset({ADMIN, STEERING, DEPARTMENT_HEAD, VIEWER}),
-    ),
-    PageSpec("effekt", ":material/trending_down:", "results", PROGRAMME_READERS),
-    PageSpec("bydele", ":material/map:", "results", ALL),
-    PageSpec("forandringsteori", ":material/account_tree:", "results", ALL),
-    PageSpec("begreber", ":material/menu_book:", "help", ALL),
-    PageSpec("adgangslog", ":material/policy:", "admin", frozenset({ADMIN})),
-    PageSpec("indlaesninger", ":material/database:", "admin", frozenset({ADMIN})),
+    PageSpec("oversigt", ":material/dashboard:", "programme"),
+    PageSpec("visitation", ":material/input:", "programme"),
+    PageSpec("forloeb", ":material/timeline:", "programme"),
+    PageSpec("sagsstamme", ":material/groups:", "programme"),
+    PageSpec("oekonomi", ":material/payments:", "results"),
+    PageSpec("forebyggelse", ":material/savings:", "results"),
+    PageSpec("effekt", ":material/trending_down:", "results"),
+    PageSpec("bydele", ":material/map:", "results"),
+    PageSpec("forandringsteori", ":material/account_tree:", "results"),
+    PageSpec("begreber", ":material/menu_book:", "help"),
+    PageSpec("adgangslog", ":material/policy:", "admin"),
+    PageSpec("indlaesninger", ":material/database:", "admin"),
 )
 
 #: Navigation sections in the order the sidebar shows them; the title is `section.<key>`.
@@ -82,7 +88,7 @@ def page(key: str) -> PageSpec:
 
 def pages_for(role: str) -> list[PageSpec]:
     """The pages `role` may open, in registry order."""
-    return [spec for spec in PAGES if role in spec.roles]
+    return [spec for spec in PAGES if spec.allows(role)]
 
 
 def message_ids() -> list[str]:

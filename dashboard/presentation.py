@@ -6,7 +6,9 @@ courses, spend, outcomes and districts. Each step is a handful of figures in
 large type and at most one chart of fixed height, so nothing scrolls off a
 1080-pixel screen; "Forrige"/"Næste" step through them. The sidebar is
 collapsed and hidden. Every number comes from the same data_access functions
-and `show_figure` as the pages, for the user's own scope.
+and `show_figure` as the pages, for the user's own scope, and a role gets
+only the steps whose page it may open (`access.may`, the pages' policy), so
+`?present=1` is no way round the page roles.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from dashboard.views.common import plot, spend_status_line
 from dashboard.views.quarter import present_notes
 from data_access.queries import courses, figures, reference, spend
 from data_access.queries.figures import FigureValue
+from data_access.rules.access import may, page_resource
 from data_access.rules.calendar import add_months, quarter_end_before
 from data_access.rules.figures import FigureId
 from data_access.rules.stages import ENDED, PIPELINE_STAGES, STAGE_ORDER
@@ -47,6 +50,16 @@ STEP_KEY: Final = "presentation_step"
 CHART_HEIGHT: Final = 430
 
 STEPS: Final[tuple[str, ...]] = ("overview", "intake", "courses", "spend", "outcomes", "districts")
+
+#: Step -> the page whose figures it shows: the step is shown only to roles that may open it.
+STEP_PAGES: Final[dict[str, str]] = {
+    "overview": "oversigt",
+    "intake": "visitation",
+    "courses": "forloeb",
+    "spend": "oekonomi",
+    "outcomes": "effekt",
+    "districts": "bydele",
+}
 
 #: Step -> message id of its title: the page whose figures it shows, or the overview's own.
 STEP_TITLES: Final[dict[str, str]] = {
@@ -102,9 +115,14 @@ def _leave() -> None:
     st.query_params.pop(PARAM, None)
 
 
-def _move(by: int) -> None:
+def steps_for(role: str) -> list[str]:
+    """The steps `role` may see: those whose page the policy lets it open."""
+    return [step for step in STEPS if may(role, page_resource(STEP_PAGES[step]))]
+
+
+def _move(by: int, total: int) -> None:
     step = int(st.session_state.get(STEP_KEY, 0)) + by
-    st.session_state[STEP_KEY] = max(0, min(len(STEPS) - 1, step))
+    st.session_state[STEP_KEY] = max(0, min(total - 1, step))
 
 
 def _metrics(
@@ -311,8 +329,9 @@ def run(context: PageContext) -> None:
     lang = context.lang
     f = context.filters
     st.markdown(CSS, unsafe_allow_html=True)
-    step = max(0, min(len(STEPS) - 1, int(st.session_state.get(STEP_KEY, 0))))
-    key = STEPS[step]
+    steps = steps_for(context.user.role)
+    step = max(0, min(len(steps) - 1, int(st.session_state.get(STEP_KEY, 0))))
+    key = steps[step]
     title, back, indicator, forward, leave = st.columns(
         [6, 1.2, 1.3, 1.2, 2], vertical_alignment="center"
     )
@@ -322,21 +341,21 @@ def run(context: PageContext) -> None:
         st.button(
             t("presentation.previous", lang),
             on_click=_move,
-            args=(-1,),
+            args=(-1, len(steps)),
             disabled=step == 0,
             icon=":material/arrow_back:",
             key="presentation_previous",
             width="stretch",
         )
     with indicator:
-        position = t("presentation.step", lang, n=step + 1, total=len(STEPS))
+        position = t("presentation.step", lang, n=step + 1, total=len(steps))
         st.markdown(f"**{position}**")
     with forward:
         st.button(
             t("presentation.next", lang),
             on_click=_move,
-            args=(1,),
-            disabled=step == len(STEPS) - 1,
+            args=(1, len(steps)),
+            disabled=step == len(steps) - 1,
             icon=":material/arrow_forward:",
             key="presentation_next",
             width="stretch",

@@ -18,20 +18,21 @@ import streamlit as st
 
 from dashboard import export, formatting
 from dashboard.audit_trail import logged_data
-from dashboard.data import cached
+from dashboard.data import shared
 from dashboard.filters import Filters, data_as_of, report_date_caption
 from dashboard.i18n import t
 from dashboard.navigation import page
 from data_access.queries import reference
 from data_access.queries.context import QueryContext
 from data_access.queries.freshness import freshness, stale_days
-from data_access.rules.access import Scope
+from data_access.rules.access import Scope, may, page_resource
 
 _CONTEXT_KEY = "_dashboard_context"
-#: The key of the page this run opened (`open_page`): downloads log it.
+#: The page this run opened (`open_page`): its downloads ask the policy about it
+#: and are logged with it.
 _PAGE_KEY = "_dashboard_page"
 
-latest_load = cached(reference.latest_load)
+latest_load = shared(reference.latest_load)
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,9 @@ class PageContext:
 
 
 def set_context(context: PageContext) -> None:
+    """Store the run's context; the page is set again by `open_page`."""
     st.session_state[_CONTEXT_KEY] = context
+    st.session_state.pop(_PAGE_KEY, None)
 
 
 def open_page(key: str) -> PageContext:
@@ -62,10 +65,10 @@ def open_page(key: str) -> PageContext:
     if not isinstance(context, PageContext):
         st.stop()
     spec = page(key)
-    if context.user.role not in spec.roles:
+    st.session_state[_PAGE_KEY] = key
+    if not may(context.user.role, spec.resource):
         st.error(t("auth.no_access", context.lang), icon=":material/block:")
         st.stop()
-    st.session_state[_PAGE_KEY] = key
     st.title(spec.title(context.lang))
     st.caption(report_date_caption(context.filters, data_as_of()))
     coverage_warning(context.filters.as_of, context.lang)
@@ -132,9 +135,10 @@ def footer(lang: str) -> None:
 def current_page() -> tuple[PageContext, str] | None:
     """This run's page context and page key (set by `open_page`), or None outside a page."""
     context = st.session_state.get(_CONTEXT_KEY)
-    if not isinstance(context, PageContext):
+    key = st.session_state.get(_PAGE_KEY)
+    if not isinstance(context, PageContext) or not isinstance(key, str):
         return None
-    return context, str(st.session_state.get(_PAGE_KEY, ""))
+    return context, key
 
 
 def download_csv(
@@ -145,13 +149,13 @@ def download_csv(
     Text cells that a spreadsheet would run as a formula are neutralised
     (`export.csv_bytes`), because names and ids come from outside systems.
     The file is written when the button is clicked, not on every rerun: a
-    city's coordinator table took longer to encode than to query. Each
-    download is logged with the page's user and filters before the file is
-    handed out (`family_ids`: the pseudonyms in it, if any); without a page
-    context there is no button.
+    city's coordinator table took longer to encode than to query.
+    No button unless the policy lets the user open the page it sits on.
+    Each download is logged with the page's user and filters before the
+    file is handed out (`family_ids`: the pseudonyms in it, if any).
     """
     current = current_page()
-    if current is None:
+    if current is None or not may_download():
         return
     context, page_key = current
     file_name = f"{name}.csv"
@@ -170,6 +174,12 @@ def download_csv(
         icon=":material/download:",
         key=f"download_{name}",
     )
+
+
+def may_download() -> bool:
+    """True when this run's user may open the page this run opened (`access.may`)."""
+    current = current_page()
+    return current is not None and may(current[0].user.role, page_resource(current[1]))
 
 
 def demo_note(lang: str) -> None:

@@ -20,8 +20,8 @@ from streamlit.testing.v1 import AppTest
 from dashboard.i18n import t
 from data_access.db.engine import make_engine
 from data_access.db.schema import districts
-from tests.access_bundle import everything
-from tests.apptest import APP, texts
+from tests.fixtures.access import everything
+from tests.fixtures.apptest import APP, texts
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_CODE = ("data_access", "dashboard", "pages")

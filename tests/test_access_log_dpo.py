@@ -26,8 +26,8 @@ from dashboard.i18n import t
 from data_access.appstate import access_log as audit
 from data_access.appstate import migrate as app_migrate
 from data_access.rules.access import ADMIN, COORDINATOR, STEERING, Scope
-from tests.apptest import render, texts
-from tests.contexts import page_context
+from tests.fixtures.apptest import render, texts
+from tests.fixtures.contexts import page_context
 
 UNREACHABLE = "postgresql+psycopg://postgres@127.0.0.1:1/nope"
 COORD = Scope(role=COORDINATOR, email="koord@demo.invalid", coordinator_id="C1")

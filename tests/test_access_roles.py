@@ -6,19 +6,21 @@ A-1..A-3 in Nørrebro, cB: B-1..B-6 in Brønshøj-Husum) on both backends.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import login_config
 from dashboard.i18n import t
 from dashboard.navigation import PAGES, page, pages_for
 from data_access.appstate import access_log as audit
 from data_access.rules.calendar import local_today
-from tests import access_bundle as bundle
-from tests.access_bundle import AS_OF, everything, load_access_bundle
-from tests.apptest import APP, render, texts
+from tests.fixtures import access as bundle
+from tests.fixtures.access import AS_OF, everything, load_access_bundle
+from tests.fixtures.apptest import APP, render, texts
 
 ONE_USER_PER_ROLE = {
     "admin": bundle.ADMIN,
@@ -164,7 +166,8 @@ def test_suppressed_roles_see_less_than_five(
     assert metric(app, "Aktive familier") == "<5"
     assert "3" not in [str(m.value) for m in app.metric]
     everywhere = render(monkeypatch, access_db, "oversigt", user=user, query={"as_of": AS_OF})
-    assert metric(everywhere, "Aktive familier") == "9"
+    # 9 active families in the programme read 10 (rounded to 5; 8-12 read 10).
+    assert metric(everywhere, "Aktive familier") == "10"
 
 
 def test_coordinator_view_writes_the_audit_row(
@@ -187,7 +190,7 @@ def test_aggregate_view_writes_no_audit_row(
 
 AUTH = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "test-secret",
+    "cookie_secret": "test-secret-0123456789-abcdefghijklmnop",
     "client_id": "dashboard",
     "client_secret": "secret",
     "server_metadata_url": "https://login.example.invalid/.well-known/openid-configuration",
@@ -195,11 +198,18 @@ AUTH = {
 
 
 def _auth_app(db_url: str, monkeypatch: pytest.MonkeyPatch, user: dict[str, object]) -> AppTest:
+    """The app with a working `[auth]` (no demo mode) and `user` logged in with a subject."""
     monkeypatch.setenv("DASHBOARD_DATABASE_URL", db_url)
     monkeypatch.setenv("DASHBOARD_DEMO_USER", bundle.ADMIN)
+    monkeypatch.delenv("DASHBOARD_DEMO")
+    folder = Path(tempfile.mkdtemp(prefix="auth-"))
+    lines = "\n".join(f'{key} = "{value}"' for key, value in AUTH.items())
+    (folder / "secrets.toml").write_text(f"[auth]\n{lines}\n", encoding="utf-8")
+    monkeypatch.setattr(login_config, "secrets_files", lambda: [folder / "secrets.toml"])
     app = AppTest.from_file(str(APP), default_timeout=120)
     app.secrets["auth"] = AUTH
-    app.user = user
+    issuer = {"iss": "https://login.example.invalid", "sub": f"sub-{user.get('email')}"}
+    app.user = {**issuer, **user}
     app.query_params["as_of"] = AS_OF
     return app.run()
 
@@ -259,12 +269,12 @@ def test_demo_picker_offers_five_of_each_role_and_the_chosen_one(
     access_db: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     from data_access.bundle.loader import load_bundle
-    from tests.conftest import write_bundle
+    from tests.fixtures.bundles import write_files
 
     # Seven more viewers: v1..v7 sort before viewer@, so the picker shows v1..v5.
     extra = "\n".join(f"v{n}@t.invalid,viewer,," for n in range(1, 8))
     users = {"users.csv": "email,role,department_id,coordinator_id\n" + extra}
-    load_bundle(write_bundle(tmp_path / "users", users), access_db)
+    load_bundle(write_files(tmp_path / "users", users), access_db)
     app = render(monkeypatch, access_db, "oversigt", user="V7@t.invalid")
     picker = app.selectbox(key="demo_user")
     assert picker.value == "v7@t.invalid"

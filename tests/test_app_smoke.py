@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard.navigation import PAGES, PAGES_DIR
-from tests.apptest import checked_charts, render
+from tests.fixtures.apptest import checked_charts, render
 
 
 def test_every_page_file_is_in_the_registry() -> None:

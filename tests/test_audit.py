@@ -15,7 +15,7 @@ from data_access.appstate import access_log as audit
 from data_access.appstate import migrate as app_migrate
 from data_access.db.engine import make_engine
 from data_access.db.migrate import schema_is_current
-from tests.apptest import render, texts
+from tests.fixtures.apptest import render, texts
 
 
 def _three_rows(url: str) -> None:

@@ -24,10 +24,10 @@ from data_access.bundle.loader import load_bundle
 from data_access.bundle.reader import BundleRejected
 from data_access.db.engine import make_engine
 from data_access.queries.change_theory import change_theory_boxes
-from tests.apptest import render
-from tests.conftest import write_bundle
-from tests.contexts import query_context
-from tests.test_queries_programme import BUNDLE, STEERING, D
+from tests.fixtures.apptest import render
+from tests.fixtures.bundles import write_files
+from tests.fixtures.contexts import query_context
+from tests.fixtures.programme import BUNDLE, STEERING, D
 
 THEORY = """
     programme_id,box_id,level,label,measure,parent_box_id,target,sort
@@ -79,7 +79,7 @@ def _files(theory: str = THEORY) -> dict[str, str]:
 
 
 def test_boxes_are_measured_at_the_report_date(db_url: str, tmp_path: Path) -> None:
-    summary = load_bundle(write_bundle(tmp_path / "b", _files()), db_url)
+    summary = load_bundle(write_files(tmp_path / "b", _files()), db_url)
     assert summary.load_id > 0
     engine = make_engine(db_url)
     try:
@@ -107,7 +107,7 @@ def test_boxes_are_measured_at_the_report_date(db_url: str, tmp_path: Path) -> N
 def test_page_shows_values_and_not_measured(
     db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    load_bundle(write_bundle(tmp_path / "b", _files()), db_url)
+    load_bundle(write_files(tmp_path / "b", _files()), db_url)
     query = {"programme": "P1", "as_of": D.isoformat()}
     app = render(monkeypatch, db_url, "forandringsteori", user="styre@example.org", query=query)
     assert not app.exception, [e.value for e in app.exception]
@@ -130,7 +130,7 @@ def test_a_broken_chain_is_refused_whole(db_url: str, tmp_path: Path) -> None:
         P1,a1,result,Igen,,,,
     """
     with pytest.raises(BundleRejected) as refused:
-        load_bundle(write_bundle(tmp_path / "b", _files(theory)), db_url)
+        load_bundle(write_files(tmp_path / "b", _files(theory)), db_url)
     problems = {str(p) for p in refused.value.problems}
     assert "change_theory.csv:3: programme_id: unknown programme 'P9'" in problems
     assert any(p.startswith("change_theory.csv:4: level: 'sideways'") for p in problems)
@@ -148,7 +148,7 @@ def test_a_broken_chain_is_refused_whole(db_url: str, tmp_path: Path) -> None:
 def test_an_unreadable_chain_names_file_and_line_and_writes_nothing(
     db_url: str, tmp_path: Path
 ) -> None:
-    folder = write_bundle(tmp_path / "b", _files())
+    folder = write_files(tmp_path / "b", _files())
     # Saved as Latin-1 by a spreadsheet: the "ø" of line 3 is byte 0xf8.
     text = "programme_id,box_id,level,label\nP1,a1,activity,Team\nP1,r1,result,Større tryghed\n"
     (folder / "change_theory.csv").write_bytes(text.encode("latin-1"))
@@ -165,7 +165,7 @@ def test_an_unreadable_chain_names_file_and_line_and_writes_nothing(
 
 
 def test_chain_line_numbers_count_a_bom_and_blank_lines(db_url: str, tmp_path: Path) -> None:
-    folder = write_bundle(tmp_path / "b", _files())
+    folder = write_files(tmp_path / "b", _files())
     # Line 1 header (after a BOM), 2 a box, 3 blank, 4 a box with an unknown level.
     text = "programme_id,box_id,level,label\nP1,a1,activity,Team\n\nP1,r1,sideways,Tryghed\n"
     (folder / "change_theory.csv").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))

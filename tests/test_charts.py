@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 from datetime import date
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import charts
-from tests.apptest import checked_charts
+from tests.fixtures.apptest import checked_charts
+from tests.fixtures.scripts import some_chart
 
 
 def test_layout_goes_on_top_of_the_shared_one_key_by_key() -> None:
@@ -47,23 +47,9 @@ def test_columns_become_lists() -> None:
     assert json.loads(plotly_own.to_json())["data"][0]["x"] == trace["x"]
 
 
-def _some_chart() -> charts.Chart:
-    months = [date(2011, 1, 31), date(2011, 2, 28)]
-    return charts.figure(
-        [
-            {"type": "scatter", "name": "Nørrebro", "x": pd.Series(months), "y": [3, 4]},
-            {"type": "bar", "x": months, "y": np.array([1.5, 2.5]), "marker": {"color": "#000"}},
-        ],
-        "da",
-        height=300,
-        xaxis=charts.month_ticks(months, "da"),
-        shapes=[charts.vline(months[1], colour="#555555")],
-    )
-
-
 def test_the_finished_chart_is_what_a_plotly_figure_would_send() -> None:
     """Plotly's own figure, made from the same spec, writes the same JSON (template included)."""
-    ours = _some_chart()
+    ours = some_chart()
     spec = ours.to_dict()
     layout = {key: value for key, value in spec["layout"].items() if key != "template"}
     theirs = go.Figure(data=spec["data"], layout=layout, _validate=False)
@@ -77,16 +63,16 @@ def test_the_finished_chart_is_what_a_plotly_figure_would_send() -> None:
 def _draw_some_chart() -> None:
     import streamlit as st
 
-    from tests.test_charts import _some_chart
+    from tests.fixtures.scripts import some_chart
 
-    st.plotly_chart(_some_chart())
+    st.plotly_chart(some_chart())
 
 
 def test_streamlit_sends_the_finished_spec() -> None:
     app = AppTest.from_function(_draw_some_chart).run()
     assert not app.exception
     sent = json.loads(app.get("plotly_chart")[0].proto.spec)
-    assert sent == json.loads(_some_chart().to_json())
+    assert sent == json.loads(some_chart().to_json())
     assert sent["data"][0]["x"] == ["2011-01-31", "2011-02-28"]
     assert sent["data"][1]["y"] == [1.5, 2.5]
 

@@ -14,7 +14,7 @@ from data_access.__main__ import main
 from data_access.bundle.loader import LoadSummary
 from data_access.db import schema
 from data_access.db.engine import PROJECT_ROOT, make_engine
-from tests.test_loader_bundle import VALID_ROWS, counts, make_bundle, replace_line, snapshot
+from tests.fixtures.valid import VALID_ROWS, counts, make_bundle, replace_line, snapshot
 
 SUMMARY = [
     "districts.csv: 3 rows",
@@ -31,6 +31,7 @@ SUMMARY = [
     "indicators.csv: 3 rows",
     "indicator_definitions.csv: 1 row",
     "users.csv: (not in bundle)",
+    "unit_costs.csv: (not in bundle)",
 ]
 
 

@@ -14,8 +14,8 @@ from sqlalchemy import Engine, select
 
 from data_access.db.schema import course_month_totals, family_course_months
 from data_access.queries.outcomes import course_month_series
-from tests.contexts import query_context
-from tests.hand_bundle import Loader
+from tests.fixtures.bundles import Loader
+from tests.fixtures.contexts import query_context
 
 FAMILIES = """
     F1,P1,nb,2010-01-01,,,2010-01-05,,,

@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 from streamlit.testing.v1 import AppTest
 
 from dashboard.data import start
+from tests.fixtures.scripts import SQUARE_CALLS
 
 
 def test_started_queries_overlap() -> None:
@@ -45,19 +46,16 @@ def test_the_query_error_is_raised_by_result() -> None:
     assert raised.value is lost
 
 
-CALLS: list[int] = []
-
-
 def _page_with_started_cached_query() -> None:
     import streamlit as st
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     from dashboard.data import start
-    from tests.test_data_start import CALLS
+    from tests.fixtures.scripts import SQUARE_CALLS
 
     @st.cache_data
     def square(n: int) -> tuple[int, bool]:
-        CALLS.append(n)
+        SQUARE_CALLS.append(n)
         return n * n, get_script_run_ctx(suppress_warning=True) is not None
 
     value, had_context = start(square, 7).result()
@@ -66,9 +64,9 @@ def _page_with_started_cached_query() -> None:
 
 def test_a_started_query_shares_the_page_cache() -> None:
     """The second run is served from the cache the first run's worker thread filled."""
-    CALLS.clear()
+    SQUARE_CALLS.clear()
     app = AppTest.from_function(_page_with_started_cached_query, default_timeout=30).run()
     app.run()
     assert not app.exception
     assert [m.value for m in app.markdown] == ["value=49 context=True"]
-    assert CALLS == [7]
+    assert SQUARE_CALLS == [7]

@@ -28,8 +28,8 @@ from data_access.appstate import quarters
 from data_access.appstate.roles import RoleNames, RolesResult, setup_roles
 from data_access.db.engine import make_engine
 from data_access.rules.access import STEERING, Scope
-from tests.apptest import render
-from tests.conftest import POSTGRES_URL, postgres_schema
+from tests.fixtures.apptest import render
+from tests.fixtures.backends import POSTGRES_URL, postgres_schema
 
 pytestmark = pytest.mark.skipif(
     not POSTGRES_URL, reason="TEST_POSTGRES_URL not set: PostgreSQL run skipped"

@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import Engine, select
 
 from data_access.db.schema import parent_employment
-from tests.hand_bundle import Loader
+from tests.fixtures.bundles import Loader
 
 FAMILIES = """
     F1,P1,nb,2010-01-01,,,2010-01-05,,,

@@ -71,7 +71,7 @@ def test_the_pages_csv_download_gives_the_neutralised_bytes(
     The bytes are made when the user clicks (a callable), so the test calls it.
     """
     from dashboard import shell
-    from tests.contexts import page_context
+    from tests.fixtures.contexts import page_context
 
     monkeypatch.setenv("DASHBOARD_AUDIT_URL", f"sqlite:///{tmp_path / 'audit.sqlite'}")
     monkeypatch.setattr(shell, "current_page", lambda: (page_context(), "begreber"))

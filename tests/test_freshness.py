@@ -18,8 +18,8 @@ from dashboard.navigation import pages_for
 from data_access.db import schema
 from data_access.queries import reference
 from data_access.queries.freshness import freshness
-from tests.apptest import render, texts
-from tests.test_queries_programme import load_small
+from tests.fixtures.apptest import render, texts
+from tests.fixtures.programme import load_small
 
 COVERS = date(2010, 3, 1)
 

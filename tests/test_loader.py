@@ -23,8 +23,8 @@ from data_access.bundle.loader import BundleRejected, LoadSummary, load_bundle, 
 from data_access.bundle.validation import parse_frames
 from data_access.db import schema
 from data_access.db.engine import make_engine
-from tests.conftest import write_bundle
-from tests.test_loader_bundle import (
+from tests.fixtures.bundles import write_files
+from tests.fixtures.valid import (
     VALID,
     VALID_ROWS,
     append_lines,
@@ -35,7 +35,7 @@ from tests.test_loader_bundle import (
     texts,
 )
 
-TABLE_OF = {name: name.removesuffix(".csv") for name in VALID}
+TABLE_OF = {name: name.removesuffix(".csv") for name in VALID_ROWS}
 
 
 def rows(url: str, table: Any, *columns: Any, order_by: Any = None) -> list[tuple[Any, ...]]:
@@ -78,6 +78,7 @@ def test_summary_lines_one_per_file_in_contract_order(tmp_path: Path, db_url: st
         "indicators.csv: 3 rows",
         "indicator_definitions.csv: 1 row",
         "users.csv: (not in bundle)",
+        "unit_costs.csv: (not in bundle)",
     ]
     assert summary.rows["users.csv"] == 0
 
@@ -478,7 +479,7 @@ def test_other_programmes_are_left_alone(tmp_path: Path, db_url: str) -> None:
             T1,p2,2012-03-31,SOF,SOF,Lokal koordinering,500000
         """,
     }
-    load_bundle(write_bundle(tmp_path / "p2", other), db_url)
+    load_bundle(write_files(tmp_path / "p2", other), db_url)
 
     assert rows(
         db_url, None, schema.families.c.family_id, order_by=schema.families.c.family_id
@@ -495,7 +496,7 @@ def test_other_programmes_are_left_alone(tmp_path: Path, db_url: str) -> None:
 def test_ids_may_refer_to_rows_already_in_the_database(tmp_path: Path, db_url: str) -> None:
     load_bundle(make_bundle(tmp_path / "first"), db_url)
     # Only a coordinator and a user: district 'bronshoj' and department 'BUF' are in the database.
-    second = write_bundle(
+    second = write_files(
         tmp_path / "second",
         {
             "coordinators.csv": """
@@ -664,7 +665,9 @@ def test_load_history_row(tmp_path: Path, db_url: str) -> None:
         "indicator_definitions.csv": None,
         "users.csv": None,
     }
-    assert {name: entry["rows"] for name, entry in files.items()} == VALID_ROWS
+    # The history names only the files the bundle had (it has no unit_costs.csv).
+    given = {name: rows for name, rows in VALID_ROWS.items() if name != "unit_costs.csv"}
+    assert {name: entry["rows"] for name, entry in files.items()} == given
     for name, entry in files.items():
         assert entry["sha256"] == hashlib.sha256((folder / name).read_bytes()).hexdigest()
 

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from data_access.bundle.loader import BundleRejected, LoadSummary, load_bundle
 from data_access.bundle.reader import BUNDLE_FILES
-from tests.test_loader_bundle import VALID, snapshot
+from tests.fixtures.valid import VALID, snapshot
 
 FILES = sorted(VALID)
 FORMULAS = ["=cmd|' /C calc'!A0", "=1+1", "+41", "-2+3", "@SUM(A1:A9)", '=HYPERLINK("x")']

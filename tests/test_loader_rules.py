@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from data_access.bundle.loader import BundleRejected, Problem, load_bundle, read_bundle
-from tests.conftest import write_bundle
-from tests.test_loader_bundle import append_lines, make_bundle, replace_line, snapshot
+from tests.fixtures.bundles import write_files
+from tests.fixtures.valid import append_lines, make_bundle, replace_line, snapshot
 
 F2 = "F2,it,bronshoj,c1,2010-03-01,2010-03-10,2010-04-01,2010-08-31,,2011-06-30,completed,false"
 
@@ -872,7 +872,7 @@ P2 = {
 
 def test_family_rows_must_come_with_their_family(tmp_path: Path, db_url: str) -> None:
     load_bundle(make_bundle(tmp_path / "first"), db_url)
-    members_only = write_bundle(
+    members_only = write_files(
         tmp_path / "second",
         {"members.csv": "member_id,family_id,role\nM6,F1,child"},
     )
@@ -890,7 +890,7 @@ def test_family_rows_must_come_with_their_family(tmp_path: Path, db_url: str) ->
 
 def test_member_id_used_by_a_family_the_load_keeps(tmp_path: Path, db_url: str) -> None:
     load_bundle(make_bundle(tmp_path / "first"), db_url)
-    second = write_bundle(
+    second = write_files(
         tmp_path / "second",
         {**P2, "members.csv": "member_id,family_id,role\nM1,G1,parent"},
     )
@@ -912,7 +912,7 @@ def test_spend_id_used_by_a_programme_the_load_keeps(tmp_path: Path, db_url: str
         "spend_id,programme_id,booked_on,department_id,funder_id,activity,amount_dkk\n"
         "S1,p2,2012-03-31,SOF,SOF,Lokal koordinering,500000"
     )
-    second = write_bundle(tmp_path / "second", {**P2, "spend.csv": spend})
+    second = write_files(tmp_path / "second", {**P2, "spend.csv": spend})
 
     assert refused(second, db_url) == [
         Problem(
@@ -932,7 +932,7 @@ def test_spend_may_not_name_a_family_the_load_removes(tmp_path: Path, db_url: st
         "spend_id,programme_id,booked_on,department_id,funder_id,activity,amount_dkk,family_id\n"
         "S2,it,2010-04-07,BIF,IM,Beskæftigelsestilbud,1723.50,F1"
     )
-    second = write_bundle(tmp_path / "second", {"spend.csv": spend})
+    second = write_files(tmp_path / "second", {"spend.csv": spend})
 
     assert refused(second, db_url) == [
         Problem(
@@ -951,9 +951,9 @@ def test_removing_a_family_that_kept_spend_refers_to(tmp_path: Path, db_url: str
         "spend_id,programme_id,booked_on,department_id,funder_id,activity,amount_dkk,family_id\n"
         "T1,p2,2012-03-31,SOF,SOF,Lokal koordinering,500000,F1"
     )
-    load_bundle(write_bundle(tmp_path / "second", {**P2, "spend.csv": spend}), db_url)
+    load_bundle(write_files(tmp_path / "second", {**P2, "spend.csv": spend}), db_url)
     # A bundle naming programme 'it' without families would remove F1, which T1 needs.
-    third = write_bundle(tmp_path / "third", {"programmes.csv": VALID_PROGRAMMES})
+    third = write_files(tmp_path / "third", {"programmes.csv": VALID_PROGRAMMES})
 
     assert refused(third, db_url) == [
         Problem(

@@ -27,7 +27,7 @@ from data_access.appstate.schema import APP_VERSION_TABLE, app_metadata
 from data_access.db import schema
 from data_access.db.engine import make_engine
 from data_access.db.migrate import MIGRATIONS_DIR, alembic_config
-from tests.hand_bundle import Loader
+from tests.fixtures.bundles import Loader
 
 #: What a revision may import: Alembic, SQLAlchemy and the standard library bits
 #: a migration needs. Anything else (above all the project's own packages)

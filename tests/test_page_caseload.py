@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.apptest import checked_charts, render
-from tests.test_page_overview import QUERY
-from tests.test_queries_programme import load_small
+from tests.fixtures.apptest import checked_charts, render
+from tests.fixtures.programme import QUERY, load_small
 
 
 def test_caseload_page_coordinator(
@@ -38,19 +37,37 @@ def test_caseload_page_steering_gets_no_family_rows(
     assert any("koordinator" in str(i.value) for i in app.info)
 
 
-def test_load_chart_keeps_the_most_loaded_coordinators_when_there_are_many(
+def test_the_page_lists_the_most_loaded_coordinators_up_to_its_limit(
     db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     load_small(db_url, tmp_path / "bundle").dispose()
-    monkeypatch.setattr("dashboard.views.caseload.CHART_LIMIT", 1)
+    monkeypatch.setattr("data_access.queries.caseload.COORDINATOR_LIMIT", 1)
     app = render(monkeypatch, db_url, "sagsstamme", user="styre@example.org", query=QUERY)
     assert not app.exception
-    # C1: 2 active of capacity 2 (100 %); C2: 1 of 15 (7 %): the chart keeps C1.
-    assert (
-        "Diagrammet viser de 1 koordinatorer med størst belastning af 2. "
-        "Tabellen nedenfor har dem alle."
-    ) in [c.value for c in app.caption]
+    # C1: 2 active of capacity 2 (100 %); C2: 1 of 15 (7 %): the page keeps C1.
+    assert ("Viser de 1 mest belastede af 2 koordinatorer. Søg på navn for at finde en anden.") in [
+        c.value for c in app.caption
+    ]
     spec = checked_charts(app)[0]
     names = {name for trace in spec["data"] for name in trace.get("y", [])}
     assert names == {"Koordinator Et"}
-    assert len(app.dataframe[0].value) == 2  # the table keeps both
+    assert app.dataframe[0].value["Koordinator"].tolist() == ["Koordinator Et"]
+
+
+def test_the_search_finds_a_coordinator_by_part_of_the_name(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_small(db_url, tmp_path / "bundle").dispose()
+    monkeypatch.setattr("data_access.queries.caseload.COORDINATOR_LIMIT", 1)
+    app = render(monkeypatch, db_url, "sagsstamme", user="admin@example.org", query=QUERY)
+    names = app.dataframe[0].value["Koordinator"].tolist()
+    assert names == ["Koordinator Et"]
+    app.text_input(key="caseload_search").set_value("R TO").run()
+    assert not app.exception
+    assert app.dataframe[0].value["Koordinator"].tolist() == ["Koordinator To"]
+    # One match of one: nothing left out, so no caption about the limit.
+    assert not [c.value for c in app.caption if "mest belastede" in str(c.value)]
+    app.text_input(key="caseload_search").set_value("zz%").run()
+    assert [i.value for i in app.info] == [
+        "Ingen koordinator har et navn, der indeholder søgningen."
+    ]

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.apptest import checked_charts, render, texts
-from tests.test_page_overview import QUERY, metrics
-from tests.test_queries_programme import load_small
+from tests.fixtures.apptest import checked_charts, metrics, render, texts
+from tests.fixtures.programme import QUERY, load_small
 
 
 def test_courses_page_admin(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.apptest import checked_charts, render, texts
-from tests.test_queries_results import results_url  # noqa: F401 - fixture
+from tests.fixtures.apptest import checked_charts, render, texts
 
 
 def test_indicators_with_change_and_direction(
     monkeypatch: pytest.MonkeyPatch,
-    results_url: str,  # noqa: F811
+    results_url: str,
 ) -> None:
     app = render(
         monkeypatch,
@@ -45,7 +44,7 @@ def test_indicators_with_change_and_direction(
 
 def test_programme_without_families_still_shows_bydele(
     monkeypatch: pytest.MonkeyPatch,
-    results_url: str,  # noqa: F811
+    results_url: str,
 ) -> None:
     app = render(
         monkeypatch,

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.apptest import render, texts
-from tests.test_queries_results import results_url  # noqa: F401 - fixture
+from tests.fixtures.apptest import render, texts
 
 JULY = {"programme": "P1", "as_of": "2011-07-01"}
 
 
 def test_improved_share_count_and_target(
     monkeypatch: pytest.MonkeyPatch,
-    results_url: str,  # noqa: F811
+    results_url: str,
 ) -> None:
     app = render(monkeypatch, results_url, "effekt", user="admin@example.org", query=JULY)
     assert not app.exception
@@ -28,7 +27,7 @@ def test_improved_share_count_and_target(
 
 def test_small_base_flagged_and_withheld(
     monkeypatch: pytest.MonkeyPatch,
-    results_url: str,  # noqa: F811
+    results_url: str,
 ) -> None:
     query = {**JULY, "district": "bh"}
     app = render(monkeypatch, results_url, "effekt", user="admin@example.org", query=query)
@@ -44,7 +43,7 @@ def test_small_base_flagged_and_withheld(
 
 def test_programme_without_families(
     monkeypatch: pytest.MonkeyPatch,
-    results_url: str,  # noqa: F811
+    results_url: str,
 ) -> None:
     app = render(
         monkeypatch,

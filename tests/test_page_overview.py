@@ -1,4 +1,4 @@
-"""Oversigt and Begreber show each figure of the hand-made bundle (test_queries_programme) exactly.
+"""Oversigt and Begreber show each figure of the hand-made programme bundle exactly.
 
 D = 2010-09-30, previous quarter end 2010-06-30 (see the bundle's table).
 """
@@ -8,18 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from dashboard.catalogue import FIGURES
-from tests.apptest import render, texts
-from tests.test_queries_programme import load_small
-
-QUERY = {"programme": "P1", "as_of": "2010-09-30"}
-
-
-def metrics(app: AppTest) -> dict[str, str]:
-    """Metric label -> shown value."""
-    return {str(m.label): str(m.value) for m in app.metric}
+from tests.fixtures.apptest import metrics, render, texts
+from tests.fixtures.programme import QUERY, load_small
 
 
 def test_overview_figures(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.apptest import render, texts
-from tests.test_queries_results import results_url  # noqa: F401 - fixture
+from tests.fixtures.apptest import render, texts
 
 ADMIN = "admin@example.org"
 
@@ -17,7 +16,7 @@ def metric(app: object, label: str) -> str:
     raise AssertionError(f"no metric {label!r}")
 
 
-def test_headline_and_years(monkeypatch: pytest.MonkeyPatch, results_url: str) -> None:  # noqa: F811
+def test_headline_and_years(monkeypatch: pytest.MonkeyPatch, results_url: str) -> None:
     app = render(
         monkeypatch,
         results_url,
@@ -40,7 +39,7 @@ def test_headline_and_years(monkeypatch: pytest.MonkeyPatch, results_url: str) -
     assert "F1" not in shown  # booked rows never carry a family reference
 
 
-def test_year_without_budget(monkeypatch: pytest.MonkeyPatch, results_url: str) -> None:  # noqa: F811
+def test_year_without_budget(monkeypatch: pytest.MonkeyPatch, results_url: str) -> None:
     app = render(
         monkeypatch,
         results_url,
@@ -65,7 +64,7 @@ def test_year_without_budget(monkeypatch: pytest.MonkeyPatch, results_url: str) 
 
 def test_department_head_starts_on_own_department(
     monkeypatch: pytest.MonkeyPatch,
-    results_url: str,  # noqa: F811
+    results_url: str,
 ) -> None:
     app = render(
         monkeypatch,

@@ -15,7 +15,7 @@ from dashboard.navigation import page
 from data_access.db.engine import make_engine
 from data_access.demo.bundle import DEMO_USERS
 from data_access.queries.programmes import ProgrammeInfo, list_programmes
-from tests.apptest import APP
+from tests.fixtures.apptest import APP
 
 PAGES = ("oversigt", "visitation", "forloeb", "sagsstamme", "begreber")
 

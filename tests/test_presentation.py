@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import presentation
-from tests.apptest import APP, checked_charts
+from tests.fixtures.apptest import APP, checked_charts
 
 QUERY = {"present": "1", "programme": "interventionsteam", "as_of": "2011-06-30"}
 

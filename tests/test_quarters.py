@@ -41,8 +41,8 @@ from data_access.appstate.schema import frozen_quarters, quarter_decisions, quar
 from data_access.bundle.loader import load_bundle
 from data_access.db.engine import make_engine
 from data_access.rules.access import Scope
-from tests.apptest import render
-from tests.conftest import write_bundle
+from tests.fixtures.apptest import render
+from tests.fixtures.bundles import write_files
 
 PROGRAMME = "P1"
 STEERING = Scope(role="steering", email="styregruppe@t.invalid")
@@ -94,12 +94,12 @@ def _files(families: str) -> dict[str, str]:
 def loaded(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """The first bundle loaded; the app tables live in the same database."""
     monkeypatch.delenv("DASHBOARD_AUDIT_URL", raising=False)
-    load_bundle(write_bundle(tmp_path / "first", _files(FAMILIES)), db_url)
+    load_bundle(write_files(tmp_path / "first", _files(FAMILIES)), db_url)
     return db_url
 
 
 def _correct(url: str, tmp_path: Path) -> None:
-    load_bundle(write_bundle(tmp_path / "corrected", _files(FAMILIES + CORRECTION)), url)
+    load_bundle(write_files(tmp_path / "corrected", _files(FAMILIES + CORRECTION)), url)
 
 
 def _count(url: str, table: Table) -> int:

@@ -10,22 +10,23 @@ end is 2010-06-30. The families (all dates 2010):
     F4 bh C2  ref 08-02 inv 08-23                                  -> investigation, waiting 38 days
     F5 nb C1  ref 01-11 inv 01-21 appr 02-10 start 02-22 end 06-30 -> ended (dropped out)
 
-Other tests import BUNDLE and `load_small` from here, and work out their
-expected numbers from this table.
+The bundle is tests/fixtures/programme.py; expected numbers are worked out
+from this table.
 """
 
 from __future__ import annotations
 
-import textwrap
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Engine
 
-from data_access.bundle.loader import load_bundle
 from data_access.db.engine import make_engine
-from data_access.queries.caseload import coordinator_families, coordinator_load
+from data_access.queries.caseload import (
+    coordinator_count,
+    coordinator_families,
+    coordinator_load,
+)
 from data_access.queries.courses import (
     course_flow,
     course_timeline,
@@ -36,96 +37,8 @@ from data_access.queries.courses import (
 from data_access.queries.family_figures import stage_tally
 from data_access.queries.intake import intake_funnel, intake_waits, referrals_per_month
 from data_access.queries.programmes import list_programmes
-from data_access.rules.access import Scope
-from tests.conftest import write_bundle
-from tests.contexts import query_context
-
-D = date(2010, 9, 30)
-ADMIN = Scope(role="admin")
-STEERING = Scope(role="steering")
-VIEWER = Scope(role="viewer")
-C1 = Scope(role="coordinator", coordinator_id="C1")
-
-BUNDLE: dict[str, str] = {
-    "districts.csv": """
-        district_id,name,kind,parent_id
-        kk,Københavns Kommune,city,
-        nb,Nørrebro,bydel,kk
-        bh,Brønshøj-Husum,bydel,kk
-    """,
-    "departments.csv": """
-        department_id,name,kind
-        SOF,Socialforvaltningen,forvaltning
-        BUF,Børne- og Ungdomsforvaltningen,forvaltning
-        BIF,Beskæftigelses- og Integrationsforvaltningen,forvaltning
-    """,
-    "programmes.csv": """
-        programme_id,name,starts_on,ends_on,target_active_families,target_improved_share,intensive_months,course_months
-        P1,Interventionsteam,2010-01-01,2011-12-31,3,0.5,6,12
-    """,
-    "coordinators.csv": """
-        coordinator_id,name,email,district_id,capacity
-        C1,Koordinator Et,k1@example.org,nb,2
-        C2,Koordinator To,k2@example.org,bh,15
-    """,
-    "families.csv": """
-        family_id,programme_id,district_id,coordinator_id,referred_on,investigation_on,approved_on,started_on,aftercare_on,ended_on,end_reason
-        F1,P1,nb,C1,2010-01-04,2010-01-14,2010-01-24,2010-02-01,,,
-        F2,P1,nb,C1,2010-02-01,2010-02-11,2010-03-03,2010-03-15,,,
-        F3,P1,bh,C2,2010-05-03,2010-05-13,2010-06-02,2010-06-14,2010-10-15,,
-        F4,P1,bh,C2,2010-08-02,2010-08-23,,,,,
-        F5,P1,nb,C1,2010-01-11,2010-01-21,2010-02-10,2010-02-22,,2010-06-30,dropped_out
-    """,
-    "members.csv": """
-        member_id,family_id,role
-        M1,F1,child
-        M2,F2,child
-    """,
-    "assessments.csv": """
-        family_id,member_id,assessed_on,measure,value
-        F1,M1,2010-02-10,ssp_level,3
-        F1,M1,2010-09-01,ssp_level,1
-        F2,M2,2010-03-20,ssp_level,2
-        F2,M2,2010-09-10,ssp_level,2
-    """,
-    "interventions.csv": """
-        intervention_id,family_id,member_id,department_id,kind,started_on,ended_on
-        I1,F1,,SOF,mentor,2010-03-01,
-        I2,F1,,BUF,ppr,2010-03-01,2010-05-01
-        I3,F2,,BIF,mentor,2010-04-01,
-    """,
-    "meetings.csv": """
-        meeting_id,family_id,held_on,kind,departments
-        MT1,F1,2010-09-20,coordination,SOF;BUF
-        MT2,F1,2010-05-01,quarterly_review,SOF
-        MT3,F2,2010-09-01,quarterly_review,BIF
-    """,
-    "budget.csv": """
-        programme_id,year,department_id,funder_id,activity,amount_dkk
-        P1,2010,SOF,SOF,Team,1000000
-    """,
-    "spend.csv": """
-        spend_id,programme_id,booked_on,department_id,funder_id,activity,amount_dkk
-        S1,P1,2010-03-01,SOF,SOF,Team,100000
-    """,
-    "indicators.csv": """
-        district_id,indicator,measured_on,value
-    """,
-    "users.csv": """
-        email,role,department_id,coordinator_id
-        admin@example.org,admin,,
-        styre@example.org,steering,,
-        k1@example.org,coordinator,,C1
-        laeser@example.org,viewer,,
-    """,
-}
-
-
-def load_small(db_url: str, folder: Path) -> Engine:
-    """Load BUNDLE into `db_url` and return an engine on it."""
-    files = {name: textwrap.dedent(body).strip() for name, body in BUNDLE.items()}
-    load_bundle(write_bundle(folder, files), db_url)
-    return make_engine(db_url)
+from tests.fixtures.contexts import query_context
+from tests.fixtures.programme import ADMIN, C1, STEERING, VIEWER, D, load_small
 
 
 def test_intake_queries(db_url: str, tmp_path: Path) -> None:
@@ -196,6 +109,21 @@ def test_caseload_queries(db_url: str, tmp_path: Path) -> None:
     # C1: F1, F2 active (F5 ended) of capacity 2; C2: F3 active (F4 in intake).
     assert list(load.loc["C1", ["active", "capacity", "load"]]) == [2, 2, 1.0]
     assert load.loc["C2", "active"] == 1
+    # Most loaded first: C1 at 2/2 = 100 %, C2 at 1/15; the limit cuts in SQL.
+    admin = query_context("P1", D)
+    assert coordinator_load(engine, admin)["coordinator_id"].tolist() == ["C1", "C2"]
+    assert coordinator_load(engine, admin, limit=1)["coordinator_id"].tolist() == ["C1"]
+    assert coordinator_load(engine, admin, "", 1, "C2")["coordinator_id"].tolist() == ["C2"]
+    assert coordinator_load(engine, admin, search="r tO")["coordinator_id"].tolist() == ["C2"]
+    assert coordinator_count(engine, admin) == 2
+    assert coordinator_count(engine, admin, "koordinator") == 2
+    assert coordinator_count(engine, admin, " r to ") == 1
+    # % and _ are letters to the search, not SQL wildcards.
+    assert coordinator_count(engine, admin, "%") == coordinator_count(engine, admin, "_") == 0
+    # A viewer sees both counts as <5, so neither load orders them: by name.
+    hidden = coordinator_load(engine, query_context("P1", D, scope=VIEWER))
+    assert hidden["active"].tolist() == ["<5", "<5"]
+    assert hidden["coordinator_id"].tolist() == ["C1", "C2"]
     rows = coordinator_families(engine, query_context("P1", D, scope=C1), "C1")
     # F1: last review 05-01 -> due 07-30, overdue, so first; F2: review 09-01 -> due 11-30.
     expected = pd.DataFrame(

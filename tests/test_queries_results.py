@@ -1,6 +1,6 @@
 """Spend, outcome and indicator queries against one hand-made bundle, on both backends.
 
-The bundle (RESULTS_BUNDLE) is loaded once per backend; every expected
+The bundle (tests/fixtures/results.py) is loaded once per backend; every expected
 number is worked out by hand next to its assertion. P1 runs 2011-2012
 (2012 is a leap year), P2 (2013) has no families. P1 has budget for 2011
 and 2012 only, but a late correction booked in 2013: a year with no budget.
@@ -8,144 +8,22 @@ and 2012 only, but a late correction booked in 2013: a year with no budget.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
-from data_access.bundle.loader import load_bundle
 from data_access.db.engine import make_engine
-from data_access.db.migrate import migrate
 from data_access.queries.figures import compute_figures
 from data_access.queries.indicators import indicator_panels, list_indicators, programme_districts
 from data_access.queries.outcomes import OUTCOME_FIGURES, course_month_series, outcome_results
 from data_access.queries.spend import spend_breakdown, spend_by_month, spend_by_year
 from data_access.rules.access import Scope
-from tests.conftest import BACKENDS, postgres_schema, write_bundle
-from tests.contexts import query_context
+from tests.fixtures.contexts import query_context
 
 VIEWER = Scope(role="viewer")
-
-RESULTS_BUNDLE: dict[str, str] = {
-    "districts.csv": """
-        district_id,name,kind,parent_id
-        kk,Københavns Kommune,city,
-        nb,Nørrebro,bydel,kk
-        bh,Brønshøj-Husum,bydel,kk
-    """,
-    "departments.csv": """
-        department_id,name,kind
-        SOF,Socialforvaltningen,forvaltning
-        BUF,Børne- og Ungdomsforvaltningen,forvaltning
-        IM,Integrationsministeriet,stat
-    """,
-    "programmes.csv": """
-        programme_id,name,starts_on,ends_on,target_active_families,target_improved_share,intensive_months,course_months
-        P1,Pilot,2011-01-01,2012-12-31,30,0.6,6,12
-        P2,Tomt program,2013-01-01,2013-12-31,,,,
-    """,
-    "coordinators.csv": """
-        coordinator_id,name,email,district_id,capacity
-        C1,Koordinator,k1@example.org,nb,15
-    """,
-    "families.csv": """
-        family_id,programme_id,district_id,coordinator_id,referred_on,started_on
-        F1,P1,nb,C1,2011-01-10,2011-02-01
-        F2,P1,nb,C1,2011-01-10,2011-02-01
-        F3,P1,nb,C1,2011-01-10,2011-02-01
-        F4,P1,nb,C1,2011-01-10,2011-02-01
-        F5,P1,nb,C1,2011-01-10,2011-02-01
-        F6,P1,bh,C1,2011-01-10,2011-02-01
-    """,
-    "members.csv": """
-        member_id,family_id,role
-        M1,F1,child
-        M2,F2,child
-        M3,F3,child
-        M4,F4,child
-        M5,F5,child
-        M6,F6,child
-    """,
-    # SSP at start (2011-02-01) -> later (2011-06-01): F1 4->2, F2 3->3, F3 4->1,
-    # F4 3->2, F5 4->4, F6 3->1. School attendance: F1 80 (month 0), 90 (month 1);
-    # F2 70 (month 0).
-    "assessments.csv": """
-        family_id,member_id,assessed_on,measure,value
-        F1,M1,2011-02-01,ssp_level,4
-        F1,M1,2011-06-01,ssp_level,2
-        F2,M2,2011-02-01,ssp_level,3
-        F2,M2,2011-06-01,ssp_level,3
-        F3,M3,2011-02-01,ssp_level,4
-        F3,M3,2011-06-01,ssp_level,1
-        F4,M4,2011-02-01,ssp_level,3
-        F4,M4,2011-06-01,ssp_level,2
-        F5,M5,2011-02-01,ssp_level,4
-        F5,M5,2011-06-01,ssp_level,4
-        F6,M6,2011-02-01,ssp_level,3
-        F6,M6,2011-06-01,ssp_level,1
-        F1,M1,2011-02-01,school_attendance,80
-        F1,M1,2011-03-01,school_attendance,90
-        F2,M2,2011-02-01,school_attendance,70
-    """,
-    "budget.csv": """
-        programme_id,year,department_id,funder_id,activity,amount_dkk
-        P1,2011,SOF,SOF,Koordinering,600000
-        P1,2011,SOF,IM,Mentor,300000
-        P1,2011,BUF,BUF,Skole,100000
-        P1,2012,SOF,SOF,Koordinering,732000
-    """,
-    "spend.csv": """
-        spend_id,programme_id,booked_on,department_id,funder_id,activity,amount_dkk,family_id
-        S1,P1,2011-01-15,SOF,SOF,Koordinering,50000,
-        S2,P1,2011-02-10,SOF,IM,Mentor,30000,F1
-        S3,P1,2011-02-20,SOF,IM,Mentor,-5000,F1
-        S4,P1,2011-03-05,BUF,BUF,Skole,20000,
-        S5,P1,2011-07-01,SOF,SOF,Koordinering,100000,
-        S6,P1,2012-02-29,SOF,SOF,Koordinering,120000,
-        S7,P1,2013-03-01,SOF,SOF,Koordinering,5000,
-    """,
-    "indicators.csv": """
-        district_id,indicator,measured_on,value
-        kk,tryghedsindex,2010-01-01,70
-        kk,tryghedsindex,2012-01-01,74
-        nb,tryghedsindex,2010-01-01,60
-        nb,tryghedsindex,2012-01-01,65
-        nb,fritidsjob,2010-01-01,20
-        nb,fritidsjob,2012-01-01,25
-    """,
-    "indicator_definitions.csv": """
-        indicator,name,unit,higher_is_better
-        fritidsjob,Unge i fritidsjob,%,true
-    """,
-    "users.csv": """
-        email,role,department_id,coordinator_id
-        admin@example.org,admin,,
-        viewer@example.org,viewer,,
-        chef@example.org,department_head,BUF,
-    """,
-}
-
-
-@pytest.fixture(scope="session", params=BACKENDS)
-def results_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """RESULTS_BUNDLE loaded once per backend (read-only for every test)."""
-    folder = write_bundle(tmp_path_factory.mktemp("results") / "bundle", RESULTS_BUNDLE)
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('resultsdb') / 'results.sqlite'}"
-        migrate(url)
-        load_bundle(Path(folder), url)
-        yield url
-        return
-    with postgres_schema(f"r_{uuid.uuid4().hex[:12]}") as url:
-        migrate(url)
-        load_bundle(Path(folder), url)
-        yield url
 
 
 @pytest.fixture

@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 import data_access.queries
 from data_access.db.migrate import migrate
 from data_access.queries.context import QueryContext
 from data_access.rules.access import Scope
+from tests.fixtures.scripts import WHO_ASKS_CALLS
 
 ROOT = Path(__file__).resolve().parent.parent
 D = date(2011, 6, 30)
@@ -127,15 +127,6 @@ def test_moving_a_context_keeps_the_rest() -> None:
 
 # --- the dashboard's cache --------------------------------------------------------
 
-CALLS: list[tuple[str, str | None, str | None]] = []
-
-
-def who_asks(engine: Engine, context: QueryContext) -> str:
-    """A stand-in query that says whose question it answered, and counts its runs."""
-    del engine
-    CALLS.append((context.scope.role, context.scope.coordinator_id, context.district_id))
-    return f"{context.scope.role}/{context.scope.coordinator_id}/{context.district_id}"
-
 
 def _page_asking_for_several_callers() -> None:
     from datetime import date
@@ -145,7 +136,7 @@ def _page_asking_for_several_callers() -> None:
     from dashboard.data import cached
     from data_access.queries.context import QueryContext
     from data_access.rules.access import Scope
-    from tests.test_query_context import who_asks
+    from tests.fixtures.scripts import who_asks
 
     ask = cached(who_asks)
     day = date(2011, 6, 30)
@@ -168,7 +159,7 @@ def test_two_callers_never_share_a_cache_entry(
     url = f"sqlite:///{tmp_path / 'reporting.sqlite'}"
     migrate(url)
     monkeypatch.setenv("DASHBOARD_DATABASE_URL", url)
-    CALLS.clear()
+    WHO_ASKS_CALLS.clear()
     app = AppTest.from_function(_page_asking_for_several_callers, default_timeout=30).run()
     assert not app.exception
     assert app.markdown[0].value == (
@@ -176,7 +167,7 @@ def test_two_callers_never_share_a_cache_entry(
         "viewer/None/nb viewer/None/None"
     )
     # Five different callers ran the query; the sixth question was the first's.
-    assert CALLS == [
+    assert WHO_ASKS_CALLS == [
         ("viewer", None, None),
         ("admin", None, None),
         ("coordinator", "C1", None),

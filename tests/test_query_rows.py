@@ -38,7 +38,7 @@ from data_access.queries import report as report_queries
 from data_access.queries import spend as spend_queries
 from data_access.rules.access import Scope
 from data_access.rules.calendar import quarter_end_before
-from tests.contexts import query_context
+from tests.fixtures.contexts import query_context
 
 ROOT = Path(__file__).resolve().parent.parent
 SCALE = 10

@@ -21,7 +21,7 @@ from data_access.db.engine import make_engine
 from data_access.db.schema import families
 from data_access.queries.figures import compute_figures
 from data_access.rules.access import Scope
-from tests.contexts import query_context
+from tests.fixtures.contexts import query_context
 
 PROGRAMME = "interventionsteam"
 REPORT_DATE = date(2011, 6, 30)

@@ -26,7 +26,7 @@ from bench.st_client import Session, View, run_sync
 from dashboard.navigation import pages_for
 from data_access.rules.access import ROLES
 from deploy.serve import PLACEHOLDERS, TEMPLATE, Cluster, Proxy, free_port, healthy, render
-from tests.conftest import POSTGRES_URL, postgres_schema
+from tests.fixtures.backends import POSTGRES_URL, postgres_schema
 
 pytestmark = pytest.mark.server
 QUERY = {"programme": "interventionsteam", "as_of": "2011-06-30"}

@@ -42,9 +42,10 @@ from data_access.db.migrate import migrate
 from data_access.queries.figures import compute_figures
 from data_access.queries.spend import spend_breakdown
 from data_access.rules.spend import SpendStatus, expected_share, spend_status
-from tests.apptest import APP, render, texts
-from tests.conftest import BACKENDS, postgres_schema, write_bundle
-from tests.contexts import query_context
+from tests.fixtures.apptest import APP, render, texts
+from tests.fixtures.backends import BACKENDS, postgres_schema
+from tests.fixtures.bundles import write_files
+from tests.fixtures.contexts import query_context
 
 
 @pytest.mark.parametrize(
@@ -151,7 +152,7 @@ def between_url(
 ) -> Iterator[str]:
     """BETWEEN loaded once per backend (every test only reads it)."""
     files = {name: textwrap.dedent(body).strip() for name, body in BETWEEN.items()}
-    folder = write_bundle(tmp_path_factory.mktemp("between") / "bundle", files)
+    folder = write_files(tmp_path_factory.mktemp("between") / "bundle", files)
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('betweendb') / 'between.sqlite'}"
         migrate(url)

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, select
 from data_access.db.engine import make_engine
 from data_access.db.migrate import alembic_config
 from data_access.db.schema import family_ssp_levels
-from tests.hand_bundle import Loader
+from tests.fixtures.bundles import Loader
 
 FAMILIES = """
     F1,P1,nb,2010-01-01,,,2010-01-05,,,

@@ -20,8 +20,8 @@ from data_access.db.schema import FAMILY_SCAN_COLUMNS, families, stage_changes
 from data_access.derived.stage_changes import family_months, stages_at_month_ends
 from data_access.queries.courses import stage_months
 from data_access.rules.stages import STAGE_DATES, stage_of
-from tests.contexts import query_context
-from tests.hand_bundle import Loader
+from tests.fixtures.bundles import Loader
+from tests.fixtures.contexts import query_context
 
 # F1 (nb) moves through every stage: referred 10 Jan, investigation 20 Jan,
 # approved 5 Feb, intensive 15 Mar, aftercare 15 Sep (+6 months), ended 20 Dec.

@@ -29,7 +29,7 @@ from data_access.rules.stages import (
     stages_in_frame,
     started_in_frame,
 )
-from tests.hand_bundle import Loader
+from tests.fixtures.bundles import Loader
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Where the rules are used. The bundle checker compares dates for plausibility

@@ -14,21 +14,42 @@ from dashboard.i18n import N_, t
 from dashboard.shell import download_csv
 from dashboard.views.common import no_families, numeric, plot
 
-#: Coordinators the load chart draws at most (a city has thousands; the table lists all).
-CHART_LIMIT: Final = 30
+SEARCH_KEY: Final = "caseload_search"
 
 
-def load_chart(frame: pd.DataFrame, lang: str) -> None:
-    """Bars of active families, a black tick at each coordinator's capacity.
+def search_box(lang: str) -> str:
+    """The name search over the coordinators (a city has thousands); the text typed."""
+    return str(
+        st.text_input(
+            t("caseload.search", lang),
+            key=SEARCH_KEY,
+            placeholder=t("caseload.search_hint", lang),
+            icon=":material/search:",
+        )
+        or ""
+    )
 
-    With more than CHART_LIMIT coordinators the chart keeps the most loaded
-    ones (active / capacity), and says so; the table under it has them all.
+
+def load_chart(frame: pd.DataFrame, lang: str, total: int | None = None) -> None:
+    """Bars of active families, a black tick at each coordinator's capacity, and the table.
+
+    `frame` holds the coordinators the query kept, most loaded first; when
+    `total` says there are more, a caption says how many and that the
+    search finds the others.
     """
     st.subheader(t("caseload.load", lang))
+    if total is not None and total > len(frame):
+        shown = formatting.count(len(frame), lang=lang)
+        st.caption(
+            t("caseload.top_only", lang, shown=shown, total=formatting.count(total, lang=lang))
+        )
     if frame.empty:
-        no_families(lang)
+        if st.session_state.get(SEARCH_KEY):
+            st.info(t("caseload.no_match", lang), icon=":material/search_off:")
+        else:
+            no_families(lang)
         return
-    _bars(_busiest(frame, lang), lang)
+    _bars(frame, lang)
     table = pd.DataFrame(
         {
             t("common.coordinator", lang): frame["name"],
@@ -78,17 +99,6 @@ def family_table(frame: pd.DataFrame, name: str, lang: str) -> None:
     st.dataframe(table, hide_index=True, width="stretch")
     st.caption(measure("next_review_due").definition(lang))
     download_csv(table, "sagsstamme_familier", lang, family_ids=list(frame["family_id"]))
-
-
-def _busiest(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The CHART_LIMIT most loaded coordinators, most loaded first; all when fewer."""
-    if len(frame) <= CHART_LIMIT:
-        return frame
-    load = numeric(frame["active"]) / frame["capacity"].where(frame["capacity"] > 0)
-    shown = frame.assign(_load=load).sort_values("_load", ascending=False, kind="stable")
-    total = formatting.count(len(frame), lang=lang)
-    st.caption(t("caseload.busiest_only", lang, shown=CHART_LIMIT, total=total))
-    return shown.drop(columns="_load").head(CHART_LIMIT)
 
 
 def _bars(frame: pd.DataFrame, lang: str) -> None:

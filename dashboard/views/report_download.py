@@ -4,11 +4,12 @@ The report is built by the same `build_report` as the command line, for the
 quarter that contains the page's report date. It is generated only when a
 button is clicked (Streamlit calls the data callable then) and cached per
 programme, quarter, language and data version, so a second click is instant.
-The report holds exact counts (steering scope), so only roles that see exact
-counts on the pages get the buttons. A frozen quarter's report shows the
-frozen figures with the steering group's remarks and decisions. Each
-download is written to the access log (action "report") before the file is
-handed out; if the log cannot be written, no file is.
+The report holds exact counts (steering scope), so only roles the policy
+lets have it (`access.may(role, "report")`, as the command line asks) get
+the buttons. A frozen quarter's report shows the frozen figures with the
+steering group's remarks and decisions. Each download is written to the
+access log (action "report") before the file is handed out; if the log
+cannot be written, no file is.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from dashboard.shell import PageContext
 from data_access.appstate import access_log as audit
 from data_access.appstate.migrate import audit_url
 from data_access.appstate.quarters import notes_version
+from data_access.rules.access import REPORT, may
 
 #: Format -> message id of its download button.
 BUTTONS: Final[dict[str, str]] = {
@@ -56,8 +58,8 @@ report_bytes = cached(_report_bytes)
 
 
 def report_download_buttons(context: PageContext) -> None:
-    """Two download buttons for the quarter of the report date; nothing for suppressed roles."""
-    if context.user.suppressed:
+    """Two download buttons for the quarter of the report date; nothing for roles refused it."""
+    if not may(context.user.role, REPORT):
         return
     filters = context.filters
     lang = context.lang

@@ -115,3 +115,19 @@ quarter_decisions = Table(
     Index(None, "decision_key"),
     Index(None, "programme_id", "quarter"),
 )
+
+#: Who a login is: the identity provider's stable subject (`entra:<tid>:<oid>`
+#: or `oidc:<iss>:<sub>`) bound at the first login to the users.csv email it
+#: arrived with. Later logins are matched on the subject only, so a changed
+#: email claim (editable in Entra ID) neither loses nor takes over a role.
+#: Each side binds once (both unique); a binding is never updated.
+login_subjects = Table(
+    "login_subjects",
+    app_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("subject", String(600), nullable=False),
+    Column("email", String(320), nullable=False),
+    Column("bound_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("subject"),
+    UniqueConstraint("email"),
+)

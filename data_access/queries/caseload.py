@@ -17,7 +17,7 @@ from data_access.db.schema import coordinators, families, interventions, meeting
 from data_access.db.sql import days_after
 from data_access.derived.ssp_levels import family_ssp_on
 from data_access.queries.context import QueryContext
-from data_access.rules.access import visible_families
+from data_access.rules.access import MIN_CELL, visible_families
 from data_access.rules.calendar import whole_months_between
 from data_access.rules.disclosure import count_or_label
 from data_access.rules.stages import (
@@ -31,6 +31,8 @@ from data_access.rules.stages import (
 
 #: A quarterly review is due this many days after the last one (or the start).
 REVIEW_INTERVAL_DAYS: Final = 90
+#: Coordinators Sagsstamme lists at most (a city has thousands; search finds the others).
+COORDINATOR_LIMIT: Final = 30
 
 FAMILY_COLUMNS: Final[tuple[str, ...]] = (
     "family_id",
@@ -46,35 +48,83 @@ FAMILY_COLUMNS: Final[tuple[str, ...]] = (
 )
 
 
-def coordinator_load(engine: Engine, context: QueryContext) -> pd.DataFrame:
-    """Active families per coordinator of the programme on `as_of`, with capacity.
-
-    Columns: coordinator_id, name, capacity, active (int or "<5"), load
-    (active / capacity, None when the count is suppressed).
-    """
-    active = func.sum(case((is_active(context.as_of), 1), else_=0))
+def _load_rows(context: QueryContext, search: str):
+    """Coordinators with families in the filter, their active count, optionally by name part."""
+    active = func.sum(case((is_active(context.as_of), 1), else_=0)).label("active")
     query = (
-        select(coordinators.c.coordinator_id, coordinators.c.name, coordinators.c.capacity, active)
+        select(
+            coordinators.c.coordinator_id,
+            coordinators.c.name,
+            coordinators.c.capacity,
+            active,
+        )
         .join(families, families.c.coordinator_id == coordinators.c.coordinator_id)
         .where(*family_filter(context.programme_id, context.as_of, context.district_id))
         .group_by(coordinators.c.coordinator_id, coordinators.c.name, coordinators.c.capacity)
-        .order_by(coordinators.c.name)
     )
+    words = search.strip().lower()
+    if words:
+        escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(func.lower(coordinators.c.name).like(f"%{escaped}%", escape="\\"))
+    return query.subquery("load_rows")
+
+
+def coordinator_load(
+    engine: Engine,
+    context: QueryContext,
+    search: str = "",
+    limit: int | None = None,
+    pinned: str | None = None,
+) -> pd.DataFrame:
+    """Active families per coordinator of the programme on `as_of`, with capacity.
+
+    The most loaded first (active / capacity; a count hidden from the caller
+    sorts last, so the order says nothing about it), then by name; `pinned`
+    (a coordinator's own row) before all. `search` keeps the coordinators
+    whose name contains it (case-insensitive); `limit` cuts the list in SQL,
+    because a city has thousands of coordinators and a page sends them all.
+    Columns: coordinator_id, name, capacity, active (int or "<5"), load
+    (active / capacity, None when the count is suppressed).
+    """
+    rows_q = _load_rows(context, search)
+    shown = rows_q.c.active
+    if context.scope.suppressed:
+        shown = case((rows_q.c.active.between(1, MIN_CELL - 1), None), else_=rows_q.c.active)
+    load = case((rows_q.c.capacity > 0, shown * literal(1.0) / rows_q.c.capacity), else_=None)
+    order = [
+        case((load.is_(None), 1), else_=0),
+        load.desc(),
+        rows_q.c.name,
+        rows_q.c.coordinator_id,
+    ]
+    if pinned is not None:
+        order.insert(0, case((rows_q.c.coordinator_id == pinned, 0), else_=1))
+    query = select(rows_q.c.coordinator_id, rows_q.c.name, rows_q.c.capacity, rows_q.c.active)
+    query = query.order_by(*order)
+    if limit is not None:
+        query = query.limit(limit)
     with engine.connect() as conn:
         rows = conn.execute(query).all()
     records = []
     for coordinator_id, name, capacity, n in rows:
-        shown = count_or_label(int(n or 0), context.scope)
+        count = count_or_label(int(n or 0), context.scope)
         records.append(
             {
                 "coordinator_id": coordinator_id,
                 "name": name,
                 "capacity": int(capacity),
-                "active": shown,
-                "load": shown / capacity if isinstance(shown, int) and capacity else None,
+                "active": count,
+                "load": count / capacity if isinstance(count, int) and capacity else None,
             }
         )
     return pd.DataFrame(records, columns=["coordinator_id", "name", "capacity", "active", "load"])
+
+
+def coordinator_count(engine: Engine, context: QueryContext, search: str = "") -> int:
+    """How many coordinators `coordinator_load` would list without its limit."""
+    rows_q = _load_rows(context, search)
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(rows_q)).scalar_one())
 
 
 def _latest(kind: str, as_of: date, chosen):

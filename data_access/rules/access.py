@@ -6,6 +6,7 @@ exports all apply the same rules (kpis.md, "Disclosure control").
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -48,6 +49,45 @@ class Scope:
         if self.role == ADMIN:
             return True
         return self.role == COORDINATOR and coordinator_id == self.coordinator_id
+
+
+ALL_ROLES: Final = frozenset(ROLES)
+_PROGRAMME_READERS: Final = frozenset({ADMIN, STEERING, COORDINATOR, VIEWER})
+
+#: The one table of who may open what: every page (`page:<key>`, also the
+#: page's CSV downloads and its presentation step) and the quarterly report
+#: (`report`: the PDF/XLSX buttons and `python -m dashboard report --role`).
+#: Navigation, `shell.open_page`, presentation mode, downloads and the command
+#: line all ask `may`, so no way in can skip a role's limits.
+RESOURCES: Final[Mapping[str, frozenset[str]]] = {
+    "page:oversigt": ALL_ROLES,
+    "page:visitation": _PROGRAMME_READERS,
+    "page:forloeb": _PROGRAMME_READERS,
+    "page:sagsstamme": frozenset({ADMIN, STEERING, COORDINATOR}),
+    "page:oekonomi": frozenset({ADMIN, STEERING, DEPARTMENT_HEAD, VIEWER}),
+    "page:forebyggelse": frozenset({ADMIN, STEERING, DEPARTMENT_HEAD}),
+    "page:effekt": _PROGRAMME_READERS,
+    "page:bydele": ALL_ROLES,
+    "page:forandringsteori": ALL_ROLES,
+    "page:begreber": ALL_ROLES,
+    "page:adgangslog": frozenset({ADMIN}),
+    "page:indlaesninger": frozenset({ADMIN}),
+    # The report holds exact counts (steering scope): only roles that see exact
+    # counts on the pages may have it.
+    "report": ALL_ROLES - SUPPRESSED_ROLES,
+}
+#: The quarterly report's resource name.
+REPORT: Final = "report"
+
+
+def page_resource(key: str) -> str:
+    """The resource name of page `key` in `RESOURCES`."""
+    return f"page:{key}"
+
+
+def may(role: str, resource: str) -> bool:
+    """True when `role` may open `resource`; an unknown resource or role is refused."""
+    return role in RESOURCES.get(resource, frozenset())
 
 
 #: Full rights, for the command line, the loader and tests of raw figures.

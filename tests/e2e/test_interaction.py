@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dashboard.i18n import t
-from tests.e2e.browser import exceptions, metric_values, open_path, title, wait_idle
-from tests.e2e.conftest import Servers
+from tests.fixtures.browser import Servers, exceptions, metric_values, open_path, title, wait_idle
 
 
 def _choose(page: Any, label: str, option: str) -> None:

@@ -14,8 +14,7 @@ import pytest
 from dashboard.i18n import t
 from dashboard.navigation import pages_for
 from data_access.rules.access import ROLES
-from tests.e2e.browser import exceptions, metric_values, open_path, title
-from tests.e2e.conftest import Servers
+from tests.fixtures.browser import Servers, exceptions, metric_values, open_path, title
 
 CASES = [(role, spec) for role in ROLES for spec in pages_for(role)]
 VIEWPORTS = ((1920, 1080), (1366, 768))
