@@ -14,6 +14,7 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from dashboard import formatting
+from tests.fixtures.apptest import table_text
 
 
 def test_counts_keep_disclosure_texts_and_add_separators() -> None:
@@ -49,7 +50,7 @@ def _draw_transitions() -> None:
 def test_transition_table_reads_like_the_cards() -> None:
     app = AppTest.from_function(_draw_transitions).run()
     assert not app.exception
-    shown = app.dataframe[0].value
+    shown = table_text(app.dataframe[0])
     # Rows are the level at start (0-4), columns 1.. the latest level (0-4).
     assert shown.iloc[3, 1] == "10.292"
     assert shown.iloc[4, 4] == "1.234"
@@ -79,7 +80,7 @@ def _draw_waits() -> None:
 def test_wait_table_counts_read_with_separators() -> None:
     app = AppTest.from_function(_draw_waits).run()
     assert not app.exception
-    shown = app.dataframe[0].value
+    shown = table_text(app.dataframe[0])
     assert list(shown.iloc[:, 2]) == ["2.500", "<5", "0"]
     assert list(shown.iloc[:, 3]) == ["1.001", "6", "x"]
     assert list(shown.iloc[:, 4]) == ["999", "1.000", "0"]
@@ -108,7 +109,7 @@ def test_coordinator_labels_and_table_read_with_separators() -> None:
     """All three are within capacity, so they share the first bar trace."""
     app = AppTest.from_function(_draw_coordinators).run()
     assert not app.exception
-    shown = app.dataframe[0].value
+    shown = table_text(app.dataframe[0])
     assert list(shown.iloc[:, 1]) == ["1.500", "3", "0"]
     assert list(shown.iloc[:, 2]) == ["2.000", "15", "15"]
     spec = json.loads(app.get("plotly_chart")[0].proto.spec)

@@ -18,7 +18,7 @@ from dashboard.navigation import pages_for
 from data_access.db import schema
 from data_access.queries import reference
 from data_access.queries.freshness import freshness
-from tests.fixtures.apptest import render, texts
+from tests.fixtures.apptest import render, table_text, texts
 from tests.fixtures.programme import load_small
 
 COVERS = date(2010, 3, 1)
@@ -106,10 +106,10 @@ def test_admin_page_lists_the_loads(
     load_small(db_url, tmp_path / "second").dispose()
     app = render(monkeypatch, db_url, "indlaesninger", user="admin@example.org")
     assert not app.exception, [e.value for e in app.exception]
-    history = app.dataframe[0].value
+    history = table_text(app.dataframe[0])
     assert list(history["Datapakke"]) == ["second", "first"]
     assert list(history["Bogført til"]) == [formatting.long_date(COVERS)] * 2
-    files = app.dataframe[1].value.set_index("Fil")
+    files = table_text(app.dataframe[1]).set_index("Fil")
     assert files.loc["families.csv", "Rækker"] == "5"
     assert "indlaesninger" not in {spec.key for spec in pages_for("steering")}
 

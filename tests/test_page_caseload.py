@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixtures.apptest import checked_charts, render
+from tests.fixtures.apptest import checked_charts, render, table_text
 from tests.fixtures.programme import QUERY, load_small
 
 
@@ -16,14 +16,14 @@ def test_caseload_page_coordinator(
     load_small(db_url, tmp_path / "bundle").dispose()
     app = render(monkeypatch, db_url, "sagsstamme", user="k1@example.org", query=QUERY)
     assert not app.exception, [e.value for e in app.exception]
-    load = app.dataframe[0].value.set_index("Koordinator")
+    load = table_text(app.dataframe[0]).set_index("Koordinator")
     # C1: F1, F2 active of capacity 2 = 100 %.
     assert list(load.loc["Koordinator Et"]) == ["2", "2", "100,0 %"]
-    families = app.dataframe[1].value
+    families = table_text(app.dataframe[1])
     # F1's review (05-01) fell due 30.07.2010 and is overdue, so it comes first.
     assert families["Familie (pseudonym)"].tolist() == ["F1", "F2"]
     assert families["Næste kvartalsopfølgning"].tolist() == ["30.07.2010", "30.11.2010"]
-    assert families["SSP-ændring siden start"].tolist() == ["-2", "0"]
+    assert families["SSP-ændring siden start"].tolist() == ["−2", "±0"]
     assert families["Måneder i forløb"].tolist() == ["7", "6"]
 
 

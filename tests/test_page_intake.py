@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixtures.apptest import metrics, render
+from tests.fixtures.apptest import metrics, render, table_text
 from tests.fixtures.programme import QUERY, load_small
 
 
@@ -20,7 +20,7 @@ def test_intake_page(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert shown["Dage fra henvisning til start (median)"] == "42 dage"
     # Target 3 - active 3 = 0.
     assert shown["Ledig kapacitet"] == "0"
-    waits = app.dataframe[0].value.set_index("Trin")
+    waits = table_text(app.dataframe[0]).set_index("Trin")
     # investigation -> approved: median 20, F4 still waiting 38 days.
     row = waits.loc["§ 50-undersøgelse → visiteret"]
     assert list(row) == ["20,0", "4", "1", "1"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fixtures.apptest import render, texts
+from tests.fixtures.apptest import render, table_text, texts
 
 ADMIN = "admin@example.org"
 
@@ -76,6 +76,6 @@ def test_department_head_starts_on_own_department(
     assert not app.exception
     assert app.selectbox(key="oekonomi_department").value == "BUF"
     # BUF's only activity: Skole, 20.000 of 100.000.
-    table = app.dataframe[0].value
+    table = table_text(app.dataframe[0])
     assert list(table.iloc[:, 0]) == ["Skole"]
     assert "20.000 kr." in table.to_csv()

@@ -27,7 +27,7 @@ from data_access.queries.outcomes import OUTCOME_FIGURES, outcome_results
 from data_access.rules.access import Scope
 from data_access.rules.disclosure import SUPPRESSED, is_hidden, rounded, suppress_breakdown
 from data_access.rules.figures import FigureId
-from tests.fixtures.apptest import render, texts
+from tests.fixtures.apptest import render, table_text, texts
 from tests.fixtures.bundles import write_files
 from tests.fixtures.contexts import query_context
 
@@ -172,7 +172,7 @@ def test_viewer_pages_round_the_large_district(
     assert not app.exception, [e.value for e in app.exception]
     page = texts(app)
     assert "Bispebjerg" in page
-    tables = [frame.value for frame in app.dataframe]
+    tables = [table_text(frame) for frame in app.dataframe]
     for frame in tables:
         for column in frame.columns:
             if "vurderet" in str(column):

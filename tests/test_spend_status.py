@@ -42,7 +42,7 @@ from data_access.db.migrate import migrate
 from data_access.queries.figures import compute_figures
 from data_access.queries.spend import spend_breakdown
 from data_access.rules.spend import SpendStatus, expected_share, spend_status
-from tests.fixtures.apptest import APP, render, texts
+from tests.fixtures.apptest import APP, render, table_text, texts
 from tests.fixtures.backends import BACKENDS, postgres_schema
 from tests.fixtures.bundles import write_files
 from tests.fixtures.contexts import query_context
@@ -210,7 +210,7 @@ def test_oekonomi_says_over_budget_for_the_programme_and_each_row(
     app = render(monkeypatch, between_url, "oekonomi", user=STEERING, query=QUERY)
     assert not app.exception, [e.value for e in app.exception]
     assert PROGRAMME_LINE in texts(app)
-    department = app.dataframe[0].value
+    department = table_text(app.dataframe[0])
     statuses = dict(zip(department.iloc[:, 0], department["Status"], strict=True))
     assert statuses == {
         "Socialforvaltningen": "▲ Over budget",

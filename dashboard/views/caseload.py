@@ -7,11 +7,12 @@ from typing import Final
 import pandas as pd
 import streamlit as st
 
-from dashboard import formatting
+from dashboard import formatting, tables
 from dashboard.catalogue import figure, measure, stage_label
 from dashboard.charts import CITY, OFF_TRACK, ON_TRACK, Trace, title
 from dashboard.i18n import N_, t
 from dashboard.shell import download_csv
+from dashboard.tables import Column, Kind
 from dashboard.views.common import no_families, numeric, plot
 
 SEARCH_KEY: Final = "caseload_search"
@@ -50,55 +51,46 @@ def load_chart(frame: pd.DataFrame, lang: str, total: int | None = None) -> None
             no_families(lang)
         return
     _bars(frame, lang)
-    table = pd.DataFrame(
-        {
-            t("common.coordinator", lang): frame["name"],
-            figure("active_families").label(lang): formatting.counts(frame["active"], lang),
-            t("common.capacity", lang): formatting.counts(frame["capacity"], lang),
-            t("caseload.load_share", lang): formatting.shares(frame["load"].tolist(), lang),
-        }
+    table = tables.build(
+        [
+            Column(t("common.coordinator", lang), frame["name"]),
+            Column(figure("active_families").label(lang), frame["active"], Kind.COUNT),
+            Column(t("common.capacity", lang), frame["capacity"], Kind.COUNT),
+            Column(t("caseload.load_share", lang), frame["load"], Kind.SHARE),
+        ],
+        lang,
     )
-    st.dataframe(table, hide_index=True, width="stretch")
-    download_csv(table, "sagsstamme_koordinatorer", lang)
-
-
-def _signed(value: object) -> str:
-    if value is None or pd.isna(value):  # type: ignore[call-overload]
-        return formatting.MISSING
-    n = int(value)  # type: ignore[call-overload]
-    return f"+{n}" if n > 0 else str(n)
+    tables.show(table)
+    download_csv(table.text(), "sagsstamme_koordinatorer", lang)
 
 
 def family_table(frame: pd.DataFrame, name: str, lang: str) -> None:
     """The coordinator's families, overdue quarterly reviews first."""
-    st.subheader(t("caseload.families_of", lang, name=name))
+    st.subheader(t("caseload.families_of", lang, name=formatting.markdown_literal(name)))
     if frame.empty:
         no_families(lang)
         return
     yes, no = t("caseload.yes_overdue", lang), t("caseload.no", lang)
-    table = pd.DataFrame(
-        {
-            t("common.family_pseudonym", lang): frame["family_id"],
-            t("caseload.stage", lang): [stage_label(s, lang) for s in frame["stage"]],
-            t("caseload.months", lang): [
-                formatting.MISSING if pd.isna(m) else str(int(m)) for m in frame["months_in_course"]
-            ],
-            t("caseload.last_meeting", lang): [
-                formatting.short_date(d, lang) for d in frame["last_coordination"]
-            ],
-            measure("next_review_due").label(lang): [
-                formatting.short_date(d, lang) for d in frame["next_review_due"]
-            ],
-            t("caseload.overdue", lang): [yes if o else no for o in frame["review_overdue"]],
-            t("caseload.departments", lang): frame["departments"],
-            t("caseload.open", lang): formatting.counts(frame["open_interventions"], lang),
-            t("caseload.ssp", lang): [_signed(v).lstrip("+") for v in frame["ssp_latest"]],
-            t("caseload.ssp_change", lang): [_signed(v) for v in frame["ssp_change"]],
-        }
+    table = tables.build(
+        [
+            Column(t("common.family_pseudonym", lang), frame["family_id"]),
+            Column(t("caseload.stage", lang), [stage_label(s, lang) for s in frame["stage"]]),
+            Column(t("caseload.months", lang), frame["months_in_course"], Kind.NUMBER),
+            Column(t("caseload.last_meeting", lang), frame["last_coordination"], Kind.DATE),
+            Column(measure("next_review_due").label(lang), frame["next_review_due"], Kind.DATE),
+            Column(
+                t("caseload.overdue", lang), [yes if o else no for o in frame["review_overdue"]]
+            ),
+            Column(t("caseload.departments", lang), frame["departments"]),
+            Column(t("caseload.open", lang), frame["open_interventions"], Kind.COUNT),
+            Column(t("caseload.ssp", lang), frame["ssp_latest"], Kind.NUMBER),
+            Column(t("caseload.ssp_change", lang), frame["ssp_change"], Kind.SIGNED),
+        ],
+        lang,
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    tables.show(table)
     st.caption(measure("next_review_due").definition(lang))
-    download_csv(table, "sagsstamme_familier", lang, family_ids=list(frame["family_id"]))
+    download_csv(table.text(), "sagsstamme_familier", lang, family_ids=list(frame["family_id"]))
 
 
 def _bars(frame: pd.DataFrame, lang: str) -> None:

@@ -8,7 +8,7 @@ from typing import Final
 import pandas as pd
 import streamlit as st
 
-from dashboard import formatting
+from dashboard import formatting, tables
 from dashboard.catalogue import measure, stage_label
 from dashboard.charts import (
     NEUTRAL,
@@ -26,6 +26,7 @@ from dashboard.formatting import count
 from dashboard.i18n import N_, t
 from dashboard.metrics import show_figure
 from dashboard.shell import download_csv
+from dashboard.tables import Column, Kind
 from dashboard.views.common import no_families, numeric, plot
 from data_access.queries.figures import FigureValue
 from data_access.rules.figures import FigureId
@@ -163,21 +164,23 @@ def timeline(
     download_csv(table, "forloeb_tidslinje", lang, family_ids=pseudonyms)
 
 
-def due_list(frame: pd.DataFrame, lang: str) -> None:
+def due_list(frame: pd.DataFrame, lang: str, limit: int | None = None) -> None:
+    """The families due to aftercare within 30 days; a caption when the list hit `limit`."""
     if frame.empty:
         return
     st.subheader(measure("due_aftercare").label(lang))
-    table = pd.DataFrame(
-        {
-            t("common.family_pseudonym", lang): frame["family_id"],
-            t("common.coordinator", lang): frame["coordinator"],
-            t("courses.aftercare_on", lang): [
-                formatting.short_date(d, lang) for d in frame["aftercare_due_on"]
-            ],
-        }
+    if limit is not None and len(frame) >= limit:
+        st.caption(t("courses.due_nearest_only", lang, shown=formatting.count(limit, lang=lang)))
+    table = tables.build(
+        [
+            Column(t("common.family_pseudonym", lang), frame["family_id"]),
+            Column(t("common.coordinator", lang), frame["coordinator"]),
+            Column(t("courses.aftercare_on", lang), frame["aftercare_due_on"], Kind.DATE),
+        ],
+        lang,
     )
-    st.dataframe(table, hide_index=True, width="stretch")
-    download_csv(table, "efterværn_30_dage", lang, family_ids=list(frame["family_id"]))
+    tables.show(table)
+    download_csv(table.text(), "efterværn_30_dage", lang, family_ids=list(frame["family_id"]))
 
 
 def flow(frame: pd.DataFrame, lang: str) -> None:

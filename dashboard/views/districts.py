@@ -12,9 +12,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import formatting
+from dashboard import formatting, tables
 from dashboard.charts import CITY, PALETTE, Trace, month_ticks, title, vline
 from dashboard.i18n import t
+from dashboard.tables import Column, Kind
 from dashboard.views.common import plot
 from data_access.queries.indicators import CITY as CITY_KIND
 from data_access.queries.indicators import Indicator
@@ -30,10 +31,10 @@ def direction(indicator: Indicator, lang: str) -> str:
 
 
 def heading(indicator: Indicator, lang: str) -> None:
-    st.subheader(indicator.label(lang))
+    st.subheader(formatting.markdown_literal(indicator.label(lang)))
     parts = [f"**{direction(indicator, lang)}**"]
     if indicator.unit:
-        parts.append(t("districts.unit", lang, unit=indicator.unit))
+        parts.append(t("districts.unit", lang, unit=formatting.markdown_literal(indicator.unit)))
     st.markdown(" · ".join(parts))
 
 
@@ -94,22 +95,21 @@ def indicator_chart(series: pd.DataFrame, indicator: Indicator, starts_on: date,
 def change_table(changes: pd.DataFrame, indicator: Indicator, lang: str) -> pd.DataFrame:
     """Value at start, latest value and change per district, with a worded reading."""
     change = changes["change"].tolist()
-    shown = pd.DataFrame(
-        {
-            t("common.district", lang): changes["name"].tolist(),
-            t("common.at_start", lang): [
-                formatting.number(v, lang, decimals=1) for v in changes["start_value"].tolist()
-            ],
-            t("districts.latest", lang): [
-                formatting.number(v, lang, decimals=1) for v in changes["latest_value"].tolist()
-            ],
-            t("districts.change", lang): [_signed(c, lang) for c in change],
-            t("districts.verdict", lang): [
-                _verdict(c, indicator.higher_is_better, lang) for c in change
-            ],
-        }
+    table = tables.build(
+        [
+            Column(t("common.district", lang), changes["name"].tolist()),
+            Column(t("common.at_start", lang), changes["start_value"], Kind.NUMBER, 1),
+            Column(t("districts.latest", lang), changes["latest_value"], Kind.NUMBER, 1),
+            Column(t("districts.change", lang), change, Kind.SIGNED, 1),
+            Column(
+                t("districts.verdict", lang),
+                [_verdict(c, indicator.higher_is_better, lang) for c in change],
+            ),
+        ],
+        lang,
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
+    tables.show(table)
+    shown = table.text()
     st.caption(
         t(
             "districts.dates",
@@ -123,13 +123,6 @@ def change_table(changes: pd.DataFrame, indicator: Indicator, lang: str) -> pd.D
 
 def _dates(days: list[date], lang: str) -> str:
     return ", ".join(formatting.short_date(d, lang) for d in sorted(set(days)))
-
-
-def _signed(change: float, lang: str) -> str:
-    if pd.isna(change):
-        return formatting.MISSING
-    sign = "+" if change > 0 else "−" if change < 0 else "±"
-    return f"{sign}{formatting.number(abs(change), lang, decimals=1)}"
 
 
 def _verdict(change: float, higher_is_better: bool | None, lang: str) -> str:

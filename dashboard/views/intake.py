@@ -7,12 +7,13 @@ from typing import Final
 import pandas as pd
 import streamlit as st
 
-from dashboard import formatting
+from dashboard import formatting, tables
 from dashboard.catalogue import measure
 from dashboard.charts import PALETTE, mark_hidden, month_ticks, title, with_hidden
 from dashboard.i18n import N_, t
 from dashboard.metrics import show_figure
 from dashboard.shell import download_csv
+from dashboard.tables import Column, Kind
 from dashboard.views.common import no_families, numeric, plot
 from data_access.queries.figures import FigureValue
 from data_access.rules.figures import FigureId
@@ -91,23 +92,22 @@ def waits(frame: pd.DataFrame, lang: str) -> None:
     if frame.empty or (frame["finished"].eq(0) & frame["waiting"].eq(0)).all():
         no_families(lang)
         return
-    table = pd.DataFrame(
-        {
-            t("intake.step", lang): [t(WAIT_LABELS[str(s)], lang) for s in frame["step"]],
-            measure("wait_median").label(lang): [
-                formatting.number(v, lang, 1) if isinstance(v, float) else (v or formatting.MISSING)
-                for v in frame["median_days"]
-            ],
-            t("intake.finished", lang): formatting.counts(frame["finished"], lang),
-            t("intake.waiting", lang): formatting.counts(frame["waiting"], lang),
-            measure("wait_slow").label(lang): formatting.counts(frame["slow"], lang),
-        }
+    table = tables.build(
+        [
+            Column(t("intake.step", lang), [t(WAIT_LABELS[str(s)], lang) for s in frame["step"]]),
+            # A median withheld over fewer than 5 families is empty: it reads "–".
+            Column(measure("wait_median").label(lang), frame["median_days"], Kind.NUMBER, 1),
+            Column(t("intake.finished", lang), frame["finished"], Kind.COUNT),
+            Column(t("intake.waiting", lang), frame["waiting"], Kind.COUNT),
+            Column(measure("wait_slow").label(lang), frame["slow"], Kind.COUNT),
+        ],
+        lang,
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    tables.show(table)
     st.caption(
         measure("wait_median").definition(lang) + " " + measure("wait_slow").definition(lang)
     )
-    download_csv(table, "visitation_ventetid", lang)
+    download_csv(table.text(), "visitation_ventetid", lang)
 
 
 def referrals(frame: pd.DataFrame, lang: str) -> None:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import formatting
+from dashboard import formatting, tables
 from dashboard.data import cached
 from dashboard.i18n import t
 from dashboard.shell import PageContext
+from dashboard.tables import Column, Kind
 from data_access.queries import reference
 
 load_history_rows = cached(reference.load_history_rows)
@@ -36,21 +37,23 @@ def loads_frame(loads: list[reference.LoadInfo], lang: str) -> pd.DataFrame:
     )
 
 
-def files_frame(load: reference.LoadInfo, lang: str) -> pd.DataFrame:
-    """One row per file of `load`: rows, latest date and checksum."""
-    rows = []
-    for name, info in sorted(load.files.items()):
-        latest = info.get("latest_date")
-        day = formatting.short_date(pd.Timestamp(str(latest)).date(), lang) if latest else "–"
-        rows.append(
-            {
-                t("loads.file", lang): name,
-                t("loads.rows", lang): formatting.count_text(info.get("rows"), lang),
-                t("loads.latest", lang): day,
-                t("loads.sha", lang): info.get("sha256"),
-            }
-        )
-    return pd.DataFrame(rows)
+def files_table(load: reference.LoadInfo, lang: str) -> tables.Table:
+    """One row per file of `load`: rows and latest date (sortable by value), checksum."""
+    files = sorted(load.files.items())
+    latest = [info.get("latest_date") for _, info in files]
+    return tables.build(
+        [
+            Column(t("loads.file", lang), [name for name, _ in files]),
+            Column(t("loads.rows", lang), [info.get("rows") for _, info in files], Kind.COUNT),
+            Column(
+                t("loads.latest", lang),
+                [pd.Timestamp(str(day)).date() if day else None for day in latest],
+                Kind.DATE,
+            ),
+            Column(t("loads.sha", lang), [info.get("sha256") for _, info in files]),
+        ],
+        lang,
+    )
 
 
 def loads_page(context: PageContext) -> None:
@@ -70,4 +73,4 @@ def loads_page(context: PageContext) -> None:
         key="loads_pick",
     )
     st.subheader(t("loads.files_of", lang, load_id=chosen))
-    st.dataframe(files_frame(by_id[chosen], lang), hide_index=True, width="stretch")
+    tables.show(files_table(by_id[chosen], lang))

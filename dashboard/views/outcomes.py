@@ -11,11 +11,12 @@ from typing import Final
 import pandas as pd
 import streamlit as st
 
-from dashboard import formatting
+from dashboard import formatting, tables
 from dashboard.catalogue import figure
 from dashboard.charts import PALETTE, title
 from dashboard.i18n import N_, t
 from dashboard.metrics import show_figure
+from dashboard.tables import Column, Kind
 from dashboard.views.common import plot, status
 from data_access.derived.course_months import COURSE_MEASURES, Measure
 from data_access.queries.figures import FigureValue
@@ -82,19 +83,24 @@ def _parts(item: FigureValue, msgid: str, lang: str) -> str:
     return t(msgid, lang, n=numerator, d=denominator)
 
 
-def transition_table(table: pd.DataFrame, lang: str) -> None:
+def transition_table(levels: pd.DataFrame, lang: str) -> None:
     """Intake level x latest level, level names spelled out."""
     names = {level: t(SSP_NAMES[level], lang) for level in SSP_LEVELS}
-    shown = pd.DataFrame(
-        {
-            t("outcomes.latest", lang, level=names[a]): formatting.counts(
-                [table.loc[b, a] for b in SSP_LEVELS], lang
-            )
-            for a in SSP_LEVELS
-        }
+    table = tables.build(
+        [
+            Column(t("common.at_start", lang), [names[b] for b in SSP_LEVELS]),
+            *(
+                Column(
+                    t("outcomes.latest", lang, level=names[a]),
+                    [levels.loc[b, a] for b in SSP_LEVELS],
+                    Kind.COUNT,
+                )
+                for a in SSP_LEVELS
+            ),
+        ],
+        lang,
     )
-    shown.insert(0, t("common.at_start", lang), [names[b] for b in SSP_LEVELS])
-    st.dataframe(shown, hide_index=True, width="stretch")
+    tables.show(table)
     st.caption(t("outcomes.ssp_note", lang))
 
 
@@ -149,27 +155,27 @@ def course_chart(series: pd.DataFrame, measure: Measure, lang: str) -> None:
 def district_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Per district: both outcome shares with their counts, small bases flagged."""
     small = t("outcomes.small_cell", lang)
-    shown = pd.DataFrame(
-        {
-            t("common.district", lang): frame["name"],
-            figure("improved_share").label(lang): [
-                _share_cell(v, f, small, lang)
-                for v, f in zip(frame["improved_share"], frame["improved_small"], strict=True)
-            ],
-            t("outcomes.improved_n", lang): formatting.counts(frame["improved"], lang),
-            t("outcomes.eligible_n", lang): formatting.counts(frame["eligible"], lang),
-            figure("self_supporting_parents").label(lang): [
-                _share_cell(v, f, small, lang)
-                for v, f in zip(frame["supporting_share"], frame["supporting_small"], strict=True)
-            ],
-            t("outcomes.supporting_n", lang): formatting.counts(frame["supporting"], lang),
-            t("outcomes.parents_n", lang): formatting.counts(frame["parents"], lang),
-        }
+    table = tables.build(
+        [
+            Column(t("common.district", lang), frame["name"]),
+            Column(
+                figure("improved_share").label(lang),
+                frame["improved_share"],
+                Kind.SHARE,
+                notes=[small if f else "" for f in frame["improved_small"]],
+            ),
+            Column(t("outcomes.improved_n", lang), frame["improved"], Kind.COUNT),
+            Column(t("outcomes.eligible_n", lang), frame["eligible"], Kind.COUNT),
+            Column(
+                figure("self_supporting_parents").label(lang),
+                frame["supporting_share"],
+                Kind.SHARE,
+                notes=[small if f else "" for f in frame["supporting_small"]],
+            ),
+            Column(t("outcomes.supporting_n", lang), frame["supporting"], Kind.COUNT),
+            Column(t("outcomes.parents_n", lang), frame["parents"], Kind.COUNT),
+        ],
+        lang,
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
-    return shown
-
-
-def _share_cell(value: float | None, small: bool, flag: str, lang: str) -> str:
-    shown = formatting.share(None if value is None or pd.isna(value) else float(value), lang)
-    return f"{shown} {flag}" if small else shown
+    tables.show(table)
+    return table.text()

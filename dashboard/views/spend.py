@@ -1,7 +1,7 @@
 """Layout pieces of the Økonomi page: headline, breakdown tables and charts, years.
 
-Tables are formatted here into Danish (or English) text, because Streamlit's
-number formats cannot write `31.866.667 kr.`; charts get the same numbers.
+Tables hold the numbers and show Danish (or English) text (`dashboard.tables`),
+so a click on a header sorts by amount; charts get the same numbers.
 Every status is an icon, a word and a colour, so it reads without colour.
 """
 
@@ -12,11 +12,12 @@ from typing import Final
 import pandas as pd
 import streamlit as st
 
-from dashboard import formatting
+from dashboard import formatting, tables
 from dashboard.catalogue import figure, spend_status_text
 from dashboard.charts import PALETTE, SPEND_STATUS_COLOURS, month_ticks, title
 from dashboard.i18n import t
 from dashboard.metrics import show_figure
+from dashboard.tables import Column, Kind
 from dashboard.views.common import plot, spend_status_line
 from data_access.queries.figures import FigureValue
 from data_access.rules.figures import FigureId
@@ -50,36 +51,34 @@ def headline(values: dict[str, FigureValue], lang: str) -> None:
 
 
 def breakdown_table(frame: pd.DataFrame, lang: str, first: str) -> None:
-    """One row per key: budget, spend, shares, variance and status, Danish formats."""
+    """One row per key: budget, spend, shares, variance and status; sorts by value."""
     label = figure
-    shown = pd.DataFrame(
-        {
-            first: frame["name"],
-            label("budget_year").label(lang): [
-                formatting.money(_num(v), lang) for v in frame["budget_year"]
-            ],
-            label("spent_ytd").label(lang): [formatting.money(v, lang) for v in frame["spent_ytd"]],
-            label("spent_share").label(lang): [
-                formatting.share(_num(v), lang) for v in frame["spent_share"]
-            ],
-            t("spend.table.variance_dkk", lang): [
-                _signed_money(v, lang) for v in frame["variance_dkk"]
-            ],
-            t("spend.table.variance_share", lang): [
-                _signed_points(_num(v), lang) for v in frame["variance_share"]
-            ],
-            label("forecast_year").label(lang): [
-                formatting.money(v, lang) for v in frame["forecast_year"]
-            ],
-            t("common.status", lang): [spend_status_text(s, lang) for s in frame["status"]],
-        }
+    status_heading = t("common.status", lang)
+    table = tables.build(
+        [
+            Column(first, frame["name"]),
+            Column(label("budget_year").label(lang), frame["budget_year"], Kind.MONEY),
+            Column(label("spent_ytd").label(lang), frame["spent_ytd"], Kind.MONEY),
+            Column(label("spent_share").label(lang), frame["spent_share"], Kind.SHARE),
+            Column(t("spend.table.variance_dkk", lang), frame["variance_dkk"], Kind.SIGNED_MONEY),
+            Column(
+                t("spend.table.variance_share", lang),
+                frame["variance_share"],
+                Kind.POINTS,
+                unit=t("spend.points_unit", lang),
+            ),
+            Column(label("forecast_year").label(lang), frame["forecast_year"], Kind.MONEY),
+            Column(status_heading, [spend_status_text(s, lang) for s in frame["status"]]),
+        ],
+        lang,
     )
     colours = {spend_status_text(s, lang): c for s, c in SPEND_STATUS_COLOURS.items()}
-    styled = shown.style.map(
-        lambda v: f"color: {colours.get(v, '')}; font-weight: 600",
-        subset=[t("common.status", lang)],
+    tables.show(
+        table,
+        style=lambda styler: styler.map(
+            lambda v: f"color: {colours.get(v, '')}; font-weight: 600", subset=[status_heading]
+        ),
     )
-    st.dataframe(styled, hide_index=True, width="stretch")
 
 
 def status_note(lang: str) -> None:
@@ -143,7 +142,7 @@ def breakdown_chart(frame: pd.DataFrame, lang: str, key: str) -> None:
 
 def month_chart(frame: pd.DataFrame, lang: str, scope_label: str) -> None:
     """Cumulative spend month by month against the linear budget line of the year."""
-    heading = t("spend.month_chart", lang, scope=scope_label)
+    heading = t("spend.month_chart", lang, scope=formatting.markdown_literal(scope_label))
     st.markdown(f"**{heading}**")
     months = list(frame["month"])
     traces = [
@@ -183,40 +182,46 @@ def month_chart(frame: pd.DataFrame, lang: str, scope_label: str) -> None:
 
 
 def month_table(frame: pd.DataFrame, lang: str) -> None:
-    shown = pd.DataFrame(
-        {
-            t("common.month", lang): [formatting.month_label(m, lang) for m in frame["month"]],
-            t("spend.monthly", lang): [formatting.money(v, lang) for v in frame["spent"]],
-            t("spend.cumulative", lang): [formatting.money(v, lang) for v in frame["cumulative"]],
-            t("spend.planned", lang): [
-                formatting.money(_num(v), lang) for v in frame["planned_cumulative"]
+    tables.show(
+        tables.build(
+            [
+                Column(t("common.month", lang), frame["month"], Kind.MONTH),
+                Column(t("spend.monthly", lang), frame["spent"], Kind.MONEY),
+                Column(t("spend.cumulative", lang), frame["cumulative"], Kind.MONEY),
+                Column(t("spend.planned", lang), frame["planned_cumulative"], Kind.MONEY),
             ],
-        }
+            lang,
+        )
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
 
 
 def years_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """All years side by side, with a total row; returns the shown table (for the CSV)."""
+    """All years side by side, with a total row; returns the shown text (for the CSV)."""
     sums = {c: _num(frame[c].sum(min_count=1)) for c in MONEY_COLUMNS}
     budget_total, spent_total = sums["budget"], sums["spent"]
     total_share = spent_total / budget_total if budget_total and spent_total is not None else None
     years = [str(y) for y in frame["year"]] + [t("common.total", lang)]
-    columns = {
+    headings = {
         "budget_municipal": t("spend.budget_municipal", lang),
         "budget_state": t("spend.budget_state", lang),
         "budget": figure("budget_year").label(lang),
         "spent": t("spend.spent", lang),
     }
-    shown = pd.DataFrame({t("spend.year", lang): years})
-    for column, heading in columns.items():
-        amounts = [_num(v) for v in frame[column]] + [sums[column]]
-        shown[heading] = [formatting.money(v, lang) for v in amounts]
     shares = [_num(v) for v in frame["spent_share"]] + [total_share]
-    shown[figure("spent_share").label(lang)] = [formatting.share(v, lang) for v in shares]
-    st.dataframe(shown, hide_index=True, width="stretch")
+    table = tables.build(
+        [
+            Column(t("spend.year", lang), years),
+            *(
+                Column(heading, [_num(v) for v in frame[column]] + [sums[column]], Kind.MONEY)
+                for column, heading in headings.items()
+            ),
+            Column(figure("spent_share").label(lang), shares, Kind.SHARE),
+        ],
+        lang,
+    )
+    tables.show(table)
     st.caption(t("spend.years_note", lang))
-    return shown
+    return table.text()
 
 
 def _num(value: object) -> float | None:
@@ -224,16 +229,3 @@ def _num(value: object) -> float | None:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return None
     return float(value)  # type: ignore[arg-type]
-
-
-def _signed_money(value: float, lang: str) -> str:
-    sign = "+" if value > 0.5 else "−" if value < -0.5 else "±"
-    return f"{sign}{formatting.money(abs(value), lang)}"
-
-
-def _signed_points(value: float | None, lang: str) -> str:
-    if value is None:
-        return formatting.MISSING
-    sign = "+" if value > 0 else "−" if value < 0 else "±"
-    unit = t("spend.points_unit", lang)
-    return f"{sign}{formatting.number(abs(value) * 100, lang, decimals=1)} {unit}"

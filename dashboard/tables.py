@@ -1,0 +1,207 @@
+"""Tables people can sort: numbers in the grid, Danish text on the screen.
+
+`st.dataframe` sorts a column by the values it holds, so a column of text
+such as `"15"`, `"2"`, `"10.292"` sorts as text ("10.292" < "15" < "2").
+Here every column has a kind; count, money, share and date columns hold
+their values, and a pandas Styler gives each cell its Danish (or English)
+text: Streamlit sends both, the browser draws the text and sorts by the
+value (checked in Chromium: tests/e2e/test_tables.py).
+
+Hidden counts (`<5`, `x`, data_access.rules.disclosure) never had their
+number here, and none reaches the browser: their value is a negative code
+(HIDDEN_VALUES), which sorts them before every count and draws them as
+`<5` / `x`. A missing value is empty and drawn as `–` (the placeholder).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Final
+
+import pandas as pd
+import streamlit as st
+from pandas.io.formats.style import Styler
+
+from dashboard import formatting
+
+#: The value a hidden count holds in the grid (never its real number): sorts before 0.
+HIDDEN_VALUES: Final[dict[str, float]] = {formatting.SUPPRESSED: -1.0, formatting.SECONDARY: -2.0}
+_HIDDEN_TEXTS: Final[dict[float, str]] = {v: k for k, v in HIDDEN_VALUES.items()}
+
+
+class Kind(StrEnum):
+    """How a column's values read; every kind but TEXT sorts by value."""
+
+    TEXT = "text"
+    #: Families or people, disclosure-checked: numbers and the texts `<5` / `x`.
+    COUNT = "count"
+    #: A plain number with `decimals` decimals (medians, indicator values).
+    NUMBER = "number"
+    #: A number with a sign: `+3`, `−2,5`, `±0`.
+    SIGNED = "signed"
+    MONEY = "money"
+    SIGNED_MONEY = "signed_money"
+    SHARE = "share"
+    #: A share's difference in percentage points: `+3,3 pp`.
+    POINTS = "points"
+    DATE = "date"
+    MONTH = "month"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One table column: its heading, its values and how they read."""
+
+    heading: str
+    values: Sequence[object] | pd.Series
+    kind: Kind = Kind.TEXT
+    decimals: int = 0
+    #: Text after the number, for NUMBER/SIGNED/POINTS (`pp`, `dage`).
+    unit: str = ""
+    #: Per cell, a note after its text (`61,5 % (få)`); empty: none.
+    notes: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table's values (what the grid sorts by) and their text (what it draws, the CSV)."""
+
+    values: pd.DataFrame
+    formatters: Mapping[str, Callable[[object], str]]
+    #: (row position, heading) -> note added after that cell's text.
+    notes: Mapping[tuple[int, str], str]
+
+    def styler(self) -> Styler:
+        """The values with each cell's text, for st.dataframe."""
+        styler = self.values.style.format(dict(self.formatters))
+        for (row, heading), note in self.notes.items():
+            text = f"{self.formatters[heading](self.values[heading].iloc[row])} {note}"
+            label = self.values.index[row]
+            styler = styler.format(_constant(text), subset=([label], [heading]))
+        return styler
+
+    def text(self) -> pd.DataFrame:
+        """Every cell as it is drawn: the CSV download and the tests read this."""
+        shown = self.values.copy()
+        for heading, formatter in self.formatters.items():
+            cells = [formatter(v) for v in self.values[heading]]
+            for (row, noted), note in self.notes.items():
+                if noted == heading:
+                    cells[row] = f"{cells[row]} {note}"
+            shown[heading] = cells
+        return shown
+
+
+def _constant(text: str) -> Callable[[object], str]:
+    """A cell formatter that writes `text` whatever the value (a cell with a note)."""
+    return lambda _: text
+
+
+def build(columns: Sequence[Column], lang: str) -> Table:
+    """The table of `columns`: numeric columns hold numbers, each with its formatter."""
+    values: dict[str, object] = {}
+    formatters: dict[str, Callable[[object], str]] = {}
+    notes: dict[tuple[int, str], str] = {}
+    for column in columns:
+        raw = list(column.values)
+        notes.update({(row, column.heading): note for row, note in enumerate(column.notes) if note})
+        if column.kind is Kind.TEXT:
+            values[column.heading] = raw
+            continue
+        if column.kind in (Kind.DATE, Kind.MONTH):
+            values[column.heading] = pd.Series([_day(v) for v in raw], dtype=object)
+        else:
+            values[column.heading] = pd.Series([_number(v) for v in raw], dtype="float64")
+        formatters[column.heading] = _formatter(column, lang)
+    return Table(pd.DataFrame(values), formatters, notes)
+
+
+def show(
+    table: Table,
+    *,
+    style: Callable[[Styler], Styler] | None = None,
+    key: str | None = None,
+) -> None:
+    """Draw `table` full width, sortable by value; `style` adds colours (spend status)."""
+    styler = table.styler()
+    if style is not None:
+        styler = style(styler)
+    st.dataframe(styler, hide_index=True, width="stretch", placeholder=formatting.MISSING, key=key)
+
+
+def _number(value: object) -> float:
+    """A cell's value for the grid: the number, a hidden count's code, NaN when missing."""
+    if isinstance(value, str):
+        if value in HIDDEN_VALUES:
+            return HIDDEN_VALUES[value]
+        try:
+            return float(value)
+        except ValueError:
+            return math.nan
+    if value is None or value is pd.NA:
+        return math.nan
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def _day(value: object) -> date | None:
+    """A date cell: datetime.date, or None when missing (pandas' NaT, NaN)."""
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.date()
+    if isinstance(value, date):
+        return value
+    return None
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _formatter(column: Column, lang: str) -> Callable[[object], str]:
+    """The text of one cell of `column`, from its grid value."""
+    kind, decimals, unit = column.kind, column.decimals, column.unit
+    suffix = f" {unit}" if unit else ""
+
+    def plain(value: float) -> str:
+        if kind is Kind.COUNT:
+            return formatting.number(round(value), lang)
+        if kind is Kind.NUMBER:
+            return formatting.number(value, lang, decimals) + suffix
+        if kind is Kind.SIGNED:
+            return _sign(value, decimals) + formatting.number(abs(value), lang, decimals) + suffix
+        if kind is Kind.MONEY:
+            return formatting.money(value, lang)
+        if kind is Kind.SIGNED_MONEY:
+            return _sign(value, 0) + formatting.money(abs(value), lang)
+        if kind is Kind.SHARE:
+            return formatting.share(value, lang)
+        if kind is Kind.POINTS:
+            points = value * 100
+            return _sign(points, 1) + formatting.number(abs(points), lang, 1) + suffix
+        raise AssertionError(kind)
+
+    def text(value: object) -> str:
+        if kind is Kind.DATE:
+            return formatting.short_date(value, lang) if isinstance(value, date) else "–"
+        if kind is Kind.MONTH:
+            return formatting.month_label(value, lang) if isinstance(value, date) else "–"
+        if _missing(value):
+            return formatting.MISSING
+        number = float(value)  # type: ignore[arg-type]
+        if kind is Kind.COUNT and number in _HIDDEN_TEXTS:
+            return _HIDDEN_TEXTS[number]
+        return plain(number)
+
+    return text
+
+
+def _sign(value: float, decimals: int) -> str:
+    """`+`, `−` (the minus sign) or `±` for a value as shown with `decimals` decimals."""
+    shown = round(value, decimals)
+    return "+" if shown > 0 else "−" if shown < 0 else "±"

@@ -1,0 +1,72 @@
+"""A click on a table header sorts by value, in a real browser (issue 22, point 3).
+
+Streamlit's grid draws on a canvas: the header has no element to click, so
+the column borders are found in a screenshot of the header row (a border is
+a line of one colour from its top to its bottom) and the header is clicked
+between them. The grid keeps an accessible copy of its cells in the page,
+with the values it sorts by; the order is read there. The text it draws
+(`4.265`, `<5`) is checked in AppTest (tests/test_tables.py).
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from PIL import Image
+
+from dashboard import formatting
+from dashboard.i18n import t
+from tests.fixtures.browser import Servers, exceptions, open_path, wait_idle
+
+#: The header row's height in Streamlit's grid, in CSS pixels.
+HEADER_HEIGHT = 35
+
+
+def column_borders(frame: Any) -> list[int]:
+    """x of each vertical line in the grid's header row, left edge to right edge."""
+    image = Image.open(io.BytesIO(frame.screenshot())).convert("RGB")
+    background = image.getpixel((5, HEADER_HEIGHT // 2))
+    rows = range(3, HEADER_HEIGHT - 2)
+    return [
+        x for x in range(image.width) if all(image.getpixel((x, y)) != background for y in rows)
+    ]
+
+
+def click_header(page: Any, frame: Any, column: int) -> None:
+    """Click the header of `column` (0 = first) and wait for the grid to redraw."""
+    borders = column_borders(frame)
+    box = frame.bounding_box()
+    x = (borders[column] + borders[column + 1]) / 2
+    page.mouse.click(box["x"] + x, box["y"] + HEADER_HEIGHT / 2)
+    page.wait_for_timeout(500)
+
+
+def cells(frame: Any, columns: int) -> list[list[str]]:
+    """The rows the grid has drawn, from its accessible copy: the values, not the text."""
+    flat = [str(text) for text in frame.locator("td").all_text_contents()]
+    return [flat[i : i + columns] for i in range(0, len(flat), columns)]
+
+
+def test_a_header_click_sorts_counts_by_value_not_as_text(servers: Servers, page: Any) -> None:
+    server = servers.for_role("admin")
+    open_path(page, server.url, "indlaesninger")
+    wait_idle(page)
+    frame = page.locator('[data-testid="stDataFrame"]').nth(1)  # the files of the newest load
+    frame.scroll_into_view_if_needed()
+    headers = [str(h) for h in frame.locator("th").all_text_contents()]
+    rows_column = headers.index(t("loads.rows", "da"))
+
+    click_header(page, frame, rows_column)
+    ascending = [float(row[rows_column]) for row in cells(frame, len(headers))]
+    assert ascending == sorted(ascending)
+    # As text the same counts would sort otherwise ("1.346" before "12" before "4"):
+    # the demo's files hold 1 to several thousand rows.
+    texts = [formatting.number(v) for v in ascending]
+    assert texts != sorted(texts)
+
+    click_header(page, frame, rows_column)
+    descending = [float(row[rows_column]) for row in cells(frame, len(headers))]
+    assert descending == sorted(descending, reverse=True)
+    assert descending[0] > ascending[-1] or descending[0] == max(ascending)
+    assert exceptions(page) == []

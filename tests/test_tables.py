@@ -1,0 +1,79 @@
+"""Tables hold numbers (what a header click sorts by) and show Danish text (what people read)."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+from streamlit.testing.v1 import AppTest
+
+from dashboard import tables
+from dashboard.tables import Column, Kind
+from tests.fixtures.apptest import table_text
+
+
+def _table(lang: str = "da") -> tables.Table:
+    return tables.build(
+        [
+            Column("Bydel", ["Amager", "Bispebjerg", "Nørrebro", "Valby"]),
+            Column("Familier", [15, 2, 10292, "<5"], Kind.COUNT),
+            Column("Skjult", ["x", 7, None, 0], Kind.COUNT),
+            Column("Forbrug", [1_234_567.4, 15, None, 200.5], Kind.MONEY),
+            Column("Andel", [0.615, None, 0.05, 1.0], Kind.SHARE, notes=["", "", "(få)", ""]),
+            Column("Afvigelse", [-0.4, 2_500, -1_000, 0.6], Kind.SIGNED_MONEY),
+            Column("Point", [0.033, -0.0049, 0.0, None], Kind.POINTS, unit="pp"),
+            Column("Ændring", [-2, 0, 1.25, None], Kind.SIGNED, 1),
+            Column(
+                "Dato", [date(2011, 6, 30), None, date(2010, 1, 4), date(2012, 2, 29)], Kind.DATE
+            ),
+        ],
+        lang,
+    )
+
+
+def test_numbers_are_values_and_hidden_counts_carry_no_number() -> None:
+    values = _table().values
+    assert list(values["Familier"]) == [15.0, 2.0, 10292.0, -1.0]
+    # "x" is -2: hidden cells sort before every count, and say nothing of theirs.
+    assert list(values["Skjult"])[:2] == [-2.0, 7.0]
+    assert math.isnan(values["Skjult"][2])
+    # Sorting by value puts 2 before 15 before 10.292 (as text: "10.292" < "15" < "2").
+    ranked = values.sort_values("Familier")["Bydel"].tolist()
+    assert ranked == ["Valby", "Bispebjerg", "Amager", "Nørrebro"]
+
+
+def test_cells_read_danish() -> None:
+    text = _table().text()
+    assert list(text["Familier"]) == ["15", "2", "10.292", "<5"]
+    assert list(text["Skjult"]) == ["x", "7", "–", "0"]
+    assert list(text["Forbrug"]) == ["1.234.567 kr.", "15 kr.", "–", "200 kr."]
+    assert list(text["Andel"]) == ["61,5 %", "–", "5,0 % (få)", "100,0 %"]
+    # ±: a variance that rounds to 0 kr. has no sign.
+    assert list(text["Afvigelse"]) == ["±0 kr.", "+2.500 kr.", "−1.000 kr.", "+1 kr."]
+    # 3,3 points over; -0,49 points rounds to -0,5; nothing when missing.
+    assert list(text["Point"]) == ["+3,3 pp", "−0,5 pp", "±0,0 pp", "–"]
+    assert list(text["Ændring"]) == ["−2,0", "±0,0", "+1,2", "–"]
+    assert list(text["Dato"]) == ["30.06.2011", "–", "04.01.2010", "29.02.2012"]
+
+
+def test_cells_read_english() -> None:
+    text = _table("en").text()
+    assert list(text["Familier"]) == ["15", "2", "10,292", "<5"]
+    assert text["Forbrug"][0] == "DKK 1,234,567"
+    assert text["Andel"][0] == "61.5%"
+
+
+def _draw() -> None:
+    from dashboard import tables
+    from tests.test_tables import _table
+
+    tables.show(_table())
+
+
+def test_the_grid_gets_values_and_the_same_text() -> None:
+    app = AppTest.from_function(_draw, default_timeout=60).run()
+    assert not app.exception
+    frame = app.dataframe[0]
+    assert list(frame.value["Familier"]) == [15.0, 2.0, 10292.0, -1.0]
+    shown = table_text(frame)
+    assert shown.equals(_table().text())
