@@ -7,6 +7,8 @@ the button asks) gets exit 1 and a message. Exit 0 on success, 2 on a
 usage error (bad quarter, unknown programme, bad option).
 `freeze` stores a quarter's report figures as the system (admin) user;
 exit 1 when refused (already frozen, unknown quarter), with the reason.
+`disclosure-audit` plays an attacker with a role's view (docs/disclosure.md):
+exit 1 naming each hidden count of 1-4 it can work out, else 0.
 """
 
 from __future__ import annotations
@@ -66,6 +68,14 @@ def _freeze(args: argparse.Namespace) -> int:
     return 0
 
 
+def _disclosure_audit(args: argparse.Namespace) -> int:
+    from dashboard.disclosure_audit import run
+    from data_access.db.engine import default_database_url
+
+    url = args.database_url or default_database_url()
+    return run(url, args.role, args.programme, args.every)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser; subcommands register themselves here."""
     parser = argparse.ArgumentParser(prog="python -m dashboard")
@@ -90,6 +100,17 @@ def build_parser() -> argparse.ArgumentParser:
     freeze.add_argument("--quarter", required=True, help="quarter, e.g. 2011Q2")
     freeze.add_argument("--database-url", default=None, help="default: DASHBOARD_DATABASE_URL")
     freeze.set_defaults(handler=_freeze)
+    audit = commands.add_parser(
+        "disclosure-audit",
+        help="play the attacker: can a role work out a hidden count of 1-4 from what it sees?",
+    )
+    audit.add_argument("--role", required=True, choices=("viewer", "department_head"))
+    audit.add_argument("--programme", default=None, help="programme_id (default: every programme)")
+    audit.add_argument(
+        "--every", type=int, default=1, help="report dates: every N-th month end (default 1)"
+    )
+    audit.add_argument("--database-url", default=None, help="default: DASHBOARD_DATABASE_URL")
+    audit.set_defaults(handler=_disclosure_audit)
     return parser
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import formatting
+from data_access.rules.access import MIN_CELL
 from data_access.rules.spend import SpendStatus
 
 #: Okabe-Ito, in an order where neighbours differ in lightness too.
@@ -53,6 +54,13 @@ SPEND_STATUS_COLOURS: Final[dict[SpendStatus | None, str]] = {
     None: NEUTRAL,
 }
 CITY: Final = "#000000"
+
+#: Height of the hatched bar that stands for a hidden count (1 to 4): never a 0.
+HIDDEN_HEIGHT: Final = MIN_CELL - 1
+#: Outline and hatching of a hidden count's bar.
+HIDDEN_COLOUR: Final = "#444444"
+#: Plotly's hatching for a hidden count (and its legend entry).
+HIDDEN_PATTERN: Final[dict[str, Any]] = {"shape": "/", "fgcolor": HIDDEN_COLOUR, "solidity": 0.35}
 
 SEPARATORS: Final[dict[str, str]] = {"da": ",.", "en": ".,"}
 
@@ -161,6 +169,79 @@ def type_size(layout: dict[str, Any], size: int) -> dict[str, Any]:
         "yaxis": axis,
     }
     return _merged(sized, layout)
+
+
+def is_hidden_cell(cell: object) -> bool:
+    """A disclosed count cell that holds no number: `<5` or `x` (kpis.md, Disclosure control)."""
+    return cell in (formatting.SUPPRESSED, formatting.SECONDARY)
+
+
+def mark_hidden(trace: Trace, cells: Sequence[object], *, axis: str = "y") -> Trace:
+    """`trace` (bars) with each hidden count drawn as a hatched, labelled bar, never as 0.
+
+    `cells` are the disclosed cells behind the bars' values on `axis` (numbers,
+    `<5`, `x`). A hidden cell becomes a white bar of HIDDEN_HEIGHT with the
+    hatching and its text (`<5`) on it, so a hidden 3 cannot be read as
+    "nobody"; `hidden_legend` adds the legend entry that says what it means.
+    """
+    hidden = [is_hidden_cell(cell) for cell in cells]
+    if not any(hidden):
+        return trace
+    colour = trace.get("marker", {}).get("color", PALETTE[0])
+    values = list(pd.Series(trace[axis]).tolist())
+    trace = dict(trace)
+    trace[axis] = [HIDDEN_HEIGHT if h else v for h, v in zip(hidden, values, strict=True)]
+    trace["text"] = [
+        str(cell) if h else text
+        for h, cell, text in zip(hidden, cells, _texts(trace, len(cells)), strict=True)
+    ]
+    trace["marker"] = {
+        **trace.get("marker", {}),
+        "color": ["#ffffff" if h else colour for h in hidden],
+        "line": {"color": [HIDDEN_COLOUR if h else colour for h in hidden], "width": 1},
+        "pattern": {
+            **HIDDEN_PATTERN,
+            "shape": ["/" if h else "" for h in hidden],
+            "fgcolor": colour,
+        },
+    }
+    return trace
+
+
+def _texts(trace: Trace, n: int) -> list[object]:
+    """The trace's own bar texts, or empty ones."""
+    text = trace.get("text")
+    if text is None or isinstance(text, str):
+        return [""] * n
+    return list(pd.Series(text).tolist())
+
+
+def hidden_legend(label: str, *, offsetgroup: str | None = None) -> Trace:
+    """The legend entry of the hatched bars: "skjult, under 5" (`label`), drawing nothing.
+
+    In a grouped bar chart pass the `offsetgroup` of a real trace, so the
+    entry takes no slot beside the bars.
+    """
+    trace: Trace = {
+        "type": "bar",
+        "name": label,
+        "x": [None],
+        "y": [None],
+        "marker": {"color": "#ffffff", "line": {"color": HIDDEN_COLOUR, "width": 1}},
+        "hoverinfo": "skip",
+    }
+    trace["marker"]["pattern"] = dict(HIDDEN_PATTERN)
+    if offsetgroup is not None:
+        trace["offsetgroup"] = offsetgroup
+    return trace
+
+
+def with_hidden(traces: list[Trace], label: str, *, offsetgroup: str | None = None) -> list[Trace]:
+    """`traces` plus the legend entry of hidden counts when one of them draws a hidden bar."""
+    marked = any(
+        isinstance(t.get("marker", {}).get("pattern", {}).get("shape"), list) for t in traces
+    )
+    return [*traces, hidden_legend(label, offsetgroup=offsetgroup)] if marked else traces
 
 
 def month_ticks(months: Sequence[date], lang: str, *, every: int = 1) -> dict[str, Any]:

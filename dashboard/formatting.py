@@ -192,3 +192,22 @@ def timestamp(moment: datetime | None, lang: str = "da") -> str:
     zone = get_timezone(DISPLAY_TIME_ZONE)
     pattern = "d MMMM y 'at' HH:mm" if lang == "en" else "d. MMMM y 'kl.' HH.mm"
     return _babel_datetime(moment, pattern, tzinfo=zone, locale=locale_of(lang))
+
+
+#: Characters that mean something in Streamlit's Markdown: CommonMark and GFM
+#: (links, images, emphasis, code, tables, strikethrough), HTML tags and
+#: entities, and Streamlit's directives (`:red[...]`, `:material/icon:`, `$`
+#: for LaTeX). Each is backslash-escaped, which CommonMark shows literally.
+_MARKDOWN_SPECIAL: Final = frozenset("\\`*_{}[]()<>#+-.!|~:$&")
+
+
+def markdown_literal(text: object) -> str:
+    """`text` (a name or label from a bundle) escaped so Markdown shows it as it is.
+
+    Bundle text comes from outside systems: a department called
+    `[x](http://…)` must read as those characters, not become a link (nor
+    `![](…)` an image, nor `<b>` bold). Every Markdown-special character is
+    backslash-escaped and line breaks become spaces (no new blocks).
+    """
+    flat = " ".join(str(text).split())
+    return "".join(f"\\{char}" if char in _MARKDOWN_SPECIAL else char for char in flat)

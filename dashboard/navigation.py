@@ -58,6 +58,7 @@ PAGES: Final[tuple[PageSpec, ...]] = (
     PageSpec("forloeb", ":material/timeline:", "programme"),
     PageSpec("sagsstamme", ":material/groups:", "programme"),
     PageSpec("oekonomi", ":material/payments:", "results"),
+    PageSpec("forebyggelse", ":material/savings:", "results"),
     PageSpec("effekt", ":material/trending_down:", "results"),
     PageSpec("bydele", ":material/map:", "results"),
     PageSpec("forandringsteori", ":material/account_tree:", "results"),

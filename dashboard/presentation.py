@@ -360,7 +360,7 @@ def run(context: PageContext) -> None:
         [6, 1.2, 1.3, 1.2, 2], vertical_alignment="center"
     )
     with title:
-        st.title(t(STEP_TITLES[key], lang) + " · " + f.programme_name)
+        st.title(t(STEP_TITLES[key], lang) + " · " + formatting.markdown_literal(f.programme_name))
     with back:
         st.button(
             t("presentation.previous", lang),

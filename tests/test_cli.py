@@ -31,6 +31,7 @@ SUMMARY = [
     "indicators.csv: 3 rows",
     "indicator_definitions.csv: 1 row",
     "users.csv: (not in bundle)",
+    "unit_costs.csv: (not in bundle)",
 ]
 
 

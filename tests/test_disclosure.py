@@ -9,6 +9,7 @@ from data_access.rules.disclosure import (
     SUPPRESSED,
     WITHHELD,
     count_or_label,
+    count_share,
     is_small,
     suppress_count,
     suppress_share,
@@ -28,13 +29,16 @@ def test_roles_split_as_in_the_contract() -> None:
 
 @pytest.mark.parametrize("scope", SUPPRESSED_SCOPES, ids=lambda s: s.role)
 def test_suppressed_counts(scope: Scope) -> None:
-    # 1-4 -> "<5"; 0 stays 0 (nobody identifies no one); 5 and up exact.
+    # 1-4 -> "<5"; 0 stays 0 (nobody identifies no one); 5 and up rounded to 5.
     for n in (1, 2, 3, 4):
         assert suppress_count(n, scope) == (None, SUPPRESSED)
         assert count_or_label(n, scope) == "<5"
     assert suppress_count(0, scope) == (0, None)
     assert suppress_count(5, scope) == (5, None)
-    assert suppress_count(120, scope) == (120, None)
+    assert suppress_count(7, scope) == (5, None)
+    assert suppress_count(8, scope) == (10, None)
+    assert suppress_count(122, scope) == (120, None)
+    assert suppress_count(123, scope) == (125, None)
     assert suppress_count(None, scope) == (None, None)
     assert count_or_label(0, scope) == 0
     assert count_or_label(5, scope) == 5
@@ -76,3 +80,22 @@ def test_withhold_small_base() -> None:
 
 def test_is_small() -> None:
     assert [is_small(n) for n in (None, 0, 1, 4, 5)] == [False, False, True, True, False]
+
+
+@pytest.mark.parametrize("scope", SUPPRESSED_SCOPES, ids=lambda s: s.role)
+def test_count_share_from_rounded_counts(scope: Scope) -> None:
+    # 7 of 12: rounded 5 of 10 -> 50 %, not 58,3 % (which would give 7 and 12 back).
+    assert count_share(7, 12, scope) == (0.5, None)
+    # Base under 5, numerator 1-4 or base minus numerator 1-4: withheld.
+    assert count_share(1, 3, scope) == (None, WITHHELD)
+    assert count_share(1, 5, scope) == (None, WITHHELD)
+    assert count_share(4, 5, scope) == (None, WITHHELD)
+    assert count_share(0, 5, scope) == (0.0, None)
+    assert count_share(10, 10, scope) == (1.0, None)
+    assert count_share(0, 0, scope) == (None, None)
+
+
+@pytest.mark.parametrize("scope", EXACT_SCOPES, ids=lambda s: s.role)
+def test_count_share_exact(scope: Scope) -> None:
+    assert count_share(1, 4, scope) == (0.25, None)
+    assert count_or_label(7, scope) == 7

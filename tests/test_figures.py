@@ -750,10 +750,10 @@ def test_disclosure_for_suppressed_roles(load: Loader, scope: Scope) -> None:
     # Median over 4 started families (A1-A3, E1) -> withheld.
     median = got["median_days_to_start"]
     assert (median.value, median.display, median.denominator) == (None, "withheld", None)
-    # Parents with employment in active families: A1p1, A1p2, A2p1, A2p2, A3p1 = 5
-    # -> the share is shown: 2 self-supporting of 5 = 0.4; the count 2 itself is hidden.
+    # Parents with employment in active families: A1p1, A1p2, A2p1, A2p2, A3p1 = 5,
+    # 2 of them self-supporting: a share 2/5 would give back the 2, so it is withheld.
     parents = got["self_supporting_parents"]
-    assert (parents.value, parents.display) == (pytest.approx(0.4), None)
+    assert (parents.value, parents.display) == (None, "withheld")
     assert (parents.numerator, parents.denominator) == (None, 5)
     # Money and plan figures are not about people: unchanged.
     assert got["budget_year"].value == 2_000_000
@@ -796,7 +796,7 @@ def test_viewer_share_on_zero_families_is_simply_missing(load: Loader) -> None:
     assert (got["active_families"].value, got["active_families"].display) == (0, None)
 
 
-def test_viewer_share_on_five_families_is_shown(load: Loader) -> None:
+def test_viewer_share_that_gives_back_a_small_count_is_withheld(load: Loader) -> None:
     engine = load(
         families="""
             A1,P1,nb,2010-01-01,,,2010-02-01,,,
@@ -826,8 +826,9 @@ def test_viewer_share_on_five_families_is_shown(load: Loader) -> None:
         """,
     )
     got = compute_figures(engine, query_context("P1", D_STAGES, scope=VIEWER))
-    # 5 eligible families, A1-A4 improved -> 4/5 shown; active 5 exact; numerator 4 hidden.
-    assert got["improved_share"].value == pytest.approx(0.8)
+    # 5 eligible families, A1-A4 improved: 4/5 would give back the 4 (and 1 not
+    # improved), so the share is withheld; active 5 is shown (5-7 read 5).
+    assert (got["improved_share"].value, got["improved_share"].display) == (None, "withheld")
     assert (got["improved_share"].numerator, got["improved_share"].denominator) == (None, 5)
     assert got["active_families"].value == 5
     # All waited 31 days -> median 31, on 5 families -> shown.

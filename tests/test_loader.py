@@ -35,7 +35,7 @@ from tests.fixtures.valid import (
     texts,
 )
 
-TABLE_OF = {name: name.removesuffix(".csv") for name in VALID}
+TABLE_OF = {name: name.removesuffix(".csv") for name in VALID_ROWS}
 
 
 def rows(url: str, table: Any, *columns: Any, order_by: Any = None) -> list[tuple[Any, ...]]:
@@ -78,6 +78,7 @@ def test_summary_lines_one_per_file_in_contract_order(tmp_path: Path, db_url: st
         "indicators.csv: 3 rows",
         "indicator_definitions.csv: 1 row",
         "users.csv: (not in bundle)",
+        "unit_costs.csv: (not in bundle)",
     ]
     assert summary.rows["users.csv"] == 0
 
@@ -664,7 +665,9 @@ def test_load_history_row(tmp_path: Path, db_url: str) -> None:
         "indicator_definitions.csv": None,
         "users.csv": None,
     }
-    assert {name: entry["rows"] for name, entry in files.items()} == VALID_ROWS
+    # The history names only the files the bundle had (it has no unit_costs.csv).
+    given = {name: rows for name, rows in VALID_ROWS.items() if name != "unit_costs.csv"}
+    assert {name: entry["rows"] for name, entry in files.items()} == given
     for name, entry in files.items():
         assert entry["sha256"] == hashlib.sha256((folder / name).read_bytes()).hexdigest()
 

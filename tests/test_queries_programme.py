@@ -83,6 +83,8 @@ def test_course_queries(db_url: str, tmp_path: Path) -> None:
     assert due["coordinator"].tolist() == ["Koordinator To"]  # C2's name, not its id
     count, due = due_to_aftercare(engine, query_context("P1", D, scope=C1))
     assert count == 1 and due.empty  # F3 belongs to C2
+    count, due = due_to_aftercare(engine, query_context("P1", D, scope=ADMIN), 0)
+    assert count == 1 and due.empty  # the limit cuts the list, not the count
     reasons = end_reasons(engine, query_context("P1", D)).set_index("reason")["families"]
     assert reasons.to_dict() == {"completed": 0, "dropped_out": 1, "moved": 0, "other": 0}
     flow = course_flow(engine, query_context("P1", D)).set_index("month_end")

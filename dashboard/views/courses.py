@@ -10,7 +10,18 @@ import streamlit as st
 
 from dashboard import formatting, tables
 from dashboard.catalogue import measure, stage_label
-from dashboard.charts import NEUTRAL, PALETTE, STAGE_COLOURS, Trace, month_ticks, title, vline
+from dashboard.charts import (
+    NEUTRAL,
+    PALETTE,
+    STAGE_COLOURS,
+    Trace,
+    is_hidden_cell,
+    mark_hidden,
+    month_ticks,
+    title,
+    vline,
+    with_hidden,
+)
 from dashboard.formatting import count
 from dashboard.i18n import N_, t
 from dashboard.metrics import show_figure
@@ -62,26 +73,28 @@ def headline(figures: dict[str, FigureValue], due: int | str, lang: str) -> None
 
 def stages(frame: pd.DataFrame, lang: str) -> None:
     st.subheader(t("courses.stages", lang))
-    if frame.empty or numeric(frame["families"]).sum() == 0:
+    if frame.empty or (
+        numeric(frame["families"]).sum() == 0 and not frame["display"].map(is_hidden_cell).any()
+    ):
         no_families(lang)
         return
     traces: list[Trace] = []
     for stage in STAGE_ORDER:
         rows = frame[frame["stage"] == stage]
-        traces.append(
-            {
-                "type": "bar",
-                "name": stage_label(stage, lang),
-                "x": rows["month_end"],
-                "y": numeric(rows["families"]),
-                "customdata": rows["display"],
-                "hovertemplate": "%{customdata}",
-                "marker": {"color": STAGE_COLOURS[stage]},
-            }
-        )
+        trace = {
+            "type": "bar",
+            "name": stage_label(stage, lang),
+            "x": rows["month_end"],
+            "y": numeric(rows["families"]),
+            "customdata": rows["display"],
+            "hovertemplate": "%{customdata}",
+            "marker": {"color": STAGE_COLOURS[stage]},
+        }
+        # A month whose cell is hidden shows a hatched "<5" bar, not an empty month.
+        traces.append(mark_hidden(trace, list(rows["display"])))
     months = list(frame["month_end"].unique())
     plot(
-        traces,
+        with_hidden(traces, t("disclosure.hidden", lang)),
         lang,
         barmode="stack",
         xaxis=month_ticks(months, lang, every=max(1, len(frame) // 72)),
@@ -150,10 +163,13 @@ def timeline(
     download_csv(table, "forloeb_tidslinje", lang)
 
 
-def due_list(frame: pd.DataFrame, lang: str) -> None:
+def due_list(frame: pd.DataFrame, lang: str, limit: int | None = None) -> None:
+    """The families due to aftercare within 30 days; a caption when the list hit `limit`."""
     if frame.empty:
         return
     st.subheader(measure("due_aftercare").label(lang))
+    if limit is not None and len(frame) >= limit:
+        st.caption(t("courses.due_nearest_only", lang, shown=formatting.count(limit, lang=lang)))
     table = tables.build(
         [
             Column(t("common.family_pseudonym", lang), frame["family_id"]),
@@ -172,18 +188,22 @@ def flow(frame: pd.DataFrame, lang: str) -> None:
         no_families(lang)
         return
     traces = [
-        {
-            "type": "bar",
-            "name": t(FLOW_TRACES[key], lang),
-            "x": frame["month_end"],
-            "y": numeric(frame[key]),
-            "text": formatting.counts(frame[key], lang),
-            "marker": {"color": PALETTE[i]},
-        }
+        mark_hidden(
+            {
+                "type": "bar",
+                "name": t(FLOW_TRACES[key], lang),
+                "x": frame["month_end"],
+                "y": numeric(frame[key]),
+                "text": formatting.counts(frame[key], lang),
+                "marker": {"color": PALETTE[i]},
+                "offsetgroup": str(i),
+            },
+            list(frame[key]),
+        )
         for i, key in enumerate(("started", "ended"))
     ]
     plot(
-        traces,
+        with_hidden(traces, t("disclosure.hidden", lang), offsetgroup="0"),
         lang,
         height=320,
         xaxis=month_ticks(list(frame["month_end"]), lang, every=max(1, len(frame) // 12)),
@@ -194,7 +214,7 @@ def flow(frame: pd.DataFrame, lang: str) -> None:
 
 def reasons(frame: pd.DataFrame, lang: str) -> None:
     st.subheader(t("courses.reasons", lang))
-    if numeric(frame["families"]).sum() == 0 and not (frame["families"] == "<5").any():
+    if numeric(frame["families"]).sum() == 0 and not frame["families"].map(is_hidden_cell).any():
         no_families(lang)
         return
     names = [t(REASON_LABELS[str(r)], lang) for r in frame["reason"]]
@@ -207,7 +227,9 @@ def reasons(frame: pd.DataFrame, lang: str) -> None:
         "marker": {"color": PALETTE[2]},
     }
     plot(
-        [bars],
+        with_hidden(
+            [mark_hidden(bars, list(frame["families"]), axis="x")], t("disclosure.hidden", lang)
+        ),
         lang,
         height=260,
         xaxis={"title": title(t("common.families", lang))},

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import formatting, tables
 from dashboard.catalogue import measure
-from dashboard.charts import PALETTE, month_ticks, title
+from dashboard.charts import PALETTE, mark_hidden, month_ticks, title, with_hidden
 from dashboard.i18n import N_, t
 from dashboard.metrics import show_figure
 from dashboard.shell import download_csv
@@ -124,7 +124,7 @@ def referrals(frame: pd.DataFrame, lang: str) -> None:
         "marker": {"color": PALETTE[0]},
     }
     plot(
-        [bars],
+        with_hidden([mark_hidden(bars, list(frame["referrals"]))], t("disclosure.hidden", lang)),
         lang,
         height=320,
         xaxis=month_ticks(list(frame["month_end"]), lang, every=max(1, len(frame) // 12)),

@@ -142,7 +142,7 @@ def breakdown_chart(frame: pd.DataFrame, lang: str, key: str) -> None:
 
 def month_chart(frame: pd.DataFrame, lang: str, scope_label: str) -> None:
     """Cumulative spend month by month against the linear budget line of the year."""
-    heading = t("spend.month_chart", lang, scope=scope_label)
+    heading = t("spend.month_chart", lang, scope=formatting.markdown_literal(scope_label))
     st.markdown(f"**{heading}**")
     months = list(frame["month"])
     traces = [

@@ -5,7 +5,7 @@ programme the bundle names (in programmes.csv or referenced by its families,
 budget or spend) the database's spend, budget and families with their
 members, assessments, interventions and meetings are replaced by the
 bundle's. Dimension tables (districts, departments, programmes, coordinators,
-indicator definitions, users) and indicators are upserted by key, so rows
+indicator definitions, users), indicators and unit costs are upserted by key, so rows
 another bundle loaded stay. Nothing is written unless every rule holds.
 """
 
@@ -315,6 +315,12 @@ def _write(connection: Connection, parsed: ParsedBundle, state: DatabaseState) -
             connection, TABLES[file], names, _column_chunks(parsed, file), len(parsed.frames[file])
         )
     _upsert(connection, schema.users, ("email",), _records(parsed, "users.csv"))
+    _upsert(
+        connection,
+        schema.unit_costs,
+        ("measure", "valid_from"),
+        _records(parsed, "unit_costs.csv"),
+    )
     _refresh_derived(connection, state, in_scope, bundle_families, replaced)
     _upsert(
         connection,

@@ -43,6 +43,7 @@ BUNDLE_FILES: Final[tuple[str, ...]] = (
     "indicators.csv",
     "indicator_definitions.csv",
     "users.csv",
+    "unit_costs.csv",
 )
 
 #: Name of the index that carries source line numbers.

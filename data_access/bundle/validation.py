@@ -204,6 +204,13 @@ SPECS: Final[dict[str, tuple[Field, ...]]] = {
         _opt("department_id"),
         _opt("coordinator_id"),
     ),
+    "unit_costs.csv": (
+        _req("measure"),
+        _req("name"),
+        _req("yearly_cost_dkk", "money", minimum=0.01),
+        _req("valid_from", "date"),
+        _req("source"),
+    ),
 }
 
 #: The table each bundle file is stored in.
@@ -222,6 +229,7 @@ TABLES: Final[dict[str, Table]] = {
     "indicators.csv": schema.indicators,
     "indicator_definitions.csv": schema.indicator_definitions,
     "users.csv": schema.users,
+    "unit_costs.csv": schema.unit_costs,
 }
 
 #: Single-column keys that must be unique within a file.
@@ -240,6 +248,7 @@ KEYS: Final[dict[str, str]] = {
 }
 BUDGET_KEY: Final = ("programme_id", "year", "department_id", "funder_id", "activity")
 INDICATOR_KEY: Final = ("district_id", "indicator", "measured_on")
+UNIT_COST_KEY: Final = ("measure", "valid_from")
 
 assert tuple(SPECS) == BUNDLE_FILES == tuple(TABLES)
 
@@ -659,6 +668,9 @@ def _check_duplicates(parsed: ParsedBundle, problems: list[Problem]) -> None:
     _duplicates(parsed.frames["budget.csv"], "budget.csv", BUDGET_KEY, "activity", problems)
     _duplicates(
         parsed.frames["indicators.csv"], "indicators.csv", INDICATOR_KEY, "measured_on", problems
+    )
+    _duplicates(
+        parsed.frames["unit_costs.csv"], "unit_costs.csv", UNIT_COST_KEY, "valid_from", problems
     )
 
 

@@ -352,6 +352,19 @@ users = Table(
     Column("coordinator_id", ID, ForeignKey("coordinators.coordinator_id"), nullable=True),
 )
 
+# The yearly cost of a measure the programme aims to prevent (unit_costs.csv),
+# one row per measure and the date its price applies from; the prevention
+# business case reads the row in force on the report date.
+unit_costs = Table(
+    "unit_costs",
+    metadata,
+    Column("measure", ID, primary_key=True),
+    Column("valid_from", Date, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("yearly_cost_dkk", Money, nullable=False),
+    Column("source", String(500), nullable=False),
+)
+
 load_history = Table(
     "load_history",
     metadata,
@@ -383,6 +396,7 @@ change_theory = Table(
 # Delete order that respects foreign keys (children first).
 DELETE_ORDER: tuple[Table, ...] = (
     change_theory,
+    unit_costs,
     family_ssp_levels,
     parent_employment,
     family_course_months,

@@ -28,6 +28,7 @@ from data_access.demo.dates import day
 from data_access.demo.families import Area, CoursePlan, Courses, generate_courses
 from data_access.demo.indicators import generate_indicators
 from data_access.demo.spend import ProgrammeActivity, generate_spend
+from data_access.demo.unit_costs import example_unit_costs
 
 if TYPE_CHECKING:
     from data_access.bundle.loader import LoadSummary
@@ -156,6 +157,7 @@ CONTRACT_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "indicators.csv": ("district_id", "indicator", "measured_on", "value"),
     "indicator_definitions.csv": ("indicator", "name", "unit", "higher_is_better"),
     "users.csv": ("email", "role", "department_id", "coordinator_id"),
+    "unit_costs.csv": ("measure", "name", "yearly_cost_dkk", "valid_from", "source"),
 }
 
 
@@ -369,6 +371,7 @@ def build_demo_bundle(scale: int = 1, *, seed: int = DEFAULT_SEED) -> dict[str, 
         "indicators.csv": indicators,
         "indicator_definitions.csv": definitions,
         "users.csv": _users(coordinators),
+        "unit_costs.csv": example_unit_costs(),
     }
     finished = {name: _finish(frame, CONTRACT_COLUMNS[name]) for name, frame in bundle.items()}
     finished[CHANGE_THEORY_FILE] = pilot_change_theory()

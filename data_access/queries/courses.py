@@ -40,6 +40,8 @@ END_REASONS: Final[tuple[str, ...]] = ("completed", "dropped_out", "moved", "oth
 
 #: Courses the timeline draws at most (the newest starts).
 TIMELINE_LIMIT: Final = 100
+#: Families the list due to aftercare shows at most (the nearest dates first).
+DUE_LIST_LIMIT: Final = 100
 
 
 def stage_months(engine: Engine, context: QueryContext, first: date) -> pd.DataFrame:
@@ -117,11 +119,15 @@ def end_reasons(engine: Engine, context: QueryContext) -> pd.DataFrame:
     return pd.DataFrame(records, columns=["reason", "families"])
 
 
-def due_to_aftercare(engine: Engine, context: QueryContext) -> tuple[int | str, pd.DataFrame]:
+def due_to_aftercare(
+    engine: Engine, context: QueryContext, limit: int | None = None
+) -> tuple[int | str, pd.DataFrame]:
     """Families in the intensive phase whose aftercare date falls in the next 30 days.
 
     Returns (count disclosed for the scope, the families the scope may see by
-    pseudonym: family_id, coordinator (the coordinator's name), aftercare_due_on).
+    pseudonym: family_id, coordinator (the coordinator's name), aftercare_due_on),
+    the nearest dates first; at most `limit` of them (a city has thousands
+    due in a month, and a page listing them all sent 170 KB per view).
     """
     f = families.c
     horizon = context.as_of + timedelta(days=AFTERCARE_HORIZON_DAYS)
@@ -139,6 +145,7 @@ def due_to_aftercare(engine: Engine, context: QueryContext) -> tuple[int | str, 
             .outerjoin(coordinators, coordinators.c.coordinator_id == f.coordinator_id)
             .where(due, visible_families(context.scope, families))
             .order_by(f.aftercare_due_on, f.family_id)
+            .limit(limit)
         ).all()
     frame = pd.DataFrame(
         [tuple(row) for row in rows], columns=["family_id", "coordinator", "aftercare_due_on"]

@@ -12,9 +12,8 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine
 
-from data_access.db.schema import families
 from data_access.derived.stage_changes import family_months
 from data_access.queries.context import QueryContext
 from data_access.queries.family_figures import (
@@ -28,13 +27,10 @@ from data_access.queries.programmes import read_programme
 from data_access.queries.spend import budget_year, spent_ytd
 from data_access.rules.access import Scope
 from data_access.rules.disclosure import (
-    SECONDARY,
     WITHHELD,
-    is_hidden,
-    protect_single,
+    count_share,
     suppress_breakdown,
     suppress_count,
-    suppress_share,
     withhold_small_base,
 )
 from data_access.rules.figures import FigureId
@@ -98,108 +94,18 @@ def spend_status_figure(forecast: float | None, budget: float | None) -> FigureV
 def stage_counts(engine: Engine, context: QueryContext) -> dict[str, int | str]:
     """Families per stage on `as_of` in STAGE_ORDER, disclosed as one breakdown.
 
-    For a suppressed scope 1-4 reads "<5", and the secondary rule hides a
-    second stage where only one would be hidden. With a district, a stage
-    also hidden for another district of the programme is hidden here too,
-    so flipping the district filter cannot give a hidden cell back.
+    For a suppressed scope 1-4 reads "<5" and the others are rounded to 5
+    (rules.disclosure), the same whatever the district filter.
     """
     with engine.connect() as conn:
         tally = stage_tally(conn, context.programme_id, context.as_of, context.district_id)
-        peers = _peer_hidden(
-            conn,
-            context.programme_id,
-            context.as_of,
-            context.district_id,
-            context.scope,
-            {"stage_tally"},
-        )
     cells = suppress_breakdown(tally.stages, context.scope)
-    for stage in STAGE_ORDER:
-        if stage in peers and not is_hidden(cells[stage]):
-            cells[stage] = SECONDARY
-    if context.scope.suppressed:
-        protect_single(cells, tally.stages)
     return {stage: cells[stage] for stage in STAGE_ORDER}
 
 
-def _raw_counts(
-    conn: Connection,
-    programme_id: str,
-    as_of: date,
-    district_id: str | None,
-    passes: Collection[str],
-) -> dict[str, int]:
-    """The family and people counts behind the figures, before disclosure.
-
-    Only the counts of `passes` (keys of FIGURE_PASSES) are made: each count
-    is its own breakdown, so the ones a caller does not show change nothing.
-    """
-    counts: dict[str, int] = {}
-    if "stage_tally" in passes:
-        tally = stage_tally(conn, programme_id, as_of, district_id)
-        stages = tally.stages
-        counts |= {
-            **stages,
-            "active_families": sum(stages[s] for s in ACTIVE_STAGES),
-            "pipeline_families": sum(stages[s] for s in PIPELINE_STAGES),
-            "overdue_families": tally.overdue,
-        }
-    if "median_days_to_start" in passes:
-        counts["median_days_to_start"] = median_days_to_start(
-            conn, programme_id, as_of, district_id
-        )[1]
-    for name, count in SHARE_PASSES.items():
-        if name in passes:
-            counts[name] = count(conn, programme_id, as_of, district_id)[1]
-    return counts
-
-
-def _peer_hidden(
-    conn: Connection,
-    programme_id: str,
-    as_of: date,
-    district_id: str | None,
-    scope: Scope,
-    passes: Collection[str],
-) -> set[str]:
-    """Counts (by `_raw_counts` key) hidden for `district_id` because of its sibling districts.
-
-    The district filter makes every family figure a breakdown by district
-    whose total is the unfiltered headline: a viewer who sees 12 for the
-    programme and 9 for one of two districts knows the other has 3. So each
-    count is treated as one breakdown over the programme's districts (those
-    the filter offers) and `suppress_breakdown` decides which districts'
-    cells are hidden; the set says which counts that hides for `district_id`.
-    """
-    if not scope.suppressed or district_id is None:
-        return set()
-    peers = (
-        conn.execute(
-            select(families.c.district_id)
-            .where(families.c.programme_id == programme_id)
-            .group_by(families.c.district_id)
-        )
-        .scalars()
-        .all()
-    )
-    if district_id not in peers:
-        return set()
-    raw = {str(peer): _raw_counts(conn, programme_id, as_of, str(peer), passes) for peer in peers}
-    hidden: set[str] = set()
-    for key in raw[district_id]:
-        cells = suppress_breakdown({peer: counts[key] for peer, counts in raw.items()}, scope)
-        if is_hidden(cells[district_id]):
-            hidden.add(key)
-    return hidden
-
-
-def _count(
-    figure_id: FigureId, n: int, scope: Scope, target: float | None = None, hidden: bool = False
-) -> FigureValue:
-    """A count figure; `hidden` (secondary suppression) shows "x" where 1-4 would show."""
+def _count(figure_id: FigureId, n: int, scope: Scope, target: float | None = None) -> FigureValue:
+    """A count figure, disclosed for `scope` (rounded to 5, 1-4 as "<5")."""
     value, display = suppress_count(n, scope)
-    if hidden and value is not None and value > 0:
-        return FigureValue(figure_id, None, SECONDARY, target=target)
     return FigureValue(figure_id, value, display, target=target)
 
 
@@ -209,16 +115,9 @@ def _share(
     denominator: int,
     scope: Scope,
     target: float | None = None,
-    hidden: bool = False,
 ) -> FigureValue:
-    """A share of families or people: parts and share disclosed as counts and shares.
-
-    `hidden`: the base is hidden by the secondary rule, so the share is
-    withheld as if the base were small.
-    """
-    value, display = suppress_share(numerator, denominator, scope)
-    if hidden and display is None and value is not None:
-        return FigureValue(figure_id, None, WITHHELD, None, None, target)
+    """A share of families or people: parts disclosed as counts, the share from the shown parts."""
+    value, display = count_share(numerator, denominator, scope)
     shown_numerator, _ = suppress_count(numerator, scope)
     shown_denominator, _ = suppress_count(denominator, scope)
     if display is not None:
@@ -307,9 +206,6 @@ def figures_from(
     passes = {name for name, fed in FIGURE_PASSES.items() if fed & wanted}
     needed = passes - set(given)
     info = read_programme(conn, context.programme_id)
-    peers = _peer_hidden(
-        conn, context.programme_id, context.as_of, context.district_id, context.scope, passes
-    )
     tally = (
         stage_tally(conn, context.programme_id, context.as_of, context.district_id)
         if "stage_tally" in needed
@@ -338,15 +234,12 @@ def figures_from(
     target_active = (
         None if info.target_active_families is None else float(info.target_active_families)
     )
-    figures = (
-        _family_figures(tally, target_active, peers, context.scope) if tally is not None else []
-    )
+    figures = _family_figures(tally, target_active, context.scope) if tally is not None else []
     day, days_in_year = expected_share(context.as_of)
     expected = day / days_in_year
     forecast = spent / expected
     median_value, median_display = withhold_small_base(median, started, context.scope)
-    if "median_days_to_start" in peers and median_display is None and median_value is not None:
-        median_value, median_display = None, WITHHELD
+    shown_months = suppress_count(months, context.scope)[0]
     figures += [
         FigureValue(FigureId.TARGET_ACTIVE, target_active, target=target_active),
         FigureValue(
@@ -361,14 +254,12 @@ def figures_from(
             eligible,
             context.scope,
             info.target_improved_share,
-            "improved_share" in peers,
         ),
         _share(
             FigureId.SELF_SUPPORTING_PARENTS,
             supporting,
             assessed,
             context.scope,
-            hidden="self_supporting_parents" in peers,
         ),
         FigureValue(FigureId.BUDGET_YEAR, budget),
         FigureValue(FigureId.SPENT_YTD, spent),
@@ -378,11 +269,14 @@ def figures_from(
         FigureValue(FigureId.EXPECTED_SHARE, expected, numerator=day, denominator=days_in_year),
         FigureValue(FigureId.FORECAST_YEAR, forecast, numerator=spent, denominator=expected),
         spend_status_figure(forecast, budget),
+        # Spend is shown exactly, so dividing by exact family-months would
+        # give back the active count of each month: the divisor is rounded too.
         FigureValue(
             FigureId.COST_PER_FAMILY_MONTH,
-            _ratio(spent, months),
+            _ratio(spent, shown_months),
+            WITHHELD if months and shown_months is None else None,
             numerator=spent,
-            denominator=months,
+            denominator=shown_months,
         ),
     ]
     found = {f.figure_id: f for f in figures}
@@ -390,31 +284,17 @@ def figures_from(
 
 
 def _family_figures(
-    tally: StageTally, target_active: float | None, peers: set[str], scope: Scope
+    tally: StageTally, target_active: float | None, scope: Scope
 ) -> list[FigureValue]:
     """The stage counts: active (against its target), its parts, pipeline, ended, overdue."""
     stages = tally.stages
-    # Intensive and aftercare are the parts of the active headline: one breakdown.
-    parts = suppress_breakdown({INTENSIVE: stages[INTENSIVE], AFTERCARE: stages[AFTERCARE]}, scope)
-    hidden = {key for key in peers if key in (INTENSIVE, AFTERCARE)} | {
-        key for key, cell in parts.items() if cell == SECONDARY
-    }
     return [
         _count(
-            FigureId.ACTIVE_FAMILIES,
-            sum(stages[s] for s in ACTIVE_STAGES),
-            scope,
-            target_active,
-            "active_families" in peers,
+            FigureId.ACTIVE_FAMILIES, sum(stages[s] for s in ACTIVE_STAGES), scope, target_active
         ),
-        _count(FigureId.INTENSIVE_FAMILIES, stages[INTENSIVE], scope, hidden=INTENSIVE in hidden),
-        _count(FigureId.AFTERCARE_FAMILIES, stages[AFTERCARE], scope, hidden=AFTERCARE in hidden),
-        _count(
-            FigureId.PIPELINE_FAMILIES,
-            sum(stages[s] for s in PIPELINE_STAGES),
-            scope,
-            hidden="pipeline_families" in peers,
-        ),
-        _count(FigureId.ENDED_FAMILIES, stages[ENDED], scope, hidden=ENDED in peers),
-        _count(FigureId.OVERDUE_FAMILIES, tally.overdue, scope, hidden="overdue_families" in peers),
+        _count(FigureId.INTENSIVE_FAMILIES, stages[INTENSIVE], scope),
+        _count(FigureId.AFTERCARE_FAMILIES, stages[AFTERCARE], scope),
+        _count(FigureId.PIPELINE_FAMILIES, sum(stages[s] for s in PIPELINE_STAGES), scope),
+        _count(FigureId.ENDED_FAMILIES, stages[ENDED], scope),
+        _count(FigureId.OVERDUE_FAMILIES, tally.overdue, scope),
     ]

@@ -27,6 +27,7 @@ from data_access.rules.access import Scope
 from data_access.rules.disclosure import (
     SECONDARY,
     count_or_label,
+    count_share,
     is_small,
     suppress_breakdown,
     suppress_count,
@@ -251,8 +252,7 @@ def _district_table(
         improved, eligible = _improved(ssp, tree)
         supporting, assessed = _supporting(employment, tree)
         raw.append((district_id, name, improved, eligible, supporting, assessed))
-    # Each base is one breakdown by district: one hidden district would be
-    # given away by the headline figure, so a second one is hidden with it.
+    # Each base is one breakdown by district (rounded to 5, 1-4 as "<5").
     eligible_cells = suppress_breakdown({r[0]: r[3] for r in raw}, scope)
     parent_cells = suppress_breakdown({r[0]: r[5] for r in raw}, scope)
     rows = []
@@ -290,13 +290,13 @@ def _disclosed(
     return (
         _shown_numerator(numerator, denominator, scope),
         base_cell,
-        suppress_share(numerator, denominator, scope)[0],
+        count_share(numerator, denominator, scope)[0],
     )
 
 
 def _shown_numerator(numerator: int, denominator: int, scope: Scope) -> int | str | None:
     """A share's numerator as a cell: withheld (None) with its share, else like a count."""
-    if suppress_share(numerator, denominator, scope)[1] is not None:
+    if count_share(numerator, denominator, scope)[1] is not None:
         return None
     value, display = suppress_count(numerator, scope)
     return display if value is None else value

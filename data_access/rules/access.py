@@ -65,6 +65,7 @@ RESOURCES: Final[Mapping[str, frozenset[str]]] = {
     "page:forloeb": _PROGRAMME_READERS,
     "page:sagsstamme": frozenset({ADMIN, STEERING, COORDINATOR}),
     "page:oekonomi": frozenset({ADMIN, STEERING, DEPARTMENT_HEAD, VIEWER}),
+    "page:forebyggelse": frozenset({ADMIN, STEERING, DEPARTMENT_HEAD}),
     "page:effekt": _PROGRAMME_READERS,
     "page:bydele": ALL_ROLES,
     "page:forandringsteori": ALL_ROLES,

@@ -1,9 +1,21 @@
-"""Disclosure control (kpis.md): small counts and shares on small bases are hidden.
+"""Disclosure control (kpis.md): small counts hidden, every other count rounded to 5.
 
 For the roles in `access.SUPPRESSED_ROLES` (viewer, department_head) a count of
-families or people from 1 to 4 is shown as `<5`, and a share (or any other
-statistic) built on fewer than 5 families or people is withheld. 0 stays 0:
-"nobody" identifies no one. Other roles see exact values.
+families or people from 1 to 4 is shown as `<5`, every count of 5 or more is
+rounded to the nearest multiple of 5 (5-7 read 5, 8-12 read 10, ...), and a
+share is computed from the rounded counts, withheld when its base is under 5
+or its numerator or base minus numerator is 1 to 4. 0 stays 0: "nobody"
+identifies no one. Other roles see exact values.
+
+Why rounding and not secondary suppression: with suppression, every
+exact number shown (a district, its areas, the month before, the other
+page) is an equation a reader can use, and the set of cells to hide so
+that none of them closes on a `<5` spans every page, filter and date at once
+(the earlier pattern-based rule leaked through the Forløb month tables
+and the Visitation cards). A rounded count is an interval of width 4 (2
+for 5), so totals, differences over time and parent = sum of children
+all stay intervals; `python -m dashboard disclosure-audit` checks that
+no combination pins a hidden cell (docs/disclosure.md).
 
 These are small pure functions so that every query that returns counts to a
 caller (figures, page tables, exports) applies the same rule before the value
@@ -28,20 +40,40 @@ def is_small(n: float | None) -> bool:
     return n is not None and 0 < n < MIN_CELL
 
 
+#: Counts of 5 or more are shown to suppressed roles as multiples of this.
+ROUNDING_BASE: Final = 5
+
+
+def rounded(n: int) -> int:
+    """`n` (0 or at least 5) to the nearest multiple of 5, halves up; 5-7 read 5.
+
+    5, 6 and 7 read 5 rather than 5 and 10 because a count under 5 never
+    reads 5 (it reads "<5"), so the reader knows 5 means 5 to 7 either way.
+    """
+    if n <= 0:
+        return 0
+    return max(ROUNDING_BASE, ((n + ROUNDING_BASE // 2) // ROUNDING_BASE) * ROUNDING_BASE)
+
+
 def suppress_count(n: int | None, scope: Scope) -> tuple[int | None, str | None]:
     """(value, display) of a count of families or people for `scope`.
 
-    A suppressed caller gets (None, "<5") for 1-4; everything else is exact.
+    A suppressed caller gets (None, "<5") for 1-4 and the count rounded to 5
+    otherwise; every other caller the exact count.
     """
-    if scope.suppressed and is_small(n):
+    if n is None or not scope.suppressed:
+        return n, None
+    if is_small(n):
         return None, SUPPRESSED
-    return n, None
+    return rounded(int(n)), None
 
 
 def count_or_label(n: int, scope: Scope) -> int | str:
-    """A count as a table cell: the number, or "<5" for a suppressed caller."""
+    """A count as a table cell: the number (rounded for a suppressed caller), or "<5"."""
     value, display = suppress_count(n, scope)
-    return display if value is None and display is not None else n
+    if value is None:
+        return display if display is not None else n
+    return value
 
 
 def suppress_share(
@@ -59,6 +91,23 @@ def suppress_share(
     return numerator / denominator, None
 
 
+def count_share(numerator: int, denominator: int, scope: Scope) -> tuple[float | None, str | None]:
+    """(value, display) of a share of families or people: numerator counted among denominator.
+
+    A suppressed caller gets the share of the rounded counts, or (None,
+    "withheld") when the base is under 5 or the numerator or the base minus
+    the numerator is from 1 to 4 (kpis.md): either would let the share give
+    back a small count.
+    """
+    if not denominator:
+        return None, None
+    if not scope.suppressed:
+        return numerator / denominator, None
+    if is_small(denominator) or is_small(numerator) or is_small(denominator - numerator):
+        return None, WITHHELD
+    return rounded(numerator) / rounded(denominator), None
+
+
 def withhold_small_base(
     value: float | None, base: int | None, scope: Scope
 ) -> tuple[float | None, str | None]:
@@ -74,7 +123,8 @@ def withhold_small_base(
     return value, None
 
 
-#: Display of a cell hidden only so that a "<5" cell beside it cannot be worked out.
+#: Display of a cell hidden only so that a "<5" cell beside it cannot be worked out
+#: (secondary suppression; rounding made it unnecessary, the mark stays for old exports).
 SECONDARY: Final = "x"
 
 K = TypeVar("K", bound=Hashable)
@@ -85,39 +135,16 @@ def suppress_breakdown(
 ) -> dict[K, int | str]:
     """The cells of one breakdown (by district, coordinator, stage, ...) as a caller may see them.
 
-    Primary rule: 1-4 reads "<5". Secondary rule: when exactly one cell of
-    the group is hidden, the reader could take the shown cells from the
-    total (or from the headline figure of the same measure) and get it back,
-    so the next smallest cell is hidden too ("x"; the smallest non-zero one
-    when there is one, since a hidden 0 next to a total still leaves the
-    small cell determined only if the reader knows it is 0). Totals stay
-    true: `total` is only taken to document that it is shown unchanged, and
-    the rule applies whether or not a total is shown, because the headline
-    of the measure usually is. Exact roles get the counts unchanged.
+    1-4 reads "<5", the others are rounded to 5, each on its own: the
+    rounded total and the rounded cells leave every hidden cell an interval
+    (the total minus the others is at least 4 wide), so no second cell needs
+    hiding. `total` is only taken to document that the headline is rounded
+    the same way. Exact roles get the counts unchanged.
     """
     del total
     if not scope.suppressed:
         return dict(counts)
-    cells: dict[K, int | str] = {key: SUPPRESSED if is_small(n) else n for key, n in counts.items()}
-    return protect_single(cells, counts)
-
-
-def protect_single(cells: dict[K, int | str], counts: Mapping[K, int]) -> dict[K, int | str]:
-    """Hide the next smallest cell of `cells` when exactly one is hidden ("<5" or "x").
-
-    Split from `suppress_breakdown` so a breakdown whose cells were also
-    hidden for another reason (the same cell hidden for a sibling district)
-    gets the same protection. Changes and returns `cells`.
-    """
-    hidden = [key for key, cell in cells.items() if is_hidden(cell)]
-    if len(hidden) == 1:
-        shown = [key for key, cell in cells.items() if isinstance(cell, int)]
-        nonzero = [key for key in shown if counts[key] > 0]
-        candidates = nonzero or shown
-        if candidates:
-            nearest = min(candidates, key=lambda key: (counts[key], str(key)))
-            cells[nearest] = SECONDARY
-    return cells
+    return {key: count_or_label(n, scope) for key, n in counts.items()}
 
 
 def is_hidden(cell: object) -> bool:

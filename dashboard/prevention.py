@@ -1,0 +1,135 @@
+"""The prevention business case as tables and sentences, for the page and the quarterly report.
+
+No Streamlit: the report (PDF and XLSX, also from the command line) shows
+the same tables as the Forebyggelse page, built here once. Amounts read
+`1.440.000 kr.` in Danish; years and counts of measures one decimal.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard import formatting
+from dashboard.i18n import t
+from data_access.queries.business_case import BusinessCase
+from data_access.rules.prevention import years_to_break_even
+
+
+def _num(value: object) -> float | None:
+    """A cell as a float, None for missing (None or NaN)."""
+    if value is None:
+        return None
+    number = float(value)  # type: ignore[arg-type]
+    return None if number != number else number
+
+
+def _decimal(value: object, lang: str) -> str:
+    """Years or measures with one decimal: `1,5` (da) / `1.5` (en); `–` when missing."""
+    return formatting.number(_num(value), lang, decimals=1)
+
+
+def year_table(case: BusinessCase, lang: str) -> pd.DataFrame:
+    """Per calendar year and in total: spend, family-months, cost per family-month and course."""
+    rows = []
+    for _, row in case.years.iterrows():
+        months = _num(row["family_months"])
+        hidden = row.get("family_months_display")
+        rows.append(
+            {
+                t("prevention.col.year", lang): str(int(row["year"])),
+                t("prevention.col.spent", lang): formatting.money(row["spent"], lang),
+                t("prevention.col.cumulative", lang): formatting.money(
+                    row["cumulative_spent"], lang
+                ),
+                t("prevention.col.family_months", lang): formatting.count(
+                    None if months is None else int(months),
+                    hidden if isinstance(hidden, str) else None,
+                    lang,
+                ),
+                t("prevention.col.per_month", lang): formatting.money(
+                    _num(row["cost_per_family_month"]), lang
+                ),
+                t("prevention.col.per_course", lang): formatting.money(
+                    _num(row["cost_per_course"]), lang
+                ),
+            }
+        )
+    rows.append(
+        {
+            t("prevention.col.year", lang): t("prevention.total", lang),
+            t("prevention.col.spent", lang): formatting.money(case.spent_total, lang),
+            t("prevention.col.cumulative", lang): formatting.money(case.spent_total, lang),
+            t("prevention.col.family_months", lang): formatting.count(
+                case.family_months_total, None, lang
+            ),
+            t("prevention.col.per_month", lang): formatting.money(case.cost_per_family_month, lang),
+            t("prevention.col.per_course", lang): formatting.money(case.cost_per_course, lang),
+        }
+    )
+    return pd.DataFrame(rows)
+
+
+def measure_table(case: BusinessCase, lang: str) -> pd.DataFrame:
+    """Per measure in force on D: its yearly cost and what avoiding it would pay for."""
+    rows = []
+    for _, row in case.measures.iterrows():
+        rows.append(
+            {
+                t("prevention.col.measure", lang): row["name"],
+                t("prevention.col.yearly_cost", lang): formatting.money(
+                    row["yearly_cost_dkk"], lang
+                ),
+                t("prevention.col.years_per_course", lang): _decimal(row["years_per_course"], lang),
+                t("prevention.col.courses_per_year", lang): _decimal(
+                    row["courses_per_measure_year"], lang
+                ),
+                t("prevention.col.this_year", lang, year=case.as_of.year): _decimal(
+                    row["measures_this_year"], lang
+                ),
+                t("prevention.col.to_date", lang): _decimal(row["measure_years_to_date"], lang),
+                t("prevention.col.valid_from", lang): formatting.short_date(
+                    row["valid_from"], lang
+                ),
+                t("prevention.col.source", lang): row["source"],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def break_even_table(case: BusinessCase, avoided: int, lang: str) -> pd.DataFrame:
+    """Per measure: with `avoided` of them avoided at once, the years until spend is paid."""
+    rows = []
+    for _, row in case.measures.iterrows():
+        years = years_to_break_even(case.spent_total, float(row["yearly_cost_dkk"]), avoided)
+        rows.append(
+            {
+                t("prevention.col.measure", lang): row["name"],
+                t("prevention.col.avoided", lang): formatting.number(avoided, lang),
+                t("prevention.col.break_even_years", lang): _decimal(years, lang),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def break_even_years(case: BusinessCase, avoided: int) -> list[float | None]:
+    """Years to pay spend to date per measure (as `case.measures`), `avoided` at once."""
+    return [
+        years_to_break_even(case.spent_total, float(cost), avoided)
+        for cost in case.measures["yearly_cost_dkk"]
+    ]
+
+
+def assumptions(case: BusinessCase, lang: str) -> list[str]:
+    """The case's assumptions in plain words, one sentence each."""
+    return [
+        t("prevention.assume.cost", lang),
+        t("prevention.assume.course", lang, months=case.course_months),
+        t(
+            "prevention.assume.prices",
+            lang,
+            as_of=formatting.long_date(case.as_of, lang),
+        ),
+        t("prevention.assume.no_effect", lang),
+        t("prevention.assume.scope", lang),
+        t("prevention.assume.simple", lang),
+    ]
