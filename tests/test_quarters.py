@@ -22,25 +22,27 @@ from sqlalchemy import Table, func, select
 
 from dashboard.report import render_report
 from dashboard.report.content import ReportContent, build_report, parse_quarter
-from data_access.appstate.migrate import migrate_app
-from data_access.appstate.quarters import (
-    DONE,
-    MAX_TEXT,
-    QuarterError,
+from data_access.appstate.decisions import (
     add_decision,
     decision_history,
     decisions,
+    set_decision_status,
+)
+from data_access.appstate.migrate import migrate_app
+from data_access.appstate.quarters import (
+    MAX_TEXT,
+    QuarterError,
     freeze_quarter,
     frozen_quarter,
     remark_history,
     remarks,
     save_remark,
-    set_decision_status,
 )
 from data_access.appstate.schema import frozen_quarters, quarter_decisions, quarter_remarks
 from data_access.bundle.loader import load_bundle
 from data_access.db.engine import make_engine
 from data_access.rules.access import Scope
+from data_access.rules.decisions import DONE
 from tests.fixtures.apptest import render
 from tests.fixtures.bundles import write_files
 

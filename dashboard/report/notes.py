@@ -14,12 +14,13 @@ from dashboard.catalogue import figure
 from dashboard.figure_format import format_value
 from dashboard.i18n import N_, t
 from dashboard.report.content import ReportContent
-from data_access.appstate.quarters import DONE, OPEN
+from data_access.rules.decisions import DONE, DROPPED, OPEN
 
-#: Decision status (`appstate.quarters.STATUSES`) -> message id; the overview's panel uses it too.
+#: Decision status (`rules.decisions.STATUSES`) -> message id; the overview's panel uses it too.
 DECISION_STATUSES: Final[dict[str, str]] = {
     OPEN: N_("quarter.status.open"),
     DONE: N_("quarter.status.done"),
+    DROPPED: N_("quarter.status.dropped"),
 }
 
 

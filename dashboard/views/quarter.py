@@ -21,10 +21,11 @@ from dashboard.navigation import PAGES
 from dashboard.report.content import quarter_of
 from dashboard.report.notes import DECISION_STATUSES
 from dashboard.shell import PageContext
-from data_access.appstate import quarters
+from data_access.appstate import decisions, quarters
 from data_access.appstate.migrate import audit_url
 from data_access.db.engine import default_database_url
 from data_access.rules.access import ROLES
+from data_access.rules.decisions import DONE, OPEN
 
 
 def quarter_panel(context: PageContext) -> None:
@@ -53,9 +54,7 @@ def present_notes(context: PageContext) -> None:
     url = audit_url()
     current = quarters.remarks(url, filters.programme_id, quarter.code)
     open_ones = [
-        d
-        for d in quarters.decisions(url, filters.programme_id, quarter.code)
-        if d.status == quarters.OPEN
+        d for d in decisions.decisions(url, filters.programme_id, quarter.code) if d.status == OPEN
     ]
     if not current and not open_ones:
         return
@@ -139,7 +138,7 @@ def _decisions(context: PageContext, url: str, code: str, writer: bool) -> None:
     programme_id = context.filters.programme_id
     heading = t("quarter.decisions", lang)
     st.markdown(f"**{heading}**")
-    current = quarters.decisions(url, programme_id, code)
+    current = decisions.decisions(url, programme_id, code)
     if current:
         st.dataframe(
             pd.DataFrame(
@@ -167,7 +166,7 @@ def _decisions(context: PageContext, url: str, code: str, writer: bool) -> None:
         st.caption(t("quarter.no_decisions", lang))
     if not writer:
         return
-    open_ones = [d for d in current if d.status == quarters.OPEN]
+    open_ones = [d for d in current if d.status == OPEN]
     if open_ones:
         texts = {d.decision_key: d.text for d in open_ones}
         key = st.selectbox(
@@ -175,7 +174,7 @@ def _decisions(context: PageContext, url: str, code: str, writer: bool) -> None:
         )
         if st.button(t("quarter.mark_done", lang), key="decision_done"):
             try:
-                quarters.set_decision_status(url, key, quarters.DONE, context.user)
+                decisions.set_decision_status(url, key, DONE, context.user)
             except quarters.QuarterError as error:
                 st.error(str(error))
             else:
@@ -192,7 +191,7 @@ def _decisions(context: PageContext, url: str, code: str, writer: bool) -> None:
         )
         if st.form_submit_button(t("quarter.add", lang)) and isinstance(due, date):
             try:
-                quarters.add_decision(url, programme_id, code, text, owner, due, context.user)
+                decisions.add_decision(url, programme_id, code, text, owner, due, context.user)
             except quarters.QuarterError as error:
                 st.error(str(error))
             else:
@@ -208,7 +207,7 @@ def _history(context: PageContext, url: str, code: str) -> None:
     lang = context.lang
     programme_id = context.filters.programme_id
     remark_versions = quarters.remark_history(url, programme_id, code)
-    decision_versions = quarters.decision_versions(url, programme_id, code)
+    decision_versions = decisions.decision_versions(url, programme_id, code)
     current = len(quarters.remarks(url, programme_id, code))
     current += len({d.decision_key for d in decision_versions})
     if len(remark_versions) + len(decision_versions) <= current:
