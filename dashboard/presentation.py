@@ -27,8 +27,11 @@ from dashboard.charts import (
     STAGE_COLOURS,
     Trace,
     hline,
+    is_hidden_cell,
+    mark_hidden,
     month_ticks,
     title,
+    with_hidden,
 )
 from dashboard.data import cached
 from dashboard.i18n import N_, t
@@ -169,17 +172,21 @@ def _step_intake(
     traces: list[Trace] = []
     for stage in PIPELINE_STAGES:
         value = counts.get(stage)
-        traces.append(
-            {
-                "type": "bar",
-                "x": [stage_label(stage, lang)],
-                "y": [value if isinstance(value, int) else 0],
-                "text": [formatting.count_text(value, lang)],
-                "marker": {"color": STAGE_COLOURS[stage]},
-                "name": stage_label(stage, lang),
-            }
-        )
-    _plot(traces, lang, showlegend=False, yaxis={"title": title(t("common.families", lang))})
+        bar = {
+            "type": "bar",
+            "x": [stage_label(stage, lang)],
+            "y": [value if isinstance(value, int) else 0],
+            "text": [formatting.count_text(value, lang)],
+            "marker": {"color": STAGE_COLOURS[stage]},
+            "name": stage_label(stage, lang),
+        }
+        traces.append(mark_hidden(bar, [value]))
+    _plot(
+        with_hidden(traces, t("disclosure.hidden", lang)),
+        lang,
+        showlegend=any(is_hidden_cell(counts.get(s)) for s in PIPELINE_STAGES),
+        yaxis={"title": title(t("common.families", lang))},
+    )
 
 
 def _step_courses(
@@ -199,17 +206,16 @@ def _step_courses(
         if stage == ENDED:
             continue
         rows = frame[frame["stage"] == stage]
-        traces.append(
-            {
-                "type": "bar",
-                "x": list(rows["month_end"]),
-                "y": [v if v is not None else 0 for v in rows["families"]],
-                "name": stage_label(stage, lang),
-                "marker": {"color": STAGE_COLOURS[stage]},
-            }
-        )
+        bar = {
+            "type": "bar",
+            "x": list(rows["month_end"]),
+            "y": [v if v is not None else 0 for v in rows["families"]],
+            "name": stage_label(stage, lang),
+            "marker": {"color": STAGE_COLOURS[stage]},
+        }
+        traces.append(mark_hidden(bar, list(rows["display"])))
     _plot(
-        traces,
+        with_hidden(traces, t("disclosure.hidden", lang)),
         lang,
         barmode="stack",
         xaxis=month_ticks(sorted(set(frame["month_end"])), lang, every=2),
@@ -299,15 +305,16 @@ def _step_districts(
     if not districts:
         st.info(t("presentation.no_districts", lang))
         return
-    names, counts, labels = [], [], []
+    names, counts, labels, cells = [], [], [], []
     for district in districts:
         item = figures_at(context.query.in_district(district.district_id))["active_families"]
         names.append(district.name)
         counts.append(item.value or 0)
         labels.append(item.display or formatting.number(item.value, lang))
+        cells.append(item.display if item.display is not None else item.value)
     bars = {"type": "bar", "x": names, "y": counts, "text": labels, "marker": {"color": PALETTE[0]}}
     _plot(
-        [bars],
+        with_hidden([mark_hidden(bars, cells)], t("disclosure.hidden", lang)),
         lang,
         title=title(t("presentation.active_by_district", lang)),
         yaxis={"title": title(t("common.families", lang))},
