@@ -43,7 +43,12 @@ shown = [str(fid) for fid in rows["family_id"].dropna()]
 log_view(context, "forloeb", sorted({*shown, *map(str, due_families["family_id"])}))
 programme = info.result()
 courses.timeline(
-    rows, courses_total, programme.intensive_months, programme.course_months, user.suppressed, lang
+    rows,
+    courses_total,
+    programme.intensive_months,
+    programme.course_months,
+    not user.sees_pseudonyms,
+    lang,
 )
 courses.due_list(due_families, lang, DUE_LIST_LIMIT)
 courses.flow(flow.result(), lang)

@@ -90,7 +90,7 @@ def family_table(frame: pd.DataFrame, name: str, lang: str) -> None:
     )
     tables.show(table)
     st.caption(measure("next_review_due").definition(lang))
-    download_csv(table.text(), "sagsstamme_familier", lang)
+    download_csv(table.text(), "sagsstamme_familier", lang, family_ids=list(frame["family_id"]))
 
 
 def _bars(frame: pd.DataFrame, lang: str) -> None:

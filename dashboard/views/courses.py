@@ -160,7 +160,8 @@ def timeline(
         yaxis={"autorange": "reversed", "title": title(t("courses.course", lang))},
     )
     table = frame.assign(course=labels).drop(columns="family_id")
-    download_csv(table, "forloeb_tidslinje", lang)
+    pseudonyms = [str(fid) for fid in frame["family_id"] if fid]
+    download_csv(table, "forloeb_tidslinje", lang, family_ids=pseudonyms)
 
 
 def due_list(frame: pd.DataFrame, lang: str, limit: int | None = None) -> None:
@@ -179,7 +180,7 @@ def due_list(frame: pd.DataFrame, lang: str, limit: int | None = None) -> None:
         lang,
     )
     tables.show(table)
-    download_csv(table.text(), "efterværn_30_dage", lang)
+    download_csv(table.text(), "efterværn_30_dage", lang, family_ids=list(frame["family_id"]))
 
 
 def flow(frame: pd.DataFrame, lang: str) -> None:

@@ -162,13 +162,13 @@ def course_timeline(
     of 30 families shows them all; a city-sized one shows the newest
     `limit` (a chart of thousands of bars says nothing and costs seconds),
     in start order. Pseudonym roles (admin, the family's coordinator) get
-    family_id for the families `visible_families` allows; steering gets
-    family_id None (anonymous rows); suppressed roles get nothing, as one
-    course's dates could point at a family. Columns: family_id, started_on,
+    family_id for the families `visible_families` allows; every other role
+    gets nothing (aggregates only, kpis.md): one course's dates point at a
+    family, and such a row would be a person-level view. Columns: family_id, started_on,
     aftercare_days, end_days, ended, stage. `limit` None: TIMELINE_LIMIT.
     """
     columns = ["family_id", "started_on", "aftercare_days", "end_days", "ended", "stage"]
-    if context.scope.suppressed:
+    if not context.scope.sees_pseudonyms:
         return 0, pd.DataFrame(columns=columns)
     limit = TIMELINE_LIMIT if limit is None else limit
     f = families.c
@@ -178,8 +178,7 @@ def course_timeline(
         *family_filter(context.programme_id, context.as_of, context.district_id),
         has_started(context.as_of),
     ]
-    if context.scope.sees_pseudonyms:
-        conditions.append(visible_families(context.scope, families))
+    conditions.append(visible_families(context.scope, families))
     newest = (
         select(
             f.family_id,
@@ -198,7 +197,4 @@ def course_timeline(
     with engine.connect() as conn:
         total = int(conn.execute(select(func.count()).where(*conditions)).scalar_one())
         rows = conn.execute(query).all()
-    frame = pd.DataFrame([tuple(row) for row in rows], columns=columns)
-    if not context.scope.sees_pseudonyms:
-        frame["family_id"] = None
-    return total, frame
+    return total, pd.DataFrame([tuple(row) for row in rows], columns=columns)
