@@ -42,7 +42,7 @@ from dashboard.metrics import show_figure
 from dashboard.navigation import page
 from dashboard.shell import PageContext
 from dashboard.views.common import plot, spend_status_line
-from dashboard.views.quarter import present_notes
+from dashboard.views.quarter import present_decisions, present_notes
 from data_access.queries import courses, figures, reference, spend
 from data_access.queries.figures import FigureValue
 from data_access.rules.access import may, page_resource
@@ -159,6 +159,7 @@ def _step_overview(
     context: PageContext, now: dict[str, FigureValue], before: dict[str, FigureValue]
 ) -> None:
     lang = context.lang
+    present_decisions(context)
     _metrics(
         now,
         before,
