@@ -22,7 +22,7 @@ from data_access.queries.family_figures import stage_tally
 from data_access.queries.intake import _as_date, counts_per_month
 from data_access.rules.access import visible_families
 from data_access.rules.calendar import month_ends
-from data_access.rules.disclosure import count_or_label, suppress_breakdown
+from data_access.rules.disclosure import count_or_label, flow_cell, suppress_breakdown
 from data_access.rules.stages import (
     INTENSIVE,
     STAGE_ORDER,
@@ -92,8 +92,8 @@ def course_flow(engine: Engine, context: QueryContext) -> pd.DataFrame:
     records = [
         {
             "month_end": day,
-            "started": count_or_label(started[day], context.scope),
-            "ended": count_or_label(ended[day], context.scope),
+            "started": flow_cell(started[day], context.scope),
+            "ended": flow_cell(ended[day], context.scope),
         }
         for day in started
     ]
