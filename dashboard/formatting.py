@@ -69,6 +69,31 @@ def money(amount: float | None, lang: str = "da") -> str:
     )
 
 
+def money_short(amount: float, unit: int, lang: str = "da") -> str:
+    """Kroner in `unit`s (1.000.000, 1.000 or 1), for chart axes: `2,5 mio. kr.` / `DKK 2.5m`.
+
+    The unit's word is Babel's short form for the language (`mio.`, `t`; `m`,
+    `k`); zero is `0` alone. Up to one decimal, none when the number is whole.
+    """
+    if round(amount) == 0:
+        return "0"
+    number = format_decimal(amount / unit, format=_pattern("#,##0.#"), locale=locale_of(lang))
+    words = _unit_word(unit, lang)
+    if words:
+        number = f"{number}\u00a0{words}" if lang == "da" else f"{number}{words}"
+    return f"{number}\u00a0kr." if lang == "da" else f"DKK\u00a0{number}"
+
+
+@cache
+def _unit_word(unit: int, lang: str) -> str:
+    """Babel's short word for `unit` in `lang`: `mio.` / `t` (da), `m` / `k` (en); "" for 1."""
+    if unit == 1:
+        return ""
+    pattern = locale_of(lang).compact_decimal_formats["short"]["other"][str(unit)]
+    # The pattern quotes its literal dot: `0 mio'.'`.
+    return str(pattern.suffix[0]).replace("'", "").replace("\u00a0", " ").strip()
+
+
 def share(value: float | None, lang: str = "da") -> str:
     """A share 0..1 as percent with one decimal: `61,5 %` (da) or `61.5%` (en)."""
     if value is None:

@@ -402,3 +402,30 @@ def test_overview_warns_of_overdue_decisions(
         query=DEMO_QUERY,
     )
     assert not [w for w in coordinator.warning if "over fristen" in str(w.value)]
+
+
+def test_presentation_opens_with_the_last_meetings_open_decisions(
+    demo_db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Q1 left one decision open, Q2 (the last meeting) one open and one done."""
+    app_url = f"sqlite:///{tmp_path / 'app.sqlite'}"
+    monkeypatch.setenv("DASHBOARD_AUDIT_URL", app_url)
+    programme = "interventionsteam"
+    store.add_decision(app_url, programme, "2011Q1", "Fra Q1", "steering", date(2011, 6, 1), ADMIN)
+    store.add_decision(app_url, programme, "2011Q2", "Åben", "steering", date(2099, 1, 1), ADMIN)
+    done = store.add_decision(
+        app_url, programme, "2011Q2", "Lukket", "steering", date(2099, 1, 1), ADMIN
+    )
+    store.set_decision_status(app_url, done.decision_key, rules.DONE, ADMIN)
+    app = render(
+        monkeypatch,
+        demo_db_url,
+        "oversigt",
+        user="styregruppe@demo.invalid",
+        query={**DEMO_QUERY, "present": "1"},
+    )
+    assert not app.exception
+    assert app.subheader[0].value == "Åbne beslutninger fra seneste møde (2. kvartal 2011)"
+    shown = [x.value for x in app.text]
+    assert shown[0] == "Åben\nAnsvarlig rolle: Styregruppen · 1. januar 2099"
+    assert not [x for x in shown if "Fra Q1" in x or "Lukket" in x]

@@ -61,7 +61,7 @@ from dashboard.prevention import assumptions, measure_table, year_table
 from dashboard.report import charts
 from dashboard.report.content import ReportContent
 from dashboard.report.labels import coordinator_headers
-from dashboard.report.notes import has_notes, note_rows
+from dashboard.report.notes import decision_columns, decision_rows, has_notes, note_rows
 from data_access.queries.figures import FigureValue
 from data_access.rules.figures import FigureId
 from data_access.rules.stages import STAGE_ORDER
@@ -552,6 +552,18 @@ def _notes(content: ReportContent, lang: str, s: dict[str, ParagraphStyle]) -> l
     return story
 
 
+def _decisions(content: ReportContent, lang: str, s: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """Decisions made, closed and overdue in the quarter; the group's text escaped."""
+    rows = [[Paragraph(_esc(c), s["body"]) for c in row] for row in decision_rows(content, lang)]
+    header = [_esc(c) for c in decision_columns(lang)]
+    width = A4[0] - 2 * MARGIN
+    widths = [0.14 * width, 0.09 * width, 0.4 * width, 0.15 * width, 0.11 * width, 0.11 * width]
+    return [
+        Paragraph(_esc(t("report.decisions.heading", lang)), s["h1"]),
+        _table([header, *rows], widths, numeric_from=len(header)),
+    ]
+
+
 def render_pdf(content: ReportContent, lang: str = "da") -> bytes:
     """The report as PDF bytes."""
     _register_fonts()
@@ -582,6 +594,7 @@ def render_pdf(content: ReportContent, lang: str = "da") -> bytes:
     for part in (
         _cover(content, lang, s),
         *([_notes(content, lang, s)] if has_notes(content) else []),
+        *([_decisions(content, lang, s)] if decision_rows(content, lang) else []),
         _key_figures(content, lang, s),
         _charts(content, lang, s),
         _coordinators(content, lang, s),

@@ -38,7 +38,7 @@ from dashboard.i18n import N_, t
 from dashboard.prevention import measure_numbers, year_numbers
 from dashboard.report.content import ReportContent
 from dashboard.report.labels import coordinator_headers
-from dashboard.report.notes import has_notes, note_rows
+from dashboard.report.notes import decision_columns, decision_rows, has_notes, note_rows
 from data_access.queries.figures import FigureValue
 from data_access.rules.figures import FigureId
 from data_access.rules.stages import STAGE_ORDER
@@ -54,6 +54,7 @@ SHEETS: Final[dict[str, str]] = {
     "definitions": N_("report.definitions"),
     "about": N_("report.about"),
     "notes": N_("report.sheet_notes"),
+    "decisions": N_("report.sheet_decisions"),
 }
 COUNT_FORMAT: Final = "#,##0"
 SHARE_FORMAT: Final[dict[str, str]] = {"da": "0.0 %", "en": "0.0%"}
@@ -269,6 +270,15 @@ def render_xlsx(content: ReportContent, lang: str = "da") -> bytes:
             columns=[t("report.field", lang), t("report.steering_notes", lang)],
         )
         _write_sheet(book.create_sheet(sheet_name("notes", lang)), notes, [None, None], [36, 110])
+
+    decided = decision_rows(content, lang)
+    if decided:
+        _write_sheet(
+            book.create_sheet(sheet_name("decisions", lang)),
+            pd.DataFrame(decided, columns=decision_columns(lang)),
+            [None] * 6,
+            [18, 10, 70, 18, 12, 12],
+        )
 
     about = pd.DataFrame(
         [

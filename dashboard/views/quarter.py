@@ -25,7 +25,8 @@ from data_access.appstate import decisions, quarters
 from data_access.appstate.migrate import audit_url
 from data_access.db.engine import default_database_url
 from data_access.rules.access import ROLES
-from data_access.rules.decisions import DONE, OPEN
+from data_access.rules.calendar import local_today
+from data_access.rules.decisions import DONE, OPEN, may_see
 
 
 def quarter_panel(context: PageContext) -> None:
@@ -47,30 +48,40 @@ def quarter_panel(context: PageContext) -> None:
 
 
 def present_notes(context: PageContext) -> None:
-    """For presentation mode: the quarter's current remarks and open decisions, plain text."""
+    """For presentation mode: the quarter's current remarks, plain text."""
     filters = context.filters
     lang = context.lang
     quarter = quarter_of(filters.as_of)
-    url = audit_url()
-    current = quarters.remarks(url, filters.programme_id, quarter.code)
-    open_ones = [
-        d for d in decisions.decisions(url, filters.programme_id, quarter.code) if d.status == OPEN
-    ]
-    if not current and not open_ones:
+    current = quarters.remarks(audit_url(), filters.programme_id, quarter.code)
+    if not current:
         return
-    remarks_column, decisions_column = st.columns(2)
-    with remarks_column:
-        st.subheader(t("quarter.remarks_heading", lang))
-        for remark in current:
-            st.text(remark.text)
-    with decisions_column:
-        st.subheader(t("quarter.decisions", lang))
-        owner_label = t("quarter.owner", lang)
-        for decision in open_ones:
-            due = formatting.long_date(decision.due_on, lang)
-            owner = role_label(decision.owner_role, lang)
-            line = f"{decision.text}\n{owner_label}: {owner} · {due}"
-            st.text(line)
+    st.subheader(t("quarter.remarks_heading", lang))
+    for remark in current:
+        st.text(remark.text)
+
+
+def present_decisions(context: PageContext) -> None:
+    """For presentation mode, first: what the last meeting decided that is still open.
+
+    The last meeting is the latest quarter up to the report date in which
+    decisions were made; a role sees only the decisions it may see.
+    """
+    filters = context.filters
+    lang = context.lang
+    code = quarter_of(filters.as_of).code
+    made_in, open_ones = decisions.last_meeting_open(audit_url(), filters.programme_id, code)
+    open_ones = [d for d in open_ones if may_see(context.user.role, d.owner_role)]
+    if not open_ones:
+        return
+    label = quarter_of(quarters.quarter_bounds_of(made_in)[1]).label(lang)
+    st.subheader(t("presentation.open_decisions", lang, quarter=label))
+    owner_label = t("quarter.owner", lang)
+    today = local_today()
+    for decision in open_ones:
+        due = formatting.long_date(decision.due_on, lang)
+        owner = role_label(decision.owner_role, lang)
+        flag = " · " + t("decisions.overdue", lang) if decision.is_overdue(today) else ""
+        st.text(f"{decision.text}\n{owner_label}: {owner} · {due}{flag}")
 
 
 def _freeze(context: PageContext, url: str, code: str, label: str) -> None:
