@@ -3,8 +3,10 @@
 `report` writes the steering group's quarterly report as PDF or XLSX from
 the same code path as the overview page's download button, for `--role`
 (default steering); a role the policy refuses the report (`access.may`, as
-the button asks) gets exit 1 and a message. Exit 0 on success, 2 on a
-usage error (bad quarter, unknown programme, bad option).
+the button asks) gets exit 1 and a message. The report is logged in the
+access log as `cli:<login name>` before the file is written; exit 1 and no
+file when the log cannot be written. Exit 0 on success, 2 on a usage error
+(bad quarter, unknown programme, bad option).
 `freeze` stores a quarter's report figures as the system (admin) user;
 exit 1 when refused (already frozen, unknown quarter), with the reason.
 `disclosure-audit` plays an attacker with a role's view (docs/disclosure.md):
@@ -14,8 +16,10 @@ exit 1 naming each hidden count of 1-4 it can work out, else 0.
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from data_access.rules.access import ROLES
@@ -47,10 +51,31 @@ def _report(args: argparse.Namespace) -> int:
         engine.dispose()
     data = render_report(content, args.format, args.lang)
     out = Path(args.out)
+    try:
+        _log_report(app_url_for(url), args.role, args.programme, quarter.last_day, out.name)
+    except Exception as error:  # no log row, no file
+        print(f"error: the access log could not be written, no report: {error}", file=sys.stderr)
+        return 1
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     print(f"{out}: {args.format} report for {args.programme}, {quarter.code} ({len(data)} bytes)")
     return 0
+
+
+def _log_report(app_url: str, role: str, programme_id: str, quarter_last: date, file: str) -> None:
+    """Log the command line's report as `cli:<login name>` with `role`; raises when it cannot."""
+    from data_access.appstate import access_log as audit
+
+    audit.record_access(
+        app_url,
+        email=f"{audit.CLI_PREFIX}{getpass.getuser()}",
+        role=role,
+        page="report",
+        action=audit.REPORT,
+        programme_id=programme_id,
+        report_date=quarter_last,
+        file=file,
+    )
 
 
 def _freeze(args: argparse.Namespace) -> int:

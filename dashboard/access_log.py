@@ -2,6 +2,7 @@
 
 Showing families without an audit trail breaks the rule, so a failure to
 write the log stops the view (a message, no data) instead of being ignored.
+Downloads and reports are logged by `audit_trail.logged_data`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from dashboard.i18n import t
+from dashboard.audit_trail import record
+from dashboard.i18n import N_, t
 from dashboard.navigation import PAGES, page
 from dashboard.shell import PageContext, download_csv
 from data_access.appstate import access_log as audit
@@ -32,13 +34,7 @@ def log_view(context: PageContext, page_key: str, family_ids: Sequence[str]) -> 
     if not ids:
         return
     try:
-        audit.record_access(
-            app_migrate.audit_url(),
-            email=context.user.email,
-            role=context.user.role,
-            page=page_key,
-            family_ids=ids,
-        )
+        record(context.user, context.filters, page_key, family_ids=ids)
     except Exception as error:  # any failure must stop the view
         log.error("access log write failed on page %s: %s", page_key, type(error).__name__)
         st.error(t("audit.failed", context.lang), icon=":material/lock:")
@@ -47,46 +43,81 @@ def log_view(context: PageContext, page_key: str, family_ids: Sequence[str]) -> 
 
 AUDIT_PAGE_LIMIT = 1000
 AUDIT_DEFAULT_DAYS = 30
+#: Log column -> message id of its heading on the page and in the CSV.
+HEADINGS: dict[str, str] = {
+    "at": N_("common.time"),
+    "email": N_("audit.email"),
+    "role": N_("audit.role"),
+    "action": N_("audit.action"),
+    "page": N_("common.page"),
+    "programme_id": N_("audit.programme"),
+    "report_date": N_("audit.report_date"),
+    "district_id": N_("audit.district"),
+    "shown": N_("audit.shown"),
+    "family_ids": N_("audit.families"),
+    "file": N_("audit.file"),
+}
+#: Action / what was shown -> message id of its word.
+WORDS: dict[str, str] = {
+    audit.VIEW: N_("audit.action_view"),
+    audit.DOWNLOAD: N_("audit.action_download"),
+    audit.REPORT: N_("audit.action_report"),
+    audit.PSEUDONYMS: N_("audit.shown_pseudonyms"),
+    audit.AGGREGATE: N_("audit.shown_aggregate"),
+}
+
+
+def _word(value: object, lang: str) -> str:
+    """The word for an action or a "shown" value in `lang`; other values as text."""
+    text = "" if value is None else str(value)
+    return t(WORDS[text], lang) if text in WORDS else text
 
 
 def access_log_page(context: PageContext) -> None:
-    """The admin page: filter the log by user, page, pseudonym and dates; download it."""
+    """The admin page: filter the log by person, family, period, page and action; export it."""
     lang = context.lang
     st.caption(t("audit.intro", lang))
     today = local_today()
     left, middle, right = st.columns(3)
     email = left.text_input(t("audit.email", lang), key="audit_email").strip()
+    family_id = middle.text_input(t("audit.pseudonym", lang), key="audit_family").strip()
     pages = [""] + [spec.key for spec in PAGES]
-    page_key = middle.selectbox(
+    page_key = right.selectbox(
         t("common.page", lang),
         options=pages,
         format_func=lambda key: page(key).title(lang) if key else t("audit.any_page", lang),
         key="audit_page",
     )
-    family_id = right.text_input(t("audit.pseudonym", lang), key="audit_family").strip()
     since = left.date_input(
         t("audit.since", lang), value=today - timedelta(days=AUDIT_DEFAULT_DAYS), key="audit_since"
     )
     until = middle.date_input(t("audit.until", lang), value=today, key="audit_until")
+    action = right.selectbox(
+        t("audit.action", lang),
+        options=["", *audit.ACTIONS],
+        format_func=lambda key: _word(key, lang) if key else t("audit.any_action", lang),
+        key="audit_action",
+    )
     frame = audit.list_access(
         app_migrate.audit_url(),
         email=email or None,
         page=page_key or None,
         family_id=family_id or None,
+        action=action or None,
         since=since if isinstance(since, date) else None,
         until=until if isinstance(until, date) else None,
         limit=AUDIT_PAGE_LIMIT,
     )
     frame["at"] = frame["at"].dt.strftime("%Y-%m-%d %H:%M:%S")
-    frame = frame.rename(
-        columns={
-            "at": t("common.time", lang),
-            "email": t("audit.email", lang),
-            "role": t("audit.role", lang),
-            "page": t("common.page", lang),
-            "family_ids": t("audit.families", lang),
-        }
-    )
+    frame["report_date"] = [
+        d.isoformat() if isinstance(d, date) else "" for d in frame["report_date"]
+    ]
+    for column in ("action", "shown"):
+        frame[column] = [_word(v, lang) for v in frame[column]]
+    frame = frame.rename(columns={name: t(key, lang) for name, key in HEADINGS.items()})
     st.caption(t("audit.rows", lang, count=len(frame), limit=AUDIT_PAGE_LIMIT))
     st.dataframe(frame, hide_index=True, width="stretch")
-    download_csv(frame, "adgangslog", lang)
+    shown = sorted(
+        {f for ids in frame[t("audit.families", lang)] for f in str(ids).split(",") if f}
+    )
+    download_csv(frame, "adgangslog", lang, family_ids=shown)

@@ -153,6 +153,24 @@ def base_layout(lang: str, *, height: int = 380) -> dict[str, Any]:
     }
 
 
+def type_size(layout: dict[str, Any], size: int) -> dict[str, Any]:
+    """`layout` with every text of the chart at `size` px: ticks, axis titles, legend, labels.
+
+    Streamlit's chart theme sets its own small tick and legend fonts, so a
+    general `font.size` alone leaves them at 12 px; a room reads them only
+    when each is set (presentation mode on a 1920x1080 screen).
+    """
+    axis = {"tickfont": {"size": size}, "title": {"font": {"size": size}}}
+    sized = {
+        "font": {"size": size},
+        "legend": {"font": {"size": size}},
+        "hoverlabel": {"font": {"size": size}},
+        "xaxis": axis,
+        "yaxis": axis,
+    }
+    return _merged(sized, layout)
+
+
 def is_hidden_cell(cell: object) -> bool:
     """A disclosed count cell that holds no number: `<5` or `x` (kpis.md, Disclosure control)."""
     return cell in (formatting.SUPPRESSED, formatting.SECONDARY)
@@ -230,6 +248,52 @@ def month_ticks(months: Sequence[date], lang: str, *, every: int = 1) -> dict[st
     """X-axis ticks for a date axis with Babel's month names (`jun. 2011`)."""
     ticks = list(months)[::every]
     return {"tickvals": ticks, "ticktext": [formatting.month_label(day, lang) for day in ticks]}
+
+
+#: Steps a money axis may take, times a power of ten: 1, 2, 2,5 and 5 read at a glance.
+NICE_STEPS: Final[tuple[float, ...]] = (1.0, 2.0, 2.5, 5.0)
+#: Kroner in one unit of a money axis, largest first: millions, else whole kroner
+#: (`250.000 kr.` reads better than Babel's `250 t kr.`).
+MONEY_UNITS: Final[tuple[int, ...]] = (1_000_000, 1)
+
+
+def money_axis(values: Iterable[float | None], lang: str, *, ticks: int = 5) -> dict[str, Any]:
+    """Axis ticks in Danish units for kroner: `0`, `2,5 mio. kr.`, `5 mio. kr.` (`DKK 2.5m`).
+
+    Plotly's own ticks say `2M` (SI, English). Here the ticks are a nice step
+    (1, 2, 2,5 or 5 times a power of ten) and every tick is written in the
+    unit of the largest, in Babel's short form for the language (`mio.`,
+    `m`), so an axis reads one unit from end to end.
+    """
+    known = [float(v) for v in values if v is not None and not np.isnan(v)]
+    low, high = min([0.0, *known]), max([0.0, *known])
+    step = _nice_step((high - low) / max(ticks, 1))
+    first = np.floor(low / step) * step
+    count = int(np.ceil((high - first) / step - 1e-9)) + 1
+    tickvals = [float(first + i * step) for i in range(count)]
+    if tickvals[-1] < high:
+        tickvals.append(tickvals[-1] + step)
+    unit = money_unit(known)
+    return {
+        "tickvals": tickvals,
+        "ticktext": [formatting.money_short(v, unit, lang) for v in tickvals],
+        # A little room after the last tick, so its label is drawn whole.
+        "range": [tickvals[0], tickvals[-1] + step * 0.12],
+    }
+
+
+def money_unit(values: Iterable[float]) -> int:
+    """The unit a money axis over `values` is written in (MONEY_UNITS): the largest reached."""
+    largest = max((abs(v) for v in values), default=0.0)
+    return next((u for u in MONEY_UNITS if largest >= u), 1)
+
+
+def _nice_step(rough: float) -> float:
+    """The smallest nice step (NICE_STEPS x 10^k) at least `rough`; 1 for nothing to show."""
+    if rough <= 0:
+        return 1.0
+    power = 10 ** np.floor(np.log10(rough))
+    return float(next((n * power for n in NICE_STEPS if n * power >= rough - 1e-9), 10 * power))
 
 
 def title(text: str) -> dict[str, str]:

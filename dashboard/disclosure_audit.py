@@ -102,6 +102,8 @@ class Seen:
     #: Whose families: the filter's subtree (None: the whole programme), or one node only.
     node: str | None
     direct: bool = False
+    #: A flow, where "<5" stands for 0 to 4 (`rules.disclosure.flow_cell`).
+    flow: bool = False
 
 
 @dataclass
@@ -369,6 +371,7 @@ def seen_numbers(
                 _flow(kind, _day(row.month_end), d, starts_on),
                 _cell(getattr(row, column)),
                 node,
+                flow=True,
             )
     for row in end_reasons(engine, context).itertuples():
         yield Seen(
@@ -393,6 +396,7 @@ def seen_numbers(
             _flow("funnel.referred", _day(row.month_end), d, starts_on),
             _cell(row.referrals),
             node,
+            flow=True,
         )
     table = outcome_results(engine, context).districts
     for row in table.itertuples():
@@ -509,7 +513,10 @@ def collect(
         if isinstance(exact_value, int) and value is not None and value != exact_value:
             audit.mismatches.append(f"{seen.where}: model {value}, query {exact_value}")
             continue
-        audit.show(seen.where, expr, shown_interval(seen.cell, suppressed))
+        interval = shown_interval(seen.cell, suppressed)
+        if seen.flow and seen.cell == SUPPRESSED:
+            interval = (0.0, float(MIN_CELL - 1))
+        audit.show(seen.where, expr, interval)
     _identities(audit)
     audit.hide_small_unknowns()
     return audit

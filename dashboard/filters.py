@@ -42,6 +42,8 @@ data_as_of = shared(programmes.data_as_of)
 
 
 _MEMORY_KEY = "_filter_memory"
+#: Characters of a programme name the sidebar's picker shows whole; a longer one is written out.
+PICKER_CHARS = 24
 
 
 def _memory() -> dict[str, str]:
@@ -129,6 +131,9 @@ def sidebar_filters() -> Filters | None:
             key="filter_programme",
             on_change=_on_programme_change,
         )
+        if len(programme.name) > PICKER_CHARS:
+            # The sidebar's picker cuts a long name; written out under it, it reads whole.
+            st.caption(programme.name)
         st.date_input(
             t("common.as_of", lang),
             key="filter_as_of",

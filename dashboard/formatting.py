@@ -69,6 +69,31 @@ def money(amount: float | None, lang: str = "da") -> str:
     )
 
 
+def money_short(amount: float, unit: int, lang: str = "da") -> str:
+    """Kroner in `unit`s (1.000.000, 1.000 or 1), for chart axes: `2,5 mio. kr.` / `DKK 2.5m`.
+
+    The unit's word is Babel's short form for the language (`mio.`, `t`; `m`,
+    `k`); zero is `0` alone. Up to one decimal, none when the number is whole.
+    """
+    if round(amount) == 0:
+        return "0"
+    number = format_decimal(amount / unit, format=_pattern("#,##0.#"), locale=locale_of(lang))
+    words = _unit_word(unit, lang)
+    if words:
+        number = f"{number}\u00a0{words}" if lang == "da" else f"{number}{words}"
+    return f"{number}\u00a0kr." if lang == "da" else f"DKK\u00a0{number}"
+
+
+@cache
+def _unit_word(unit: int, lang: str) -> str:
+    """Babel's short word for `unit` in `lang`: `mio.` / `t` (da), `m` / `k` (en); "" for 1."""
+    if unit == 1:
+        return ""
+    pattern = locale_of(lang).compact_decimal_formats["short"]["other"][str(unit)]
+    # The pattern quotes its literal dot: `0 mio'.'`.
+    return str(pattern.suffix[0]).replace("'", "").replace("\u00a0", " ").strip()
+
+
 def share(value: float | None, lang: str = "da") -> str:
     """A share 0..1 as percent with one decimal: `61,5 %` (da) or `61.5%` (en)."""
     if value is None:
@@ -167,3 +192,22 @@ def timestamp(moment: datetime | None, lang: str = "da") -> str:
     zone = get_timezone(DISPLAY_TIME_ZONE)
     pattern = "d MMMM y 'at' HH:mm" if lang == "en" else "d. MMMM y 'kl.' HH.mm"
     return _babel_datetime(moment, pattern, tzinfo=zone, locale=locale_of(lang))
+
+
+#: Characters that mean something in Streamlit's Markdown: CommonMark and GFM
+#: (links, images, emphasis, code, tables, strikethrough), HTML tags and
+#: entities, and Streamlit's directives (`:red[...]`, `:material/icon:`, `$`
+#: for LaTeX). Each is backslash-escaped, which CommonMark shows literally.
+_MARKDOWN_SPECIAL: Final = frozenset("\\`*_{}[]()<>#+-.!|~:$&")
+
+
+def markdown_literal(text: object) -> str:
+    """`text` (a name or label from a bundle) escaped so Markdown shows it as it is.
+
+    Bundle text comes from outside systems: a department called
+    `[x](http://…)` must read as those characters, not become a link (nor
+    `![](…)` an image, nor `<b>` bold). Every Markdown-special character is
+    backslash-escaped and line breaks become spaces (no new blocks).
+    """
+    flat = " ".join(str(text).split())
+    return "".join(f"\\{char}" if char in _MARKDOWN_SPECIAL else char for char in flat)

@@ -57,6 +57,7 @@ PAGES: Final[tuple[PageSpec, ...]] = (
     PageSpec("visitation", ":material/input:", "programme"),
     PageSpec("forloeb", ":material/timeline:", "programme"),
     PageSpec("sagsstamme", ":material/groups:", "programme"),
+    PageSpec("beslutninger", ":material/gavel:", "programme"),
     PageSpec("oekonomi", ":material/payments:", "results"),
     PageSpec("forebyggelse", ":material/savings:", "results"),
     PageSpec("effekt", ":material/trending_down:", "results"),

@@ -27,8 +27,14 @@ from dashboard.charts import (
     STAGE_COLOURS,
     Trace,
     hline,
+    is_hidden_cell,
+    mark_hidden,
+    money_axis,
+    money_unit,
     month_ticks,
     title,
+    type_size,
+    with_hidden,
 )
 from dashboard.data import cached
 from dashboard.i18n import N_, t
@@ -36,7 +42,7 @@ from dashboard.metrics import show_figure
 from dashboard.navigation import page
 from dashboard.shell import PageContext
 from dashboard.views.common import plot, spend_status_line
-from dashboard.views.quarter import present_notes
+from dashboard.views.quarter import present_decisions, present_notes
 from data_access.queries import courses, figures, reference, spend
 from data_access.queries.figures import FigureValue
 from data_access.rules.access import may, page_resource
@@ -48,6 +54,8 @@ PARAM: Final = "present"
 TOGGLE_KEY: Final = "presentation_toggle"
 STEP_KEY: Final = "presentation_step"
 CHART_HEIGHT: Final = 430
+#: Chart text in px: readable from the back of a meeting room on a 1920x1080 screen.
+CHART_TYPE: Final = 22
 
 STEPS: Final[tuple[str, ...]] = ("overview", "intake", "courses", "spend", "outcomes", "districts")
 
@@ -82,6 +90,8 @@ CSS: Final = (
     "[data-testid='stMetricLabel'] p{font-size:1.35rem}"
     "[data-testid='stMetricDelta']{font-size:1.15rem}"
     "h1{font-size:2.6rem !important}"
+    # Status lines and chart headings under the figures, readable across the room.
+    "[data-testid='stMain'] [data-testid='stMarkdownContainer'] p{font-size:1.5rem}"
     "</style>"
 )
 
@@ -142,13 +152,14 @@ def _metrics(
 
 def _plot(traces: list[Trace], lang: str, **layout: Any) -> None:
     """One chart in the presentation's larger type."""
-    plot(traces, lang, height=CHART_HEIGHT, font={"size": 18}, **layout)
+    plot(traces, lang, height=CHART_HEIGHT, **type_size(layout, CHART_TYPE))
 
 
 def _step_overview(
     context: PageContext, now: dict[str, FigureValue], before: dict[str, FigureValue]
 ) -> None:
     lang = context.lang
+    present_decisions(context)
     _metrics(
         now,
         before,
@@ -168,17 +179,21 @@ def _step_intake(
     traces: list[Trace] = []
     for stage in PIPELINE_STAGES:
         value = counts.get(stage)
-        traces.append(
-            {
-                "type": "bar",
-                "x": [stage_label(stage, lang)],
-                "y": [value if isinstance(value, int) else 0],
-                "text": [formatting.count_text(value, lang)],
-                "marker": {"color": STAGE_COLOURS[stage]},
-                "name": stage_label(stage, lang),
-            }
-        )
-    _plot(traces, lang, showlegend=False, yaxis={"title": title(t("common.families", lang))})
+        bar = {
+            "type": "bar",
+            "x": [stage_label(stage, lang)],
+            "y": [value if isinstance(value, int) else 0],
+            "text": [formatting.count_text(value, lang)],
+            "marker": {"color": STAGE_COLOURS[stage]},
+            "name": stage_label(stage, lang),
+        }
+        traces.append(mark_hidden(bar, [value]))
+    _plot(
+        with_hidden(traces, t("disclosure.hidden", lang)),
+        lang,
+        showlegend=any(is_hidden_cell(counts.get(s)) for s in PIPELINE_STAGES),
+        yaxis={"title": title(t("common.families", lang))},
+    )
 
 
 def _step_courses(
@@ -198,17 +213,16 @@ def _step_courses(
         if stage == ENDED:
             continue
         rows = frame[frame["stage"] == stage]
-        traces.append(
-            {
-                "type": "bar",
-                "x": list(rows["month_end"]),
-                "y": [v if v is not None else 0 for v in rows["families"]],
-                "name": stage_label(stage, lang),
-                "marker": {"color": STAGE_COLOURS[stage]},
-            }
-        )
+        bar = {
+            "type": "bar",
+            "x": list(rows["month_end"]),
+            "y": [v if v is not None else 0 for v in rows["families"]],
+            "name": stage_label(stage, lang),
+            "marker": {"color": STAGE_COLOURS[stage]},
+        }
+        traces.append(mark_hidden(bar, list(rows["display"])))
     _plot(
-        traces,
+        with_hidden(traces, t("disclosure.hidden", lang)),
         lang,
         barmode="stack",
         xaxis=month_ticks(sorted(set(frame["month_end"])), lang, every=2),
@@ -222,7 +236,14 @@ def _step_spend(
     lang = context.lang
     _metrics(now, before, ("budget_year", "spent_ytd", "spent_share", "forecast_year"), lang)
     frame = spend_at(context.query, "department")
-    statuses = [spend_status_text(s, lang) for s in frame["status"]]
+    budget, spent = list(frame["budget_year"].fillna(0)), list(frame["spent_ytd"])
+    unit = money_unit([*budget, *spent])
+    # Each bar says its amount; spend adds the department's status (the headline's rule).
+    budget_texts = [formatting.money_short(v, unit, lang) for v in budget]
+    spent_texts = [
+        f"{formatting.money_short(v, unit, lang)} · {spend_status_text(s, lang)}"
+        for v, s in zip(spent, frame["status"], strict=True)
+    ]
     traces = [
         {
             "type": "bar",
@@ -234,14 +255,18 @@ def _step_spend(
             **extra,
         }
         for figure_id, values, colour, extra in (
-            (FigureId.BUDGET_YEAR, frame["budget_year"].fillna(0), "#888888", {}),
-            # Each department's status beside its spend: the same rule as the headline.
+            (
+                FigureId.BUDGET_YEAR,
+                budget,
+                "#888888",
+                {"text": budget_texts, "textposition": "outside"},
+            ),
             (
                 FigureId.SPENT_YTD,
-                frame["spent_ytd"],
+                spent,
                 PALETTE[0],
                 {
-                    "text": statuses,
+                    "text": spent_texts,
                     "textposition": "outside",
                     "textfont": {
                         "color": [SPEND_STATUS_COLOURS[status_of(s)] for s in frame["status"]]
@@ -250,7 +275,13 @@ def _step_spend(
             ),
         )
     ]
-    _plot(traces, lang, barmode="group", yaxis={"autorange": "reversed"})
+    _plot(
+        traces,
+        lang,
+        barmode="group",
+        xaxis=money_axis([*budget, *spent], lang),
+        yaxis={"autorange": "reversed"},
+    )
 
 
 def _quarter_ends(starts_on: date, as_of: date) -> list[date]:
@@ -298,15 +329,16 @@ def _step_districts(
     if not districts:
         st.info(t("presentation.no_districts", lang))
         return
-    names, counts, labels = [], [], []
+    names, counts, labels, cells = [], [], [], []
     for district in districts:
         item = figures_at(context.query.in_district(district.district_id))["active_families"]
         names.append(district.name)
         counts.append(item.value or 0)
         labels.append(item.display or formatting.number(item.value, lang))
+        cells.append(item.display if item.display is not None else item.value)
     bars = {"type": "bar", "x": names, "y": counts, "text": labels, "marker": {"color": PALETTE[0]}}
     _plot(
-        [bars],
+        with_hidden([mark_hidden(bars, cells)], t("disclosure.hidden", lang)),
         lang,
         title=title(t("presentation.active_by_district", lang)),
         yaxis={"title": title(t("common.families", lang))},
@@ -336,7 +368,7 @@ def run(context: PageContext) -> None:
         [6, 1.2, 1.3, 1.2, 2], vertical_alignment="center"
     )
     with title:
-        st.title(t(STEP_TITLES[key], lang) + " · " + f.programme_name)
+        st.title(t(STEP_TITLES[key], lang) + " · " + formatting.markdown_literal(f.programme_name))
     with back:
         st.button(
             t("presentation.previous", lang),

@@ -133,3 +133,55 @@ def assumptions(case: BusinessCase, lang: str) -> list[str]:
         t("prevention.assume.scope", lang),
         t("prevention.assume.simple", lang),
     ]
+
+
+def year_numbers(case: BusinessCase, lang: str) -> pd.DataFrame:
+    """`year_table` with numbers instead of text (for Excel); hidden family-months stay `<5`."""
+    frame = pd.DataFrame(
+        {
+            t("prevention.col.year", lang): [str(int(y)) for y in case.years["year"]]
+            + [t("prevention.total", lang)],
+            t("prevention.col.spent", lang): [*case.years["spent"], case.spent_total],
+            t("prevention.col.cumulative", lang): [
+                *case.years["cumulative_spent"],
+                case.spent_total,
+            ],
+            t("prevention.col.family_months", lang): [
+                shown if isinstance(shown, str) else _num(months)
+                for months, shown in zip(
+                    case.years["family_months"], case.years["family_months_display"], strict=True
+                )
+            ]
+            + [case.family_months_total],
+            t("prevention.col.per_month", lang): [
+                *map(_num, case.years["cost_per_family_month"]),
+                case.cost_per_family_month,
+            ],
+            t("prevention.col.per_course", lang): [
+                *map(_num, case.years["cost_per_course"]),
+                case.cost_per_course,
+            ],
+        }
+    )
+    return frame
+
+
+def measure_numbers(case: BusinessCase, lang: str) -> pd.DataFrame:
+    """`measure_table` with numbers instead of text (for Excel)."""
+    m = case.measures
+    return pd.DataFrame(
+        {
+            t("prevention.col.measure", lang): list(m["name"]),
+            t("prevention.col.yearly_cost", lang): list(m["yearly_cost_dkk"]),
+            t("prevention.col.years_per_course", lang): [_num(v) for v in m["years_per_course"]],
+            t("prevention.col.courses_per_year", lang): [
+                _num(v) for v in m["courses_per_measure_year"]
+            ],
+            t("prevention.col.this_year", lang, year=case.as_of.year): [
+                _num(v) for v in m["measures_this_year"]
+            ],
+            t("prevention.col.to_date", lang): [_num(v) for v in m["measure_years_to_date"]],
+            t("prevention.col.valid_from", lang): list(m["valid_from"]),
+            t("prevention.col.source", lang): list(m["source"]),
+        }
+    )

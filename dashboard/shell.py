@@ -8,6 +8,7 @@ the context.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -16,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import export, formatting
+from dashboard.audit_trail import logged_data
 from dashboard.data import shared
 from dashboard.filters import Filters, data_as_of, report_date_caption
 from dashboard.i18n import t
@@ -26,7 +28,8 @@ from data_access.queries.freshness import freshness, stale_days
 from data_access.rules.access import Scope, may, page_resource
 
 _CONTEXT_KEY = "_dashboard_context"
-#: The page this run opened (`open_page`): its downloads ask the policy about it.
+#: The page this run opened (`open_page`): its downloads ask the policy about it
+#: and are logged with it.
 _PAGE_KEY = "_dashboard_page"
 
 latest_load = shared(reference.latest_load)
@@ -129,21 +132,44 @@ def footer(lang: str) -> None:
     st.caption(footer_text(lang))
 
 
-def download_csv(frame: pd.DataFrame, name: str, lang: str) -> None:
-    """A CSV download of `frame` (UTF-8 with BOM and ; so Danish Excel opens it).
+def current_page() -> tuple[PageContext, str] | None:
+    """This run's page context and page key (set by `open_page`), or None outside a page."""
+    context = st.session_state.get(_CONTEXT_KEY)
+    key = st.session_state.get(_PAGE_KEY)
+    if not isinstance(context, PageContext) or not isinstance(key, str):
+        return None
+    return context, key
+
+
+def download_csv(
+    frame: pd.DataFrame, name: str, lang: str, *, family_ids: Sequence[str] = ()
+) -> None:
+    """A CSV download of `frame` (UTF-8 with BOM and ; so Danish Excel opens it), logged.
 
     Text cells that a spreadsheet would run as a formula are neutralised
     (`export.csv_bytes`), because names and ids come from outside systems.
     The file is written when the button is clicked, not on every rerun: a
     city's coordinator table took longer to encode than to query.
     No button unless the policy lets the user open the page it sits on.
+    Each download is logged with the page's user and filters before the
+    file is handed out (`family_ids`: the pseudonyms in it, if any).
     """
-    if not may_download():
+    current = current_page()
+    if current is None or not may_download():
         return
+    context, page_key = current
+    file_name = f"{name}.csv"
     st.download_button(
         t("app.download_csv", lang),
-        data=partial(export.csv_bytes, frame),
-        file_name=f"{name}.csv",
+        data=logged_data(
+            partial(export.csv_bytes, frame),
+            context.user,
+            context.filters,
+            page_key,
+            file_name,
+            family_ids=family_ids,
+        ),
+        file_name=file_name,
         mime="text/csv",
         icon=":material/download:",
         key=f"download_{name}",
@@ -152,11 +178,8 @@ def download_csv(frame: pd.DataFrame, name: str, lang: str) -> None:
 
 def may_download() -> bool:
     """True when this run's user may open the page this run opened (`access.may`)."""
-    context = st.session_state.get(_CONTEXT_KEY)
-    key = st.session_state.get(_PAGE_KEY)
-    if not isinstance(context, PageContext) or not isinstance(key, str):
-        return False
-    return may(context.user.role, page_resource(key))
+    current = current_page()
+    return current is not None and may(current[0].user.role, page_resource(current[1]))
 
 
 def demo_note(lang: str) -> None:

@@ -25,6 +25,12 @@ EXIT_REFUSED = 1
 EXIT_USAGE = 2
 
 BUNDLE_SUFFIXES = (".zip", ".xlsx", ".xlsm")
+#: `roles`: a role's password from the environment (a container secret), when set.
+PASSWORD_VARIABLES = {
+    "owner": "DASHBOARD_OWNER_PASSWORD",
+    "reader": "DASHBOARD_READER_PASSWORD",
+    "writer": "DASHBOARD_WRITER_PASSWORD",
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -154,7 +160,14 @@ def _roles(url: str, app_url: str | None, prefix: str, passwords: bool) -> int:
     from data_access.appstate.roles import RolesError, setup_roles
 
     try:
-        result = setup_roles(url, app_url or app_url_for(url), prefix=prefix, passwords=passwords)
+        given = {
+            kind: os.environ[variable]
+            for kind, variable in PASSWORD_VARIABLES.items()
+            if os.environ.get(variable)
+        }
+        result = setup_roles(
+            url, app_url or app_url_for(url), prefix=prefix, passwords=passwords, given=given
+        )
     except RolesError as error:
         print(f"Roles refused: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -165,8 +178,9 @@ def _roles(url: str, app_url: str | None, prefix: str, passwords: bool) -> int:
     print(f"owner  {names.owner}: migrate and load with  {_shown(result.owner_url, passwords)}")
     print(f"reader {names.reader}: DASHBOARD_DATABASE_URL={_shown(result.reader_url, passwords)}")
     print(f"writer {names.writer}: DASHBOARD_AUDIT_URL={_shown(result.writer_url, passwords)}")
-    if not passwords:
-        print("No passwords were set: use --passwords, or your own authentication (pg_hba).")
+    if not result.passwords:
+        print("No passwords were set: use --passwords, the DASHBOARD_*_PASSWORD variables,")
+        print("or your own authentication (pg_hba).")
     return EXIT_OK
 
 

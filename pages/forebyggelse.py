@@ -1,6 +1,8 @@
-"""Forebyggelse: does prevention pay for itself? The programme's cost per course set
-against the yearly cost of the measures it aims to prevent (issue 22, the prevention
-strategy). It shows what would pay for the programme, never that anything was avoided.
+"""Forebyggelsesregnskab: does prevention pay for itself?
+
+The programme's cost per family course set against the yearly cost of the
+measures it aims to prevent (issue 22, the prevention strategy). It shows
+what would pay for the programme, never that anything was avoided.
 """
 
 from __future__ import annotations
@@ -17,15 +19,15 @@ case_at = cached(business_case)
 context = open_page("forebyggelse")
 lang = context.lang
 case = case_at(context.query)
+name = f"forebyggelse_{context.filters.programme_id}_{context.filters.as_of.isoformat()}"
 
 view.intro(lang)
 view.headline(case, lang)
 view.years(case, lang)
-view.measures(case, lang)
-view.break_even(case, lang)
-view.assumptions(case, lang)
-name = f"forebyggelse_{context.filters.programme_id}_{context.filters.as_of.isoformat()}"
 download_csv(year_table(case, lang), name, lang)
+view.measures(case, lang)
 if not case.measures.empty:
     measures_file = t("prevention.file_measures", lang)
     download_csv(measure_table(case, lang), f"{name}_{measures_file}", lang)
+view.break_even(case, lang)
+view.assumptions(case, lang)

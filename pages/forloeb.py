@@ -7,6 +7,7 @@ from dashboard.data import cached, start
 from dashboard.shell import open_page
 from dashboard.views import courses
 from data_access.queries.courses import (
+    DUE_LIST_LIMIT,
     course_flow,
     course_timeline,
     due_to_aftercare,
@@ -27,7 +28,7 @@ reasons_at = cached(end_reasons)
 context = open_page("forloeb")
 f, user, lang, query = context.filters, context.user, context.lang, context.query
 info = start(info_of, f.programme_id)
-due = start(due_at, query)
+due = start(due_at, query, DUE_LIST_LIMIT)
 figures = start(figures_at, query, figure_ids=courses.HEADLINE)
 stages = start(stages_at, query, f.starts_on)
 timeline = start(timeline_at, query)
@@ -42,8 +43,13 @@ shown = [str(fid) for fid in rows["family_id"].dropna()]
 log_view(context, "forloeb", sorted({*shown, *map(str, due_families["family_id"])}))
 programme = info.result()
 courses.timeline(
-    rows, courses_total, programme.intensive_months, programme.course_months, user.suppressed, lang
+    rows,
+    courses_total,
+    programme.intensive_months,
+    programme.course_months,
+    not user.sees_pseudonyms,
+    lang,
 )
-courses.due_list(due_families, lang)
+courses.due_list(due_families, lang, DUE_LIST_LIMIT)
 courses.flow(flow.result(), lang)
 courses.reasons(reasons.result(), lang)

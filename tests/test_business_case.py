@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from pathlib import Path
 
+import openpyxl
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 
+from dashboard.report import render_report
+from dashboard.report.content import build_report, parse_quarter
+from dashboard.report.xlsx import sheet_name
 from data_access.bundle.loader import BundleRejected, load_bundle
 from data_access.db.engine import make_engine
 from data_access.db.schema import unit_costs
@@ -159,3 +165,37 @@ def test_broken_unit_costs_refused_with_file_line_and_column(case_url: str, tmp_
         "unit_costs.csv:6: source: value missing",
     ]
     assert snapshot(case_url) == before
+
+
+def test_quarterly_report_carries_the_same_tables(case_url: str) -> None:
+    engine = make_engine(case_url)
+    try:
+        content = build_report(engine, "P1", parse_quarter("2011Q1"))
+    finally:
+        engine.dispose()
+    case = content.business_case
+    assert case is not None and case.cost_per_course == pytest.approx(1_440_000)
+
+    pdf = render_report(content, "pdf", "da")
+    text = " ".join(
+        " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split()
+    )
+    assert "Forebyggelsesregnskab" in text
+    assert "1.440.000 kr." in text
+    assert "Eksempel B" in text
+    assert "Forudsætninger" in text
+
+    book = openpyxl.load_workbook(io.BytesIO(render_report(content, "xlsx", "da")))
+    years = list(book[sheet_name("prevention_years", "da")].values)
+    assert years[1:] == [
+        ("2010", 800_000, 800_000, 8, 100_000, 1_200_000),
+        ("2011", 880_000, 1_680_000, 6, pytest.approx(880_000 / 6), pytest.approx(1_760_000)),
+        ("I alt", 1_680_000, 1_680_000, 14, 120_000, 1_440_000),
+    ]
+    measures = list(book[sheet_name("prevention_measures", "da")].values)
+    assert [row[0] for row in measures[1:]] == [
+        "Anbringelse uden for hjemmet",
+        "Sikret institution",
+    ]
+    assert measures[1][2] == pytest.approx(1.5)
+    assert measures[1][-1] == "Eksempel B"

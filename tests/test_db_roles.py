@@ -23,8 +23,8 @@ from sqlalchemy.exc import DBAPIError
 from dashboard.navigation import PAGES
 from data_access.__main__ import main as data_access_main
 from data_access.appstate import access_log as audit
+from data_access.appstate import decisions, quarters
 from data_access.appstate import migrate as app_migrate
-from data_access.appstate import quarters
 from data_access.appstate.roles import RoleNames, RolesResult, setup_roles
 from data_access.db.engine import make_engine
 from data_access.rules.access import STEERING, Scope
@@ -71,7 +71,7 @@ def roles(schema_url: str) -> Iterator[RolesResult]:
         steering = Scope(role=STEERING, email="styregruppe@demo.invalid")
         app = result.writer_url
         quarters.save_remark(app, "interventionsteam", "2011Q2", "oversigt", "Tekst", steering)
-        quarters.add_decision(
+        decisions.add_decision(
             app, "interventionsteam", "2011Q2", "Beslutning", STEERING, date(2011, 9, 30), steering
         )
         quarters.freeze_quarter(

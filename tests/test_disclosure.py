@@ -10,6 +10,7 @@ from data_access.rules.disclosure import (
     WITHHELD,
     count_or_label,
     count_share,
+    flow_cell,
     is_small,
     suppress_count,
     suppress_share,
@@ -99,3 +100,9 @@ def test_count_share_from_rounded_counts(scope: Scope) -> None:
 def test_count_share_exact(scope: Scope) -> None:
     assert count_share(1, 4, scope) == (0.25, None)
     assert count_or_label(7, scope) == 7
+
+
+def test_flows_hide_zero_with_the_small_ones() -> None:
+    # Four months of "<5" under a stock of "<5" would pin each at 1: 0-4 all read "<5".
+    assert [flow_cell(n, VIEWER) for n in (0, 1, 4, 5, 8)] == ["<5", "<5", "<5", 5, 10]
+    assert [flow_cell(n, SYSTEM) for n in (0, 1, 8)] == [0, 1, 8]

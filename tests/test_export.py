@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -63,14 +64,17 @@ def test_the_input_frame_is_not_changed() -> None:
 
 
 def test_the_pages_csv_download_gives_the_neutralised_bytes(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """shell.download_csv (the one CSV export path) hands the button neutralised bytes.
 
     The bytes are made when the user clicks (a callable), so the test calls it.
     """
     from dashboard import shell
+    from tests.fixtures.contexts import page_context
 
+    monkeypatch.setenv("DASHBOARD_AUDIT_URL", f"sqlite:///{tmp_path / 'audit.sqlite'}")
+    monkeypatch.setattr(shell, "current_page", lambda: (page_context(), "begreber"))
     passed: dict[str, Any] = {}
     monkeypatch.setattr(shell.st, "download_button", lambda *a, **kw: passed.update(kw))
     shell.download_csv(pd.DataFrame({"name": ["=HYPERLINK(1)"]}), "test", "da")

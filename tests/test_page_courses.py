@@ -54,3 +54,37 @@ def test_timeline_says_when_it_shows_only_the_newest_courses(
     )
     assert ticks[6] == "6<br>efterværn" and ticks[12] == "12<br>planlagt slut"
     assert ticks[5] == "5"
+
+
+def test_viewer_on_a_small_district_sees_hidden_months_as_hidden(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Brønshøj-Husum holds F3 (intensive from 2010-06-14) and F4 (investigation from 08-23)."""
+    load_small(db_url, tmp_path / "bundle").dispose()
+    query = {**QUERY, "district": "bh"}
+    app = render(monkeypatch, db_url, "forloeb", user="laeser@example.org", query=query)
+    assert not app.exception, [e.value for e in app.exception]
+    assert metrics(app)["Aktive familier"] == "<5"
+    specs = checked_charts(app)
+    stages = next(s for s in specs if s["layout"].get("barmode") == "stack")
+    traces = {trace["name"]: trace for trace in stages["data"]}
+    # The legend says what the hatching means; no month of F3's is an empty month.
+    assert "skjult, under 5" in traces
+    intensive = traces["Intensiv fase"]
+    months = [str(x)[:10] for x in intensive["x"]]
+    hatched = dict(zip(months, intensive["marker"]["pattern"]["shape"], strict=True))
+    assert [m for m, shape in hatched.items() if shape == "/"] == [
+        "2010-06-30",
+        "2010-07-31",
+        "2010-08-31",
+        "2010-09-30",
+    ]
+    labels = dict(zip(months, intensive["text"], strict=True))
+    assert labels["2010-07-31"] == "&lt;5"  # Plotly draws it as "<5" (charts.literal)
+    # The flow chart: F3's start in June is a hatched "<5" bar too.
+    flow = next(
+        s for s in specs if any(t.get("name") == "Startet" for t in s["data"]) and s is not stages
+    )
+    started = next(t for t in flow["data"] if t.get("name") == "Startet")
+    june = [str(x)[:10] for x in started["x"]].index("2010-06-30")
+    assert started["marker"]["pattern"]["shape"][june] == "/"

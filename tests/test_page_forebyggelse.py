@@ -54,6 +54,7 @@ def test_page_shows_the_hand_computed_case(
     assert list(break_even["År, til forbruget er betalt"]) == ["1,8", "0,6"]
     shown = texts(app)
     assert "Forudsætninger" in shown
+    assert "**Kilde til priserne:** Eksempel B; Eksempel D" in shown
     assert "viser ikke, at programmet har forhindret" in shown
     assert len(checked_charts(app)) == 1
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-from datetime import date
+from datetime import UTC, date, datetime
 from io import BytesIO
 from pathlib import Path
 
@@ -22,25 +22,27 @@ from sqlalchemy import Table, func, select
 
 from dashboard.report import render_report
 from dashboard.report.content import ReportContent, build_report, parse_quarter
-from data_access.appstate.migrate import migrate_app
-from data_access.appstate.quarters import (
-    DONE,
-    MAX_TEXT,
-    QuarterError,
+from data_access.appstate.decisions import (
     add_decision,
     decision_history,
     decisions,
+    set_decision_status,
+)
+from data_access.appstate.migrate import migrate_app
+from data_access.appstate.quarters import (
+    MAX_TEXT,
+    QuarterError,
     freeze_quarter,
     frozen_quarter,
     remark_history,
     remarks,
     save_remark,
-    set_decision_status,
 )
 from data_access.appstate.schema import frozen_quarters, quarter_decisions, quarter_remarks
 from data_access.bundle.loader import load_bundle
 from data_access.db.engine import make_engine
 from data_access.rules.access import Scope
+from data_access.rules.decisions import DONE
 from tests.fixtures.apptest import render
 from tests.fixtures.bundles import write_bundle
 
@@ -358,3 +360,36 @@ def test_no_history_before_anything_was_changed(
     app = render(monkeypatch, demo_db_url, "oversigt", user="laeser@demo.invalid", query=DEMO_QUERY)
     assert not app.exception
     assert not [e for e in app.expander if "Historik" in e.label]
+
+
+def test_report_lists_decisions_made_closed_and_overdue(
+    loaded: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """C (Q1, due 30.04) and A (Q2, due 31.05) are open on 30.06: both overdue.
+    B (Q2) was dropped on 10.06: closed in the quarter. Made in Q2: A and B."""
+    from data_access.appstate import decisions as store
+
+    def at(day: date) -> None:
+        moment = datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
+        monkeypatch.setattr(store, "_now", lambda: moment)
+
+    at(date(2011, 3, 1))
+    add_decision(loaded, PROGRAMME, "2011Q1", "C", "steering", date(2011, 4, 30), STEERING)
+    at(date(2011, 4, 10))
+    add_decision(loaded, PROGRAMME, "2011Q2", "A", "coordinator", date(2011, 5, 31), STEERING)
+    b = add_decision(loaded, PROGRAMME, "2011Q2", "B", "steering", date(2011, 12, 31), STEERING)
+    at(date(2011, 6, 10))
+    set_decision_status(loaded, b.decision_key, "dropped", ADMIN)
+    content = _report(loaded)
+    book = openpyxl.load_workbook(BytesIO(render_report(content, "xlsx", "da")))
+    rows = list(book["Beslutninger"].iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[2], r[5]) for r in rows] == [
+        ("Truffet", "A", "åben"),
+        ("Truffet", "B", "opgivet"),
+        ("Lukket", "B", "opgivet"),
+        ("Over fristen", "C", "åben"),
+        ("Over fristen", "A", "åben"),
+    ]
+    pdf = PdfReader(BytesIO(render_report(content, "pdf", "da")))
+    words = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
+    assert "Beslutninger i kvartalet" in words and "Over fristen" in words

@@ -63,6 +63,7 @@ def test_the_page_queries_take_a_context() -> None:
         "referrals_per_month",
         "coordinator_load",
         "coordinator_families",
+        "coordinator_count",
         "course_month_series",
         "outcome_results",
         "change_theory_boxes",

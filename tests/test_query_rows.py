@@ -198,6 +198,7 @@ def _cases() -> list[Case]:
             ("due_to_aftercare", courses.due_to_aftercare),
             ("course_timeline", courses.course_timeline),
             ("coordinator_load", caseload.coordinator_load),
+            ("coordinator_count", caseload.coordinator_count),
             ("outcome_results", outcomes.outcome_results),
         ):
             cases.append(
@@ -268,14 +269,14 @@ def test_the_counter_sees_a_raw_read(counting_engine: Engine) -> None:
 
 
 def _cached_names() -> set[str]:
-    """The function names pages and the shell wrap in `cached(...)`, read from the source."""
+    """The names pages and the shell wrap in `cached(...)` or `shared(...)`, from the source."""
     names: set[str] = set()
     for path in [*(ROOT / "pages").glob("*.py"), *(ROOT / "dashboard").rglob("*.py")]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Name)
-                and node.func.id == "cached"
+                and node.func.id in ("cached", "shared")
                 and node.args
             ):
                 target = node.args[0]

@@ -22,6 +22,7 @@ unbudgeted Mentor activity = 70.000; in all 280.000.
 from __future__ import annotations
 
 import io
+import json
 import uuid
 from collections.abc import Iterator
 from datetime import date
@@ -231,6 +232,21 @@ def test_presentation_spend_step_says_over_budget(
     # Each department's bar carries its status, by the same rule.
     chart = app.get("plotly_chart")[0].proto.spec
     assert "▲ Over budget" in chart and "▼ Underforbrug" in chart
+    # Budget, spend and status per department, as on Økonomi, in Danish units:
+    # SOF 600.000 budget, 210.000 spent; BIF 400.000 and 70.000.
+    budget, spent = json.loads(chart)["data"]
+    assert budget["text"] == ["600.000\u00a0kr.", "400.000\u00a0kr."]
+    assert spent["text"] == [
+        "210.000\u00a0kr. · ▲ Over budget",
+        "70.000\u00a0kr. · ▼ Underforbrug",
+    ]
+    # 600.000 / 5 ticks = 120.000: steps of 200.000 kr., never Plotly's "200k".
+    assert json.loads(chart)["layout"]["xaxis"]["ticktext"] == [
+        "0",
+        "200.000\u00a0kr.",
+        "400.000\u00a0kr.",
+        "600.000\u00a0kr.",
+    ]
     # 280.000 kr. more spent since 31 December is not coloured as good news: grey.
     spent = next(m for m in app.metric if m.label == "Forbrug år til dato")
     assert spent.proto.delta.startswith("+280.000 kr.")

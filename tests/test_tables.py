@@ -56,3 +56,47 @@ def test_the_grid_gets_values_and_the_same_text() -> None:
     assert list(frame.value["Familier"]) == [15.0, 2.0, 10292.0, -1.0]
     shown = table_text(frame)
     assert shown.equals(scripts.sample_table().text())
+
+
+LONG_NAME = "Tværgående interventionsteam for kriminalitetstruede familier"
+
+
+def _draw_filters() -> None:
+    from datetime import date
+
+    import streamlit as st
+
+    from dashboard import filters
+    from data_access.queries.programmes import ProgrammeInfo
+
+    def programme(pid: str, name: str) -> ProgrammeInfo:
+        return ProgrammeInfo(pid, name, date(2010, 1, 1), date(2011, 12, 31), 3, 0.5, 6, 12)
+
+    long_name = "Tværgående interventionsteam for kriminalitetstruede familier"
+    chosen = st.query_params.get("programme", "P1")
+
+    def no_districts(_programme_id: str) -> list[object]:
+        return []
+
+    filters.list_programmes = lambda: [programme("P1", long_name), programme("P2", "Kort")]
+    filters.data_as_of = lambda: date(2011, 6, 30)
+    filters.list_districts = no_districts  # type: ignore[assignment]
+    st.query_params["programme"] = chosen
+    filters.sidebar_filters()
+
+
+def test_the_programme_picker_writes_a_long_name_out() -> None:
+    from dashboard import filters
+
+    saved = (filters.list_programmes, filters.data_as_of, filters.list_districts)
+    try:
+        app = AppTest.from_function(_draw_filters, default_timeout=60).run()
+        assert not app.exception, [e.value for e in app.exception]
+        assert [c.value for c in app.sidebar.caption] == [LONG_NAME]
+        short = AppTest.from_function(_draw_filters, default_timeout=60)
+        short.query_params["programme"] = "P2"
+        short.run()
+        assert not short.exception, [e.value for e in short.exception]
+        assert [c.value for c in short.sidebar.caption] == []
+    finally:
+        filters.list_programmes, filters.data_as_of, filters.list_districts = saved

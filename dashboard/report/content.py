@@ -20,8 +20,10 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from dashboard.i18n import t
-from data_access.appstate import quarters
-from data_access.appstate.quarters import REPORT_SCOPE, Decision, FrozenQuarter, Remark
+from data_access.appstate import decisions, quarters
+from data_access.appstate.decisions import Decision, QuarterDecisions
+from data_access.appstate.quarters import REPORT_SCOPE, FrozenQuarter, Remark
+from data_access.queries.business_case import BusinessCase, business_case
 from data_access.queries.figures import FigureValue
 from data_access.queries.freshness import freshness
 from data_access.queries.programmes import ProgrammeInfo, programme_info
@@ -106,6 +108,8 @@ class ReportContent:
     frozen: the frozen quarter whose figures and tables these are, if any;
     changes: its figures that differ in the current data; remarks and
     decisions: the steering group's current remarks and decisions.
+    decision_summary: the decisions made, closed and overdue in the quarter
+    (the report's "Beslutninger" section), when `app_url` is given.
     stale_note: set when the newest load is older than DASHBOARD_STALE_DAYS,
     so a printed report carries the same warning as the pages.
     """
@@ -128,7 +132,11 @@ class ReportContent:
     changes: tuple[FigureChange, ...] = ()
     remarks: tuple[Remark, ...] = ()
     decisions: tuple[Decision, ...] = ()
+    decision_summary: QuarterDecisions | None = None
     stale_note: str | None = None
+    #: The prevention business case on `as_of`, as the Forebyggelse page shows it.
+    #: Computed from the current data also for a frozen quarter (it is not frozen).
+    business_case: BusinessCase | None = None
 
     @property
     def preliminary(self) -> bool:
@@ -163,6 +171,7 @@ def build_report(
             f"quarter {quarter.code} lies outside the programme {programme_id!r} "
             f"({programme.starts_on.isoformat()} to {programme.ends_on.isoformat()})"
         )
+    today = created_on or local_today()
     context = quarters.report_context(programme_id, as_of)
     previous_as_of = context.previous_quarter_end().as_of
     live = quarters.report_snapshot(engine, context, programme, quarter.first_day)
@@ -176,7 +185,7 @@ def build_report(
         quarter=quarter,
         as_of=as_of,
         previous_as_of=previous_as_of,
-        created_on=created_on or local_today(),
+        created_on=today,
         data_until=snapshot.data_until,
         figures=snapshot.figures,
         previous=snapshot.previous,
@@ -192,8 +201,12 @@ def build_report(
         else tuple(quarters.remarks(app_url, programme_id, quarter.code)),
         decisions=()
         if app_url is None
-        else tuple(quarters.decisions(app_url, programme_id, quarter.code)),
+        else tuple(decisions.decisions(app_url, programme_id, quarter.code)),
+        decision_summary=None
+        if app_url is None
+        else decisions.quarter_decisions_summary(app_url, programme_id, quarter.code, today),
         stale_note=_stale_note(engine),
+        business_case=business_case(engine, context),
     )
 
 

@@ -12,14 +12,15 @@ from typing import Final
 from dashboard import formatting
 from dashboard.catalogue import figure
 from dashboard.figure_format import format_value
-from dashboard.i18n import N_, t
+from dashboard.i18n import N_, role_label, t
 from dashboard.report.content import ReportContent
-from data_access.appstate.quarters import DONE, OPEN
+from data_access.rules.decisions import DONE, DROPPED, OPEN
 
-#: Decision status (`appstate.quarters.STATUSES`) -> message id; the overview's panel uses it too.
+#: Decision status (`rules.decisions.STATUSES`) -> message id; the overview's panel uses it too.
 DECISION_STATUSES: Final[dict[str, str]] = {
     OPEN: N_("quarter.status.open"),
     DONE: N_("quarter.status.done"),
+    DROPPED: N_("quarter.status.dropped"),
 }
 
 
@@ -63,4 +64,49 @@ def note_rows(content: ReportContent, lang: str) -> list[tuple[str, str]]:
             status=t(DECISION_STATUSES[decision.status], lang),
         )
         rows.append((t("quarter.decisions", lang), line))
+    return rows
+
+
+#: The kinds of row in the report's decisions section, in the order they are listed.
+DECISION_KINDS: Final[dict[str, str]] = {
+    "made": N_("report.decisions.made"),
+    "closed": N_("report.decisions.closed"),
+    "overdue": N_("report.decisions.overdue"),
+}
+
+
+def decision_columns(lang: str) -> list[str]:
+    """The headings of the decisions section's table (PDF and the XLSX sheet)."""
+    return [
+        t("report.decisions.kind", lang),
+        t("decisions.quarter", lang),
+        t("quarter.decision", lang),
+        t("quarter.owner", lang),
+        t("quarter.due", lang),
+        t("common.status", lang),
+    ]
+
+
+def decision_rows(content: ReportContent, lang: str) -> list[tuple[str, str, str, str, str, str]]:
+    """Decisions made, closed and overdue in the quarter; empty without the app database."""
+    summary = content.decision_summary
+    if summary is None:
+        return []
+    rows = []
+    for kind, group in (
+        ("made", summary.made),
+        ("closed", summary.closed),
+        ("overdue", summary.overdue),
+    ):
+        for decision in group:
+            rows.append(
+                (
+                    t(DECISION_KINDS[kind], lang),
+                    decision.quarter,
+                    decision.text,
+                    role_label(decision.owner_role, lang),
+                    formatting.short_date(decision.due_on, lang),
+                    t(DECISION_STATUSES[decision.status], lang),
+                )
+            )
     return rows

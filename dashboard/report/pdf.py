@@ -57,10 +57,11 @@ from dashboard.catalogue import (
 from dashboard.charts import OFF_TRACK, ON_TRACK, SPEND_STATUS_COLOURS
 from dashboard.figure_format import format_delta, format_value
 from dashboard.i18n import N_, t
+from dashboard.prevention import assumptions, measure_table, year_table
 from dashboard.report import charts
 from dashboard.report.content import ReportContent
 from dashboard.report.labels import coordinator_headers
-from dashboard.report.notes import has_notes, note_rows
+from dashboard.report.notes import decision_columns, decision_rows, has_notes, note_rows
 from data_access.queries.figures import FigureValue
 from data_access.rules.figures import FigureId
 from data_access.rules.stages import STAGE_ORDER
@@ -454,6 +455,61 @@ def _spend(content: ReportContent, lang: str, s: dict[str, ParagraphStyle]) -> l
     ]
 
 
+def _text_table(
+    frame: pd.DataFrame,
+    widths: Sequence[float],
+    s: dict[str, ParagraphStyle],
+    *,
+    wrapped: Sequence[int] = (0,),
+    total: bool = False,
+) -> Table:
+    """A table of already formatted text; the `wrapped` columns wrap between words."""
+    rows: list[list[Any]] = [_header_row([str(c) for c in frame.columns], s)]
+    for record in frame.itertuples(index=False):
+        rows.append(
+            [
+                Paragraph(_esc(value), s["cell"]) if i in wrapped else str(value)
+                for i, value in enumerate(record)
+            ]
+        )
+    table = _table(rows, widths, total=total)
+    table.setStyle(TableStyle([("FONT", (1, 1), (-1, -1), FONT, 7.8)]))
+    return table
+
+
+def _prevention(content: ReportContent, lang: str, s: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """The Forebyggelse page's tables and assumptions (issue 22: the report carries them)."""
+    case = content.business_case
+    if case is None:
+        return []
+    years = year_table(case, lang)
+    story: list[Flowable] = [
+        Paragraph(_esc(t("page.forebyggelse.title", lang)), s["h1"]),
+        Paragraph(_esc(t("prevention.intro", lang)), s["body"]),
+        Paragraph(_esc(t("prevention.years_heading", lang)), s["h2"]),
+        _text_table(years, [WIDTH / years.shape[1]] * years.shape[1], s, total=True),
+        Paragraph(_esc(t("prevention.measures_heading", lang)), s["h2"]),
+    ]
+    if case.measures.empty:
+        story.append(Paragraph(_esc(t("prevention.no_unit_costs", lang)), s["body"]))
+    else:
+        measures = measure_table(case, lang)
+        first, source = 3.2 * cm, 3.6 * cm
+        rest = (WIDTH - first - source) / (measures.shape[1] - 2)
+        story += [
+            _text_table(
+                measures,
+                [first] + [rest] * (measures.shape[1] - 2) + [source],
+                s,
+                wrapped=(0, measures.shape[1] - 1),
+            ),
+            Paragraph(_esc(t("prevention.measures_note", lang)), s["body"]),
+        ]
+    story.append(Paragraph(_esc(t("prevention.assumptions_heading", lang)), s["h2"]))
+    story += [Paragraph("• " + _esc(line), s["body"]) for line in assumptions(case, lang)]
+    return story
+
+
 def _definitions(lang: str, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     """Every figure's and stage's plain definition from the catalogue."""
     widths = [4.6 * cm, WIDTH - 4.6 * cm]
@@ -496,6 +552,18 @@ def _notes(content: ReportContent, lang: str, s: dict[str, ParagraphStyle]) -> l
     return story
 
 
+def _decisions(content: ReportContent, lang: str, s: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """Decisions made, closed and overdue in the quarter; the group's text escaped."""
+    rows = [[Paragraph(_esc(c), s["body"]) for c in row] for row in decision_rows(content, lang)]
+    header = [_esc(c) for c in decision_columns(lang)]
+    width = A4[0] - 2 * MARGIN
+    widths = [0.14 * width, 0.09 * width, 0.4 * width, 0.15 * width, 0.11 * width, 0.11 * width]
+    return [
+        Paragraph(_esc(t("report.decisions.heading", lang)), s["h1"]),
+        _table([header, *rows], widths, numeric_from=len(header)),
+    ]
+
+
 def render_pdf(content: ReportContent, lang: str = "da") -> bytes:
     """The report as PDF bytes."""
     _register_fonts()
@@ -526,10 +594,12 @@ def render_pdf(content: ReportContent, lang: str = "da") -> bytes:
     for part in (
         _cover(content, lang, s),
         *([_notes(content, lang, s)] if has_notes(content) else []),
+        *([_decisions(content, lang, s)] if decision_rows(content, lang) else []),
         _key_figures(content, lang, s),
         _charts(content, lang, s),
         _coordinators(content, lang, s),
         _spend(content, lang, s),
+        *([_prevention(content, lang, s)] if content.business_case is not None else []),
         _definitions(lang, s),
     ):
         story += [*part, PageBreak()]

@@ -35,9 +35,10 @@ from dashboard.catalogue import (
 from dashboard.charts import OFF_TRACK, ON_TRACK
 from dashboard.export import neutralise_formulas
 from dashboard.i18n import N_, t
+from dashboard.prevention import measure_numbers, year_numbers
 from dashboard.report.content import ReportContent
 from dashboard.report.labels import coordinator_headers
-from dashboard.report.notes import has_notes, note_rows
+from dashboard.report.notes import decision_columns, decision_rows, has_notes, note_rows
 from data_access.queries.figures import FigureValue
 from data_access.rules.figures import FigureId
 from data_access.rules.stages import STAGE_ORDER
@@ -48,9 +49,12 @@ SHEETS: Final[dict[str, str]] = {
     "coordinators": N_("report.coordinators"),
     "spend_department": N_("report.spend_department"),
     "spend_funder": N_("report.spend_funder"),
+    "prevention_years": N_("prevention.sheet_years"),
+    "prevention_measures": N_("prevention.sheet_measures"),
     "definitions": N_("report.definitions"),
     "about": N_("report.about"),
     "notes": N_("report.sheet_notes"),
+    "decisions": N_("report.sheet_decisions"),
 }
 COUNT_FORMAT: Final = "#,##0"
 SHARE_FORMAT: Final[dict[str, str]] = {"da": "0.0 %", "en": "0.0%"}
@@ -234,6 +238,23 @@ def render_xlsx(content: ReportContent, lang: str = "da") -> bytes:
             [46, 16, 16, 14, 14, 16, 16, 16, 16],
         )
 
+    if content.business_case is not None:
+        case = content.business_case
+        _write_sheet(
+            book.create_sheet(sheet_name("prevention_years", lang)),
+            year_numbers(case, lang),
+            [None, money, money, COUNT_FORMAT, money, money],
+            [12, 16, 18, 16, 18, 18],
+        )
+        if not case.measures.empty:
+            decimal = "0.0"
+            _write_sheet(
+                book.create_sheet(sheet_name("prevention_measures", lang)),
+                measure_numbers(case, lang),
+                [None, money, decimal, decimal, decimal, decimal, "dd.mm.yyyy", None],
+                [34, 16, 16, 16, 18, 18, 14, 60],
+            )
+
     definitions = pd.DataFrame(
         [(entry.label(lang), entry.definition(lang)) for entry in FIGURES]
         + [(stage_label(stage, lang), stage_definition(stage, lang)) for stage in STAGE_ORDER],
@@ -249,6 +270,15 @@ def render_xlsx(content: ReportContent, lang: str = "da") -> bytes:
             columns=[t("report.field", lang), t("report.steering_notes", lang)],
         )
         _write_sheet(book.create_sheet(sheet_name("notes", lang)), notes, [None, None], [36, 110])
+
+    decided = decision_rows(content, lang)
+    if decided:
+        _write_sheet(
+            book.create_sheet(sheet_name("decisions", lang)),
+            pd.DataFrame(decided, columns=decision_columns(lang)),
+            [None] * 6,
+            [18, 10, 70, 18, 12, 12],
+        )
 
     about = pd.DataFrame(
         [

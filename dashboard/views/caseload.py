@@ -66,7 +66,7 @@ def load_chart(frame: pd.DataFrame, lang: str, total: int | None = None) -> None
 
 def family_table(frame: pd.DataFrame, name: str, lang: str) -> None:
     """The coordinator's families, overdue quarterly reviews first."""
-    st.subheader(t("caseload.families_of", lang, name=name))
+    st.subheader(t("caseload.families_of", lang, name=formatting.markdown_literal(name)))
     if frame.empty:
         no_families(lang)
         return
@@ -90,7 +90,7 @@ def family_table(frame: pd.DataFrame, name: str, lang: str) -> None:
     )
     tables.show(table)
     st.caption(measure("next_review_due").definition(lang))
-    download_csv(table.text(), "sagsstamme_familier", lang)
+    download_csv(table.text(), "sagsstamme_familier", lang, family_ids=list(frame["family_id"]))
 
 
 def _bars(frame: pd.DataFrame, lang: str) -> None:

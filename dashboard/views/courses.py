@@ -160,13 +160,17 @@ def timeline(
         yaxis={"autorange": "reversed", "title": title(t("courses.course", lang))},
     )
     table = frame.assign(course=labels).drop(columns="family_id")
-    download_csv(table, "forloeb_tidslinje", lang)
+    pseudonyms = [str(fid) for fid in frame["family_id"] if fid]
+    download_csv(table, "forloeb_tidslinje", lang, family_ids=pseudonyms)
 
 
-def due_list(frame: pd.DataFrame, lang: str) -> None:
+def due_list(frame: pd.DataFrame, lang: str, limit: int | None = None) -> None:
+    """The families due to aftercare within 30 days; a caption when the list hit `limit`."""
     if frame.empty:
         return
     st.subheader(measure("due_aftercare").label(lang))
+    if limit is not None and len(frame) >= limit:
+        st.caption(t("courses.due_nearest_only", lang, shown=formatting.count(limit, lang=lang)))
     table = tables.build(
         [
             Column(t("common.family_pseudonym", lang), frame["family_id"]),
@@ -176,7 +180,7 @@ def due_list(frame: pd.DataFrame, lang: str) -> None:
         lang,
     )
     tables.show(table)
-    download_csv(table.text(), "efterværn_30_dage", lang)
+    download_csv(table.text(), "efterværn_30_dage", lang, family_ids=list(frame["family_id"]))
 
 
 def flow(frame: pd.DataFrame, lang: str) -> None:

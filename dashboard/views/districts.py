@@ -31,10 +31,10 @@ def direction(indicator: Indicator, lang: str) -> str:
 
 
 def heading(indicator: Indicator, lang: str) -> None:
-    st.subheader(indicator.label(lang))
+    st.subheader(formatting.markdown_literal(indicator.label(lang)))
     parts = [f"**{direction(indicator, lang)}**"]
     if indicator.unit:
-        parts.append(t("districts.unit", lang, unit=indicator.unit))
+        parts.append(t("districts.unit", lang, unit=formatting.markdown_literal(indicator.unit)))
     st.markdown(" · ".join(parts))
 
 

@@ -57,6 +57,9 @@ def measures(case: BusinessCase, lang: str) -> None:
         st.info(t("prevention.no_unit_costs", lang), icon=":material/info:")
         return
     st.dataframe(tables.measure_table(case, lang), hide_index=True, width="stretch")
+    # The sources once more in full under the table, where a wide table cannot hide them.
+    sources = "; ".join(dict.fromkeys(str(source) for source in case.measures["source"]))
+    st.markdown(t("prevention.sources", lang, sources=sources))
     st.caption(t("prevention.measures_note", lang))
 
 

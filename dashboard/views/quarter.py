@@ -21,10 +21,12 @@ from dashboard.navigation import PAGES
 from dashboard.report.content import quarter_of
 from dashboard.report.notes import DECISION_STATUSES
 from dashboard.shell import PageContext
-from data_access.appstate import quarters
+from data_access.appstate import decisions, quarters
 from data_access.appstate.migrate import audit_url
 from data_access.db.engine import default_database_url
 from data_access.rules.access import ROLES
+from data_access.rules.calendar import local_today
+from data_access.rules.decisions import DONE, OPEN, may_see
 
 
 def quarter_panel(context: PageContext) -> None:
@@ -46,32 +48,40 @@ def quarter_panel(context: PageContext) -> None:
 
 
 def present_notes(context: PageContext) -> None:
-    """For presentation mode: the quarter's current remarks and open decisions, plain text."""
+    """For presentation mode: the quarter's current remarks, plain text."""
     filters = context.filters
     lang = context.lang
     quarter = quarter_of(filters.as_of)
-    url = audit_url()
-    current = quarters.remarks(url, filters.programme_id, quarter.code)
-    open_ones = [
-        d
-        for d in quarters.decisions(url, filters.programme_id, quarter.code)
-        if d.status == quarters.OPEN
-    ]
-    if not current and not open_ones:
+    current = quarters.remarks(audit_url(), filters.programme_id, quarter.code)
+    if not current:
         return
-    remarks_column, decisions_column = st.columns(2)
-    with remarks_column:
-        st.subheader(t("quarter.remarks_heading", lang))
-        for remark in current:
-            st.text(remark.text)
-    with decisions_column:
-        st.subheader(t("quarter.decisions", lang))
-        owner_label = t("quarter.owner", lang)
-        for decision in open_ones:
-            due = formatting.long_date(decision.due_on, lang)
-            owner = role_label(decision.owner_role, lang)
-            line = f"{decision.text}\n{owner_label}: {owner} · {due}"
-            st.text(line)
+    st.subheader(t("quarter.remarks_heading", lang))
+    for remark in current:
+        st.text(remark.text)
+
+
+def present_decisions(context: PageContext) -> None:
+    """For presentation mode, first: what the last meeting decided that is still open.
+
+    The last meeting is the latest quarter up to the report date in which
+    decisions were made; a role sees only the decisions it may see.
+    """
+    filters = context.filters
+    lang = context.lang
+    code = quarter_of(filters.as_of).code
+    made_in, open_ones = decisions.last_meeting_open(audit_url(), filters.programme_id, code)
+    open_ones = [d for d in open_ones if may_see(context.user.role, d.owner_role)]
+    if not open_ones:
+        return
+    label = quarter_of(quarters.quarter_bounds_of(made_in)[1]).label(lang)
+    st.subheader(t("presentation.open_decisions", lang, quarter=label))
+    owner_label = t("quarter.owner", lang)
+    today = local_today()
+    for decision in open_ones:
+        due = formatting.long_date(decision.due_on, lang)
+        owner = role_label(decision.owner_role, lang)
+        flag = " · " + t("decisions.overdue", lang) if decision.is_overdue(today) else ""
+        st.text(f"{decision.text}\n{owner_label}: {owner} · {due}{flag}")
 
 
 def _freeze(context: PageContext, url: str, code: str, label: str) -> None:
@@ -139,7 +149,7 @@ def _decisions(context: PageContext, url: str, code: str, writer: bool) -> None:
     programme_id = context.filters.programme_id
     heading = t("quarter.decisions", lang)
     st.markdown(f"**{heading}**")
-    current = quarters.decisions(url, programme_id, code)
+    current = decisions.decisions(url, programme_id, code)
     if current:
         st.dataframe(
             pd.DataFrame(
@@ -167,7 +177,7 @@ def _decisions(context: PageContext, url: str, code: str, writer: bool) -> None:
         st.caption(t("quarter.no_decisions", lang))
     if not writer:
         return
-    open_ones = [d for d in current if d.status == quarters.OPEN]
+    open_ones = [d for d in current if d.status == OPEN]
     if open_ones:
         texts = {d.decision_key: d.text for d in open_ones}
         key = st.selectbox(
@@ -175,7 +185,7 @@ def _decisions(context: PageContext, url: str, code: str, writer: bool) -> None:
         )
         if st.button(t("quarter.mark_done", lang), key="decision_done"):
             try:
-                quarters.set_decision_status(url, key, quarters.DONE, context.user)
+                decisions.set_decision_status(url, key, DONE, context.user)
             except quarters.QuarterError as error:
                 st.error(str(error))
             else:
@@ -192,7 +202,7 @@ def _decisions(context: PageContext, url: str, code: str, writer: bool) -> None:
         )
         if st.form_submit_button(t("quarter.add", lang)) and isinstance(due, date):
             try:
-                quarters.add_decision(url, programme_id, code, text, owner, due, context.user)
+                decisions.add_decision(url, programme_id, code, text, owner, due, context.user)
             except quarters.QuarterError as error:
                 st.error(str(error))
             else:
@@ -208,7 +218,7 @@ def _history(context: PageContext, url: str, code: str) -> None:
     lang = context.lang
     programme_id = context.filters.programme_id
     remark_versions = quarters.remark_history(url, programme_id, code)
-    decision_versions = quarters.decision_versions(url, programme_id, code)
+    decision_versions = decisions.decision_versions(url, programme_id, code)
     current = len(quarters.remarks(url, programme_id, code))
     current += len({d.decision_key for d in decision_versions})
     if len(remark_versions) + len(decision_versions) <= current:

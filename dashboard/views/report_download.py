@@ -6,8 +6,10 @@ button is clicked (Streamlit calls the data callable then) and cached per
 programme, quarter, language and data version, so a second click is instant.
 The report holds exact counts (steering scope), so only roles the policy
 lets have it (`access.may(role, "report")`, as the command line asks) get
-the buttons. A frozen quarter's report shows the
-frozen figures with the steering group's remarks and decisions.
+the buttons. A frozen quarter's report shows the frozen figures with the
+steering group's remarks and decisions. Each download is written to the
+access log (action "report") before the file is handed out; if the log
+cannot be written, no file is.
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ from typing import Final
 import streamlit as st
 from sqlalchemy import Engine
 
+from dashboard.audit_trail import logged_data
 from dashboard.data import cached
 from dashboard.i18n import N_, t
 from dashboard.report import render_report
 from dashboard.report.content import build_report, parse_quarter, quarter_of
 from dashboard.shell import PageContext
+from data_access.appstate import access_log as audit
 from data_access.appstate.migrate import audit_url
 from data_access.appstate.quarters import notes_version
 from data_access.rules.access import REPORT, may
@@ -65,11 +69,19 @@ def report_download_buttons(context: PageContext) -> None:
     st.caption(t("report.download_caption", lang, quarter=quarter.label(lang)))
     columns = st.columns([1, 1, 2])
     for column, fmt in zip(columns[:2], ("pdf", "xlsx"), strict=True):
+        file_name = f"kvartalsrapport_{filters.programme_id}_{quarter.code}.{fmt}"
         with column:
             st.download_button(
                 t(BUTTONS[fmt], lang),
-                data=_generator(filters.programme_id, quarter.code, fmt, lang),
-                file_name=f"kvartalsrapport_{filters.programme_id}_{quarter.code}.{fmt}",
+                data=logged_data(
+                    _generator(filters.programme_id, quarter.code, fmt, lang),
+                    context.user,
+                    filters,
+                    "oversigt",
+                    file_name,
+                    action=audit.REPORT,
+                ),
+                file_name=file_name,
                 mime=MIME[fmt],
                 icon=":material/download:",
                 on_click="ignore",

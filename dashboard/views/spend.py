@@ -14,7 +14,7 @@ import streamlit as st
 
 from dashboard import formatting, tables
 from dashboard.catalogue import figure, spend_status_text
-from dashboard.charts import PALETTE, SPEND_STATUS_COLOURS, month_ticks, title
+from dashboard.charts import PALETTE, SPEND_STATUS_COLOURS, money_axis, month_ticks, title
 from dashboard.i18n import t
 from dashboard.metrics import show_figure
 from dashboard.tables import Column, Kind
@@ -136,13 +136,13 @@ def breakdown_chart(frame: pd.DataFrame, lang: str, key: str) -> None:
         height=max(260, 70 * len(names) + 120),
         key=key,
         barmode="group",
-        xaxis={"title": title(t("spend.kroner", lang)), "tickformat": ",.0f"},
+        xaxis=money_axis([*budget, *spent, *expected], lang),
     )
 
 
 def month_chart(frame: pd.DataFrame, lang: str, scope_label: str) -> None:
     """Cumulative spend month by month against the linear budget line of the year."""
-    heading = t("spend.month_chart", lang, scope=scope_label)
+    heading = t("spend.month_chart", lang, scope=formatting.markdown_literal(scope_label))
     st.markdown(f"**{heading}**")
     months = list(frame["month"])
     traces = [
@@ -177,7 +177,7 @@ def month_chart(frame: pd.DataFrame, lang: str, scope_label: str) -> None:
         traces,
         lang,
         xaxis={"title": title(t("common.month", lang)), **month_ticks(months, lang)},
-        yaxis={"title": title(t("spend.kroner", lang)), "tickformat": ",.0f"},
+        yaxis=money_axis([*frame["cumulative"], *frame["planned_cumulative"]], lang),
     )
 
 

@@ -1,4 +1,4 @@
-"""Frozen quarters, the steering group's remarks and its decisions.
+"""Frozen quarters and the steering group's remarks (its decisions: `appstate.decisions`).
 
 A quarterly report must not change after the steering group has discussed
 it, even when a later load corrects the data. Freezing a quarter therefore
@@ -20,7 +20,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import uuid
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Final
@@ -38,7 +37,7 @@ from data_access.queries.context import QueryContext
 from data_access.queries.figures import FigureValue, compute_figures, spend_status_figure
 from data_access.queries.programmes import ProgrammeInfo, data_as_of, programme_info
 from data_access.queries.reference import latest_load
-from data_access.rules.access import ADMIN, ROLES, STEERING, Scope
+from data_access.rules.access import ADMIN, STEERING, Scope
 from data_access.rules.calendar import add_months, quarter_bounds
 from data_access.rules.figures import FigureId
 from data_access.rules.spend import SpendStatus
@@ -47,9 +46,6 @@ from data_access.rules.spend import SpendStatus
 WRITER_ROLES: Final[frozenset[str]] = frozenset({STEERING, ADMIN})
 #: Longest remark or decision text, in characters.
 MAX_TEXT: Final = 2000
-OPEN: Final = "open"
-DONE: Final = "done"
-STATUSES: Final[tuple[str, ...]] = (OPEN, DONE)
 #: The report is for the steering group: exact counts, never a family id.
 REPORT_SCOPE: Final = Scope(role=STEERING, email="quarterly-report")
 #: Months of history in the report's stage chart.
@@ -106,22 +102,6 @@ class Remark:
     written_at: datetime
 
 
-@dataclass(frozen=True)
-class Decision:
-    """One version of a decision; `decision_key` ties a decision's versions together."""
-
-    id: int
-    decision_key: str
-    programme_id: str
-    quarter: str
-    text: str
-    owner_role: str
-    due_on: date
-    status: str
-    written_by: str
-    written_at: datetime
-
-
 def app_url_for(reporting_url: str) -> str:
     """The writable database beside `reporting_url`: `DASHBOARD_AUDIT_URL`, else the same.
 
@@ -139,7 +119,8 @@ def quarter_code(text: str) -> str:
     return f"{match.group(1)}Q{match.group(2)}"
 
 
-def _bounds(code: str) -> tuple[date, date]:
+def quarter_bounds_of(code: str) -> tuple[date, date]:
+    """The first and last day of a quarter code such as `2011Q2`."""
     return quarter_bounds(int(code[:4]), int(code[-1]))
 
 
@@ -151,7 +132,7 @@ def _require_writer(scope: Scope) -> None:
         )
 
 
-def _clean_text(text: str) -> str:
+def clean_text(text: str) -> str:
     """The text as given, checked: not blank, at most MAX_TEXT characters."""
     if not text.strip():
         raise QuarterError("Teksten er tom. Skriv en tekst, før du gemmer.")
@@ -277,7 +258,7 @@ def freeze_quarter(
     target = app_url or app_url_for(url)
     if frozen_quarter(target, programme_id, code) is not None:
         raise QuarterError(f"{code} er allerede frosset for {programme_id}. Intet er ændret.")
-    first, last = _bounds(code)
+    first, last = quarter_bounds_of(code)
     engine = make_engine(url, read_only=True)
     try:
         try:
@@ -368,7 +349,7 @@ def save_remark(
         "programme_id": programme_id,
         "quarter": code,
         "page": page,
-        "text": _clean_text(text),
+        "text": clean_text(text),
         "written_by": scope.email,
         "written_role": scope.role,
         "written_at": at,
@@ -380,9 +361,9 @@ def save_remark(
 
 
 def remark_history(
-    url: str, programme_id: str, quarter: str, page: str | None = None
+    url: str, programme_id: str, quarter: str | None, page: str | None = None
 ) -> list[Remark]:
-    """Every version of the remarks for `quarter` (one page or all), newest first."""
+    """Every version of the remarks of `quarter` (None: all), one page or all, newest first."""
     table = quarter_remarks
     query = select(
         table.c.id,
@@ -392,12 +373,18 @@ def remark_history(
         table.c.text,
         table.c.written_by,
         table.c.written_at,
-    ).where(table.c.programme_id == programme_id, table.c.quarter == quarter_code(quarter))
+    ).where(table.c.programme_id == programme_id)
+    if quarter is not None:
+        query = query.where(table.c.quarter == quarter_code(quarter))
     if page is not None:
         query = query.where(table.c.page == page)
     with writer(url).connect() as connection:
         rows = connection.execute(query.order_by(table.c.id.desc())).all()
-    return [Remark(*row) for row in rows]
+    # SQLite hands back naive datetimes; they were written in UTC.
+    return [
+        Remark(*row[:-1], row[-1] if row[-1].tzinfo else row[-1].replace(tzinfo=UTC))
+        for row in rows
+    ]
 
 
 def remarks(url: str, programme_id: str, quarter: str) -> list[Remark]:
@@ -406,122 +393,6 @@ def remarks(url: str, programme_id: str, quarter: str) -> list[Remark]:
     for remark in remark_history(url, programme_id, quarter):
         current.setdefault(remark.page, remark)
     return [current[page] for page in sorted(current)]
-
-
-# --- decisions ------------------------------------------------------------------
-
-
-def _decision_row(
-    key: str,
-    programme_id: str,
-    quarter: str,
-    text: str,
-    owner_role: str,
-    due_on: date,
-    status: str,
-    scope: Scope,
-) -> dict[str, Any]:
-    if owner_role not in ROLES:
-        raise QuarterError(f"Ukendt ansvarlig rolle {owner_role!r}.")
-    if status not in STATUSES:
-        raise QuarterError(f"Ukendt status {status!r}: brug 'open' eller 'done'.")
-    return {
-        "decision_key": key,
-        "programme_id": programme_id,
-        "quarter": quarter_code(quarter),
-        "text": _clean_text(text),
-        "owner_role": owner_role,
-        "due_on": due_on,
-        "status": status,
-        "written_by": scope.email,
-        "written_role": scope.role,
-        "written_at": _now(),
-    }
-
-
-def _insert_decision(url: str, row: dict[str, Any]) -> Decision:
-    with writer(url).begin() as connection:
-        new_id = connection.execute(insert(quarter_decisions).values(**row)).inserted_primary_key
-    assert new_id is not None
-    fields = {k: v for k, v in row.items() if k != "written_role"}
-    return Decision(id=int(new_id[0]), **fields)
-
-
-def add_decision(
-    url: str,
-    programme_id: str,
-    quarter: str,
-    text: str,
-    owner_role: str,
-    due_on: date,
-    scope: Scope,
-) -> Decision:
-    """Record a new, open decision for `quarter` with its owner role and due date."""
-    _require_writer(scope)
-    row = _decision_row(
-        str(uuid.uuid4()), programme_id, quarter, text, owner_role, due_on, OPEN, scope
-    )
-    return _insert_decision(url, row)
-
-
-def decision_history(url: str, decision_key: str) -> list[Decision]:
-    """Every version of one decision, newest first."""
-    table = quarter_decisions
-    columns = [table.c[name] for name in Decision.__dataclass_fields__]
-    query = select(*columns).where(table.c.decision_key == decision_key)
-    with writer(url).connect() as connection:
-        rows = connection.execute(query.order_by(table.c.id.desc())).all()
-    return [Decision(*row) for row in rows]
-
-
-def decision_versions(url: str, programme_id: str, quarter: str) -> list[Decision]:
-    """Every version of every decision of `quarter`, newest first (the history view)."""
-    table = quarter_decisions
-    columns = [table.c[name] for name in Decision.__dataclass_fields__]
-    query = select(*columns).where(
-        table.c.programme_id == programme_id, table.c.quarter == quarter_code(quarter)
-    )
-    with writer(url).connect() as connection:
-        rows = connection.execute(query.order_by(table.c.id.desc())).all()
-    return [Decision(*row) for row in rows]
-
-
-def set_decision_status(url: str, decision_key: str, status: str, scope: Scope) -> Decision:
-    """Add a version of the decision with `status` (open or done); the rest is kept."""
-    _require_writer(scope)
-    history = decision_history(url, decision_key)
-    if not history:
-        raise QuarterError("Beslutningen findes ikke.")
-    current = history[0]
-    row = _decision_row(
-        decision_key,
-        current.programme_id,
-        current.quarter,
-        current.text,
-        current.owner_role,
-        current.due_on,
-        status,
-        scope,
-    )
-    return _insert_decision(url, row)
-
-
-def decisions(url: str, programme_id: str, quarter: str) -> list[Decision]:
-    """The current version of each decision for `quarter`, in the order they were made."""
-    table = quarter_decisions
-    columns = [table.c[name] for name in Decision.__dataclass_fields__]
-    query = select(*columns).where(
-        table.c.programme_id == programme_id, table.c.quarter == quarter_code(quarter)
-    )
-    with writer(url).connect() as connection:
-        rows = connection.execute(query.order_by(table.c.id)).all()
-    first_seen: dict[str, int] = {}
-    current: dict[str, Decision] = {}
-    for row in rows:
-        decision = Decision(*row)
-        first_seen.setdefault(decision.decision_key, decision.id)
-        current[decision.decision_key] = decision
-    return sorted(current.values(), key=lambda d: first_seen[d.decision_key])
 
 
 def notes_version(url: str, programme_id: str, quarter: str) -> str:

@@ -23,7 +23,7 @@ the single-user demo.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -208,6 +208,7 @@ def setup_roles(
     *,
     prefix: str = DEFAULT_PREFIX,
     passwords: bool = False,
+    given: Mapping[str, str] | None = None,
 ) -> RolesResult:
     """Create or update the owner, reader and writer roles and their grants.
 
@@ -215,7 +216,9 @@ def setup_roles(
     with CREATEROLE that is a member of the owner role); `app_url` is the
     app's database (default: the same). Both schemas are migrated as the
     owner first, so every table exists and belongs to it. With `passwords`
-    each role gets a new random password, returned in its URL.
+    each role gets a new random password, returned in its URL; `given` sets
+    chosen ones instead ("owner", "reader", "writer" -> password), e.g. from
+    a container's secrets.
     """
     if make_url(admin_url).get_backend_name() != "postgresql":
         raise RolesError(
@@ -225,9 +228,14 @@ def setup_roles(
     if make_url(app_url).get_backend_name() != "postgresql":
         raise RolesError("the app database must be PostgreSQL too")
     names = RoleNames.with_prefix(prefix)
+    chosen = dict(given or {})
     secret = {
-        role: (secrets.token_urlsafe(24) if passwords else None)
-        for role in (names.owner, names.reader, names.writer)
+        role: chosen.get(kind) or (secrets.token_urlsafe(24) if passwords else None)
+        for kind, role in (
+            ("owner", names.owner),
+            ("reader", names.reader),
+            ("writer", names.writer),
+        )
     }
     engine = create_engine(admin_url)
     try:
@@ -259,5 +267,5 @@ def setup_roles(
         owner_url=_role_url(admin_url, names.owner, secret[names.owner]),
         reader_url=_role_url(admin_url, names.reader, secret[names.reader]),
         writer_url=_role_url(app_url, names.writer, secret[names.writer]),
-        passwords=passwords,
+        passwords=any(value is not None for value in secret.values()),
     )

@@ -97,7 +97,8 @@ quarter_remarks = Table(
 )
 
 #: The steering group's decisions. Append-only versions keyed by `decision_key`:
-#: marking one done adds a version, so who changed what and when stays visible.
+#: a status change adds a version, so who changed what and when stays visible;
+#: triggers refuse UPDATE and DELETE (revision a0004).
 quarter_decisions = Table(
     "quarter_decisions",
     app_metadata,
@@ -112,8 +113,13 @@ quarter_decisions = Table(
     Column("written_by", String(320), nullable=False),
     Column("written_role", String(40), nullable=False),
     Column("written_at", DateTime(timezone=True), nullable=False),
+    #: `figure:<id>` or `page:<key>` (rules/decisions.py); null when it names neither.
+    Column("concerns", String(120), nullable=True),
+    #: 1, 2, ... per decision_key; null on rows from before revision a0005.
+    Column("version", Integer, nullable=True),
     Index(None, "decision_key"),
     Index(None, "programme_id", "quarter"),
+    Index(None, "decision_key", "version", unique=True),
 )
 
 #: Who a login is: the identity provider's stable subject (`entra:<tid>:<oid>`

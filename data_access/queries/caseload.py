@@ -48,7 +48,7 @@ FAMILY_COLUMNS: Final[tuple[str, ...]] = (
 )
 
 
-def _load_rows(context: QueryContext, search: str):
+def _load_rows(search: str, context: QueryContext):
     """Coordinators with families in the filter, their active count, optionally by name part."""
     active = func.sum(case((is_active(context.as_of), 1), else_=0)).label("active")
     query = (
@@ -86,7 +86,7 @@ def coordinator_load(
     Columns: coordinator_id, name, capacity, active (int or "<5"), load
     (active / capacity, None when the count is suppressed).
     """
-    rows_q = _load_rows(context, search)
+    rows_q = _load_rows(search, context)
     shown = rows_q.c.active
     if context.scope.suppressed:
         shown = case((rows_q.c.active.between(1, MIN_CELL - 1), None), else_=rows_q.c.active)
@@ -122,7 +122,7 @@ def coordinator_load(
 
 def coordinator_count(engine: Engine, context: QueryContext, search: str = "") -> int:
     """How many coordinators `coordinator_load` would list without its limit."""
-    rows_q = _load_rows(context, search)
+    rows_q = _load_rows(search, context)
     with engine.connect() as conn:
         return int(conn.execute(select(func.count()).select_from(rows_q)).scalar_one())
 

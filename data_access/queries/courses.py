@@ -22,7 +22,7 @@ from data_access.queries.family_figures import stage_tally
 from data_access.queries.intake import _as_date, counts_per_month
 from data_access.rules.access import visible_families
 from data_access.rules.calendar import month_ends
-from data_access.rules.disclosure import count_or_label, suppress_breakdown
+from data_access.rules.disclosure import count_or_label, flow_cell, suppress_breakdown
 from data_access.rules.stages import (
     INTENSIVE,
     STAGE_ORDER,
@@ -40,6 +40,8 @@ END_REASONS: Final[tuple[str, ...]] = ("completed", "dropped_out", "moved", "oth
 
 #: Courses the timeline draws at most (the newest starts).
 TIMELINE_LIMIT: Final = 100
+#: Families the list due to aftercare shows at most (the nearest dates first).
+DUE_LIST_LIMIT: Final = 100
 
 
 def stage_months(engine: Engine, context: QueryContext, first: date) -> pd.DataFrame:
@@ -90,8 +92,8 @@ def course_flow(engine: Engine, context: QueryContext) -> pd.DataFrame:
     records = [
         {
             "month_end": day,
-            "started": count_or_label(started[day], context.scope),
-            "ended": count_or_label(ended[day], context.scope),
+            "started": flow_cell(started[day], context.scope),
+            "ended": flow_cell(ended[day], context.scope),
         }
         for day in started
     ]
@@ -117,11 +119,15 @@ def end_reasons(engine: Engine, context: QueryContext) -> pd.DataFrame:
     return pd.DataFrame(records, columns=["reason", "families"])
 
 
-def due_to_aftercare(engine: Engine, context: QueryContext) -> tuple[int | str, pd.DataFrame]:
+def due_to_aftercare(
+    engine: Engine, context: QueryContext, limit: int | None = None
+) -> tuple[int | str, pd.DataFrame]:
     """Families in the intensive phase whose aftercare date falls in the next 30 days.
 
     Returns (count disclosed for the scope, the families the scope may see by
-    pseudonym: family_id, coordinator (the coordinator's name), aftercare_due_on).
+    pseudonym: family_id, coordinator (the coordinator's name), aftercare_due_on),
+    the nearest dates first; at most `limit` of them (a city has thousands
+    due in a month, and a page listing them all sent 170 KB per view).
     """
     f = families.c
     horizon = context.as_of + timedelta(days=AFTERCARE_HORIZON_DAYS)
@@ -139,6 +145,7 @@ def due_to_aftercare(engine: Engine, context: QueryContext) -> tuple[int | str, 
             .outerjoin(coordinators, coordinators.c.coordinator_id == f.coordinator_id)
             .where(due, visible_families(context.scope, families))
             .order_by(f.aftercare_due_on, f.family_id)
+            .limit(limit)
         ).all()
     frame = pd.DataFrame(
         [tuple(row) for row in rows], columns=["family_id", "coordinator", "aftercare_due_on"]
@@ -155,13 +162,13 @@ def course_timeline(
     of 30 families shows them all; a city-sized one shows the newest
     `limit` (a chart of thousands of bars says nothing and costs seconds),
     in start order. Pseudonym roles (admin, the family's coordinator) get
-    family_id for the families `visible_families` allows; steering gets
-    family_id None (anonymous rows); suppressed roles get nothing, as one
-    course's dates could point at a family. Columns: family_id, started_on,
+    family_id for the families `visible_families` allows; every other role
+    gets nothing (aggregates only, kpis.md): one course's dates point at a
+    family, and such a row would be a person-level view. Columns: family_id, started_on,
     aftercare_days, end_days, ended, stage. `limit` None: TIMELINE_LIMIT.
     """
     columns = ["family_id", "started_on", "aftercare_days", "end_days", "ended", "stage"]
-    if context.scope.suppressed:
+    if not context.scope.sees_pseudonyms:
         return 0, pd.DataFrame(columns=columns)
     limit = TIMELINE_LIMIT if limit is None else limit
     f = families.c
@@ -171,8 +178,7 @@ def course_timeline(
         *family_filter(context.programme_id, context.as_of, context.district_id),
         has_started(context.as_of),
     ]
-    if context.scope.sees_pseudonyms:
-        conditions.append(visible_families(context.scope, families))
+    conditions.append(visible_families(context.scope, families))
     newest = (
         select(
             f.family_id,
@@ -191,7 +197,4 @@ def course_timeline(
     with engine.connect() as conn:
         total = int(conn.execute(select(func.count()).where(*conditions)).scalar_one())
         rows = conn.execute(query).all()
-    frame = pd.DataFrame([tuple(row) for row in rows], columns=columns)
-    if not context.scope.sees_pseudonyms:
-        frame["family_id"] = None
-    return total, frame
+    return total, pd.DataFrame([tuple(row) for row in rows], columns=columns)

@@ -31,7 +31,12 @@ from data_access.db.schema import districts, families
 from data_access.db.sql import days_between, month_number
 from data_access.queries.context import QueryContext
 from data_access.rules.calendar import month_ends
-from data_access.rules.disclosure import count_or_label, suppress_breakdown, withhold_small_base
+from data_access.rules.disclosure import (
+    count_or_label,
+    flow_cell,
+    suppress_breakdown,
+    withhold_small_base,
+)
 from data_access.rules.stages import family_filter, not_ended
 
 #: Funnel steps in order; a family has reached a step when it or any later step is dated.
@@ -182,8 +187,7 @@ def referrals_per_month(engine: Engine, context: QueryContext) -> pd.DataFrame:
             conn, families.c.referred_on, _as_date(first), context.as_of, conditions
         )
     records = [
-        {"month_end": day, "referrals": count_or_label(n, context.scope)}
-        for day, n in counts.items()
+        {"month_end": day, "referrals": flow_cell(n, context.scope)} for day, n in counts.items()
     ]
     return pd.DataFrame(records, columns=["month_end", "referrals"])
 

@@ -64,6 +64,8 @@ RESOURCES: Final[Mapping[str, frozenset[str]]] = {
     "page:visitation": _PROGRAMME_READERS,
     "page:forloeb": _PROGRAMME_READERS,
     "page:sagsstamme": frozenset({ADMIN, STEERING, COORDINATOR}),
+    # Owner roles follow their decisions up; the page shows each role its own.
+    "page:beslutninger": frozenset({ADMIN, STEERING, COORDINATOR, DEPARTMENT_HEAD}),
     "page:oekonomi": frozenset({ADMIN, STEERING, DEPARTMENT_HEAD, VIEWER}),
     "page:forebyggelse": frozenset({ADMIN, STEERING, DEPARTMENT_HEAD}),
     "page:effekt": _PROGRAMME_READERS,
@@ -75,9 +77,13 @@ RESOURCES: Final[Mapping[str, frozenset[str]]] = {
     # The report holds exact counts (steering scope): only roles that see exact
     # counts on the pages may have it.
     "report": ALL_ROLES - SUPPRESSED_ROLES,
+    # Making a decision and changing its status: the steering group's record.
+    "decisions:write": frozenset({ADMIN, STEERING}),
 }
 #: The quarterly report's resource name.
 REPORT: Final = "report"
+#: Adding decisions and changing their status (`rules.decisions`).
+DECISIONS_WRITE: Final = "decisions:write"
 
 
 def page_resource(key: str) -> str:

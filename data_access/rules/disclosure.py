@@ -91,6 +91,19 @@ def suppress_share(
     return numerator / denominator, None
 
 
+def flow_cell(n: int, scope: Scope) -> int | str:
+    """A month's flow (started, ended, referred) as a cell: 0 to 4 all read "<5" when suppressed.
+
+    The flows of consecutive months add up to a stock shown elsewhere: four
+    months reading "<5" (so at least 1 each) under a stock reading "<5" (at
+    most 4) would pin every one of them at 1. A 0 hidden with the small ones
+    leaves each month anything from 0 to 4. Others see the exact count.
+    """
+    if scope.suppressed and n < MIN_CELL:
+        return SUPPRESSED
+    return count_or_label(n, scope)
+
+
 def count_share(numerator: int, denominator: int, scope: Scope) -> tuple[float | None, str | None]:
     """(value, display) of a share of families or people: numerator counted among denominator.
 
