@@ -143,6 +143,25 @@ def test_small_family_months_hidden_from_department_heads(case_url: str) -> None
     assert hidden.spent_total == 500_000
 
 
+def test_department_heads_see_family_months_rounded_and_costs_from_them(case_url: str) -> None:
+    # 8 and 6 family-months read 10 and 5, the 14 in total 15 (rounded to 5);
+    # costs divide by what is shown: 800.000 / 10, 880.000 / 5, 1.680.000 / 15.
+    engine = make_engine(case_url)
+    head = Scope(role="department_head", email="head@example.org", department_id="SOF")
+    try:
+        case = business_case(engine, query_context("P1", D, scope=head))
+    finally:
+        engine.dispose()
+
+    years = case.years.set_index("year")
+    assert list(years["family_months"]) == [10, 5]
+    assert years.loc[2010, "cost_per_family_month"] == pytest.approx(80_000)
+    assert years.loc[2011, "cost_per_family_month"] == pytest.approx(176_000)
+    assert case.family_months_total == 15
+    assert case.cost_per_family_month == pytest.approx(112_000)
+    assert case.cost_per_course == pytest.approx(1_344_000)
+
+
 def test_broken_unit_costs_refused_with_file_line_and_column(case_url: str, tmp_path: Path) -> None:
     before = snapshot(case_url)
     broken = """

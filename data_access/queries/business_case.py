@@ -10,7 +10,10 @@ ignores the district filter, as the spend figures do.
 Family-months are counts of families: for a suppressed role a year with
 1-4 family-months shows neither that count nor the costs divided by it, and
 then the total's costs are not shown either (the hidden year could be
-worked out from the total and the other years).
+worked out from the total and the other years). Other family-month counts
+are rounded as `rules.disclosure.rounded` rounds every count, and the costs
+are divided by the rounded count (an exact divisor would give the count back
+from the spend, as on Økonomi).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from data_access.derived.stage_changes import stages_at_month_ends
 from data_access.queries.context import QueryContext
 from data_access.queries.programmes import read_programme
 from data_access.rules.calendar import month_ends
-from data_access.rules.disclosure import SUPPRESSED, is_small
+from data_access.rules.disclosure import SUPPRESSED, is_small, rounded
 from data_access.rules.prevention import (
     UnitCost,
     cost_per_course,
@@ -103,8 +106,8 @@ def business_case(engine: Engine, context: QueryContext) -> BusinessCase:
     for year in years:
         amount = spent.get(year, 0.0)
         cumulative += amount
-        count = months.get(year, 0)
-        hidden = hide and is_small(count)
+        count = _shown(months.get(year, 0), hide)
+        hidden = hide and is_small(months.get(year, 0))
         any_hidden |= hidden
         rows.append(
             (
@@ -120,8 +123,9 @@ def business_case(engine: Engine, context: QueryContext) -> BusinessCase:
     frame["family_months_display"] = [
         SUPPRESSED if hide and is_small(months.get(y, 0)) else None for y in years
     ]
-    total_months = sum(months.values())
-    total_hidden = any_hidden or (hide and is_small(total_months))
+    total_exact = sum(months.values())
+    total_months = _shown(total_exact, hide)
+    total_hidden = any_hidden or (hide and is_small(total_exact))
     per_course = (
         None if total_hidden else cost_per_course(cumulative, total_months, info.course_months)
     )
@@ -156,6 +160,11 @@ def business_case(engine: Engine, context: QueryContext) -> BusinessCase:
         measures=measures,
         unit_costs=in_force,
     )
+
+
+def _shown(family_months: int, suppressed: bool) -> int:
+    """The family-month count a caller sees: rounded to 5 for a suppressed role."""
+    return rounded(family_months) if suppressed and not is_small(family_months) else family_months
 
 
 def _spent_by_year(conn: Connection, programme_id: str, as_of: date) -> dict[int, float]:
