@@ -24,7 +24,7 @@ from dashboard.shell import PageContext
 from data_access.appstate import decisions, quarters
 from data_access.appstate.migrate import audit_url
 from data_access.db.engine import default_database_url
-from data_access.rules.access import ROLES
+from data_access.rules.access import QUARTERS_WRITE, ROLES, may
 from data_access.rules.calendar import local_today
 from data_access.rules.decisions import DONE, OPEN, may_see
 
@@ -37,7 +37,7 @@ def quarter_panel(context: PageContext) -> None:
     if quarter.last_day < filters.starts_on or quarter.first_day > filters.ends_on:
         return
     url = audit_url()
-    writer = context.user.role in quarters.WRITER_ROLES
+    writer = may(context.user.role, QUARTERS_WRITE)
     st.divider()
     st.subheader(t("quarter.remarks_heading", lang) + " – " + quarter.label(lang))
     if writer:

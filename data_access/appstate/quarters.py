@@ -37,13 +37,11 @@ from data_access.queries.context import QueryContext
 from data_access.queries.figures import FigureValue, compute_figures, spend_status_figure
 from data_access.queries.programmes import ProgrammeInfo, data_as_of, programme_info
 from data_access.queries.reference import latest_load
-from data_access.rules.access import ADMIN, STEERING, Scope
+from data_access.rules.access import QUARTERS_WRITE, STEERING, Scope, may
 from data_access.rules.calendar import add_months, quarter_bounds
 from data_access.rules.figures import FigureId
 from data_access.rules.spend import SpendStatus
 
-#: Roles that may freeze a quarter and write remarks and decisions.
-WRITER_ROLES: Final[frozenset[str]] = frozenset({STEERING, ADMIN})
 #: Longest remark or decision text, in characters.
 MAX_TEXT: Final = 2000
 #: The report is for the steering group: exact counts, never a family id.
@@ -125,7 +123,7 @@ def quarter_bounds_of(code: str) -> tuple[date, date]:
 
 
 def _require_writer(scope: Scope) -> None:
-    if scope.role not in WRITER_ROLES:
+    if not may(scope.role, QUARTERS_WRITE):
         raise QuarterError(
             "Kun styregruppen og administratorer kan fryse kvartaler og skrive "
             "bemærkninger og beslutninger."

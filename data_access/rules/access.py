@@ -79,11 +79,15 @@ RESOURCES: Final[Mapping[str, frozenset[str]]] = {
     "report": ALL_ROLES - SUPPRESSED_ROLES,
     # Making a decision and changing its status: the steering group's record.
     "decisions:write": frozenset({ADMIN, STEERING}),
+    # Freezing a quarter and writing its remarks: the steering group's record too.
+    "quarters:write": frozenset({ADMIN, STEERING}),
 }
 #: The quarterly report's resource name.
 REPORT: Final = "report"
 #: Adding decisions and changing their status (`rules.decisions`).
 DECISIONS_WRITE: Final = "decisions:write"
+#: Freezing a quarter and writing remarks (`appstate.quarters`).
+QUARTERS_WRITE: Final = "quarters:write"
 
 
 def page_resource(key: str) -> str:
