@@ -282,6 +282,30 @@ def money_axis(values: Iterable[float | None], lang: str, *, ticks: int = 5) -> 
     }
 
 
+def count_axis(values: Iterable[object], lang: str, *, ticks: int = 5) -> dict[str, Any]:
+    """Axis ticks for counts of families or people: whole numbers only, `10.292` style.
+
+    Plotly's own ticks over small counts read `0,2 0,4 ...`; a family count
+    has no fractions, so the step is a nice whole number (at least 1).
+    Hidden cells ("<5", drawn at 4) count as 4 for the axis' reach.
+    """
+    cells = list(values)
+    known = [float(v) for v in cells if isinstance(v, int | float) and not np.isnan(v)]
+    if any(isinstance(v, str) for v in cells):
+        known.append(4.0)
+    high = max([1.0, *known])
+    rough = high / max(ticks, 1)
+    power = 10 ** max(0.0, float(np.floor(np.log10(rough)))) if rough >= 1 else 1.0
+    step = next((n * power for n in (1, 2, 5) if n * power >= rough - 1e-9), 10 * power)
+    count = int(np.ceil(high / step - 1e-9)) + 1
+    tickvals = [float(i * step) for i in range(count)]
+    return {
+        "tickvals": tickvals,
+        "ticktext": [formatting.count_text(v, lang) for v in tickvals],
+        "range": [0.0, tickvals[-1] + step * 0.12],
+    }
+
+
 def money_unit(values: Iterable[float]) -> int:
     """The unit a money axis over `values` is written in (MONEY_UNITS): the largest reached."""
     largest = max((abs(v) for v in values), default=0.0)

@@ -13,6 +13,7 @@ only the steps whose page it may open (`access.may`, the pages' policy), so
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import date
 from typing import Any, Final
@@ -26,6 +27,7 @@ from dashboard.charts import (
     SPEND_STATUS_COLOURS,
     STAGE_COLOURS,
     Trace,
+    count_axis,
     hline,
     is_hidden_cell,
     mark_hidden,
@@ -192,7 +194,10 @@ def _step_intake(
         with_hidden(traces, t("disclosure.hidden", lang)),
         lang,
         showlegend=any(is_hidden_cell(counts.get(s)) for s in PIPELINE_STAGES),
-        yaxis={"title": title(t("common.families", lang))},
+        yaxis={
+            "title": title(t("common.families", lang)),
+            **count_axis([counts.get(s) for s in PIPELINE_STAGES], lang),
+        },
     )
 
 
@@ -221,12 +226,19 @@ def _step_courses(
             "marker": {"color": STAGE_COLOURS[stage]},
         }
         traces.append(mark_hidden(bar, list(rows["display"])))
+    # The axis reaches the tallest stack; a hidden cell is drawn 4 high.
+    shown = frame[frame["stage"] != ENDED]
+    stacks: dict[object, float] = {}
+    for month, value in zip(shown["month_end"], shown["families"], strict=True):
+        hidden = value is None or math.isnan(value)
+        stacks[month] = stacks.get(month, 0) + (4 if hidden else value)
+    stacked = list(stacks.values())
     _plot(
         with_hidden(traces, t("disclosure.hidden", lang)),
         lang,
         barmode="stack",
         xaxis=month_ticks(sorted(set(frame["month_end"])), lang, every=2),
-        yaxis={"title": title(t("common.families", lang))},
+        yaxis={"title": title(t("common.families", lang)), **count_axis(stacked, lang)},
     )
 
 
@@ -341,7 +353,7 @@ def _step_districts(
         with_hidden([mark_hidden(bars, cells)], t("disclosure.hidden", lang)),
         lang,
         title=title(t("presentation.active_by_district", lang)),
-        yaxis={"title": title(t("common.families", lang))},
+        yaxis={"title": title(t("common.families", lang)), **count_axis(cells, lang)},
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard import formatting
-from dashboard.charts import money_axis, money_unit, type_size
+from dashboard.charts import count_axis, money_axis, money_unit, type_size
 
 NBSP = "\u00a0"
 
@@ -47,3 +47,28 @@ def test_type_size_reaches_ticks_legend_and_titles_and_keeps_the_callers_axis() 
     assert layout["legend"]["font"] == {"size": 22}
     assert layout["xaxis"]["tickfont"] == {"size": 22}
     assert layout["yaxis"]["title"] == {"text": "Familier", "font": {"size": 22}}
+
+
+@pytest.mark.parametrize(
+    ("values", "tickvals", "ticktext"),
+    [
+        # Two families: whole steps of 1, never 0,2 / 0,4.
+        ([0, 1, 2], [0, 1, 2], ["0", "1", "2"]),
+        # A hidden "<5" reaches 4, drawn as tall as its hatched bar.
+        ([1, "<5"], [0, 1, 2, 3, 4], ["0", "1", "2", "3", "4"]),
+        # 12 / 5 = 2,4 -> a step of 5 (counts skip the 2,5 step of money).
+        ([12], [0, 5, 10, 15], ["0", "5", "10", "15"]),
+        # 2.300 / 5 = 460 -> a step of 500, Danish thousands.
+        (
+            [2_300],
+            [0, 500, 1_000, 1_500, 2_000, 2_500],
+            ["0", "500", "1.000", "1.500", "2.000", "2.500"],
+        ),
+    ],
+)
+def test_count_axis_ticks_are_whole_danish_numbers(
+    values: list[object], tickvals: list[float], ticktext: list[str]
+) -> None:
+    axis = count_axis(values, "da")
+    assert axis["tickvals"] == tickvals
+    assert axis["ticktext"] == ticktext
