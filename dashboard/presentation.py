@@ -264,6 +264,7 @@ def _step_spend(
             "orientation": "h",
             "name": figure(figure_id).label(lang),
             "marker": {"color": colour},
+            "cliponaxis": False,
             **extra,
         }
         for figure_id, values, colour, extra in (
@@ -287,13 +288,10 @@ def _step_spend(
             ),
         )
     ]
-    _plot(
-        traces,
-        lang,
-        barmode="group",
-        xaxis=money_axis([*budget, *spent], lang),
-        yaxis={"autorange": "reversed"},
-    )
+    # Room right of the longest bar for its label and status, read from the back row.
+    axis = money_axis([*budget, *spent], lang)
+    axis["range"] = [axis["range"][0], axis["tickvals"][-1] * 1.45]
+    _plot(traces, lang, barmode="group", xaxis=axis, yaxis={"autorange": "reversed"})
 
 
 def _quarter_ends(starts_on: date, as_of: date) -> list[date]:
