@@ -13,8 +13,10 @@ import streamlit as st
 
 from dashboard import formatting
 from dashboard import prevention as tables
+from dashboard import tables as grid
 from dashboard.charts import PALETTE
 from dashboard.i18n import t
+from dashboard.tables import Column, Kind
 from dashboard.views.common import plot
 from data_access.queries.business_case import BusinessCase
 
@@ -47,7 +49,10 @@ def headline(case: BusinessCase, lang: str) -> None:
 
 def years(case: BusinessCase, lang: str) -> None:
     st.subheader(t("prevention.years_heading", lang))
-    st.dataframe(tables.year_table(case, lang), hide_index=True, width="stretch")
+    numbers = tables.year_numbers(case, lang)
+    kinds = (Kind.TEXT, Kind.MONEY, Kind.MONEY, Kind.COUNT, Kind.MONEY, Kind.MONEY)
+    columns = [Column(h, numbers[h], k) for h, k in zip(numbers.columns, kinds, strict=True)]
+    grid.show(grid.build(columns, lang), key="forebyggelse_years")
 
 
 def measures(case: BusinessCase, lang: str) -> None:
@@ -56,7 +61,12 @@ def measures(case: BusinessCase, lang: str) -> None:
     if case.measures.empty:
         st.info(t("prevention.no_unit_costs", lang), icon=":material/info:")
         return
-    st.dataframe(tables.measure_table(case, lang), hide_index=True, width="stretch")
+    numbers = tables.measure_numbers(case, lang)
+    kinds = (Kind.TEXT, Kind.MONEY, *[Kind.NUMBER] * 4, Kind.DATE, Kind.TEXT)
+    columns = [
+        Column(h, numbers[h], k, decimals=1) for h, k in zip(numbers.columns, kinds, strict=True)
+    ]
+    grid.show(grid.build(columns, lang), key="forebyggelse_measures")
     # The sources once more in full under the table, where a wide table cannot hide them.
     sources = "; ".join(dict.fromkeys(str(source) for source in case.measures["source"]))
     st.markdown(t("prevention.sources", lang, sources=sources))
@@ -84,9 +94,14 @@ def break_even(case: BusinessCase, lang: str) -> None:
             avoided=avoided,
         )
     )
-    st.dataframe(tables.break_even_table(case, avoided, lang), hide_index=True, width="stretch")
     names = list(case.measures["name"])
     values = tables.break_even_years(case, avoided)
+    columns = [
+        Column(t("prevention.col.measure", lang), names),
+        Column(t("prevention.col.avoided", lang), [avoided] * len(names), Kind.NUMBER),
+        Column(t("prevention.col.break_even_years", lang), values, Kind.NUMBER, decimals=1),
+    ]
+    grid.show(grid.build(columns, lang), key="forebyggelse_break_even")
     plot(
         [
             {
