@@ -87,8 +87,11 @@ def main() -> None:
         shell.set_context(shell.PageContext(filters=filters, user=user))
         shell.demo_note(filters.lang)
         shell.stale_warning(filters.lang)
+        # Expanded: an admin has 13 pages, and Streamlit folds all past 10 behind "View more".
         navigation = st.navigation(
-            _session_sections(user.role, lang), position="hidden" if presenting else "sidebar"
+            _session_sections(user.role, lang),
+            position="hidden" if presenting else "sidebar",
+            expanded=True,
         )
         if presenting:
             presentation.run(shell.PageContext(filters=filters, user=user))

@@ -133,7 +133,7 @@ def sidebar_filters() -> Filters | None:
         )
         if len(programme.name) > PICKER_CHARS:
             # The sidebar's picker cuts a long name; written out under it, it reads whole.
-            st.caption(programme.name)
+            st.caption(formatting.markdown_literal(programme.name))
         st.date_input(
             t("common.as_of", lang),
             key="filter_as_of",

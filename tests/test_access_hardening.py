@@ -54,13 +54,33 @@ def _is_built_string(node: ast.expr) -> bool:
     )
 
 
+#: Files allowed to build SQL text, each with the reason it is safe.
+BUILT_SQL_ALLOWED = {
+    # GRANT / CREATE ROLE / ALTER ... OWNER TO: role, schema and table names
+    # cannot be bind parameters; each goes through `_quote` (the dialect's
+    # identifier quoting) and a password through `_literal`.
+    "data_access/appstate/roles.py",
+}
+
+
+def _is_streamlit(node: ast.expr) -> bool:
+    """`st.text(...)`: Streamlit's text element, not SQL."""
+    return (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "st"
+    )
+
+
 def test_no_sql_text_built_from_values() -> None:
     offenders = [
         f"{path.relative_to(ROOT)}:{node.lineno}"
         for path, tree in _app_sources()
+        if str(path.relative_to(ROOT)) not in BUILT_SQL_ALLOWED
         for node in ast.walk(tree)
         if isinstance(node, ast.Call)
         and _name(node.func) in {"text", "exec_driver_sql"}
+        and not _is_streamlit(node.func)
         and node.args
         and _is_built_string(node.args[0])
     ]

@@ -34,12 +34,13 @@ COLUMNS = [
     "peak MB",
     "misses",
 ]
-#: The app's pages in the navigation's order: the eleven of issue 19 and the business case's.
+#: The app's pages in the navigation's order (issue 19's eleven, decisions, business case).
 PAGE_KEYS = [
     "oversigt",
     "visitation",
     "forloeb",
     "sagsstamme",
+    "beslutninger",
     "oekonomi",
     "forebyggelse",
     "effekt",

@@ -25,6 +25,7 @@ import pytest
 from sqlalchemy import Engine, create_engine
 
 from data_access.queries import (
+    business_case,
     caseload,
     courses,
     figures,
@@ -200,6 +201,7 @@ def _cases() -> list[Case]:
             ("coordinator_load", caseload.coordinator_load),
             ("coordinator_count", caseload.coordinator_count),
             ("outcome_results", outcomes.outcome_results),
+            ("business_case", business_case.business_case),
         ):
             cases.append(
                 Case(

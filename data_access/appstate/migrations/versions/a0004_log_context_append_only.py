@@ -54,7 +54,7 @@ def upgrade() -> None:
                 name,
                 type_,
                 nullable=default is None,
-                server_default=None if default is None else sa.text(f"'{default}'"),
+                server_default=default,
             ),
         )
     op.create_index(op.f("ix_access_log_action"), "access_log", ["action"])
