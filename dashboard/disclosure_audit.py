@@ -5,8 +5,8 @@ the role's eyes: it collects every count the role is shown on the pages,
 in the presentation, the CSV downloads and the report (they all come from
 the queries read here) over a grid of report dates and every district
 filter, writes each shown number as a linear expression over unknown
-counts, and asks a linear-programming solver (`scipy.optimize.linprog`,
-HiGHS) how small and how large each hidden count of 1 to 4 can be.
+counts, and asks an integer-programming solver (`scipy.optimize.milp`,
+HiGHS) whether each hidden count of 1 to 4 can take another whole value.
 
 The unknowns are the counts of the families registered directly on each
 district or area (a district's count is the sum over its subtree, so
@@ -14,15 +14,17 @@ district or area (a district's count is the sum over its subtree, so
 district are unknowns of their own), per measure and per day. Flows
 (started, ended, referred in a month) are written as the difference of two
 stocks, so "differences over time" are built in too; shares give their
-numerator as an interval; the stages add up to the referred families and
-the end reasons to the ended ones. A shown `<5` is the interval 1-4, a
+numerator as an interval, a withheld share the disjunction "base 1-4, or
+numerator 1-4, or base minus numerator 1-4" (binary indicators, big M); the
+stages add up to the referred families and the end reasons to the ended ones. A shown `<5` is the interval 1-4, a
 rounded count r the interval it came from (5: 5-7, else r-2 to r+2), a 0
-is exactly 0. The solver relaxes the counts to real numbers, so the
-interval it finds contains every integer solution: when it holds one
-integer only, the hidden count is worked out and the audit fails.
+is exactly 0. The counts are whole numbers: when no whole-number solution
+gives a hidden count any value but its true one, it is worked out and the
+audit fails.
 
-What is not modelled: a "withheld" share's disjunction (the base is small
-or the numerator is), medians and money.
+What is not modelled: medians and averages (shown or withheld), money, the
+Forebyggelse page, the Visitation waiting-time counts, and a shown share's
+"base minus numerator is 0 or at least 5".
 """
 
 from __future__ import annotations
@@ -30,14 +32,14 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Final
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog
-from scipy.sparse import csr_matrix
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import csr_matrix, hstack, vstack
 from sqlalchemy import Engine, select
 
 from data_access.db.schema import districts
@@ -50,7 +52,7 @@ from data_access.queries.programmes import programme_info
 from data_access.queries.reference import list_districts
 from data_access.rules.access import MIN_CELL, SYSTEM, Scope
 from data_access.rules.calendar import month_ends
-from data_access.rules.disclosure import ROUNDING_BASE, SUPPRESSED
+from data_access.rules.disclosure import ROUNDING_BASE, SUPPRESSED, WITHHELD
 from data_access.rules.stages import STAGE_ORDER
 
 #: The unknown count of one measure ("stage.intensive", "funnel.started", ...)
@@ -64,6 +66,16 @@ Term = tuple[str, date, int]
 
 #: Slack for the solver's floating point when an interval is read as integers.
 TOLERANCE: Final = 1e-6
+#: An upper bound on every count (no programme has this many families), so big-M is valid.
+BIG: Final = 100_000
+#: The big M of the withheld shares' disjunctions: more than any count can differ by.
+BIG_M: Final = 2.0 * BIG + MIN_CELL
+#: Seconds one integer program may take before the audit gives up.
+TIME_LIMIT: Final = 300.0
+#: Combined programs (all open targets down and up, then random signs) before single ones.
+MAX_ROUNDS: Final = 6
+#: Seconds for one bulk program; any whole-number solution it has by then still clears targets.
+MOVE_TIME_LIMIT: Final = 10.0
 #: The node of families whose district is not in the districts table.
 NOWHERE: Final = ""
 
@@ -104,6 +116,8 @@ class Seen:
     direct: bool = False
     #: A flow, where "<5" stands for 0 to 4 (`rules.disclosure.flow_cell`).
     flow: bool = False
+    #: A withheld share: `terms` are its numerator, these its base.
+    withheld_base: tuple[Term, ...] | None = None
 
 
 @dataclass
@@ -150,6 +164,7 @@ class Audit:
         self.targets: dict[tuple[tuple[Var, int], ...], tuple[str, int]] = {}
         self.truth: dict[Var, int] = {}
         self.mismatches: list[str] = []
+        self.disjunctions: list[tuple[str, Expr, Expr]] = []
 
     def show(self, where: str, expr: Expr, interval: tuple[float, float] | None) -> None:
         """The role saw `expr` somewhere as a number in `interval` (None: nothing learnt)."""
@@ -189,61 +204,255 @@ class Audit:
             if 0 < value < MIN_CELL:
                 self.targets.setdefault(((var, 1),), (_name(var), value))
 
-    def solve(self) -> AuditResult:
-        """Each target's smallest and largest value under everything shown (LP relaxation)."""
+    def withheld(self, where: str, base: Expr, numerator: Expr) -> None:
+        """A share of `numerator` among `base` was withheld (`rules.disclosure.count_share`).
+
+        The reader learns a disjunction: the base is 1 to 4, or the
+        numerator is 1 to 4, or the base minus the numerator is. The solver
+        models it with three binary indicators and big-M constraints.
+        """
+        if _key(base) and _key(numerator):
+            self.disjunctions.append((where, base, numerator))
+
+    def solve(self, *, intervals: bool = False) -> AuditResult:
+        """Which targets only one whole number fits, under everything shown (integer program).
+
+        The counts are integers (`scipy.optimize.milp`, HiGHS), so the answer
+        is exact, and the withheld shares' disjunctions are modelled. For
+        speed the unknowns are split into independent blocks, and a target
+        is cleared as soon as some whole-number solution gives it a value
+        other than its true one: one program that pushes every open target
+        down and one that pushes them up clear most of them at once. Only
+        the rest get a program of their own each. `intervals=True` asks for
+        every target's exact smallest and largest value instead (slower).
+        """
         used = {var for key in self.bounds for var, _ in key}
         used |= {var for expr in self.identities for var in expr}
         used |= {var for key in self.targets for var, _ in key}
-        index = {var: i for i, var in enumerate(sorted(used, key=_order))}
-        rows: list[int] = []
-        cols: list[int] = []
-        data: list[int] = []
-        upper: list[float] = []
+        for _, base, numerator in self.disjunctions:
+            used |= set(base) | set(numerator)
+        order = sorted(used, key=_order)
+        index = {var: i for i, var in enumerate(order)}
+        rows: list[list[tuple[int, float]]] = []
+        lows: list[float] = []
+        highs: list[float] = []
         for key, (low, high, _) in self.bounds.items():
-            for sign, limit in ((1, high), (-1, -low)):
-                row = len(upper)
-                for var, coefficient in key:
-                    rows.append(row)
-                    cols.append(index[var])
-                    data.append(sign * coefficient)
-                upper.append(limit)
-        a_ub = csr_matrix((data, (rows, cols)), shape=(len(upper), len(index)))
-        eq_rows, eq_cols, eq_data = [], [], []
-        for row, expr in enumerate(self.identities):
-            for var, coefficient in expr.items():
-                eq_rows.append(row)
-                eq_cols.append(index[var])
-                eq_data.append(coefficient)
-        a_eq = csr_matrix((eq_data, (eq_rows, eq_cols)), shape=(len(self.identities), len(index)))
-        findings = []
-        for key, (where, truth) in sorted(self.targets.items(), key=lambda item: item[1][0]):
-            objective = np.zeros(len(index))
-            for var, coefficient in key:
-                objective[index[var]] = coefficient
-            low = _optimum(objective, a_ub, upper, a_eq)
-            high = -_optimum(-objective, a_ub, upper, a_eq)
-            findings.append(Finding(where, truth, low, high))
+            rows.append([(index[var], float(c)) for var, c in key])
+            lows.append(low)
+            highs.append(high)
+        for expr in self.identities:
+            rows.append([(index[var], float(c)) for var, c in expr.items()])
+            lows.append(0.0)
+            highs.append(0.0)
+        # Each disjunction: three binaries (columns after the counts), at least one set.
+        extra = 0
+        for _, base, numerator in self.disjunctions:
+            z = [len(order) + extra + k for k in range(3)]
+            extra += 3
+            b = [(index[v], float(c)) for v, c in base.items()]
+            n = [(index[v], float(c)) for v, c in numerator.items()]
+            rest = _combine(b, n)
+            rows.append(b)  # a base of 0 shows no share at all, not a withheld one
+            lows.append(1.0)
+            highs.append(math.inf)
+            rows.append([(k, 1.0) for k in z])
+            lows.append(1.0)
+            highs.append(3.0)
+            for zk, part in zip(z, (b, n, rest), strict=True):
+                # part <= 4 + M (1 - z)  and  part >= 1 - M (1 - z)
+                rows.append([*part, (zk, BIG_M)])
+                lows.append(-math.inf)
+                highs.append(MIN_CELL - 1 + BIG_M)
+                rows.append([*part, (zk, -BIG_M)])
+                lows.append(1.0 - BIG_M)
+                highs.append(math.inf)
+        width = len(order) + extra
+        targets = [
+            (where, truth, [(index[var], float(c)) for var, c in key])
+            for key, (where, truth) in sorted(self.targets.items(), key=lambda item: item[1][0])
+        ]
+        findings: list[Finding] = []
+        for block_columns, block_rows, block_targets in _blocks(width, rows, targets):
+            findings += _solve_block(
+                block_columns,
+                [rows[r] for r in block_rows],
+                [lows[r] for r in block_rows],
+                [highs[r] for r in block_rows],
+                [targets[t] for t in block_targets],
+                len(order),
+                intervals,
+            )
+        findings.sort(key=lambda f: f.where)
         return AuditResult(findings, len(self.bounds), len(index), list(self.mismatches))
 
 
-def _optimum(
-    objective: np.ndarray, a_ub: csr_matrix, b_ub: Sequence[float], a_eq: csr_matrix
-) -> float:
-    """min objective . x over x >= 0 and the constraints; -inf when unbounded."""
-    result = linprog(
-        objective,
-        A_ub=a_ub if a_ub.shape[0] else None,
-        b_ub=np.array(b_ub) if a_ub.shape[0] else None,
-        A_eq=a_eq if a_eq.shape[0] else None,
-        b_eq=np.zeros(a_eq.shape[0]) if a_eq.shape[0] else None,
-        bounds=(0, None),
-        method="highs",
-    )
-    if result.status == 3:
-        return -math.inf
-    if result.status != 0:
-        raise RuntimeError(f"the audit's equations cannot be solved: {result.message}")
-    return float(result.fun)
+Row = list[tuple[int, float]]
+Target = tuple[str, int, Row]
+
+
+def _combine(base: Row, numerator: Row) -> Row:
+    """base - numerator as one row."""
+    total: dict[int, float] = defaultdict(float)
+    for column, coefficient in base:
+        total[column] += coefficient
+    for column, coefficient in numerator:
+        total[column] -= coefficient
+    return [(column, c) for column, c in total.items() if c]
+
+
+def _blocks(
+    width: int, rows: Sequence[Row], targets: Sequence[Target]
+) -> list[tuple[list[int], list[int], list[int]]]:
+    """The independent blocks: (columns, rows, targets) joined by no constraint to any other."""
+    parent = list(range(width))
+
+    def root(column: int) -> int:
+        while parent[column] != column:
+            parent[column] = parent[parent[column]]
+            column = parent[column]
+        return column
+
+    for row in [*rows, *(t[2] for t in targets)]:
+        first = root(row[0][0]) if row else None
+        for column, _ in row[1:]:
+            other = root(column)
+            if first is not None and other != first:
+                parent[other] = first
+    columns: dict[int, list[int]] = defaultdict(list)
+    for column in range(width):
+        columns[root(column)].append(column)
+    block_rows: dict[int, list[int]] = defaultdict(list)
+    for r, row in enumerate(rows):
+        if row:
+            block_rows[root(row[0][0])].append(r)
+    block_targets: dict[int, list[int]] = defaultdict(list)
+    for t, target in enumerate(targets):
+        block_targets[root(target[2][0][0])].append(t)
+    return [(columns[b], block_rows[b], ts) for b, ts in block_targets.items()]
+
+
+def _solve_block(
+    columns: list[int],
+    rows: Sequence[Row],
+    low_limits: Sequence[float],
+    high_limits: Sequence[float],
+    targets: Sequence[Target],
+    counts: int,
+    intervals: bool,
+) -> list[Finding]:
+    """The findings of one block's targets (see `Audit.solve`)."""
+    local = {column: i for i, column in enumerate(columns)}
+    data, row_index, col_index = [], [], []
+    for r, row in enumerate(rows):
+        for column, coefficient in row:
+            row_index.append(r)
+            col_index.append(local[column])
+            data.append(coefficient)
+    matrix = csr_matrix((data, (row_index, col_index)), shape=(len(rows), len(columns)))
+    upper = np.array([BIG if column < counts else 1 for column in columns], dtype=float)
+    lows = np.array(low_limits, dtype=float)
+    highs = np.array(high_limits, dtype=float)
+    problem = {
+        "constraints": [LinearConstraint(matrix, lows, highs)] if rows else [],
+        "integrality": np.ones(len(columns)),
+        "bounds": Bounds(np.zeros(len(columns)), upper),
+        "options": {"time_limit": TIME_LIMIT},
+    }
+    t_data, t_rows, t_cols = [], [], []
+    for k, (_, _, terms) in enumerate(targets):
+        for column, coefficient in terms:
+            t_rows.append(k)
+            t_cols.append(local[column])
+            t_data.append(coefficient)
+    vectors = csr_matrix((t_data, (t_rows, t_cols)), shape=(len(targets), len(columns)))
+    truths = np.array([truth for _, truth, _ in targets], dtype=float)
+    low = truths.copy()
+    high = truths.copy()
+
+    def solve(objective: np.ndarray) -> float:
+        result = milp(objective, **problem)
+        if result.x is None:
+            raise RuntimeError(f"the audit's equations cannot be solved: {result.message}")
+        values = np.round(vectors @ result.x)
+        np.minimum(low, values, out=low)
+        np.maximum(high, values, out=high)
+        return float(objective @ result.x)
+
+    def target(k: int) -> np.ndarray:
+        return np.asarray(vectors[k].toarray()).ravel()
+
+    if intervals:
+        for k in range(len(targets)):
+            low[k] = min(low[k], round(solve(target(k))))
+            high[k] = max(high[k], round(-solve(-target(k))))
+        return _findings(targets, low, high)
+
+    def move(still: np.ndarray, up: bool) -> int:
+        """Move as many open targets as one program can off their true value, all up or down.
+
+        One binary per target says "this one moved"; the program maximises how
+        many did. Returns how many moved.
+        """
+        size = len(still)
+        truth = truths[still]
+        if up:  # moved: t >= truth + 1; else t >= -BIG
+            diagonal = -(truth + 1 + BIG)
+            row_low, row_high = np.full(size, -float(BIG)), np.full(size, np.inf)
+        else:  # moved: t <= truth - 1; else t <= BIG
+            diagonal = BIG - truth + 1
+            row_low, row_high = np.full(size, -np.inf), np.full(size, float(BIG))
+        flags = csr_matrix((diagonal, (np.arange(size), np.arange(size))), shape=(size, size))
+        augmented = vstack(
+            [
+                hstack([matrix, csr_matrix((len(rows), size))]),
+                hstack([vectors[still], flags]),
+            ],
+            format="csr",
+        )
+        width = len(columns) + size
+        result = milp(
+            np.concatenate([np.zeros(len(columns)), -np.ones(size)]),
+            constraints=[
+                LinearConstraint(
+                    augmented,
+                    np.concatenate([lows, row_low]),
+                    np.concatenate([highs, row_high]),
+                )
+            ],
+            integrality=np.ones(width),
+            bounds=Bounds(np.zeros(width), np.concatenate([upper, np.ones(size)])),
+            options={"time_limit": MOVE_TIME_LIMIT},
+        )
+        if result.x is None:  # no whole-number solution found in time: nothing cleared
+            return 0
+        before = int((low == high).sum())
+        values = np.round(vectors @ result.x[: len(columns)])
+        np.minimum(low, values, out=low)
+        np.maximum(high, values, out=high)
+        return before - int((low == high).sum())
+
+    # Clear the targets in bulk: as many as possible moved up, then down, while that helps.
+    for _ in range(MAX_ROUNDS):
+        moved = 0
+        for up in (True, False):
+            still = np.flatnonzero(low == high)
+            if len(still):
+                moved += move(still, up)
+        if not moved:
+            break
+    for k in map(int, np.flatnonzero(low == high)):
+        if low[k] == high[k]:
+            solve(target(k))
+        if low[k] == high[k]:
+            solve(-target(k))
+    return _findings(targets, low, high)
+
+
+def _findings(targets: Sequence[Target], low: np.ndarray, high: np.ndarray) -> list[Finding]:
+    return [
+        Finding(where, truth, float(low[k]), float(high[k]))
+        for k, (where, truth, _) in enumerate(targets)
+    ]
 
 
 def _key(expr: Expr) -> tuple[tuple[Var, int], ...]:
@@ -345,6 +554,14 @@ def seen_numbers(
     ):
         item = figures[figure_id]
         yield Seen(f"card {figure_id} base {tag}", ((base, d, 1),), item.denominator, node)
+        if item.display == WITHHELD:
+            yield Seen(
+                f"card {figure_id} withheld {tag}",
+                ((numerator, d, 1),),
+                None,
+                node,
+                withheld_base=((base, d, 1),),
+            )
         # The numerator as shown, or as the shown share of the shown base gives it.
         shown: object = item.numerator
         if shown is None and item.value is not None and item.denominator:
@@ -400,6 +617,15 @@ def seen_numbers(
         )
     table = outcome_results(engine, context).districts
     for row in table.itertuples():
+        for numerator, base in (("improved", "eligible"), ("supporting", "parents")):
+            if _cell(getattr(row, numerator)) is None:
+                yield Seen(
+                    f"effekt district table {numerator} share withheld of {row.district_id} {tag}",
+                    ((numerator, d, 1),),
+                    None,
+                    str(row.district_id),
+                    withheld_base=((base, d, 1),),
+                )
         for column, kind in (
             ("eligible", "eligible"),
             ("improved", "improved"),
@@ -486,7 +712,7 @@ def collect(
                 )
                 exact_cells = {s.where: s.cell for s in exact}
                 for s in role_seen:
-                    if s.where not in exact_cells:
+                    if s.where not in exact_cells and s.withheld_base is None:
                         audit.mismatches.append(f"{s.where}: no exact counterpart")
                     shown.append((s, exact_cells.get(s.where)))
     for seen, value in truths:
@@ -509,6 +735,10 @@ def collect(
     suppressed = scope.suppressed
     for seen, exact_value in shown:
         expr = _spread(seen, tree)
+        if seen.withheld_base is not None:
+            base = _spread(replace(seen, terms=seen.withheld_base), tree)
+            audit.withheld(seen.where, base, expr)
+            continue
         value = audit.value(expr)
         if isinstance(exact_value, int) and value is not None and value != exact_value:
             audit.mismatches.append(f"{seen.where}: model {value}, query {exact_value}")

@@ -43,7 +43,7 @@ def test_rounded_tables_keep_it_hidden() -> None:
     audit.show("total", {A: 1, B: 1}, shown_interval(10, suppressed=True))
     audit.show("B", {B: 1}, shown_interval(10, suppressed=True))
     audit.show("A", {A: 1}, shown_interval("<5", suppressed=True))
-    result = audit.solve()
+    result = audit.solve(intervals=True)
     assert result.pinned == []
     [finding] = result.findings
     assert (finding.low, finding.high) == (pytest.approx(1.0), pytest.approx(4.0))
@@ -66,6 +66,36 @@ def test_rounding_alone_can_be_beaten_and_the_audit_says_so() -> None:
         "D": (1, pytest.approx(1), pytest.approx(1)),
         "E": (1, pytest.approx(1), pytest.approx(1)),
     }
+
+
+def _withheld_case(total: int, other: int, suppressed: bool) -> Audit:
+    # n + m reads `total`, m reads `other`, n's share among a base of 8 is withheld.
+    n, m, b = (("s", node, date(2011, 6, 30)) for node in ("N", "M", "B"))
+    audit = Audit()
+    audit.truth = {n: 1, m: 8, b: 8}
+    audit.show("n + m", {n: 1, m: 1}, shown_interval(total, suppressed=suppressed))
+    audit.show("m", {m: 1}, shown_interval(other, suppressed=suppressed))
+    audit.show("base", {b: 1}, (8.0, 8.0))
+    audit.show("n", {n: 1}, None)
+    audit.withheld("share", {b: 1}, {n: 1})
+    return audit
+
+
+def test_a_withheld_share_rules_out_a_zero_numerator() -> None:
+    # n + m = 9 and m = 8 or 9 leave n 0 or 1; the withheld share of n among 8
+    # says n is 1-4 (or 4-7): n is 1. Without the disjunction n stays 0 or 1.
+    audit = _withheld_case(9, 8, suppressed=False)
+    audit.bounds[(((("s", "M", date(2011, 6, 30))), 1),)] = (8.0, 9.0, "m")
+    assert [(f.where, f.low, f.high) for f in audit.solve().pinned] == [("n", 1.0, 1.0)]
+    audit.disjunctions = []
+    assert audit.solve().pinned == []
+
+
+def test_a_withheld_share_under_rounding_pins_nothing() -> None:
+    # Rounded: n + m reads 10 (8-12), m reads 10 (8-12): n is 0-4, the share says 1-4 or 4-7.
+    result = _withheld_case(10, 10, suppressed=True).solve(intervals=True)
+    assert result.pinned == []
+    assert [(f.low, f.high) for f in result.findings] == [(1.0, 4.0)]
 
 
 def test_shown_intervals() -> None:
@@ -136,7 +166,7 @@ def test_viewer_cannot_work_out_a_hidden_count_on_the_hard_bundle(
 ) -> None:
     engine = make_engine(hard_db)
     try:
-        viewer = collect(engine, "P", "viewer").solve()
+        viewer = collect(engine, "P", "viewer").solve(intervals=True)
         exact = collect(engine, "P", "steering").solve()
     finally:
         engine.dispose()
