@@ -99,6 +99,10 @@ def write_demo_database(url: str) -> None:
         )
 
 
+#: Demo databases this process has made sure of (`_ensure_demo_database` is cached too).
+_demo_ready: set[str] = set()
+
+
 def ensure_database(lang: str) -> None:
     """Make sure the database can serve this run, before any page queries it.
 
@@ -113,10 +117,12 @@ def ensure_database(lang: str) -> None:
     Raises `OldSchemaError`, or SQLAlchemy's error when the database is down.
     """
     url = database_url()
-    if is_default_demo_url(url):
-        # Streamlit shows the spinner only when this takes over half a second.
+    if is_default_demo_url(url) and url not in _demo_ready:
+        # Streamlit shows the spinner only when this takes over half a second;
+        # entering it costs a tenth of a warm view, so only until the demo is there.
         with st.spinner(t("app.creating_demo", lang)):
             _ensure_demo_database(url)
+        _demo_ready.add(url)
     check_schema()
 
 
