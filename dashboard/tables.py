@@ -8,9 +8,12 @@ text: Streamlit sends both, the browser draws the text and sorts by the
 value (checked in Chromium: tests/e2e/test_tables.py).
 
 Hidden counts (`<5`, `x`, data_access.rules.disclosure) never had their
-number here, and none reaches the browser: their value is a negative code
-(HIDDEN_VALUES), which sorts them before every count and draws them as
-`<5` / `x`. A missing value is empty and drawn as `–` (the placeholder).
+number here, and none reaches the browser: their value is a code
+(HIDDEN_VALUES), the same for every hidden cell, drawn as `<5` / `x`. `<5`
+sorts between 0 and 5, where the count it hides lies (a suppressed role
+sees only 0, `<5` and multiples of 5), so a sorted column never puts a
+hidden 3 below "nobody"; `x` (any value) sorts first. A missing value is
+empty and drawn as `–` (the placeholder).
 """
 
 from __future__ import annotations
@@ -29,8 +32,8 @@ from pandas.io.formats.style import Styler
 
 from dashboard import formatting
 
-#: The value a hidden count holds in the grid (never its real number): sorts before 0.
-HIDDEN_VALUES: Final[dict[str, float]] = {formatting.SUPPRESSED: -1.0, formatting.SECONDARY: -2.0}
+#: The value a hidden count holds in the grid (never its real number): `<5` between 0 and 5.
+HIDDEN_VALUES: Final[dict[str, float]] = {formatting.SUPPRESSED: 2.5, formatting.SECONDARY: -2.0}
 _HIDDEN_TEXTS: Final[dict[float, str]] = {v: k for k, v in HIDDEN_VALUES.items()}
 
 

@@ -12,13 +12,13 @@ from tests.fixtures.apptest import table_text
 
 def test_numbers_are_values_and_hidden_counts_carry_no_number() -> None:
     values = scripts.sample_table().values
-    assert list(values["Familier"]) == [15.0, 2.0, 10292.0, -1.0]
-    # "x" is -2: hidden cells sort before every count, and say nothing of theirs.
+    assert list(values["Familier"]) == [15.0, 2.0, 10292.0, 2.5]
+    # "x" is -2 (any value: first); "<5" is 2.5, where a hidden 1-4 lies. Neither is its number.
     assert list(values["Skjult"])[:2] == [-2.0, 7.0]
     assert math.isnan(values["Skjult"][2])
-    # Sorting by value puts 2 before 15 before 10.292 (as text: "10.292" < "15" < "2").
+    # Sorting by value puts 2 before "<5" before 15 before 10.292 (as text: "10.292" < "15" < "2").
     ranked = values.sort_values("Familier")["Bydel"].tolist()
-    assert ranked == ["Valby", "Bispebjerg", "Amager", "Nørrebro"]
+    assert ranked == ["Bispebjerg", "Valby", "Amager", "Nørrebro"]
 
 
 def test_cells_read_danish() -> None:
@@ -53,7 +53,7 @@ def test_the_grid_gets_values_and_the_same_text() -> None:
     app = AppTest.from_function(_draw, default_timeout=60).run()
     assert not app.exception
     frame = app.dataframe[0]
-    assert list(frame.value["Familier"]) == [15.0, 2.0, 10292.0, -1.0]
+    assert list(frame.value["Familier"]) == [15.0, 2.0, 10292.0, 2.5]
     shown = table_text(frame)
     assert shown.equals(scripts.sample_table().text())
 
