@@ -16,6 +16,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from dataclasses import replace
 from functools import wraps
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
@@ -33,6 +34,8 @@ from data_access.db.engine import (
 )
 from data_access.db.migrate import migrate, schema_is_current
 from data_access.queries import reference
+from data_access.queries.context import QueryContext
+from data_access.rules.access import Scope
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -252,10 +255,25 @@ def cached(query: Callable[Concatenate[Engine, P], R]) -> Callable[P, R]:
     @wraps(query)
     def call(*args: P.args, **kwargs: P.kwargs) -> R:
         url = database_url()
-        result: R = _cached_call(name, url, _data_version(url), args, tuple(sorted(kwargs.items())))
+        result: R = _cached_call(
+            name,
+            url,
+            _data_version(url),
+            tuple(_without_caller(a) for a in args),
+            tuple(sorted((k, _without_caller(v)) for k, v in kwargs.items())),
+        )
         return result
 
     return call
+
+
+def _without_caller(argument: Any) -> Any:
+    """A query argument with the caller's email left out (`Scope.rights`): one entry per right."""
+    if isinstance(argument, QueryContext):
+        return replace(argument, scope=argument.scope.rights())
+    if isinstance(argument, Scope):
+        return argument.rights()
+    return argument
 
 
 class Pending(Generic[R]):
