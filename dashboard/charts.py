@@ -183,6 +183,11 @@ def mark_hidden(trace: Trace, cells: Sequence[object], *, axis: str = "y") -> Tr
     `<5`, `x`). A hidden cell becomes a white bar of HIDDEN_HEIGHT with the
     hatching and its text (`<5`) on it, so a hidden 3 cannot be read as
     "nobody"; `hidden_legend` adds the legend entry that says what it means.
+    A bar's own text that already says `<5` (Sagsstamme's `<5 / 15`) is kept;
+    the hover of a hidden bar says `<5` (the trace's own hovertemplate, plain
+    text only, stays on the other bars).
+    Every chart of a count uses this: stacked and grouped bars, funnel steps
+    (drawn as stacked bars: Plotly's funnel has no hatching) and single bars.
     """
     hidden = [is_hidden_cell(cell) for cell in cells]
     if not any(hidden):
@@ -192,8 +197,15 @@ def mark_hidden(trace: Trace, cells: Sequence[object], *, axis: str = "y") -> Tr
     trace = dict(trace)
     trace[axis] = [HIDDEN_HEIGHT if h else v for h, v in zip(hidden, values, strict=True)]
     trace["text"] = [
-        str(cell) if h else text
+        (text if str(cell) in str(text) else str(cell)) if h else text
         for h, cell, text in zip(hidden, cells, _texts(trace, len(cells)), strict=True)
+    ]
+    # The hover of a hidden bar says `<5`, not the height it is drawn at.
+    category = "y" if axis == "x" else "x"
+    own = trace.get("hovertemplate")
+    trace["hovertemplate"] = [
+        f"%{{{category}}}: {cell}" if h else (own if isinstance(own, str) else "")
+        for h, cell in zip(hidden, cells, strict=True)
     ]
     trace["marker"] = {
         **trace.get("marker", {}),

@@ -13,7 +13,9 @@ from typing import Final, Literal
 import streamlit as st
 
 from dashboard.catalogue import Direction, figure
+from dashboard.charts import is_hidden_cell
 from dashboard.figure_format import format_delta, format_value
+from dashboard.i18n import t
 from data_access.queries.figures import FigureValue
 
 DeltaColor = Literal["normal", "inverse", "off"]
@@ -45,12 +47,24 @@ def show_figure(
     unchanged = delta is not None and delta.startswith("±")
     if delta is not None and delta_description:
         delta = f"{delta} {delta_description}"
+    shown = format_value(item, lang)
     st.metric(
         entry.label(lang),
-        format_value(item, lang),
+        shown,
         delta=delta,
         delta_color="off" if unchanged else DELTA_COLOURS[direction],
         delta_arrow="off" if unchanged else "auto",
-        help=entry.definition(lang),
+        help=card_help(entry.definition(lang), shown, lang),
         border=True,
     )
+
+
+def card_help(definition: str, shown: str, lang: str) -> str:
+    """A card's help: its definition, and when its value reads `<5` what that means.
+
+    A card that says `<5` must not leave the reader guessing between "a few"
+    and "none": the help says the count is 1 to 4 and hidden on purpose.
+    """
+    if not is_hidden_cell(shown):
+        return definition
+    return definition + "\n\n" + t("disclosure.hidden_help", lang)

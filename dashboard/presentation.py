@@ -222,6 +222,8 @@ def _step_courses(
             "type": "bar",
             "x": list(rows["month_end"]),
             "y": [v if v is not None else 0 for v in rows["families"]],
+            "customdata": list(rows["display"]),
+            "hovertemplate": "%{customdata}",
             "name": stage_label(stage, lang),
             "marker": {"color": STAGE_COLOURS[stage]},
         }

@@ -12,13 +12,13 @@ from tests.fixtures.apptest import table_text
 
 def test_numbers_are_values_and_hidden_counts_carry_no_number() -> None:
     values = scripts.sample_table().values
-    assert list(values["Familier"]) == [15.0, 2.0, 10292.0, -1.0]
-    # "x" is -2: hidden cells sort before every count, and say nothing of theirs.
+    assert list(values["Familier"]) == [15.0, 2.0, 10292.0, 2.5]
+    # "x" is -2 (any value: first); "<5" is 2.5, where a hidden 1-4 lies. Neither is its number.
     assert list(values["Skjult"])[:2] == [-2.0, 7.0]
     assert math.isnan(values["Skjult"][2])
-    # Sorting by value puts 2 before 15 before 10.292 (as text: "10.292" < "15" < "2").
+    # Sorting by value puts 2 before "<5" before 15 before 10.292 (as text: "10.292" < "15" < "2").
     ranked = values.sort_values("Familier")["Bydel"].tolist()
-    assert ranked == ["Valby", "Bispebjerg", "Amager", "Nørrebro"]
+    assert ranked == ["Bispebjerg", "Valby", "Amager", "Nørrebro"]
 
 
 def test_cells_read_danish() -> None:
@@ -53,7 +53,7 @@ def test_the_grid_gets_values_and_the_same_text() -> None:
     app = AppTest.from_function(_draw, default_timeout=60).run()
     assert not app.exception
     frame = app.dataframe[0]
-    assert list(frame.value["Familier"]) == [15.0, 2.0, 10292.0, -1.0]
+    assert list(frame.value["Familier"]) == [15.0, 2.0, 10292.0, 2.5]
     shown = table_text(frame)
     assert shown.equals(scripts.sample_table().text())
 
@@ -100,3 +100,50 @@ def test_the_programme_picker_writes_a_long_name_out() -> None:
         assert [c.value for c in short.sidebar.caption] == []
     finally:
         filters.list_programmes, filters.data_as_of, filters.list_districts = saved
+
+
+def _draw_twice_in_columns() -> None:
+    import streamlit as st
+
+    from dashboard import tables
+    from tests.fixtures.scripts import sample_table
+
+    lang = st.query_params.get("lang", "da")
+    left, right = st.columns(2)
+    with right:
+        tables.show(sample_table(lang))
+    with left:
+        st.write("venstre")
+
+
+def test_a_cached_draw_replays_into_its_column_and_follows_the_language() -> None:
+    """The draw is cached (a Styler costs 10-20 ms): a hit must land where it was asked for."""
+    app = AppTest.from_function(_draw_twice_in_columns, default_timeout=60).run()
+    first = table_text(app.columns[1].dataframe[0])
+    app.run()  # the same table again: served from the draw cache
+    assert not app.exception
+    assert len(app.columns[0].dataframe) == 0
+    again = table_text(app.columns[1].dataframe[0])
+    assert again.equals(first)
+    assert list(again["Familier"]) == ["15", "2", "10.292", "<5"]
+    app.query_params["lang"] = "en"
+    app.run()
+    # Same values, other language: another draw, not the Danish one replayed.
+    assert list(table_text(app.columns[1].dataframe[0])["Familier"]) == ["15", "2", "10,292", "<5"]
+
+
+def test_the_draw_key_changes_with_a_value_a_note_or_the_language() -> None:
+    from dashboard import tables
+    from dashboard.tables import Column, Kind
+
+    def table(count: int, note: str = "", lang: str = "da") -> tables.Table:
+        return tables.build(
+            [Column("Bydel", ["Amager"]), Column("Familier", [count], Kind.COUNT, notes=[note])],
+            lang,
+        )
+
+    base = table(15).fingerprint()
+    assert table(15).fingerprint() == base
+    assert table(20).fingerprint() != base
+    assert table(15, "(få)").fingerprint() != base
+    assert table(15, lang="en").fingerprint() != base

@@ -24,7 +24,15 @@ from matplotlib.ticker import FuncFormatter
 from dashboard import formatting
 from dashboard.catalogue import figure as catalogue_figure
 from dashboard.catalogue import stage_label
-from dashboard.charts import CITY, NEUTRAL, PALETTE, STAGE_COLOURS
+from dashboard.charts import (
+    CITY,
+    HIDDEN_COLOUR,
+    HIDDEN_HEIGHT,
+    NEUTRAL,
+    PALETTE,
+    STAGE_COLOURS,
+    is_hidden_cell,
+)
 from dashboard.i18n import t
 from data_access.rules.stages import ENDED, STAGE_ORDER
 
@@ -64,17 +72,44 @@ def _millions(lang: str) -> FuncFormatter:
 
 def stage_chart(stage_months: pd.DataFrame, lang: str) -> bytes:
     """Families per stage at each month's end, stacked (ended courses left out: they only grow)."""
+    return _png(stage_figure(stage_months, lang))
+
+
+def stage_figure(stage_months: pd.DataFrame, lang: str) -> Figure:
+    """The stage chart as a matplotlib figure (tests read its bars and legend).
+
+    A hidden cell (`display` `<5` or `x`: a frozen quarter of the old rule)
+    is drawn as on the pages (`charts.mark_hidden`): a white, hatched segment
+    HIDDEN_HEIGHT high labelled with its text, and a legend entry "skjult,
+    under 5", so it never reads as 0. The report holds exact counts today
+    (steering scope); this keeps it honest if a hidden cell ever reaches it.
+    """
     fig, ax = _new_figure()
     shown = [s for s in STAGE_ORDER if s != ENDED]
+    cells = {
+        (month, stage): display
+        for month, stage, display in zip(
+            stage_months["month_end"],
+            stage_months["stage"],
+            stage_months.get("display", [None] * len(stage_months)),
+            strict=True,
+        )
+    }
     table = stage_months.pivot_table(
         index="month_end", columns="stage", values="families", aggfunc="sum", fill_value=0
     )
-    months = list(table.index)
+    months = sorted({*table.index, *(month for month, _ in cells)})
+    table = table.reindex(months, fill_value=0)
     positions = list(range(len(months)))
     bottom = [0.0] * len(months)
+    any_hidden = False
     for stage in shown:
-        heights = [float(v) for v in table.get(stage, pd.Series(0, index=table.index))]
-        ax.bar(
+        column = table.get(stage, pd.Series(0, index=table.index))
+        hidden = [is_hidden_cell(cells.get((m, stage))) for m in months]
+        heights = [
+            float(HIDDEN_HEIGHT) if h else float(v) for h, v in zip(hidden, column, strict=True)
+        ]
+        bars = ax.bar(
             positions,
             heights,
             bottom=bottom,
@@ -82,14 +117,37 @@ def stage_chart(stage_months: pd.DataFrame, lang: str) -> bytes:
             label=stage_label(stage, lang),
             width=0.75,
         )
+        for bar, h, month in zip(bars, hidden, months, strict=True):
+            if h:
+                any_hidden = True
+                bar.set_facecolor("#ffffff")
+                bar.set_edgecolor(STAGE_COLOURS[stage])
+                bar.set_hatch("///")
+                ax.annotate(
+                    str(cells[(month, stage)]),
+                    (bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2),
+                    ha="center",
+                    va="center",
+                    fontsize=6,
+                    color=HIDDEN_COLOUR,
+                )
         bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+    if any_hidden:
+        ax.bar(
+            [],
+            [],
+            color="#ffffff",
+            edgecolor=HIDDEN_COLOUR,
+            hatch="///",
+            label=t("disclosure.hidden", lang),
+        )
     ax.set_xticks(
         positions, [formatting.month_label(m, lang).replace(" ", "\n") for m in months], fontsize=7
     )
     ax.set_ylabel(t("common.families", lang))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: formatting.number(v, lang)))
     ax.legend(ncols=3, fontsize=7, loc="upper left", bbox_to_anchor=(0, 1.22), frameon=False)
-    return _png(fig)
+    return fig
 
 
 def spend_chart(spend_months: pd.DataFrame, lang: str) -> bytes:

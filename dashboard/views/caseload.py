@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import formatting, tables
 from dashboard.catalogue import figure, measure, stage_label
-from dashboard.charts import CITY, OFF_TRACK, ON_TRACK, Trace, title
+from dashboard.charts import CITY, OFF_TRACK, ON_TRACK, Trace, mark_hidden, title, with_hidden
 from dashboard.i18n import N_, t
 from dashboard.shell import download_csv
 from dashboard.tables import Column, Kind
@@ -61,7 +61,7 @@ def load_chart(frame: pd.DataFrame, lang: str, total: int | None = None) -> None
         lang,
     )
     tables.show(table)
-    download_csv(table.text(), "sagsstamme_koordinatorer", lang)
+    download_csv(table.text, "sagsstamme_koordinatorer", lang)
 
 
 def family_table(frame: pd.DataFrame, name: str, lang: str) -> None:
@@ -90,7 +90,7 @@ def family_table(frame: pd.DataFrame, name: str, lang: str) -> None:
     )
     tables.show(table)
     st.caption(measure("next_review_due").definition(lang))
-    download_csv(table.text(), "sagsstamme_familier", lang, family_ids=list(frame["family_id"]))
+    download_csv(table.text, "sagsstamme_familier", lang, family_ids=list(frame["family_id"]))
 
 
 def _bars(frame: pd.DataFrame, lang: str) -> None:
@@ -104,33 +104,33 @@ def _bars(frame: pd.DataFrame, lang: str) -> None:
     ):
         rows = frame[over == flag]
         shown = numeric(rows["active"])
-        traces.append(
-            {
-                "type": "bar",
-                "name": t(key, lang),
-                "y": rows["name"],
-                "x": shown,
-                "text": [
-                    f"{v} / {c}"
-                    for v, c in zip(
-                        formatting.counts(rows["active"], lang),
-                        formatting.counts(rows["capacity"], lang),
-                        strict=True,
-                    )
-                ],
-                # White on the hatched bar cannot be read: over capacity, the
-                # label goes outside the bar in black. So does the label of a
-                # coordinator with no (or a hidden) count: a bar of width 0
-                # has no inside, and "auto" would drop its "0 / 15".
-                "textposition": "outside"
-                if flag
-                else ["auto" if value > 0 else "outside" for value in shown],
-                "outsidetextfont": {"color": CITY},
-                "cliponaxis": False,
-                "orientation": "h",
-                "marker": {"color": colour, "pattern": {"shape": "/" if flag else ""}},
-            }
-        )
+        trace: Trace = {
+            "type": "bar",
+            "name": t(key, lang),
+            "y": rows["name"],
+            "x": shown,
+            "text": [
+                f"{v} / {c}"
+                for v, c in zip(
+                    formatting.counts(rows["active"], lang),
+                    formatting.counts(rows["capacity"], lang),
+                    strict=True,
+                )
+            ],
+            # White on the hatched bar cannot be read: over capacity, the
+            # label goes outside the bar in black. So does the label of a
+            # coordinator with no (or a hidden) count: a bar of width 0
+            # has no inside, and "auto" would drop its "0 / 15".
+            "textposition": "outside"
+            if flag
+            else ["auto" if value > 0 else "outside" for value in shown],
+            "outsidetextfont": {"color": CITY},
+            "cliponaxis": False,
+            "orientation": "h",
+            "marker": {"color": colour, "pattern": {"shape": "/" if flag else ""}},
+        }
+        # A hidden load ("<5") is a hatched white bar labelled "<5 / 15", never an empty row.
+        traces.append(mark_hidden(trace, list(rows["active"]), axis="x"))
     traces.append(
         {
             "type": "scatter",
@@ -147,7 +147,7 @@ def _bars(frame: pd.DataFrame, lang: str) -> None:
         }
     )
     plot(
-        traces,
+        with_hidden(traces, t("disclosure.hidden", lang)),
         lang,
         height=max(260, 45 * len(frame) + 120),
         barmode="overlay",

@@ -24,7 +24,7 @@ from dashboard.charts import (
 )
 from dashboard.formatting import count
 from dashboard.i18n import N_, t
-from dashboard.metrics import show_figure
+from dashboard.metrics import card_help, show_figure
 from dashboard.shell import download_csv
 from dashboard.tables import Column, Kind
 from dashboard.views.common import no_families, numeric, plot
@@ -63,10 +63,11 @@ def headline(figures: dict[str, FigureValue], due: int | str, lang: str) -> None
         with column:
             show_figure(figures[figure_id], lang)
     entry = measure("due_aftercare")
+    shown = formatting.count_text(due, lang)
     columns[4].metric(
         entry.label(lang),
-        formatting.count_text(due, lang),
-        help=entry.definition(lang),
+        shown,
+        help=card_help(entry.definition(lang), shown, lang),
         border=True,
     )
 
@@ -180,7 +181,7 @@ def due_list(frame: pd.DataFrame, lang: str, limit: int | None = None) -> None:
         lang,
     )
     tables.show(table)
-    download_csv(table.text(), "efterværn_30_dage", lang, family_ids=list(frame["family_id"]))
+    download_csv(table.text, "efterværn_30_dage", lang, family_ids=list(frame["family_id"]))
 
 
 def flow(frame: pd.DataFrame, lang: str) -> None:

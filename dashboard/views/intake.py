@@ -68,19 +68,33 @@ def funnel(frame: pd.DataFrame, lang: str) -> None:
     if frame.empty:
         no_families(lang)
         return
+    # Stacked bars, not Plotly's funnel: a funnel step cannot be hatched, and
+    # a hidden district's step must read "<5", never a missing segment.
     traces = [
-        {
-            "type": "funnel",
-            "name": str(district),
-            "y": [t(FUNNEL_LABELS[str(step)], lang) for step in rows["step"]],
-            "x": numeric(rows["families"]),
-            "text": formatting.counts(rows["families"], lang),
-            "textinfo": "text",
-            "marker": {"color": PALETTE[i % len(PALETTE)]},
-        }
+        mark_hidden(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": str(district),
+                "y": [t(FUNNEL_LABELS[str(step)], lang) for step in rows["step"]],
+                "x": numeric(rows["families"]),
+                "text": formatting.counts(rows["families"], lang),
+                "textposition": "inside",
+                "insidetextanchor": "middle",
+                "marker": {"color": PALETTE[i % len(PALETTE)]},
+            },
+            list(rows["families"]),
+            axis="x",
+        )
         for i, (district, rows) in enumerate(frame.groupby("district", sort=False))
     ]
-    plot(traces, lang)
+    plot(
+        with_hidden(traces, t("disclosure.hidden", lang)),
+        lang,
+        barmode="stack",
+        xaxis={"title": title(t("common.families", lang))},
+        yaxis={"autorange": "reversed"},
+    )
     table = frame.assign(step=[t(FUNNEL_LABELS[str(s)], lang) for s in frame["step"]])
     table = table.pivot(index="district", columns="step", values="families").reset_index()
     table = table.rename(columns={"district": t("common.district", lang)})
@@ -107,7 +121,7 @@ def waits(frame: pd.DataFrame, lang: str) -> None:
     st.caption(
         measure("wait_median").definition(lang) + " " + measure("wait_slow").definition(lang)
     )
-    download_csv(table.text(), "visitation_ventetid", lang)
+    download_csv(table.text, "visitation_ventetid", lang)
 
 
 def referrals(frame: pd.DataFrame, lang: str) -> None:
