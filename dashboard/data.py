@@ -16,6 +16,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from dataclasses import replace
 from functools import wraps
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
@@ -33,6 +34,8 @@ from data_access.db.engine import (
 )
 from data_access.db.migrate import migrate, schema_is_current
 from data_access.queries import reference
+from data_access.queries.context import QueryContext
+from data_access.rules.access import Scope
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -99,6 +102,10 @@ def write_demo_database(url: str) -> None:
         )
 
 
+#: Demo databases this process has made sure of (`_ensure_demo_database` is cached too).
+_demo_ready: set[str] = set()
+
+
 def ensure_database(lang: str) -> None:
     """Make sure the database can serve this run, before any page queries it.
 
@@ -113,10 +120,12 @@ def ensure_database(lang: str) -> None:
     Raises `OldSchemaError`, or SQLAlchemy's error when the database is down.
     """
     url = database_url()
-    if is_default_demo_url(url):
-        # Streamlit shows the spinner only when this takes over half a second.
+    if is_default_demo_url(url) and url not in _demo_ready:
+        # Streamlit shows the spinner only when this takes over half a second;
+        # entering it costs a tenth of a warm view, so only until the demo is there.
         with st.spinner(t("app.creating_demo", lang)):
             _ensure_demo_database(url)
+        _demo_ready.add(url)
     check_schema()
 
 
@@ -246,10 +255,25 @@ def cached(query: Callable[Concatenate[Engine, P], R]) -> Callable[P, R]:
     @wraps(query)
     def call(*args: P.args, **kwargs: P.kwargs) -> R:
         url = database_url()
-        result: R = _cached_call(name, url, _data_version(url), args, tuple(sorted(kwargs.items())))
+        result: R = _cached_call(
+            name,
+            url,
+            _data_version(url),
+            tuple(_without_caller(a) for a in args),
+            tuple(sorted((k, _without_caller(v)) for k, v in kwargs.items())),
+        )
         return result
 
     return call
+
+
+def _without_caller(argument: Any) -> Any:
+    """A query argument with the caller's email left out (`Scope.rights`): one entry per right."""
+    if isinstance(argument, QueryContext):
+        return replace(argument, scope=argument.scope.rights())
+    if isinstance(argument, Scope):
+        return argument.rights()
+    return argument
 
 
 class Pending(Generic[R]):

@@ -8,7 +8,7 @@ the context.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -142,7 +142,11 @@ def current_page() -> tuple[PageContext, str] | None:
 
 
 def download_csv(
-    frame: pd.DataFrame, name: str, lang: str, *, family_ids: Sequence[str] = ()
+    frame: pd.DataFrame | Callable[[], pd.DataFrame],
+    name: str,
+    lang: str,
+    *,
+    family_ids: Sequence[str] = (),
 ) -> None:
     """A CSV download of `frame` (UTF-8 with BOM and ; so Danish Excel opens it), logged.
 
@@ -153,6 +157,8 @@ def download_csv(
     No button unless the policy lets the user open the page it sits on.
     Each download is logged with the page's user and filters before the
     file is handed out (`family_ids`: the pseudonyms in it, if any).
+    `frame` may be a function that makes the table (`Table.text`): then even
+    the table's text is made only on a click, not on every rerun.
     """
     current = current_page()
     if current is None or not may_download():
@@ -162,7 +168,7 @@ def download_csv(
     st.download_button(
         t("app.download_csv", lang),
         data=logged_data(
-            partial(export.csv_bytes, frame),
+            partial(_csv_of, frame),
             context.user,
             context.filters,
             page_key,
@@ -187,3 +193,8 @@ def demo_note(lang: str) -> None:
     load = latest_load()
     if load is not None and load.is_demo:
         st.info(t("app.demo_data", lang), icon=":material/science:")
+
+
+def _csv_of(frame: pd.DataFrame | Callable[[], pd.DataFrame]) -> bytes:
+    """The CSV file of `frame`, made now (on the click) if `frame` is a function."""
+    return export.csv_bytes(frame if isinstance(frame, pd.DataFrame) else frame())

@@ -18,6 +18,7 @@ empty and drawn as `–` (the placeholder).
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -77,6 +78,17 @@ class Table:
     formatters: Mapping[str, Callable[[object], str]]
     #: (row position, heading) -> note added after that cell's text.
     notes: Mapping[tuple[int, str], str]
+    #: What the formatters are made of (each column's heading, kind, decimals,
+    #: unit, and the language): with the values and notes it fixes every text.
+    spec: tuple[object, ...] = ()
+
+    def fingerprint(self) -> bytes:
+        """A digest of everything drawn: values, their kinds and notes (the draw's cache key)."""
+        digest = hashlib.blake2b(digest_size=16)
+        drawn = (self.spec, sorted(self.notes.items()), list(self.values.columns))
+        digest.update(repr(drawn).encode())
+        digest.update(pd.util.hash_pandas_object(self.values, index=True).to_numpy().tobytes())
+        return digest.digest()
 
     def styler(self) -> Styler:
         """The values with each cell's text, for st.dataframe."""
@@ -120,19 +132,55 @@ def build(columns: Sequence[Column], lang: str) -> Table:
         else:
             values[column.heading] = pd.Series([_number(v) for v in raw], dtype="float64")
         formatters[column.heading] = _formatter(column, lang)
-    return Table(pd.DataFrame(values), formatters, notes)
+    spec = (lang, *((c.heading, str(c.kind), c.decimals, c.unit) for c in columns))
+    return Table(pd.DataFrame(values), formatters, notes, spec)
+
+
+#: Colours of a text column's cells: (heading, ((cell text, CSS colour), ...)).
+Colours = tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
+
+#: Drawn tables kept per process; a table's draw is replayed while its values hold.
+DRAW_MAX_ENTRIES: Final = 512
+DRAW_TTL_SECONDS: Final = 3600
 
 
 def show(
     table: Table,
     *,
-    style: Callable[[Styler], Styler] | None = None,
+    colours: Mapping[str, Mapping[str, str]] | None = None,
     key: str | None = None,
 ) -> None:
-    """Draw `table` full width, sortable by value; `style` adds colours (spend status)."""
+    """Draw `table` full width, sortable by value; `colours` colour a text column (spend status).
+
+    `key` tells apart two tables that may hold the same values on one page.
+
+    The draw is cached (`_draw`): pandas' Styler and Streamlit's marshalling
+    of its display values cost 10-20 ms per table on every rerun (py-spy:
+    40-50 % of a warm Økonomi, Bydele or Effekt view), and a table with the
+    same values, kinds and notes always draws the same. A cache hit replays
+    the recorded element without building the Styler again.
+    """
+    spec: Colours = tuple(
+        (heading, tuple(sorted(by_text.items()))) for heading, by_text in (colours or {}).items()
+    )
+    _draw(table, spec, key)
+
+
+@st.cache_data(
+    max_entries=DRAW_MAX_ENTRIES,
+    ttl=DRAW_TTL_SECONDS,
+    show_spinner=False,
+    hash_funcs={Table: Table.fingerprint},
+)
+def _draw(table: Table, colours: Colours, key: str | None) -> None:
+    """Build the Styler and draw it; replayed from the cache on a hit."""
     styler = table.styler()
-    if style is not None:
-        styler = style(styler)
+    for heading, by_text in colours:
+        css = dict(by_text)
+        styler = styler.map(
+            lambda v, css=css: f"color: {css[v]}; font-weight: 600" if v in css else "",
+            subset=[heading],
+        )
     st.dataframe(styler, hide_index=True, width="stretch", placeholder=formatting.MISSING, key=key)
 
 

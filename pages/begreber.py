@@ -27,4 +27,4 @@ for heading, entries in sections:
     for label, definition in entries:
         st.markdown(f"**{label}**  \n{definition}")
         rows.append({term: label, definition_heading: definition})
-download_csv(pd.DataFrame(rows), "begreber", lang)
+download_csv(lambda: pd.DataFrame(rows), "begreber", lang)

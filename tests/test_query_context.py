@@ -150,6 +150,8 @@ def _page_asking_for_several_callers() -> None:
         QueryContext("P1", day, "nb", viewer),
         # The viewer's first question again: from the cache.
         QueryContext("P1", day, None, Scope(role="viewer", email="v@example.org")),
+        # Another viewer, the same rights: the first viewer's answer, not a run of its own.
+        QueryContext("P1", day, None, Scope(role="viewer", email="w@example.org")),
     ]
     st.write(" ".join(ask(context) for context in callers))
 
@@ -165,9 +167,9 @@ def test_two_callers_never_share_a_cache_entry(
     assert not app.exception
     assert app.markdown[0].value == (
         "viewer/None/None admin/None/None coordinator/C1/None coordinator/C2/None "
-        "viewer/None/nb viewer/None/None"
+        "viewer/None/nb viewer/None/None viewer/None/None"
     )
-    # Five different callers ran the query; the sixth question was the first's.
+    # Five different callers ran the query; the sixth and seventh questions were the first's.
     assert WHO_ASKS_CALLS == [
         ("viewer", None, None),
         ("admin", None, None),
@@ -175,3 +177,20 @@ def test_two_callers_never_share_a_cache_entry(
         ("coordinator", "C2", None),
         ("viewer", None, "nb"),
     ]
+
+
+def test_no_query_or_rule_reads_who_asks() -> None:
+    """The caches share answers between callers with the same rights (`Scope.rights`).
+
+    That holds only while no reporting query or rule reads the caller's
+    email: a query that did would answer one person's question for another.
+    """
+    readers = []
+    for folder in ("data_access/queries", "data_access/rules"):
+        for path in sorted((ROOT / folder).glob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Attribute) and node.attr == "email":
+                    owner = ast.unparse(node.value)
+                    if owner.endswith("scope") or owner.endswith("caller"):
+                        readers.append(f"{path.relative_to(ROOT)}:{node.lineno}: {owner}.email")
+    assert readers == []

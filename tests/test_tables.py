@@ -100,3 +100,50 @@ def test_the_programme_picker_writes_a_long_name_out() -> None:
         assert [c.value for c in short.sidebar.caption] == []
     finally:
         filters.list_programmes, filters.data_as_of, filters.list_districts = saved
+
+
+def _draw_twice_in_columns() -> None:
+    import streamlit as st
+
+    from dashboard import tables
+    from tests.fixtures.scripts import sample_table
+
+    lang = st.query_params.get("lang", "da")
+    left, right = st.columns(2)
+    with right:
+        tables.show(sample_table(lang))
+    with left:
+        st.write("venstre")
+
+
+def test_a_cached_draw_replays_into_its_column_and_follows_the_language() -> None:
+    """The draw is cached (a Styler costs 10-20 ms): a hit must land where it was asked for."""
+    app = AppTest.from_function(_draw_twice_in_columns, default_timeout=60).run()
+    first = table_text(app.columns[1].dataframe[0])
+    app.run()  # the same table again: served from the draw cache
+    assert not app.exception
+    assert len(app.columns[0].dataframe) == 0
+    again = table_text(app.columns[1].dataframe[0])
+    assert again.equals(first)
+    assert list(again["Familier"]) == ["15", "2", "10.292", "<5"]
+    app.query_params["lang"] = "en"
+    app.run()
+    # Same values, other language: another draw, not the Danish one replayed.
+    assert list(table_text(app.columns[1].dataframe[0])["Familier"]) == ["15", "2", "10,292", "<5"]
+
+
+def test_the_draw_key_changes_with_a_value_a_note_or_the_language() -> None:
+    from dashboard import tables
+    from dashboard.tables import Column, Kind
+
+    def table(count: int, note: str = "", lang: str = "da") -> tables.Table:
+        return tables.build(
+            [Column("Bydel", ["Amager"]), Column("Familier", [count], Kind.COUNT, notes=[note])],
+            lang,
+        )
+
+    base = table(15).fingerprint()
+    assert table(15).fingerprint() == base
+    assert table(20).fingerprint() != base
+    assert table(15, "(få)").fingerprint() != base
+    assert table(15, lang="en").fingerprint() != base

@@ -61,7 +61,7 @@ def load_chart(frame: pd.DataFrame, lang: str, total: int | None = None) -> None
         lang,
     )
     tables.show(table)
-    download_csv(table.text(), "sagsstamme_koordinatorer", lang)
+    download_csv(table.text, "sagsstamme_koordinatorer", lang)
 
 
 def family_table(frame: pd.DataFrame, name: str, lang: str) -> None:
@@ -90,7 +90,7 @@ def family_table(frame: pd.DataFrame, name: str, lang: str) -> None:
     )
     tables.show(table)
     st.caption(measure("next_review_due").definition(lang))
-    download_csv(table.text(), "sagsstamme_familier", lang, family_ids=list(frame["family_id"]))
+    download_csv(table.text, "sagsstamme_familier", lang, family_ids=list(frame["family_id"]))
 
 
 def _bars(frame: pd.DataFrame, lang: str) -> None:

@@ -181,7 +181,7 @@ def due_list(frame: pd.DataFrame, lang: str, limit: int | None = None) -> None:
         lang,
     )
     tables.show(table)
-    download_csv(table.text(), "efterværn_30_dage", lang, family_ids=list(frame["family_id"]))
+    download_csv(table.text, "efterværn_30_dage", lang, family_ids=list(frame["family_id"]))
 
 
 def flow(frame: pd.DataFrame, lang: str) -> None:

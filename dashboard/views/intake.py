@@ -143,7 +143,7 @@ def waits(frame: pd.DataFrame, lang: str) -> None:
     st.caption(
         measure("wait_median").definition(lang) + " " + measure("wait_slow").definition(lang)
     )
-    download_csv(table.text(), "visitation_ventetid", lang)
+    download_csv(table.text, "visitation_ventetid", lang)
 
 
 def referrals(frame: pd.DataFrame, lang: str) -> None:

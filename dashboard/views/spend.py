@@ -73,12 +73,7 @@ def breakdown_table(frame: pd.DataFrame, lang: str, first: str) -> None:
         lang,
     )
     colours = {spend_status_text(s, lang): c for s, c in SPEND_STATUS_COLOURS.items()}
-    tables.show(
-        table,
-        style=lambda styler: styler.map(
-            lambda v: f"color: {colours.get(v, '')}; font-weight: 600", subset=[status_heading]
-        ),
-    )
+    tables.show(table, colours={status_heading: colours})
 
 
 def status_note(lang: str) -> None:

@@ -7,7 +7,7 @@ exports all apply the same rules (kpis.md, "Disclosure control").
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 from sqlalchemy import Table, false, true
@@ -44,6 +44,17 @@ class Scope:
     def sees_pseudonyms(self) -> bool:
         """Admins see every pseudonym; coordinators only their own families'."""
         return self.role in (ADMIN, COORDINATOR)
+
+    def rights(self) -> Scope:
+        """The scope without who asks: what the reporting queries read of a caller.
+
+        No query or rule reads the email (tests/test_query_context.py checks
+        the source), so two callers with the same role, coordinator and
+        department get the same answers, and the dashboard's caches key on
+        this: a question one steering member asked is answered from the cache
+        for the next, instead of once per person.
+        """
+        return replace(self, email="")
 
     def may_see_family_of(self, coordinator_id: str | None) -> bool:
         if self.role == ADMIN:
