@@ -59,6 +59,8 @@ CITY: Final = "#000000"
 HIDDEN_HEIGHT: Final = MIN_CELL - 1
 #: Outline and hatching of a hidden count's bar.
 HIDDEN_COLOUR: Final = "#444444"
+#: Background of a hidden count's bar, under its hatching.
+HIDDEN_BACKGROUND: Final = "#ffffff"
 #: Plotly's hatching for a hidden count (and its legend entry).
 HIDDEN_PATTERN: Final[dict[str, Any]] = {"shape": "/", "fgcolor": HIDDEN_COLOUR, "solidity": 0.35}
 
@@ -200,6 +202,14 @@ def mark_hidden(trace: Trace, cells: Sequence[object], *, axis: str = "y") -> Tr
         (text if str(cell) in str(text) else str(cell)) if h else text
         for h, cell, text in zip(hidden, cells, _texts(trace, len(cells)), strict=True)
     ]
+    # The label of a hidden bar is dark on its white; the others keep the
+    # contrast Plotly would give them on the bar colour.
+    trace["insidetextfont"] = {
+        **trace.get("insidetextfont", {}),
+        "color": [HIDDEN_COLOUR if h else _on(colour) for h in hidden],
+    }
+    # Upright: Plotly turns a label that is wider than a narrow bar on its side.
+    trace.setdefault("textangle", 0)
     # The hover of a hidden bar says `<5`, not the height it is drawn at.
     category = "y" if axis == "x" else "x"
     own = trace.get("hovertemplate")
@@ -207,17 +217,36 @@ def mark_hidden(trace: Trace, cells: Sequence[object], *, axis: str = "y") -> Tr
         f"%{{{category}}}: {cell}" if h else (own if isinstance(own, str) else "")
         for h, cell in zip(hidden, cells, strict=True)
     ]
+    # The bar colour stays one colour: with a colour per bar Plotly.js takes
+    # that colour for the hatching and ignores fgcolor and bgcolor (seen in
+    # Chromium: white hatching on white, or grey whatever the stage). The
+    # hidden bar's white comes from the pattern's background instead.
     trace["marker"] = {
         **trace.get("marker", {}),
-        "color": ["#ffffff" if h else colour for h in hidden],
-        "line": {"color": [HIDDEN_COLOUR if h else colour for h in hidden], "width": 1},
+        "color": colour,
+        # Only hidden bars get an outline: a shown 0 stays a bar of nothing.
+        "line": {
+            "color": [HIDDEN_COLOUR if h else colour for h in hidden],
+            "width": [1 if h else 0 for h in hidden],
+        },
         "pattern": {
             **HIDDEN_PATTERN,
             "shape": ["/" if h else "" for h in hidden],
+            "bgcolor": [HIDDEN_BACKGROUND if h else colour for h in hidden],
             "fgcolor": colour,
+            "fgopacity": 1,
         },
     }
     return trace
+
+
+def _on(colour: object) -> str:
+    """White or dark text, whichever reads on `colour` (a `#rrggbb` bar colour)."""
+    text = str(colour)
+    if not (text.startswith("#") and len(text) == 7):
+        return "#ffffff"
+    red, green, blue = (int(text[i : i + 2], 16) for i in (1, 3, 5))
+    return HIDDEN_COLOUR if 0.299 * red + 0.587 * green + 0.114 * blue > 150 else "#ffffff"
 
 
 def _texts(trace: Trace, n: int) -> list[object]:

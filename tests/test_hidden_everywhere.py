@@ -128,7 +128,8 @@ def check_chart(spec: dict[str, Any], where: str) -> bool:
             marker = trace["marker"]
             assert values[i] == HIDDEN_HEIGHT, (where, trace.get("name"), values)
             assert marker["pattern"]["shape"][i] == "/", (where, trace.get("name"))
-            assert marker["color"][i] == "#ffffff", (where, trace.get("name"))
+            assert marker["pattern"]["bgcolor"][i] == "#ffffff", (where, trace.get("name"))
+            assert not isinstance(marker["color"], list), "a colour per bar hides the hatching"
             # Its hover says "<5" too, not the height it is drawn at.
             assert trace["hovertemplate"][i].endswith(": &lt;5"), (where, trace["hovertemplate"])
             marked = True

@@ -12,7 +12,10 @@ def test_hidden_cells_become_hatched_labelled_bars() -> None:
     assert marked["y"] == [0, 10, HIDDEN_HEIGHT] and HIDDEN_HEIGHT == 4
     assert marked["text"] == ["", "", "<5"]
     assert marked["marker"]["pattern"]["shape"] == ["", "", "/"]
-    assert marked["marker"]["color"] == ["#0072B2", "#0072B2", "#ffffff"]
+    # White under hatching in the trace colour (the bar colour stays one: see mark_hidden).
+    assert marked["marker"]["pattern"]["bgcolor"] == ["#0072B2", "#0072B2", "#ffffff"]
+    assert marked["marker"]["color"] == "#0072B2"
+    assert marked["marker"]["pattern"]["fgcolor"] == "#0072B2"
     # The shown 0 stays a 0: only hidden cells are marked.
     assert marked["y"][0] == 0
 

@@ -9,7 +9,16 @@ import streamlit as st
 
 from dashboard import formatting, tables
 from dashboard.catalogue import measure
-from dashboard.charts import PALETTE, mark_hidden, month_ticks, title, with_hidden
+from dashboard.charts import (
+    HIDDEN_HEIGHT,
+    PALETTE,
+    count_axis,
+    is_hidden_cell,
+    mark_hidden,
+    month_ticks,
+    title,
+    with_hidden,
+)
 from dashboard.i18n import N_, t
 from dashboard.metrics import show_figure
 from dashboard.shell import download_csv
@@ -92,13 +101,26 @@ def funnel(frame: pd.DataFrame, lang: str) -> None:
         with_hidden(traces, t("disclosure.hidden", lang)),
         lang,
         barmode="stack",
-        xaxis={"title": title(t("common.families", lang))},
+        # Whole families on the axis (a "<5" counts as the 4 it is drawn at).
+        xaxis={
+            "title": title(t("common.families", lang)),
+            **count_axis(_step_totals(frame), lang),
+        },
         yaxis={"autorange": "reversed"},
     )
     table = frame.assign(step=[t(FUNNEL_LABELS[str(s)], lang) for s in frame["step"]])
     table = table.pivot(index="district", columns="step", values="families").reset_index()
     table = table.rename(columns={"district": t("common.district", lang)})
     download_csv(table, "visitation_tragt", lang)
+
+
+def _step_totals(frame: pd.DataFrame) -> list[float]:
+    """Each step's stacked length over the districts, a hidden cell counted 4 as drawn."""
+    drawn = [
+        HIDDEN_HEIGHT if is_hidden_cell(cell) else float(numeric(pd.Series([cell])).iloc[0])
+        for cell in frame["families"]
+    ]
+    return list(pd.Series(drawn).groupby(frame["step"].to_numpy()).sum())
 
 
 def waits(frame: pd.DataFrame, lang: str) -> None:
