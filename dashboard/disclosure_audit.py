@@ -16,11 +16,11 @@ district are unknowns of their own), per measure and per day. Flows
 stocks, so "differences over time" are built in too; shares give their
 numerator as an interval, a withheld share the disjunction "base 1-4, or
 numerator 1-4, or base minus numerator 1-4" (binary indicators, big M); the
-stages add up to the referred families and the end reasons to the ended ones. A shown `<5` is the interval 1-4, a
-rounded count r the interval it came from (5: 5-7, else r-2 to r+2), a 0
-is exactly 0. The counts are whole numbers: when no whole-number solution
-gives a hidden count any value but its true one, it is worked out and the
-audit fails.
+stages add up to the referred families and the end reasons to the ended
+ones. A shown `<5` is the interval 1-4, a rounded count r the interval it
+came from (5: 5-7, else r-2 to r+2), a 0 is exactly 0. The counts are
+whole numbers: when no whole-number solution gives a hidden count any value
+but its true one, it is worked out and the audit fails.
 
 What is not modelled: medians and averages (shown or withheld), money, the
 Forebyggelse page, the Visitation waiting-time counts, and a shown share's
