@@ -1,34 +1,68 @@
 """The attacker audit of disclosure control (kpis.md, "Disclosure control").
 
 `python -m dashboard disclosure-audit --role viewer` plays a reader with
-the role's eyes: it collects every count the role is shown on the pages,
-in the presentation, the CSV downloads and the report (they all come from
-the queries read here) over a grid of report dates and every district
-filter, writes each shown number as a linear expression over unknown
-counts, and asks an integer-programming solver (`scipy.optimize.milp`,
-HiGHS) whether each hidden count of 1 to 4 can take another whole value.
+the role's eyes: it collects every count the role is shown on the pages it
+may open (`access.RESOURCES`; the presentation steps and CSV downloads show
+the same query results, and the report is not for these roles) over a grid
+of report dates and every district filter, writes each shown number as a
+linear expression over unknown counts, and asks an integer-programming
+solver (`scipy.optimize.milp`, HiGHS) whether each hidden count of 1 to 4
+can take another whole value.
 
 The unknowns are the counts of the families registered directly on each
 district or area (a district's count is the sum over its subtree, so
 "parent = sum of children" is built in, and the families directly on a
 district are unknowns of their own), per measure and per day. Flows
 (started, ended, referred in a month) are written as the difference of two
-stocks, so "differences over time" are built in too; shares give their
-numerator as an interval, a withheld share the disjunction "base 1-4, or
-numerator 1-4, or base minus numerator 1-4" (binary indicators, big M); the
-stages add up to the referred families and the end reasons to the ended
-ones. A shown `<5` is the interval 1-4, a rounded count r the interval it
-came from (5: 5-7, else r-2 to r+2), a 0 is exactly 0. The counts are
-whole numbers: when no whole-number solution gives a hidden count any value
-but its true one, it is worked out and the audit fails.
+stocks, so "differences over time" are built in too. What it reads:
 
-What is not modelled: medians and averages (shown or withheld), money, the
-Forebyggelse page, the Visitation waiting-time counts, and a shown share's
-"base minus numerator is 0 or at least 5".
+- Oversigt's cards (stages, overdue, the two outcome shares with base and
+  numerator, the base of median days to start, family-months behind cost
+  per family-month);
+- Forløb: stages per month end, started and ended per month, end reasons,
+  due to aftercare;
+- Visitation: the funnel per district, referrals per month, and the
+  waiting-time table (finished, waiting and slow families per step);
+- Effekt: the district table, the SSP transition table, and the number of
+  families under each point of the course chart (four measures);
+- Forebyggelse: family-months per year and in total (programme-wide).
+
+A shown `<5` is the interval 1-4, a rounded count r the interval it came
+from (5: 5-7, else r-2 to r+2), a 0 is exactly 0. Besides the intervals:
+
+- a withheld share: "base 1-4, or numerator 1-4, or base minus numerator
+  1-4" (three binaries, big M); a shown one: numerator and base minus
+  numerator are each 0 or at least 5 (one binary each);
+- a withheld median or cost per family-month: its base is 1-4;
+- a median that ends in ,5 (the mean of two middle values): its n is even
+  (n = 2k, k whole);
+- money: every amount divides exact spend by a rounded family-month count
+  (or sets a unit cost against it), so it gives back that rounded count,
+  which is modelled, and nothing finer;
+- the rules' sums and bounds per district and day: stages = referred
+  families, end reasons = ended ones, the transition table = eligible
+  families (below its diagonal: improved ones), finished first waits =
+  families that reached investigation, waiting families = the families in
+  that stage, slow waits <= all waits, later steps' finished waits <= the
+  families that reached the next step, a course-chart point <= the started
+  families, and counts of families that got somewhere by D (funnel steps,
+  ended, end reasons) never fall from one report date to the next.
+
+The counts are whole numbers: when no whole-number solution gives a hidden
+count any value but its true one, it is worked out and the audit fails.
+
+What is not modelled (docs/disclosure.md says why each is left out):
+averages over 5 or more (Effekt's course chart, school attendance on
+Forandringsteori: a mean of non-whole family values, not linear in the
+count); the school-attendance base (children, withheld 1-4, in no other
+number); report dates off the grid (any day can be a report date; the grid
+is month ends and the last data day); Bydele's indicators (published district statistics, not the
+programme's families); the `x` of old frozen reports.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -768,6 +802,8 @@ def seen_numbers(
         yield from _prevention(engine, context, tag)
 
 
+#: Measures that count families that got somewhere by D: they never fall as D moves on.
+CUMULATIVE: Final = ("funnel.", "stage.ended", "reason.")
 #: The active stages, whose sum over month ends makes the family-months.
 ACTIVE: Final = ("stage.intensive", "stage.aftercare")
 
@@ -1076,6 +1112,14 @@ def _identities(audit: Audit) -> None:
         for expr in bounds:  # expr <= 0
             if holds(expr):
                 audit.relation(expr, -math.inf, 0.0)
+    # Counts of families that got somewhere by D never fall from one report date to the next.
+    days: dict[tuple[str, str], list[date]] = defaultdict(list)
+    for kind, node, day in sorted(known, key=_order):
+        if kind.startswith(CUMULATIVE):
+            days[(kind, node)].append(day)
+    for (kind, node), dates in days.items():
+        for before, after in itertools.pairwise(dates):
+            audit.relation({(kind, node, before): 1, (kind, node, after): -1}, -math.inf, 0.0)
         stages: Expr = {(f"stage.{s}", node, day): 1 for s in STAGE_ORDER}
         if all(v in audit.truth for v in stages) and ("funnel.referred", node, day) in audit.truth:
             audit.identity({**stages, ("funnel.referred", node, day): -1})
