@@ -127,7 +127,7 @@ def test_a_shown_share_under_rounding_pins_nothing() -> None:
     assert [(f.low, f.high) for f in result.findings] == [(1.0, 2.0)]
 
 
-def _median_case(other: tuple[float, float]) -> Audit:
+def _median_case(other: tuple[float, float] | None) -> Audit:
     # h "<5" and m make t; t reads 10 (8-12) and its median ends in ,5, so t is even.
     h, m = (("s", node, date(2011, 6, 30)) for node in ("H", "M"))
     audit = Audit()
