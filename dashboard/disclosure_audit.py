@@ -1057,8 +1057,29 @@ def collect(
             interval = (0.0, float(MIN_CELL - 1))
         audit.show(seen.where, expr, interval)
     _identities(audit)
+    _who_lives_where(audit, tree, filters, grid[-1])
     audit.hide_small_unknowns()
     return audit
+
+
+def _who_lives_where(audit: Audit, tree: Tree, filters: Sequence[str | None], last: date) -> None:
+    """What the district filter's list says: where the programme's families are registered.
+
+    It offers exactly the districts with a family registered directly on them
+    (`reference.list_districts`; Bydele's districts say the same): every
+    count directly on another node of the tree (a bydel whose families all
+    live in its areas, the city) is 0, and a listed one has a family
+    referred by the last report date. Every family has a district (a
+    foreign key), so nobody is on no district.
+    """
+    listed = {node for node in filters if node is not None}
+    empty = {node for node in tree.parent if node not in listed} | {NOWHERE}
+    seen = set(audit.truth) | {var for key in audit.bounds for var, _ in key}
+    for var in sorted(seen, key=_order):
+        if var[1] in empty:
+            audit.identity({var: 1})
+    for node in sorted(listed):
+        audit.relation({("funnel.referred", node, last): 1}, 1.0, math.inf)
 
 
 def _identities(audit: Audit) -> None:

@@ -377,6 +377,11 @@ def test_the_audit_reads_what_each_role_sees_and_no_more(hard_db: str) -> None:
     finished = ("wait.referred.finished", "M", date(2011, 6, 30))
     assert any(finished in expr for expr in viewer.identities)
     assert any("improved share of M" in where for where, _ in viewer.gaps)
+    # The filter offers M, N and T, not the city kk: nobody is registered directly
+    # on kk, and M has a family.
+    june = date(2011, 6, 30)
+    assert {("stage.intensive", "kk", june): 1} in viewer.identities
+    assert ({("funnel.referred", "M", june): 1}, 1.0, math.inf) in viewer.relations
     # 31 January: 2 active families, so 2 family-months: the cost per family-month
     # is withheld, and that says the family-months are 1-4.
     context = QueryContext("P", date(2011, 1, 31), None, Scope(role="department_head"))
