@@ -46,7 +46,9 @@ from (5: 5-7, else r-2 to r+2), a 0 is exactly 0. Besides the intervals:
   that stage, slow waits <= all waits, later steps' finished waits <= the
   families that reached the next step, a course-chart point <= the started
   families, and counts of families that got somewhere by D (funnel steps,
-  ended, end reasons) never fall from one report date to the next.
+  ended, end reasons) never fall from one report date to the next;
+- the district filter's list: nobody is registered directly on a node it
+  does not offer (nor on no district), a node it offers has a family.
 
 The counts are whole numbers: when no whole-number solution gives a hidden
 count any value but its true one, it is worked out and the audit fails.
