@@ -215,9 +215,10 @@ def test_the_sagsstamme_chart_labels_hidden_bars() -> None:
     (chart,) = checked_charts(app)
     assert check_chart(chart, "sagsstamme")
     within = next(t for t in chart["data"] if t.get("name") == "Inden for kapacitet")
-    assert within["x"] == [HIDDEN_HEIGHT, HIDDEN_HEIGHT]
+    # After the point that draws nothing and keeps the legend swatch blue (charts._plain_first).
+    assert within["x"] == [None, HIDDEN_HEIGHT, HIDDEN_HEIGHT]
     # The bar keeps its capacity: "<5 / 2", "<5 / 15".
-    assert within["text"] == ["&lt;5 / 2", "&lt;5 / 15"]
+    assert within["text"] == ["", "&lt;5 / 2", "&lt;5 / 15"]
     assert list(table_text(app.dataframe[0])["Aktive familier"]) == ["<5", "<5"]
 
 
@@ -231,8 +232,10 @@ def test_the_funnel_draws_hidden_steps_as_hatched_segments(
     steps = {t["name"]: t for t in funnel["data"]}
     # Nørrebro's 3, 3, 3, 3 and Brønshøj-Husum's 2, 2, 1, 1: eight hatched "<5" segments.
     for district in ("Nørrebro", "Brønshøj-Husum"):
-        assert steps[district]["x"] == [HIDDEN_HEIGHT] * 4
-        assert steps[district]["text"] == ["&lt;5"] * 4
+        # Led by a point that draws nothing, so the district's legend swatch keeps its colour.
+        assert steps[district]["x"] == [None] + [HIDDEN_HEIGHT] * 4
+        assert steps[district]["text"] == [""] + ["&lt;5"] * 4
+        assert steps[district]["marker"]["pattern"]["shape"][0] == ""
     assert LEGEND in steps
     csv = downloads["visitation_tragt.csv"].decode("utf-8-sig")
     assert csv.count("<5") == 8 and ";0" not in csv
