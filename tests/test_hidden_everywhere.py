@@ -296,3 +296,32 @@ def test_report_stage_chart_hatches_a_hidden_cell() -> None:
 def test_a_hidden_card_says_what_hidden_means() -> None:
     assert card_help("Familier i forløb.", "<5", "da").startswith("Familier i forløb.\n\nSkjult")
     assert card_help("Familier i forløb.", "10", "da") == "Familier i forløb."
+
+
+@pytest.mark.parametrize(
+    "user, shown, hint",
+    [
+        # Target 3, active 3 read "<5": the capacity lies between 3 - 4 and 3 - 1.
+        (VIEWER, "-1 til 2", "mellem -1 og 2"),
+        # Steering sees the exact 3 active: 3 - 3 = 0, and no hidden hint.
+        ("styre@example.org", "0", None),
+    ],
+)
+def test_capacity_left_says_it_rests_on_a_hidden_count(
+    small_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    downloads: dict[str, bytes],
+    user: str,
+    shown: str,
+    hint: str | None,
+) -> None:
+    app = render(monkeypatch, small_url, "visitation", user=user, query=QUERY)
+    assert not app.exception, [e.value for e in app.exception]
+    card = next(m for m in app.metric if m.label == "Ledig kapacitet")
+    assert card.value == shown
+    help_text = str(card.proto.help)
+    assert help_text.startswith("Mål for aktive familier minus aktive familier")
+    if hint is None:
+        assert "<5" not in help_text
+    else:
+        assert "<5" in help_text and hint in help_text and "mellem 1 og 4" in help_text
