@@ -1126,6 +1126,12 @@ def _identities(audit: Audit) -> None:
     """
     keys = {(node, day) for (_, node, day) in audit.truth}
     known = set(audit.truth)
+    # The course points and end reasons of each node and day, found once.
+    by_place: dict[tuple[str, str, date], list[Var]] = defaultdict(list)
+    for var in sorted(known, key=_order):
+        for prefix in ("course.", "reason."):
+            if var[0].startswith(prefix):
+                by_place[(prefix, var[1], var[2])].append(var)
 
     def holds(expr: Expr) -> bool:
         return all(v in known for v in expr)
@@ -1156,11 +1162,7 @@ def _identities(audit: Audit) -> None:
                 {at(f"wait.{s}.slow"): 1, at(f"wait.{s}.finished"): -1, at(f"wait.{s}.waiting"): -1}
                 for s in WAIT_STEPS
             ),
-            *(
-                {(k, n, d): 1, at("funnel.started"): -1}
-                for (k, n, d) in known
-                if k.startswith("course.") and n == node and d == day
-            ),
+            *({point: 1, at("funnel.started"): -1} for point in by_place[("course.", node, day)]),
         ]
         for expr in bounds:  # expr <= 0
             if holds(expr):
@@ -1176,11 +1178,7 @@ def _identities(audit: Audit) -> None:
         stages: Expr = {(f"stage.{s}", node, day): 1 for s in STAGE_ORDER}
         if all(v in audit.truth for v in stages) and ("funnel.referred", node, day) in audit.truth:
             audit.identity({**stages, ("funnel.referred", node, day): -1})
-        reasons = {
-            (k, node, day): 1
-            for (k, n, d) in audit.truth
-            if k.startswith("reason.") and n == node and d == day
-        }
+        reasons = {var: 1 for var in by_place[("reason.", node, day)]}
         if reasons and ("stage.ended", node, day) in audit.truth:
             audit.identity({**reasons, ("stage.ended", node, day): -1})
 
