@@ -253,11 +253,8 @@ def load_demo(url: str, scale: int) -> LoaderTiming:
 
 def precompute_answers(url: str) -> str:
     """Fill the store of precomputed answers as `make demo` does; its one-line summary."""
-    from streamlit.logger import set_log_level
-
     from dashboard.precompute import precompute
 
-    set_log_level("error")
     return precompute(url).summary()
 
 

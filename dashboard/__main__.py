@@ -105,13 +105,9 @@ def _disclosure_audit(args: argparse.Namespace) -> int:
 
 
 def _precompute(args: argparse.Namespace) -> int:
-    from streamlit.logger import set_log_level
-
     from dashboard.precompute import precompute
     from data_access.db.engine import default_database_url
 
-    # AppTest runs the pages outside a server: Streamlit warns about that on every run.
-    set_log_level("error")
     url = args.database_url or default_database_url()
     result = precompute(url, args.dates)
     for problem in result.errors:

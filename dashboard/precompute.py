@@ -17,6 +17,7 @@ pages each may open; about a minute on the scale-1 demo.
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 import threading
@@ -120,6 +121,27 @@ def _app_environment(url: str) -> Iterator[None]:
                     os.environ[name] = value
 
 
+#: Streamlit's loggers that warn on every AppTest run that no server is running.
+BARE_MODE_LOGGERS: Final = (
+    "streamlit.runtime.scriptrunner_utils.script_run_context",
+    "streamlit.runtime.caching.cache_data_api",
+)
+
+
+@contextmanager
+def _quiet_bare_mode() -> Iterator[None]:
+    """Silence the bare-mode warnings for the many renders (AppTest resets log levels)."""
+    loggers = [logging.getLogger(name) for name in BARE_MODE_LOGGERS]
+    before = [logger.disabled for logger in loggers]
+    for logger in loggers:
+        logger.disabled = True
+    try:
+        yield
+    finally:
+        for logger, disabled in zip(loggers, before, strict=True):
+            logger.disabled = disabled
+
+
 class _Recorder:
     """Wraps `dashboard.data._cached_call`: encodes each answer the pages get, once per key."""
 
@@ -205,17 +227,18 @@ def precompute(url: str, dates: Sequence[date] | None = None) -> PrecomputeResul
         ]
         recorder = _Recorder(version, result)
         original = dashboard_data._cached_call
-        dashboard_data.clear_caches()
-        setattr(dashboard_data, "_cached_call", recorder.wrap(original))  # noqa: B010
-        try:
-            with _app_environment(url):
-                for programme_id, days in plans:
-                    for day in days:
-                        for user in users:
-                            _render(user, programme_id, day, result)
-        finally:
-            setattr(dashboard_data, "_cached_call", original)  # noqa: B010
+        with _quiet_bare_mode():
             dashboard_data.clear_caches()
+            setattr(dashboard_data, "_cached_call", recorder.wrap(original))  # noqa: B010
+            try:
+                with _app_environment(url):
+                    for programme_id, days in plans:
+                        for day in days:
+                            for user in users:
+                                _render(user, programme_id, day, result)
+            finally:
+                setattr(dashboard_data, "_cached_call", original)  # noqa: B010
+                dashboard_data.clear_caches()
         if reference.data_version(engine) != version:
             result.errors.append("a load finished during the precompute: nothing stored")
         else:
