@@ -38,6 +38,8 @@ JSON (--json), version 1:
         least once), reconnects, by_role {role: users}
     pages: [{page, views, errors, wait_s {p50, p95, max}, bytes_per_view {mean, max}}]
     roles: {role: {views, errors, pages [the pages its users saw]}}
+    timeline: [{from_s, views, per_second, wait_s {p50, p95, max}, errors}] per
+        30 s of the run, by when each view ended (warm-up against steady state)
     server: measured, reason, pids, samples, cpu_seconds, cpu_percent {mean, max}
         (100 = one core), rss_mb {start, end, max}, rss_mb_series [[s, MB] <= 120],
         processes [{pid, name, rss_mb_max}]
@@ -83,6 +85,8 @@ ROLE_NOT_OFFERED: Final = "role_not_offered"
 #: The role of users who do not pick one (--no-roles: e.g. an app without the demo picker).
 ANY_ROLE: Final = "-"
 MAX_EXAMPLES: Final = 20
+#: the timeline's window: long enough for a few views per user at 5-15 s think time
+TIMELINE_WINDOW_S: Final = 30.0
 LOCAL_HOSTS: Final = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
 
@@ -117,6 +121,8 @@ class Record:
     user: int
     role: str
     view: View
+    #: seconds from the start of the run to the end of the view (the timeline's clock)
+    at: float = 0.0
 
 
 @dataclass
@@ -125,9 +131,10 @@ class Tally:
     dropped_users: set[int] = field(default_factory=set)
     reconnects: int = 0
     connected: int = 0
+    started: float = field(default_factory=time.monotonic)
 
     def add(self, user: int, role: str, view: View) -> None:
-        self.records.append(Record(user, role, view))
+        self.records.append(Record(user, role, view, time.monotonic() - self.started))
         if any(kind == "dropped" for kind, _ in view.problems):
             self.dropped_users.add(user)
 
@@ -261,8 +268,7 @@ _NO_PICKER: Final = _NoPicker()
 async def drive(base: str, plan: Plan) -> Tally:
     """Run every user until the deadline; the views they saw."""
     tally = Tally()
-    start = time.monotonic()
-    deadline = start + plan.seconds
+    deadline = tally.started + plan.seconds
     users = [User(n, base, plan, tally, deadline) for n in range(plan.users)]
     step = plan.ramp / plan.users if plan.users else 0.0
     await asyncio.gather(*(user.run(n * step) for n, user in enumerate(users)))
@@ -287,11 +293,44 @@ def _waits(values: list[float]) -> dict[str, float | None]:
     }
 
 
+def timeline(tally: Tally, elapsed: float, window: float) -> list[dict[str, Any]]:
+    """Views, waits and errors per `window` seconds of the run, by when each view ended.
+
+    The run's totals mix the warm-up (users arriving, every cache cold)
+    with the steady state; the windows show which the waits come from.
+    """
+    windows = max(1, math.ceil(elapsed / window)) if window > 0 else 1
+    finished: list[list[float]] = [[] for _ in range(windows)]
+    errors = [0] * windows
+    for record in tally.records:
+        index = min(windows - 1, int(record.at // window)) if window > 0 else 0
+        if record.view.finished:
+            finished[index].append(record.view.seconds)
+        errors[index] += len(record.view.problems)
+    rows = []
+    for index in range(windows):
+        start = index * window
+        length = min(window, elapsed - start) if window > 0 else elapsed
+        waits = _waits(finished[index])
+        rows.append(
+            {
+                "from_s": round(start, 1),
+                "views": len(finished[index]),
+                "per_second": round(len(finished[index]) / length, 2) if length > 0 else None,
+                "wait_s": {key: waits[key] for key in ("p50", "p95", "max")},
+                "errors": errors[index],
+            }
+        )
+    return rows
+
+
 def _role_of(plan: Plan, number: int) -> str:
     return plan.roles[number % len(plan.roles)] if plan.roles else ANY_ROLE
 
 
-def summarise(tally: Tally, plan: Plan, elapsed: float) -> dict[str, Any]:
+def summarise(
+    tally: Tally, plan: Plan, elapsed: float, window: float = TIMELINE_WINDOW_S
+) -> dict[str, Any]:
     """Everything but the server figures, in the documented JSON shape."""
     finished = [r for r in tally.records if r.view.finished]
     problems = [(r, kind, detail) for r in tally.records for kind, detail in r.view.problems]
@@ -350,6 +389,7 @@ def summarise(tally: Tally, plan: Plan, elapsed: float) -> dict[str, Any]:
             for page, records in sorted(by_page.items())
         ],
         "roles": roles,
+        "timeline": timeline(tally, elapsed, window),
     }
 
 
@@ -390,6 +430,12 @@ def markdown(report: dict[str, Any]) -> str:
         lines.append(
             f"| {page['page'] or '(start)'} | {page['views']} | {sec(page['wait_s']['p50'])} | "
             f"{sec(page['wait_s']['p95'])} | {size['mean'] / 1024:.0f} / {size['max'] / 1024:.0f} |"
+        )
+    lines += ["", "| from | views | views/s | p50 | p95 | errors |", "|---|---|---|---|---|---|"]
+    for row in report["timeline"]:
+        lines.append(
+            f"| {row['from_s']:g} s | {row['views']} | {row['per_second']} | "
+            f"{sec(row['wait_s']['p50'])} | {sec(row['wait_s']['p95'])} | {row['errors']} |"
         )
     return "\n".join(lines)
 

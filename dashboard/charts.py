@@ -190,6 +190,8 @@ def mark_hidden(trace: Trace, cells: Sequence[object], *, axis: str = "y") -> Tr
     text only, stays on the other bars).
     Every chart of a count uses this: stacked and grouped bars, funnel steps
     (drawn as stacked bars: Plotly's funnel has no hatching) and single bars.
+    When the first cell is hidden, a point that draws nothing leads the
+    trace (`_plain_first`), so its legend swatch keeps the trace's colour.
     """
     hidden = [is_hidden_cell(cell) for cell in cells]
     if not any(hidden):
@@ -237,7 +239,40 @@ def mark_hidden(trace: Trace, cells: Sequence[object], *, axis: str = "y") -> Tr
             "fgopacity": 1,
         },
     }
-    return trace
+    return _plain_first(trace, len(cells), colour) if hidden[0] else trace
+
+
+def _plain_first(trace: Trace, n: int, colour: object) -> Trace:
+    """`trace` with a point that draws nothing put first, styled like a shown bar.
+
+    Plotly.js draws a trace's legend swatch from its first point's pattern,
+    outline and background: with a hidden first cell the trace's own entry
+    was white and hatched, like "skjult, under 5". A first point at no
+    position (None, like `hidden_legend`'s) draws no bar, takes no slot and
+    no category, and gives the swatch the trace's colour.
+    """
+    first: dict[tuple[str, ...], object] = {
+        ("text",): "",
+        ("hovertemplate",): "",
+        ("hovertext",): "",
+        ("textposition",): "none",
+        ("insidetextfont", "color"): _on(colour),
+        ("marker", "line", "color"): colour,
+        ("marker", "line", "width"): 0,
+        ("marker", "pattern", "shape"): "",
+        ("marker", "pattern", "bgcolor"): colour,
+    }
+
+    def led(value: object, path: tuple[str, ...]) -> object:
+        if isinstance(value, dict):
+            return {key: led(item, (*path, key)) for key, item in value.items()}
+        if isinstance(value, pd.Series | pd.Index | np.ndarray):
+            value = value.tolist()
+        if isinstance(value, list) and len(value) == n:
+            return [first.get(path), *value]
+        return value
+
+    return {key: led(value, (key,)) for key, value in trace.items()}
 
 
 def _on(colour: object) -> str:

@@ -215,9 +215,10 @@ def test_the_sagsstamme_chart_labels_hidden_bars() -> None:
     (chart,) = checked_charts(app)
     assert check_chart(chart, "sagsstamme")
     within = next(t for t in chart["data"] if t.get("name") == "Inden for kapacitet")
-    assert within["x"] == [HIDDEN_HEIGHT, HIDDEN_HEIGHT]
+    # After the point that draws nothing and keeps the legend swatch blue (charts._plain_first).
+    assert within["x"] == [None, HIDDEN_HEIGHT, HIDDEN_HEIGHT]
     # The bar keeps its capacity: "<5 / 2", "<5 / 15".
-    assert within["text"] == ["&lt;5 / 2", "&lt;5 / 15"]
+    assert within["text"] == ["", "&lt;5 / 2", "&lt;5 / 15"]
     assert list(table_text(app.dataframe[0])["Aktive familier"]) == ["<5", "<5"]
 
 
@@ -231,8 +232,10 @@ def test_the_funnel_draws_hidden_steps_as_hatched_segments(
     steps = {t["name"]: t for t in funnel["data"]}
     # Nørrebro's 3, 3, 3, 3 and Brønshøj-Husum's 2, 2, 1, 1: eight hatched "<5" segments.
     for district in ("Nørrebro", "Brønshøj-Husum"):
-        assert steps[district]["x"] == [HIDDEN_HEIGHT] * 4
-        assert steps[district]["text"] == ["&lt;5"] * 4
+        # Led by a point that draws nothing, so the district's legend swatch keeps its colour.
+        assert steps[district]["x"] == [None] + [HIDDEN_HEIGHT] * 4
+        assert steps[district]["text"] == [""] + ["&lt;5"] * 4
+        assert steps[district]["marker"]["pattern"]["shape"][0] == ""
     assert LEGEND in steps
     csv = downloads["visitation_tragt.csv"].decode("utf-8-sig")
     assert csv.count("<5") == 8 and ";0" not in csv
@@ -293,3 +296,32 @@ def test_report_stage_chart_hatches_a_hidden_cell() -> None:
 def test_a_hidden_card_says_what_hidden_means() -> None:
     assert card_help("Familier i forløb.", "<5", "da").startswith("Familier i forløb.\n\nSkjult")
     assert card_help("Familier i forløb.", "10", "da") == "Familier i forløb."
+
+
+@pytest.mark.parametrize(
+    "user, shown, hint",
+    [
+        # Target 3, active 3 read "<5": the capacity lies between 3 - 4 and 3 - 1.
+        (VIEWER, "-1 til 2", "mellem -1 og 2"),
+        # Steering sees the exact 3 active: 3 - 3 = 0, and no hidden hint.
+        ("styre@example.org", "0", None),
+    ],
+)
+def test_capacity_left_says_it_rests_on_a_hidden_count(
+    small_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    downloads: dict[str, bytes],
+    user: str,
+    shown: str,
+    hint: str | None,
+) -> None:
+    app = render(monkeypatch, small_url, "visitation", user=user, query=QUERY)
+    assert not app.exception, [e.value for e in app.exception]
+    card = next(m for m in app.metric if m.label == "Ledig kapacitet")
+    assert card.value == shown
+    help_text = str(card.proto.help)
+    assert help_text.startswith("Mål for aktive familier minus aktive familier")
+    if hint is None:
+        assert "<5" not in help_text
+    else:
+        assert "<5" in help_text and hint in help_text and "mellem 1 og 4" in help_text

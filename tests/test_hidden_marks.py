@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dashboard.charts import HIDDEN_HEIGHT, hidden_legend, mark_hidden, with_hidden
+from dashboard.charts import HIDDEN_HEIGHT, figure, hidden_legend, mark_hidden, with_hidden
 
 
 def test_hidden_cells_become_hatched_labelled_bars() -> None:
@@ -28,7 +28,49 @@ def test_nothing_hidden_leaves_the_trace_and_the_legend_alone() -> None:
 
 def test_legend_entry_only_when_a_bar_is_hidden() -> None:
     marked = mark_hidden({"type": "bar", "x": [0], "text": ["0"]}, ["x"], axis="x")
-    assert marked["x"] == [HIDDEN_HEIGHT] and marked["text"] == ["x"]
+    # Led by the point that draws nothing (see the swatch test below).
+    assert marked["x"] == [None, HIDDEN_HEIGHT] and marked["text"] == ["", "x"]
     traces = with_hidden([marked], "skjult, under 5", offsetgroup="0")
     assert traces[-1] == hidden_legend("skjult, under 5", offsetgroup="0")
     assert traces[-1]["name"] == "skjult, under 5" and traces[-1]["offsetgroup"] == "0"
+
+
+def test_a_hidden_first_bar_leaves_the_legend_swatch_in_the_trace_colour() -> None:
+    """Plotly.js draws a bar trace's legend swatch from its first point (legend/style.js).
+
+    January hidden, February 10: the figure's JSON must start the trace with
+    a point that has no position and the plain style, and still draw January
+    hatched and February plain after it.
+    """
+    trace = {
+        "type": "bar",
+        "name": "Intensiv fase",
+        "x": ["2010-01-31", "2010-02-28"],
+        "y": [None, 10],
+        "customdata": ["<5", "10"],
+        "marker": {"color": "#0072B2"},
+    }
+    spec = figure(with_hidden([mark_hidden(trace, ["<5", 10])], "skjult, under 5"), "da")
+    first, legend = spec.to_plotly_json()["data"]
+    marker = first["marker"]
+    # The swatch's point: no position, no hatching, the trace's colour as background, no outline.
+    assert first["x"][0] is None and first["y"][0] is None
+    assert marker["pattern"]["shape"][0] == ""
+    assert marker["pattern"]["bgcolor"][0] == "#0072B2"
+    assert marker["line"]["width"][0] == 0
+    assert marker["color"] == "#0072B2"
+    # The bars themselves, one place on: January hatched "<5" 4 high, February plain 10.
+    assert first["x"][1:] == ["2010-01-31", "2010-02-28"]
+    assert first["y"][1:] == [HIDDEN_HEIGHT, 10]
+    assert marker["pattern"]["shape"][1:] == ["/", ""]
+    assert marker["pattern"]["bgcolor"][1:] == ["#ffffff", "#0072B2"]
+    assert first["customdata"] == [None, "&lt;5", "10"]
+    assert first["hovertemplate"][1] == "%{x}: &lt;5"
+    # Only the legend entry of hidden counts is hatched.
+    assert legend["name"] == "skjult, under 5" and legend["marker"]["pattern"]["shape"] == "/"
+
+
+def test_a_shown_first_bar_needs_no_leading_point() -> None:
+    trace = {"type": "bar", "x": ["a", "b"], "y": [10, None], "marker": {"color": "#0072B2"}}
+    marked = mark_hidden(trace, [10, "<5"])
+    assert marked["x"] == ["a", "b"] and marked["y"] == [10, HIDDEN_HEIGHT]

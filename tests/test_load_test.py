@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.load_test import SCENES, main, percentile, role_option
-from bench.st_client import ERROR_BOX, EXCEPTION, Session, run_sync, widget_key
+from bench.load_test import SCENES, Record, Tally, main, percentile, role_option, timeline
+from bench.st_client import ERROR_BOX, EXCEPTION, Session, View, run_sync, widget_key
 from dashboard.navigation import pages_for
 from data_access.rules.access import ROLES
 from deploy.serve import AppProcess, free_port
@@ -65,6 +65,8 @@ def test_report_shape_and_role_mix(server: AppProcess, tmp_path: Path) -> None:
     waits = views["wait_s"]
     assert 0 < waits["p50"] <= waits["p95"] <= waits["max"]
     assert sum(page["views"] for page in report["pages"]) == views["count"]
+    assert sum(row["views"] for row in report["timeline"]) == views["count"]
+    assert [row["from_s"] for row in report["timeline"]] == [0.0]  # 20 s: one 30 s window
     for page in report["pages"]:
         assert page["bytes_per_view"]["max"] >= page["bytes_per_view"]["mean"] > 0
     for role in ROLES:
@@ -200,3 +202,23 @@ def test_scenes_are_the_demo_programmes(demo_url: str) -> None:
         ), scene
         districts = {d.district_id for d in list_districts(engine, scene.programme)}
         assert set(scene.districts) - {""} <= districts, scene
+
+
+def test_timeline_splits_the_run_by_when_views_ended() -> None:
+    # A 70 s run in 30 s windows: 0-30, 30-60, 60-70 (10 s long).
+    tally = Tally()
+    ends = [(5.0, 1.0), (29.9, 3.0), (31.0, 0.5), (69.0, 2.0), (65.0, 4.0)]
+    for at, wait in ends:
+        tally.records.append(Record(0, "viewer", View("oversigt", wait, finished=True), at))
+    failed = View("effekt", 60.0, finished=False, problems=[("timeout", "no script_finished")])
+    tally.records.append(Record(1, "viewer", failed, 45.0))
+    rows = timeline(tally, 70.0, 30.0)
+    assert [row["from_s"] for row in rows] == [0.0, 30.0, 60.0]
+    assert [row["views"] for row in rows] == [2, 1, 2]
+    # 2 views in 30 s, 1 in 30 s, 2 in the last 10 s.
+    assert [row["per_second"] for row in rows] == [0.07, 0.03, 0.2]
+    assert [row["errors"] for row in rows] == [0, 1, 0]
+    # Nearest rank: p50 of (1, 3) is 1, of (2, 4) is 2; p95 the larger.
+    assert [row["wait_s"]["p50"] for row in rows] == [1.0, 0.5, 2.0]
+    assert [row["wait_s"]["p95"] for row in rows] == [3.0, 0.5, 4.0]
+    assert rows[1]["wait_s"]["max"] == 0.5  # the timed-out view is an error, not a wait

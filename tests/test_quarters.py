@@ -19,6 +19,7 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import Table, func, select
+from streamlit.testing.v1 import AppTest
 
 from dashboard.report import render_report
 from dashboard.report.content import ReportContent, build_report, parse_quarter
@@ -251,6 +252,14 @@ def test_cli_freeze_then_again(loaded: str) -> None:
 
 
 DEMO_QUERY = {"programme": "interventionsteam", "as_of": "2011-06-30"}
+DECISIONS_LINK = "Beslutninger og historik: se siden Beslutninger"
+
+
+def _links(app: AppTest) -> list[tuple[str, str]]:
+    """(label, page key) of every page link the run drew (`st.page_link`)."""
+    return [
+        (str(link.proto.label), Path(str(link.proto.page)).stem) for link in app.get("page_link")
+    ]
 
 
 def test_overview_shows_the_freeze_button_to_steering_only(
@@ -273,7 +282,10 @@ def test_overview_shows_the_freeze_button_to_steering_only(
     )
     assert not steering.exception
     assert any(button.label == "Frys kvartal" for button in steering.button)
-    assert len(steering.text_area) == 2
+    # The remark box only: decisions are added and changed on Beslutninger, linked from here.
+    assert len(steering.text_area) == 1
+    assert _links(steering) == [(DECISIONS_LINK, "beslutninger")]
+    assert not [b for b in steering.button if b.label == "Tilføj beslutning"]
     steering.button(key="freeze_quarter").click().run()
     assert not steering.exception
     frozen = frozen_quarter(app_url, "interventionsteam", "2011Q2")
@@ -286,15 +298,9 @@ def test_overview_shows_the_freeze_button_to_steering_only(
     assert not any(button.label == "Frys kvartal" for button in viewer.button)
     assert not viewer.text_area
     assert "<b>Ikke fed</b>" in [element.value for element in viewer.text]
-    decisions = viewer.dataframe[0].value
-    assert decisions.iloc[0].tolist() == [
-        "Flere familier",
-        "Koordinator",
-        "30.09.2011",
-        "åben",
-        STEERING.email,
-    ]
-    assert list(decisions.columns)[2:] == ["Frist", "Status", "Skrevet af"]
+    # The viewer may not open Beslutninger: no link, and the decision is not shown here either.
+    assert _links(viewer) == []
+    assert not [d for d in viewer.dataframe if "Flere familier" in d.value.to_csv()]
 
 
 def test_presentation_shows_remarks_and_open_decisions(
@@ -324,7 +330,24 @@ def test_presentation_shows_remarks_and_open_decisions(
     assert "Lukket sag" not in shown
 
 
-def test_overview_history_lists_every_version_newest_first(
+def test_the_overview_links_to_beslutninger_for_the_roles_that_may_open_it(
+    demo_db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The link asks the same policy as the navigation: every role but the viewer."""
+    monkeypatch.setenv("DASHBOARD_AUDIT_URL", f"sqlite:///{tmp_path / 'app.sqlite'}")
+    for user, linked in (
+        ("admin@demo.invalid", True),
+        ("styregruppe@demo.invalid", True),
+        ("koordinator.norrebro@demo.invalid", True),
+        ("chef.buf@demo.invalid", True),
+        ("laeser@demo.invalid", False),
+    ):
+        app = render(monkeypatch, demo_db_url, "oversigt", user=user, query=DEMO_QUERY)
+        assert not app.exception, user
+        assert _links(app) == ([(DECISIONS_LINK, "beslutninger")] if linked else []), user
+
+
+def test_history_of_remarks_and_decisions_is_on_beslutninger_newest_first(
     demo_db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     app_url = f"sqlite:///{tmp_path / 'app.sqlite'}"
@@ -335,31 +358,29 @@ def test_overview_history_lists_every_version_newest_first(
         app_url, "interventionsteam", "2011Q2", "Ny sag", "steering", date(2011, 9, 30), ADMIN
     )
     set_decision_status(app_url, made.decision_key, DONE, STEERING)
-    app = render(monkeypatch, demo_db_url, "oversigt", user="laeser@demo.invalid", query=DEMO_QUERY)
+    overview = render(
+        monkeypatch, demo_db_url, "oversigt", user="styregruppe@demo.invalid", query=DEMO_QUERY
+    )
+    assert not overview.exception
+    # The overview keeps the current remark and no history of its own.
+    assert "Endelig tekst" in [element.value for element in overview.text]
+    assert not overview.expander
+    app = render(
+        monkeypatch, demo_db_url, "beslutninger", user="styregruppe@demo.invalid", query=DEMO_QUERY
+    )
     assert not app.exception
-    assert [e.label for e in app.expander if "Historik" in e.label] == ["Historik: alle versioner"]
-    history = next(d.value for d in app.dataframe if "Første udkast" in d.value.to_csv())
-    # Four versions, written in this order, listed newest first.
-    assert history.iloc[:, 2].tolist() == ["Ny sag", "Ny sag", "Endelig tekst", "Første udkast"]
-    assert history.iloc[:, 3].tolist() == ["udført", "åben", "", ""]
-    assert history.iloc[:, 4].tolist() == [
-        STEERING.email,
-        ADMIN.email,
-        ADMIN.email,
-        STEERING.email,
-    ]
-    assert history.iloc[2, 1] == "Bemærkning: Oversigt"
-
-
-def test_no_history_before_anything_was_changed(
-    demo_db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    app_url = f"sqlite:///{tmp_path / 'app.sqlite'}"
-    monkeypatch.setenv("DASHBOARD_AUDIT_URL", app_url)
-    save_remark(app_url, "interventionsteam", "2011Q2", "oversigt", "Eneste udgave", STEERING)
-    app = render(monkeypatch, demo_db_url, "oversigt", user="laeser@demo.invalid", query=DEMO_QUERY)
-    assert not app.exception
-    assert not [e for e in app.expander if "Historik" in e.label]
+    labels = [e.label for e in app.expander]
+    assert labels == ["Historik for en beslutning", "Bemærkningernes historik"]
+    remarks_shown = next(d.value for d in app.dataframe if "Første udkast" in d.value.to_csv())
+    # Two versions of the remark, newest first, each with its writer.
+    assert remarks_shown.iloc[:, 4].tolist() == ["Endelig tekst", "Første udkast"]
+    assert remarks_shown.iloc[:, 3].tolist() == [ADMIN.email, STEERING.email]
+    assert remarks_shown.iloc[:, 1].tolist() == ["Oversigt", "Oversigt"]
+    versions = next(d.value for d in app.dataframe if "udført" in d.value.iloc[:, 4].tolist())
+    # The decision's two versions, newest first: done by steering, opened by admin.
+    assert versions.iloc[:, 0].tolist() == [2, 1]
+    assert versions.iloc[:, 4].tolist() == ["udført", "åben"]
+    assert versions.iloc[:, 2].tolist() == [STEERING.email, ADMIN.email]
 
 
 def test_report_lists_decisions_made_closed_and_overdue(

@@ -25,6 +25,7 @@ from dashboard.shell import download_csv
 from dashboard.tables import Column, Kind
 from dashboard.views.common import no_families, numeric, plot
 from data_access.queries.figures import FigureValue
+from data_access.rules.access import MIN_CELL
 from data_access.rules.figures import FigureId
 
 #: Funnel step (as `queries.intake.FUNNEL_STEPS` names it) -> message id of its label.
@@ -61,15 +62,28 @@ def capacity(figures: dict[str, FigureValue], lang: str) -> None:
     for column, figure_id in zip(columns[:3], CAPACITY_FIGURES[:3], strict=True):
         with column:
             show_figure(figures[figure_id], lang)
-    active, target = figures["active_families"], figures["target_active"].value
-    entry = measure("capacity_left")
-    if target is None:
-        value = t("common.no_target", lang)
-    elif active.value is None:
-        value = formatting.MISSING
-    else:
-        value = formatting.number(target - active.value, lang)
-    columns[3].metric(entry.label(lang), value, help=entry.definition(lang), border=True)
+    value, help_text = capacity_left(figures["active_families"], figures["target_active"], lang)
+    columns[3].metric(measure("capacity_left").label(lang), value, help=help_text, border=True)
+
+
+def capacity_left(active: FigureValue, target: FigureValue, lang: str) -> tuple[str, str]:
+    """(value, help) of the card "Ledig kapacitet": the target minus the active families.
+
+    When the active count reads `<5` the card must not read `–` (no data): it
+    shows the range the capacity lies in (target minus 4 to target minus 1),
+    which says no more than `<5` does, and its help says why.
+    """
+    definition = measure("capacity_left").definition(lang)
+    if target.value is None:
+        return t("common.no_target", lang), definition
+    if active.display == formatting.SUPPRESSED:
+        low = formatting.number(target.value - (MIN_CELL - 1), lang)
+        high = formatting.number(target.value - 1, lang)
+        value = t("intake.capacity_range", lang, low=low, high=high)
+        return value, definition + "\n\n" + t("intake.capacity_hidden", lang, low=low, high=high)
+    if active.value is None:
+        return formatting.MISSING, definition
+    return formatting.number(target.value - active.value, lang), definition
 
 
 def funnel(frame: pd.DataFrame, lang: str) -> None:
