@@ -252,7 +252,7 @@ _shared_lock = threading.Lock()
 def _shared_call(
     name: str, url: str, version: int, args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]
 ) -> Any:
-    """A `shared` query's answer from the process's dict, asking the database on a miss."""
+    """A `shared` query's answer from the process's dict; on a miss from the store or computed."""
     key = (name, url, version, args, kwargs)
     now = time.monotonic()
     with _shared_lock:
@@ -260,7 +260,9 @@ def _shared_call(
         if hit is not None and now < hit[0]:
             _shared.move_to_end(key)
             return hit[1]
-    value = _QUERIES[name](_engine(url), *args, **dict(kwargs))
+    found, value = _stored(name, url, version, args, kwargs)
+    if not found:
+        value = _QUERIES[name](_engine(url), *args, **dict(kwargs))
     with _shared_lock:
         _shared[key] = (now + CACHE_TTL_SECONDS, value)
         while len(_shared) > SHARED_MAX_ENTRIES:

@@ -6,8 +6,8 @@ of their rights class share (the first admin, steering member and viewer,
 and the first department head of each department; never per coordinator,
 whose answers are their own), for each programme on its default report date
 (the one a user sees first) and the quarter ends of the year before it,
-for the whole programme (no district). Every `cached` query of
-`data_access` they make is recorded with its arguments and answer; answers
+for the whole programme (no district). Every `cached` and `shared` query
+of `data_access` they make is recorded with its arguments and answer; answers
 that the codec cannot give back exactly are left out and counted. Then the
 store is replaced in one transaction (`answer_store.write_answers`).
 
@@ -121,6 +121,8 @@ def _app_environment(url: str) -> Iterator[None]:
                     os.environ[name] = value
 
 
+#: `dashboard.data`'s calls of `cached` and `shared` queries: both read the store on a miss.
+WRAPPED: Final = ("_cached_call", "_shared_call")
 #: Streamlit's loggers that warn on every AppTest run that no server is running.
 BARE_MODE_LOGGERS: Final = (
     "streamlit.runtime.scriptrunner_utils.script_run_context",
@@ -143,7 +145,7 @@ def _quiet_bare_mode() -> Iterator[None]:
 
 
 class _Recorder:
-    """Wraps `dashboard.data._cached_call`: encodes each answer the pages get, once per key."""
+    """Wraps `dashboard.data`'s query calls: encodes each answer the pages get, once per key."""
 
     def __init__(self, version: int, result: PrecomputeResult) -> None:
         self.version = version
@@ -226,10 +228,11 @@ def precompute(url: str, dates: Sequence[date] | None = None) -> PrecomputeResul
             for programme in programmes.list_programmes(engine)
         ]
         recorder = _Recorder(version, result)
-        original = dashboard_data._cached_call
+        originals = {name: getattr(dashboard_data, name) for name in WRAPPED}
         with _quiet_bare_mode():
             dashboard_data.clear_caches()
-            setattr(dashboard_data, "_cached_call", recorder.wrap(original))  # noqa: B010
+            for name, original in originals.items():
+                setattr(dashboard_data, name, recorder.wrap(original))
             try:
                 with _app_environment(url):
                     for programme_id, days in plans:
@@ -237,7 +240,8 @@ def precompute(url: str, dates: Sequence[date] | None = None) -> PrecomputeResul
                             for user in users:
                                 _render(user, programme_id, day, result)
             finally:
-                setattr(dashboard_data, "_cached_call", original)  # noqa: B010
+                for name, original in originals.items():
+                    setattr(dashboard_data, name, original)
                 dashboard_data.clear_caches()
         if reference.data_version(engine) != version:
             result.errors.append("a load finished during the precompute: nothing stored")
