@@ -35,6 +35,10 @@ from dashboard import formatting
 #: The value a hidden count holds in the grid (never its real number): `<5` between 0 and 5.
 HIDDEN_VALUES: Final[dict[str, float]] = {formatting.SUPPRESSED: 2.5, formatting.SECONDARY: -2.0}
 _HIDDEN_TEXTS: Final[dict[float, str]] = {v: k for k, v in HIDDEN_VALUES.items()}
+#: The value of a missing cell that carries a note (`– Vises ikke (< 5)`): the grid draws
+#: its placeholder over a missing value whatever the text says, so the cell holds this
+#: instead (it sorts first) and its text is `–` and the note.
+NOTED_MISSING: Final = -math.inf
 
 
 class Kind(StrEnum):
@@ -130,7 +134,13 @@ def build(columns: Sequence[Column], lang: str) -> Table:
         if column.kind in (Kind.DATE, Kind.MONTH):
             values[column.heading] = pd.Series([_day(v) for v in raw], dtype=object)
         else:
-            values[column.heading] = pd.Series([_number(v) for v in raw], dtype="float64")
+            numbers = [_number(v) for v in raw]
+            noted = {row for row, note in enumerate(column.notes) if note}
+            numbers = [
+                NOTED_MISSING if row in noted and math.isnan(n) else n
+                for row, n in enumerate(numbers)
+            ]
+            values[column.heading] = pd.Series(numbers, dtype="float64")
         formatters[column.heading] = _formatter(column, lang)
     spec = (lang, *((c.heading, str(c.kind), c.decimals, c.unit) for c in columns))
     return Table(pd.DataFrame(values), formatters, notes, spec)
@@ -242,7 +252,7 @@ def _formatter(column: Column, lang: str) -> Callable[[object], str]:
             return formatting.short_date(value, lang) if isinstance(value, date) else "–"
         if kind is Kind.MONTH:
             return formatting.month_label(value, lang) if isinstance(value, date) else "–"
-        if _missing(value):
+        if _missing(value) or value == NOTED_MISSING:
             return formatting.MISSING
         number = float(value)  # type: ignore[arg-type]
         if kind is Kind.COUNT and number in _HIDDEN_TEXTS:

@@ -325,3 +325,72 @@ def test_capacity_left_says_it_rests_on_a_hidden_count(
         assert "<5" not in help_text
     else:
         assert "<5" in help_text and hint in help_text and "mellem 1 og 4" in help_text
+
+
+def _csv_files(
+    url: str, monkeypatch: pytest.MonkeyPatch, downloads: dict[str, bytes], user: str, role: str
+) -> dict[str, pd.DataFrame]:
+    """Every CSV download of every page `role` may open: "page/file" -> its cells as text."""
+    files: dict[str, pd.DataFrame] = {}
+    for spec in pages_for(role):
+        downloads.clear()
+        app = render(monkeypatch, url, spec.key, user=user, query=QUERY)
+        assert not app.exception, (spec.key, [e.value for e in app.exception])
+        for file, content in downloads.items():
+            if file.endswith(".csv"):
+                files[f"{spec.key}/{file}"] = pd.read_csv(
+                    io.BytesIO(content),
+                    sep=";",
+                    encoding="utf-8-sig",
+                    dtype=str,
+                    keep_default_na=False,
+                )
+    return files
+
+
+#: What a withheld share, numerator or median says after its "–" (figure.withheld).
+WITHHELD_TEXT = "Vises ikke (< 5)"
+
+
+@pytest.mark.parametrize("user, role", [(VIEWER, "viewer"), (HEAD, "department_head")])
+def test_every_csv_writes_a_hidden_count_as_hidden_never_blank_or_0(
+    small_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    downloads: dict[str, bytes],
+    user: str,
+    role: str,
+) -> None:
+    """Each CSV the role gets, cell by cell against steering's exact one of the same page.
+
+    Where steering's cell is a count of 1 to 4, the role's must read `<5`
+    (or `x`, or the withheld text): never blank, 0 or a bare `–`. No cell of
+    the role's files is blank.
+    """
+    exact = _csv_files(small_url, monkeypatch, downloads, "styre@example.org", "steering")
+    mine = _csv_files(small_url, monkeypatch, downloads, user, role)
+    assert mine and set(mine) <= set(exact), sorted(set(mine) - set(exact))
+    compared = 0
+    for name, frame in mine.items():
+        truth = exact[name]
+        assert frame.shape == truth.shape and list(frame.columns) == list(truth.columns), name
+        assert not (frame == "").any().any(), f"{name}: a blank cell"
+        for column in frame.columns:
+            for shown, true in zip(frame[column], truth[column], strict=True):
+                if true.strip() in {"1", "2", "3", "4"}:
+                    assert shown in ("<5", "x") or WITHHELD_TEXT in shown, (name, column, shown)
+                    compared += 1
+    if role == "viewer":
+        # Forløb, Visitation and Effekt hold many counts of 1 to 4 on this bundle.
+        assert compared >= 20, compared
+        effekt = mine["effekt/effekt_P1_2010-09-30.csv"]
+        # Nørrebro: 1 of 2 families improved (steering); the viewer's base reads "<5",
+        # and the share and its numerator are withheld, not missing.
+        norrebro = effekt[effekt["Bydel/område"] == "Nørrebro"].iloc[0].tolist()
+        assert norrebro[1:4] == [
+            "– ⚠ færre end 5",
+            f"– {WITHHELD_TEXT}",
+            "<5",
+        ]
+        waits = mine["visitation/visitation_ventetid.csv"].set_index("Trin")
+        # The median of 4 finished waits (20 days for steering) is withheld, not missing.
+        assert waits.iloc[1, 0] == f"– {WITHHELD_TEXT}"

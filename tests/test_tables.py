@@ -6,6 +6,7 @@ import math
 
 from streamlit.testing.v1 import AppTest
 
+from dashboard.tables import NOTED_MISSING, Column, Kind, build
 from tests.fixtures import scripts
 from tests.fixtures.apptest import table_text
 
@@ -147,3 +148,23 @@ def test_the_draw_key_changes_with_a_value_a_note_or_the_language() -> None:
     assert table(20).fingerprint() != base
     assert table(15, "(få)").fingerprint() != base
     assert table(15, lang="en").fingerprint() != base
+
+
+def test_a_missing_cell_with_a_note_holds_a_value_so_the_grid_draws_its_note() -> None:
+    """The grid draws its placeholder `–` over a missing value whatever the text says.
+
+    A withheld share ("– Vises ikke (< 5)") must therefore not be missing in
+    the grid: it holds NOTED_MISSING (sorts first), its text is `–` and the
+    note; a missing cell without a note stays missing and reads `–`.
+    """
+    table = build(
+        [
+            Column("Bydel", ["A", "B", "C"]),
+            Column("Andel", [0.5, None, None], Kind.SHARE, notes=["", "Vises ikke (< 5)", ""]),
+        ],
+        "da",
+    )
+    values = list(table.values["Andel"])
+    assert values[:2] == [0.5, NOTED_MISSING] and math.isnan(values[2])
+    assert list(table.text()["Andel"]) == ["50,0 %", "– Vises ikke (< 5)", "–"]
+    assert table.values.sort_values("Andel")["Bydel"].tolist()[0] == "B"

@@ -26,6 +26,7 @@ from dashboard.tables import Column, Kind
 from dashboard.views.common import no_families, numeric, plot
 from data_access.queries.figures import FigureValue
 from data_access.rules.access import MIN_CELL
+from data_access.rules.disclosure import WITHHELD
 from data_access.rules.figures import FigureId
 
 #: Funnel step (as `queries.intake.FUNNEL_STEPS` names it) -> message id of its label.
@@ -145,8 +146,18 @@ def waits(frame: pd.DataFrame, lang: str) -> None:
     table = tables.build(
         [
             Column(t("intake.step", lang), [t(WAIT_LABELS[str(s)], lang) for s in frame["step"]]),
-            # A median withheld over fewer than 5 families is empty: it reads "–".
-            Column(measure("wait_median").label(lang), frame["median_days"], Kind.NUMBER, 1),
+            # A median withheld over fewer than 5 families reads "– Vises ikke (< 5)",
+            # not a bare "–" that would say there was nobody to take it over.
+            Column(
+                measure("wait_median").label(lang),
+                frame["median_days"],
+                Kind.NUMBER,
+                1,
+                notes=[
+                    t("figure.withheld", lang) if v == WITHHELD else ""
+                    for v in frame["median_days"]
+                ],
+            ),
             Column(t("intake.finished", lang), frame["finished"], Kind.COUNT),
             Column(t("intake.waiting", lang), frame["waiting"], Kind.COUNT),
             Column(measure("wait_slow").label(lang), frame["slow"], Kind.COUNT),

@@ -153,8 +153,27 @@ def course_chart(series: pd.DataFrame, measure: Measure, lang: str) -> None:
 
 
 def district_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Per district: both outcome shares with their counts, small bases flagged."""
+    """Per district: both outcome shares with their counts, small bases flagged.
+
+    A share withheld for the role, and the numerator withheld with it, say
+    "Vises ikke (< 5)" after their `–`, on screen and in the CSV: a bare `–`
+    reads as "no data" where the count is there but hidden.
+    """
     small = t("outcomes.small_cell", lang)
+    withheld = t("figure.withheld", lang)
+
+    def share_notes(share: str, base: str, flag: str) -> list[str]:
+        return [
+            small if f else (withheld if _withheld(v, b) else "")
+            for v, b, f in zip(frame[share], frame[base], frame[flag], strict=True)
+        ]
+
+    def count_notes(numerator: str, base: str) -> list[str]:
+        return [
+            withheld if _withheld(n, b) else ""
+            for n, b in zip(frame[numerator], frame[base], strict=True)
+        ]
+
     table = tables.build(
         [
             Column(t("common.district", lang), frame["name"]),
@@ -162,20 +181,36 @@ def district_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
                 figure("improved_share").label(lang),
                 frame["improved_share"],
                 Kind.SHARE,
-                notes=[small if f else "" for f in frame["improved_small"]],
+                notes=share_notes("improved_share", "eligible", "improved_small"),
             ),
-            Column(t("outcomes.improved_n", lang), frame["improved"], Kind.COUNT),
+            Column(
+                t("outcomes.improved_n", lang),
+                frame["improved"],
+                Kind.COUNT,
+                notes=count_notes("improved", "eligible"),
+            ),
             Column(t("outcomes.eligible_n", lang), frame["eligible"], Kind.COUNT),
             Column(
                 figure("self_supporting_parents").label(lang),
                 frame["supporting_share"],
                 Kind.SHARE,
-                notes=[small if f else "" for f in frame["supporting_small"]],
+                notes=share_notes("supporting_share", "parents", "supporting_small"),
             ),
-            Column(t("outcomes.supporting_n", lang), frame["supporting"], Kind.COUNT),
+            Column(
+                t("outcomes.supporting_n", lang),
+                frame["supporting"],
+                Kind.COUNT,
+                notes=count_notes("supporting", "parents"),
+            ),
             Column(t("outcomes.parents_n", lang), frame["parents"], Kind.COUNT),
         ],
         lang,
     )
     tables.show(table)
     return table.text()
+
+
+def _withheld(value: object, base: object) -> bool:
+    """A cell left empty although its base has families: withheld for the role, not missing."""
+    empty = value is None or (isinstance(value, float) and pd.isna(value))
+    return empty and base not in (0, None) and not (isinstance(base, float) and pd.isna(base))

@@ -33,13 +33,25 @@ def column_borders(frame: Any) -> list[int]:
     ]
 
 
-def click_header(page: Any, frame: Any, column: int) -> None:
-    """Click the header of `column` (0 = first) and wait for the grid to redraw."""
+#: How long a click may take to reorder the grid on a busy machine, in ms.
+REDRAW_TIMEOUT_MS = 15_000
+
+
+def click_header(page: Any, frame: Any, column: int, columns: int) -> None:
+    """Click the header of `column` (0 = first) and wait until the grid's rows change order.
+
+    A fixed pause was too short when CI's two cores were busy: the second
+    click's order was read before the grid had redrawn.
+    """
+    before = cells(frame, columns)
     borders = column_borders(frame)
     box = frame.bounding_box()
     x = (borders[column] + borders[column + 1]) / 2
     page.mouse.click(box["x"] + x, box["y"] + HEADER_HEIGHT / 2)
-    page.wait_for_timeout(500)
+    waited = 0
+    while cells(frame, columns) == before and waited < REDRAW_TIMEOUT_MS:
+        page.wait_for_timeout(100)
+        waited += 100
 
 
 def cells(frame: Any, columns: int) -> list[list[str]]:
@@ -57,7 +69,7 @@ def test_a_header_click_sorts_counts_by_value_not_as_text(servers: Servers, page
     headers = [str(h) for h in frame.locator("th").all_text_contents()]
     rows_column = headers.index(t("loads.rows", "da"))
 
-    click_header(page, frame, rows_column)
+    click_header(page, frame, rows_column, len(headers))
     ascending = [float(row[rows_column]) for row in cells(frame, len(headers))]
     assert ascending == sorted(ascending)
     # As text the same counts would sort otherwise ("1.346" before "12" before "4"):
@@ -65,7 +77,7 @@ def test_a_header_click_sorts_counts_by_value_not_as_text(servers: Servers, page
     texts = [formatting.number(v) for v in ascending]
     assert texts != sorted(texts)
 
-    click_header(page, frame, rows_column)
+    click_header(page, frame, rows_column, len(headers))
     descending = [float(row[rows_column]) for row in cells(frame, len(headers))]
     assert descending == sorted(descending, reverse=True)
     assert descending[0] > ascending[-1] or descending[0] == max(ascending)
