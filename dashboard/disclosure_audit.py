@@ -1,34 +1,70 @@
 """The attacker audit of disclosure control (kpis.md, "Disclosure control").
 
 `python -m dashboard disclosure-audit --role viewer` plays a reader with
-the role's eyes: it collects every count the role is shown on the pages,
-in the presentation, the CSV downloads and the report (they all come from
-the queries read here) over a grid of report dates and every district
-filter, writes each shown number as a linear expression over unknown
-counts, and asks an integer-programming solver (`scipy.optimize.milp`,
-HiGHS) whether each hidden count of 1 to 4 can take another whole value.
+the role's eyes: it collects every count the role is shown on the pages it
+may open (`access.RESOURCES`; the presentation steps and CSV downloads show
+the same query results, and the report is not for these roles) over a grid
+of report dates and every district filter, writes each shown number as a
+linear expression over unknown counts, and asks an integer-programming
+solver (`scipy.optimize.milp`, HiGHS) whether each hidden count of 1 to 4
+can take another whole value.
 
 The unknowns are the counts of the families registered directly on each
 district or area (a district's count is the sum over its subtree, so
 "parent = sum of children" is built in, and the families directly on a
 district are unknowns of their own), per measure and per day. Flows
 (started, ended, referred in a month) are written as the difference of two
-stocks, so "differences over time" are built in too; shares give their
-numerator as an interval, a withheld share the disjunction "base 1-4, or
-numerator 1-4, or base minus numerator 1-4" (binary indicators, big M); the
-stages add up to the referred families and the end reasons to the ended
-ones. A shown `<5` is the interval 1-4, a rounded count r the interval it
-came from (5: 5-7, else r-2 to r+2), a 0 is exactly 0. The counts are
-whole numbers: when no whole-number solution gives a hidden count any value
-but its true one, it is worked out and the audit fails.
+stocks, so "differences over time" are built in too. What it reads:
 
-What is not modelled: medians and averages (shown or withheld), money, the
-Forebyggelse page, the Visitation waiting-time counts, and a shown share's
-"base minus numerator is 0 or at least 5".
+- Oversigt's cards (stages, overdue, the two outcome shares with base and
+  numerator, the base of median days to start, family-months behind cost
+  per family-month);
+- Forløb: stages per month end, started and ended per month, end reasons,
+  due to aftercare;
+- Visitation: the funnel per district, referrals per month, and the
+  waiting-time table (finished, waiting and slow families per step);
+- Effekt: the district table, the SSP transition table, and the number of
+  families under each point of the course chart (four measures);
+- Forebyggelse: family-months per year and in total (programme-wide).
+
+A shown `<5` is the interval 1-4, a rounded count r the interval it came
+from (5: 5-7, else r-2 to r+2), a 0 is exactly 0. Besides the intervals:
+
+- a withheld share: "base 1-4, or numerator 1-4, or base minus numerator
+  1-4" (three binaries, big M); a shown one: numerator and base minus
+  numerator are each 0 or at least 5 (one binary each);
+- a withheld median or cost per family-month: its base is 1-4;
+- a median that ends in ,5 (the mean of two middle values): its n is even
+  (n = 2k, k whole);
+- money: every amount divides exact spend by a rounded family-month count
+  (or sets a unit cost against it), so it gives back that rounded count,
+  which is modelled, and nothing finer;
+- the rules' sums and bounds per district and day: stages = referred
+  families, end reasons = ended ones, the transition table = eligible
+  families (below its diagonal: improved ones), finished first waits =
+  families that reached investigation, waiting families = the families in
+  that stage, slow waits <= all waits, later steps' finished waits <= the
+  families that reached the next step, a course-chart point <= the started
+  families, and counts of families that got somewhere by D (funnel steps,
+  ended, end reasons) never fall from one report date to the next;
+- the district filter's list: nobody is registered directly on a node it
+  does not offer (nor on no district), a node it offers has a family.
+
+The counts are whole numbers: when no whole-number solution gives a hidden
+count any value but its true one, it is worked out and the audit fails.
+
+What is not modelled (docs/disclosure.md says why each is left out):
+averages over 5 or more (Effekt's course chart, school attendance on
+Forandringsteori: a mean of non-whole family values, not linear in the
+count); the school-attendance base (children, withheld 1-4, in no other
+number); report dates off the grid (any day can be a report date; the grid
+is month ends and the last data day); Bydele's indicators (published district statistics, not the
+programme's families); the `x` of old frozen reports.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -43,14 +79,22 @@ from scipy.sparse import csr_matrix, hstack, vstack
 from sqlalchemy import Engine, select
 
 from data_access.db.schema import districts
+from data_access.derived.course_months import COURSE_MEASURES
+from data_access.derived.ssp_levels import SSP_LEVELS
+from data_access.queries.business_case import business_case
 from data_access.queries.context import QueryContext
 from data_access.queries.courses import course_flow, due_to_aftercare, end_reasons, stage_months
 from data_access.queries.figures import compute_figures
-from data_access.queries.intake import intake_funnel, referrals_per_month
-from data_access.queries.outcomes import outcome_results
+from data_access.queries.intake import (
+    WAIT_STEPS,
+    intake_funnel,
+    intake_waits,
+    referrals_per_month,
+)
+from data_access.queries.outcomes import course_month_series, outcome_results
 from data_access.queries.programmes import programme_info
 from data_access.queries.reference import list_districts
-from data_access.rules.access import MIN_CELL, SYSTEM, Scope
+from data_access.rules.access import MIN_CELL, SYSTEM, Scope, may, page_resource
 from data_access.rules.calendar import month_ends
 from data_access.rules.disclosure import ROUNDING_BASE, SUPPRESSED, WITHHELD
 from data_access.rules.stages import STAGE_ORDER
@@ -76,6 +120,8 @@ TIME_LIMIT: Final = 300.0
 MAX_ROUNDS: Final = 6
 #: Seconds for one bulk program; any whole-number solution it has by then still clears targets.
 MOVE_TIME_LIMIT: Final = 10.0
+#: `scipy.optimize.milp`'s status for a program with no solution.
+INFEASIBLE: Final = 2
 #: The node of families whose district is not in the districts table.
 NOWHERE: Final = ""
 
@@ -118,6 +164,13 @@ class Seen:
     flow: bool = False
     #: A withheld share: `terms` are its numerator, these its base.
     withheld_base: tuple[Term, ...] | None = None
+    #: The page that shows it (`access.RESOURCES` without "page:"): only its roles see it.
+    page: str = "oversigt"
+    #: What the reader learns when it is not the cell itself (a withheld median: its base is 1-4).
+    interval: tuple[float, float] | None = None
+    #: What else the number says of `terms`: "not_small" (0 or at least 5: a shown share's
+    #: numerator, or base minus numerator) or "even" (a median ending in ,5 rests on an even n).
+    rule: str | None = None
 
 
 @dataclass
@@ -165,6 +218,9 @@ class Audit:
         self.truth: dict[Var, int] = {}
         self.mismatches: list[str] = []
         self.disjunctions: list[tuple[str, Expr, Expr]] = []
+        self.relations: list[tuple[Expr, float, float]] = []
+        self.gaps: list[tuple[str, Expr]] = []
+        self.evens: list[tuple[str, Expr]] = []
 
     def show(self, where: str, expr: Expr, interval: tuple[float, float] | None) -> None:
         """The role saw `expr` somewhere as a number in `interval` (None: nothing learnt)."""
@@ -188,6 +244,37 @@ class Audit:
             self.mismatches.append(f"identity off by {value}: {_describe(expr)}")
             return
         self.identities.append(expr)
+
+    def relation(self, expr: Expr, low: float, high: float) -> None:
+        """low <= `expr` <= high holds by the rules (slow waits are at most all waits, ...)."""
+        value = self.value(expr)
+        if value is not None and not low <= value <= high:
+            self.mismatches.append(f"relation off ({value}): {_describe(expr)}")
+            return
+        if _key(expr):
+            self.relations.append((expr, low, high))
+
+    def not_small(self, where: str, expr: Expr) -> None:
+        """A shown share says `expr` (its numerator, or base minus numerator) is 0 or at least 5.
+
+        `rules.disclosure.count_share` withholds the share otherwise. The
+        solver models it with one binary: expr <= M z and expr >= 5 z.
+        """
+        value = self.value(expr)
+        if value is not None and 0 < value < MIN_CELL:
+            self.mismatches.append(f"{where}: shown, but {value} is 1-4")
+            return
+        if _key(expr):
+            self.gaps.append((where, expr))
+
+    def even(self, where: str, expr: Expr) -> None:
+        """A median ending in ,5 is the mean of two middle values: `expr` (its n) is even."""
+        value = self.value(expr)
+        if value is not None and value % 2:
+            self.mismatches.append(f"{where}: median of an odd {value} ends in ,5")
+            return
+        if _key(expr):
+            self.evens.append((where, expr))
 
     def value(self, expr: Expr) -> int | None:
         """`expr` at the true counts; None when one of them is not known."""
@@ -231,6 +318,10 @@ class Audit:
         used |= {var for key in self.targets for var, _ in key}
         for _, base, numerator in self.disjunctions:
             used |= set(base) | set(numerator)
+        for expr, _, _ in self.relations:
+            used |= set(expr)
+        for _, expr in [*self.gaps, *self.evens]:
+            used |= set(expr)
         order = sorted(used, key=_order)
         index = {var: i for i, var in enumerate(order)}
         rows: list[list[tuple[int, float]]] = []
@@ -244,11 +335,17 @@ class Audit:
             rows.append([(index[var], float(c)) for var, c in expr.items()])
             lows.append(0.0)
             highs.append(0.0)
+        for expr, low, high in self.relations:
+            rows.append([(index[var], float(c)) for var, c in expr.items()])
+            lows.append(low)
+            highs.append(high)
         # Each disjunction: three binaries (columns after the counts), at least one set.
         extra = 0
+        uppers: list[float] = []
         for _, base, numerator in self.disjunctions:
             z = [len(order) + extra + k for k in range(3)]
             extra += 3
+            uppers += [1.0] * 3
             b = [(index[v], float(c)) for v, c in base.items()]
             n = [(index[v], float(c)) for v, c in numerator.items()]
             rest = _combine(b, n)
@@ -266,7 +363,28 @@ class Audit:
                 rows.append([*part, (zk, -BIG_M)])
                 lows.append(1.0 - BIG_M)
                 highs.append(math.inf)
+        for _, expr in self.gaps:
+            # 0 or at least 5: expr <= M z and expr >= 5 z with z binary.
+            flag = len(order) + extra
+            extra += 1
+            uppers.append(1.0)
+            part = [(index[v], float(c)) for v, c in expr.items()]
+            rows.append([*part, (flag, -BIG_M)])
+            lows.append(-math.inf)
+            highs.append(0.0)
+            rows.append([*part, (flag, -float(MIN_CELL))])
+            lows.append(0.0)
+            highs.append(math.inf)
+        for _, expr in self.evens:
+            # even: expr - 2 k = 0 with k a whole number.
+            k = len(order) + extra
+            extra += 1
+            uppers.append(float(BIG))
+            rows.append([*((index[v], float(c)) for v, c in expr.items()), (k, -2.0)])
+            lows.append(0.0)
+            highs.append(0.0)
         width = len(order) + extra
+        upper = np.array([float(BIG)] * len(order) + uppers)
         targets = [
             (where, truth, [(index[var], float(c)) for var, c in key])
             for key, (where, truth) in sorted(self.targets.items(), key=lambda item: item[1][0])
@@ -279,7 +397,7 @@ class Audit:
                 [lows[r] for r in block_rows],
                 [highs[r] for r in block_rows],
                 [targets[t] for t in block_targets],
-                len(order),
+                upper[block_columns],
                 intervals,
             )
         findings.sort(key=lambda f: f.where)
@@ -337,7 +455,7 @@ def _solve_block(
     low_limits: Sequence[float],
     high_limits: Sequence[float],
     targets: Sequence[Target],
-    counts: int,
+    upper: np.ndarray,
     intervals: bool,
 ) -> list[Finding]:
     """The findings of one block's targets (see `Audit.solve`)."""
@@ -349,7 +467,6 @@ def _solve_block(
             col_index.append(local[column])
             data.append(coefficient)
     matrix = csr_matrix((data, (row_index, col_index)), shape=(len(rows), len(columns)))
-    upper = np.array([BIG if column < counts else 1 for column in columns], dtype=float)
     lows = np.array(low_limits, dtype=float)
     highs = np.array(high_limits, dtype=float)
     problem = {
@@ -440,11 +557,39 @@ def _solve_block(
                 moved += move(still, up)
         if not moved:
             break
+
+    def shift(k: int, up: bool) -> None:
+        """Is there a whole-number solution with target k off its true value (one side)?
+
+        A feasibility program (no objective, the target cut to truth + 1 or
+        more, or truth - 1 or less) stops at the first solution, where
+        minimising the target had to prove its optimum; on a programme of
+        years and dozens of areas that is the difference between seconds and
+        minutes per target. When it gives up in time without an answer, the
+        minimisation decides.
+        """
+        cut = LinearConstraint(
+            vectors[k], truths[k] + 1 if up else -np.inf, np.inf if up else truths[k] - 1
+        )
+        result = milp(
+            np.zeros(len(columns)),
+            constraints=[*problem["constraints"], cut],
+            integrality=problem["integrality"],
+            bounds=problem["bounds"],
+            options=problem["options"],
+        )
+        if result.x is not None:
+            values = np.round(vectors @ result.x)
+            np.minimum(low, values, out=low)
+            np.maximum(high, values, out=high)
+        elif result.status != INFEASIBLE:
+            solve(-target(k) if up else target(k))
+
     for k in map(int, np.flatnonzero(low == high)):
         if low[k] == high[k]:
-            solve(target(k))
+            shift(k, up=False)
         if low[k] == high[k]:
-            solve(-target(k))
+            shift(k, up=True)
     return _findings(targets, low, high)
 
 
@@ -535,6 +680,7 @@ def seen_numbers(
     """Every count the scope of `context` is shown for one filter and report date."""
     d, node = context.as_of, context.district_id
     tag = f"district={node or 'all'} as_of={d.isoformat()}"
+    suppressed = context.scope.suppressed
     figures = compute_figures(engine, context)
     parts = {
         "active_families": ("stage.intensive", "stage.aftercare"),
@@ -567,12 +713,39 @@ def seen_numbers(
         if shown is None and item.value is not None and item.denominator:
             shown = round(item.value * float(item.denominator))
         yield Seen(f"card {figure_id} numerator {tag}", ((numerator, d, 1),), shown, node)
+        if suppressed and item.value is not None:
+            yield from _shown_share(f"card {figure_id} {tag}", numerator, base, d, node, "oversigt")
+    median = figures["median_days_to_start"]
+    # Its base (the started families) is shown rounded; withheld, it is 1-4.
+    yield Seen(
+        f"card median_days_to_start base {tag}",
+        (("funnel.started", d, 1),),
+        median.denominator,
+        node,
+        interval=(1.0, MIN_CELL - 1.0) if median.display == WITHHELD else None,
+    )
+    if _half(median.value):
+        yield Seen(
+            f"card median_days_to_start ends in ,5 {tag}",
+            (("funnel.started", d, 1),),
+            None,
+            node,
+            rule="even",
+        )
     cost = figures["cost_per_family_month"]
     months = month_ends(date(d.year, 1, 1), d)
     months[-1] = d
-    terms = tuple((k, m, 1) for m in months for k in ("stage.intensive", "stage.aftercare"))
+    terms = tuple((k, m, 1) for m in months for k in ACTIVE)
+    # Exact spend / rounded family-months gives back the rounded family-months, no more;
+    # withheld, the family-months are 1-4.
     shown_months = None if cost.denominator is None else int(cost.denominator)
-    yield Seen(f"card family-months {tag}", terms, shown_months, None)
+    yield Seen(
+        f"card family-months {tag}",
+        terms,
+        shown_months,
+        None,
+        interval=(1.0, MIN_CELL - 1.0) if cost.display == WITHHELD else None,
+    )
     frame = stage_months(engine, context, starts_on)
     for row in frame.itertuples():
         yield Seen(
@@ -580,6 +753,7 @@ def seen_numbers(
             ((f"stage.{row.stage}", _day(row.month_end), 1),),
             _cell(row.display),
             node,
+            page="forloeb",
         )
     for row in course_flow(engine, context).itertuples():
         for column, kind in (("started", "funnel.started"), ("ended", "stage.ended")):
@@ -589,6 +763,7 @@ def seen_numbers(
                 _cell(getattr(row, column)),
                 node,
                 flow=True,
+                page="forloeb",
             )
     for row in end_reasons(engine, context).itertuples():
         yield Seen(
@@ -596,9 +771,12 @@ def seen_numbers(
             ((f"reason.{row.reason}", d, 1),),
             _cell(row.families),
             node,
+            page="forloeb",
         )
     due, _ = due_to_aftercare(engine, context)
-    yield Seen(f"forloeb due to aftercare {tag}", (("due", d, 1),), _cell(due), node)
+    yield Seen(
+        f"forloeb due to aftercare {tag}", (("due", d, 1),), _cell(due), node, page="forloeb"
+    )
     for row in intake_funnel(engine, context).itertuples():
         yield Seen(
             f"visitation funnel {row.step} on {row.district_id} {tag}",
@@ -606,6 +784,7 @@ def seen_numbers(
             _cell(row.families),
             str(row.district_id),
             direct=True,
+            page="visitation",
         )
     for row in referrals_per_month(engine, context).itertuples():
         yield Seen(
@@ -614,8 +793,10 @@ def seen_numbers(
             _cell(row.referrals),
             node,
             flow=True,
+            page="visitation",
         )
-    table = outcome_results(engine, context).districts
+    outcomes = outcome_results(engine, context)
+    table = outcomes.districts
     for row in table.itertuples():
         for numerator, base in (("improved", "eligible"), ("supporting", "parents")):
             if _cell(getattr(row, numerator)) is None:
@@ -625,6 +806,7 @@ def seen_numbers(
                     None,
                     str(row.district_id),
                     withheld_base=((base, d, 1),),
+                    page="effekt",
                 )
         for column, kind in (
             ("eligible", "eligible"),
@@ -637,7 +819,157 @@ def seen_numbers(
                 ((kind, d, 1),),
                 _cell(getattr(row, column)),
                 str(row.district_id),
+                page="effekt",
             )
+        for numerator, base, share in (
+            ("improved", "eligible", row.improved_share),
+            ("supporting", "parents", row.supporting_share),
+        ):
+            if suppressed and _cell(share) is not None:
+                where = f"effekt district table {numerator} share of {row.district_id} {tag}"
+                yield from _shown_share(where, numerator, base, d, str(row.district_id), "effekt")
+    yield from _waits(engine, context, tag)
+    yield from _effekt_counts(engine, context, outcomes.transitions, tag)
+    if node is None:
+        yield from _prevention(engine, context, tag)
+
+
+#: Measures that count families that got somewhere by D: they never fall as D moves on.
+CUMULATIVE: Final = ("funnel.", "stage.ended", "reason.")
+#: The active stages, whose sum over month ends makes the family-months.
+ACTIVE: Final = ("stage.intensive", "stage.aftercare")
+
+
+def _half(value: object) -> bool:
+    """A median that ends in ,5: the mean of two middle values, so its n is even."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return not math.isnan(value) and abs(float(value) % 1 - 0.5) < TOLERANCE
+
+
+def _shown_share(
+    where: str, numerator: str, base: str, d: date, node: str | None, page: str
+) -> Iterable[Seen]:
+    """A share shown to a suppressed role: its numerator, and base minus it, are 0 or at least 5."""
+    yield Seen(f"{where} shown", ((numerator, d, 1),), None, node, page=page, rule="not_small")
+    yield Seen(
+        f"{where} shown (base minus numerator)",
+        ((base, d, 1), (numerator, d, -1)),
+        None,
+        node,
+        page=page,
+        rule="not_small",
+    )
+
+
+def _waits(engine: Engine, context: QueryContext, tag: str) -> Iterable[Seen]:
+    """Visitation's waiting-time table: finished, waiting and slow families per step, the median."""
+    d, node = context.as_of, context.district_id
+    for row in intake_waits(engine, context).itertuples():
+        for column in ("finished", "waiting", "slow"):
+            yield Seen(
+                f"visitation wait {row.step} {column} {tag}",
+                ((f"wait.{row.step}.{column}", d, 1),),
+                _cell(getattr(row, column)),
+                node,
+                page="visitation",
+            )
+        finished = ((f"wait.{row.step}.finished", d, 1),)
+        if row.median_days == WITHHELD:
+            yield Seen(
+                f"visitation wait {row.step} median withheld {tag}",
+                finished,
+                None,
+                node,
+                page="visitation",
+                interval=(1.0, MIN_CELL - 1.0),
+            )
+        elif _half(row.median_days):  # the table shows one decimal
+            yield Seen(
+                f"visitation wait {row.step} median ends in ,5 {tag}",
+                finished,
+                None,
+                node,
+                page="visitation",
+                rule="even",
+            )
+
+
+def _effekt_counts(
+    engine: Engine, context: QueryContext, levels: pd.DataFrame, tag: str
+) -> Iterable[Seen]:
+    """Effekt's SSP transition table and the families under each point of the course chart.
+
+    The chart's averages over 5 or more families are not modelled (docs/disclosure.md);
+    its family counts are, and an average over 1-4 is withheld as its count reads "<5".
+    """
+    d, node = context.as_of, context.district_id
+    for b in SSP_LEVELS:
+        for a in SSP_LEVELS:
+            yield Seen(
+                f"effekt transition {b}->{a} {tag}",
+                ((f"ssp.{b}.{a}", d, 1),),
+                _cell(levels.loc[b, a]),
+                node,
+                page="effekt",
+            )
+    for measure in COURSE_MEASURES:
+        for row in course_month_series(engine, context, measure).itertuples():
+            yield Seen(
+                f"effekt course {measure} month={row.course_month} {tag}",
+                ((f"course.{measure}.{row.course_month}", d, 1),),
+                _cell(row.families),
+                node,
+                page="effekt",
+            )
+
+
+def _prevention(engine: Engine, context: QueryContext, tag: str) -> Iterable[Seen]:
+    """Forebyggelse: family-months per year and in total (programme-wide), and the money on them.
+
+    Every amount on the page is exact spend divided by (or a unit cost set
+    against) a rounded family-month count: it gives back that rounded count,
+    which is modelled, and nothing finer. A year of 1-4 family-months reads
+    "<5" and hides the total's costs; a total hidden while no year is hidden
+    is itself 1-4. Years between the first and D that the table leaves out
+    had no spend and no family-months.
+    """
+    d = context.as_of
+    case = business_case(engine, context)
+    years = case.years
+    if years.empty:
+        return
+    rows = dict(zip((int(y) for y in years["year"]), years.itertuples(), strict=True))
+    first = min(rows)
+    days = month_ends(date(first, 1, 1), d)[:-1]
+    hidden = False
+    total: list[Term] = []
+    for year in range(first, d.year + 1):
+        terms = [(k, m, 1) for m in days if m.year == year for k in ACTIVE]
+        if year == d.year:
+            terms += [(k, d, 1) for k in ACTIVE]
+        total += terms
+        row = rows.get(year)
+        cell: object = 0
+        if row is not None:
+            cell = row.family_months_display or _cell(row.family_months)
+            hidden |= row.family_months_display is not None
+        yield Seen(
+            f"forebyggelse family-months {year} {tag}",
+            tuple(terms),
+            cell,
+            None,
+            page="forebyggelse",
+        )
+    small_total = case.family_months_total is None and not hidden
+    yield Seen(
+        f"forebyggelse family-months total {tag}",
+        tuple(total),
+        case.family_months_total,
+        None,
+        page="forebyggelse",
+        interval=(1.0, MIN_CELL - 1.0) if small_total and context.scope.suppressed else None,
+    )
 
 
 def _spread(seen: Seen, tree: Tree) -> Expr:
@@ -712,7 +1044,10 @@ def collect(
                 )
                 exact_cells = {s.where: s.cell for s in exact}
                 for s in role_seen:
-                    if s.where not in exact_cells and s.withheld_base is None:
+                    if not may(role, page_resource(s.page)):
+                        continue  # a page the role cannot open (nor its presentation step)
+                    only_shown = s.withheld_base or s.rule or s.interval  # the role's own
+                    if s.where not in exact_cells and not only_shown:
                         audit.mismatches.append(f"{s.where}: no exact counterpart")
                     shown.append((s, exact_cells.get(s.where)))
     for seen, value in truths:
@@ -739,31 +1074,111 @@ def collect(
             base = _spread(replace(seen, terms=seen.withheld_base), tree)
             audit.withheld(seen.where, base, expr)
             continue
+        if seen.rule == "not_small":
+            audit.not_small(seen.where, expr)
+            continue
+        if seen.rule == "even":
+            audit.even(seen.where, expr)
+            continue
         value = audit.value(expr)
         if isinstance(exact_value, int) and value is not None and value != exact_value:
             audit.mismatches.append(f"{seen.where}: model {value}, query {exact_value}")
             continue
-        interval = shown_interval(seen.cell, suppressed)
+        interval = seen.interval or shown_interval(seen.cell, suppressed)
         if seen.flow and seen.cell == SUPPRESSED:
             interval = (0.0, float(MIN_CELL - 1))
         audit.show(seen.where, expr, interval)
     _identities(audit)
+    _who_lives_where(audit, tree, filters, grid[-1])
     audit.hide_small_unknowns()
     return audit
 
 
+def _who_lives_where(audit: Audit, tree: Tree, filters: Sequence[str | None], last: date) -> None:
+    """What the district filter's list says: where the programme's families are registered.
+
+    It offers exactly the districts with a family registered directly on them
+    (`reference.list_districts`; Bydele's districts say the same): every
+    count directly on another node of the tree (a bydel whose families all
+    live in its areas, the city) is 0, and a listed one has a family
+    referred by the last report date. Every family has a district (a
+    foreign key), so nobody is on no district.
+    """
+    listed = {node for node in filters if node is not None}
+    empty = {node for node in tree.parent if node not in listed} | {NOWHERE}
+    seen = set(audit.truth) | {var for key in audit.bounds for var, _ in key}
+    for var in sorted(seen, key=_order):
+        if var[1] in empty:
+            audit.identity({var: 1})
+    for node in sorted(listed):
+        audit.relation({("funnel.referred", node, last): 1}, 1.0, math.inf)
+
+
 def _identities(audit: Audit) -> None:
-    """The rules' own sums: stages = referred families, end reasons = ended families."""
+    """The rules' own sums and bounds, per node and day, as the attacker knows them.
+
+    Stages add up to the referred families, end reasons to the ended ones;
+    the SSP transition table adds up to the eligible families and below its
+    diagonal to the improved ones; a step's finished waits are the families
+    that reached the next step (the first step's exactly), its waiting ones
+    the families in that stage; slow waits are at most all waits; the
+    families under a course-chart point at most the started ones.
+    """
     keys = {(node, day) for (_, node, day) in audit.truth}
+    known = set(audit.truth)
+    # The course points and end reasons of each node and day, found once.
+    by_place: dict[tuple[str, str, date], list[Var]] = defaultdict(list)
+    for var in sorted(known, key=_order):
+        for prefix in ("course.", "reason."):
+            if var[0].startswith(prefix):
+                by_place[(prefix, var[1], var[2])].append(var)
+
+    def holds(expr: Expr) -> bool:
+        return all(v in known for v in expr)
+
     for node, day in sorted(keys, key=lambda k: (k[0], k[1])):
+
+        def at(kind: str, node: str = node, day: date = day) -> Var:
+            return (kind, node, day)
+
+        cells = {at(f"ssp.{b}.{a}"): 1 for b in SSP_LEVELS for a in SSP_LEVELS}
+        below = {at(f"ssp.{b}.{a}"): 1 for b in SSP_LEVELS for a in SSP_LEVELS if a < b}
+        for part, whole in ((cells, "eligible"), (below, "improved")):
+            expr = {**part, at(whole): -1}
+            if holds(expr):
+                audit.identity(expr)
+        for expr in (
+            {at("wait.referred.finished"): 1, at("funnel.investigation"): -1},
+            {at("wait.referred.waiting"): 1, at("stage.referred"): -1},
+            {at("wait.investigation.waiting"): 1, at("stage.investigation"): -1},
+            {at("wait.approved.waiting"): 1, at("stage.approved"): -1},
+        ):
+            if holds(expr):
+                audit.identity(expr)
+        bounds: list[Expr] = [
+            {at("wait.investigation.finished"): 1, at("funnel.approved"): -1},
+            {at("wait.approved.finished"): 1, at("funnel.started"): -1},
+            *(
+                {at(f"wait.{s}.slow"): 1, at(f"wait.{s}.finished"): -1, at(f"wait.{s}.waiting"): -1}
+                for s in WAIT_STEPS
+            ),
+            *({point: 1, at("funnel.started"): -1} for point in by_place[("course.", node, day)]),
+        ]
+        for expr in bounds:  # expr <= 0
+            if holds(expr):
+                audit.relation(expr, -math.inf, 0.0)
+    # Counts of families that got somewhere by D never fall from one report date to the next.
+    days: dict[tuple[str, str], list[date]] = defaultdict(list)
+    for kind, node, day in sorted(known, key=_order):
+        if kind.startswith(CUMULATIVE):
+            days[(kind, node)].append(day)
+    for (kind, node), dates in days.items():
+        for before, after in itertools.pairwise(dates):
+            audit.relation({(kind, node, before): 1, (kind, node, after): -1}, -math.inf, 0.0)
         stages: Expr = {(f"stage.{s}", node, day): 1 for s in STAGE_ORDER}
         if all(v in audit.truth for v in stages) and ("funnel.referred", node, day) in audit.truth:
             audit.identity({**stages, ("funnel.referred", node, day): -1})
-        reasons = {
-            (k, node, day): 1
-            for (k, n, d) in audit.truth
-            if k.startswith("reason.") and n == node and d == day
-        }
+        reasons = {var: 1 for var in by_place[("reason.", node, day)]}
         if reasons and ("stage.ended", node, day) in audit.truth:
             audit.identity({**reasons, ("stage.ended", node, day): -1})
 

@@ -11,15 +11,18 @@ children fall, so T's improved share is 3 of 3.
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from dashboard.__main__ import main
-from dashboard.disclosure_audit import Audit, collect, shown_interval
+from dashboard.disclosure_audit import Audit, Tree, collect, seen_numbers, shown_interval
 from data_access.bundle.loader import load_bundle
 from data_access.db.engine import make_engine
+from data_access.queries.context import QueryContext
+from data_access.rules.access import Scope
 from tests.fixtures.bundles import write_bundle
 
 A, B = ("a", "X", date(2011, 6, 30)), ("b", "X", date(2011, 6, 30))
@@ -96,6 +99,162 @@ def test_a_withheld_share_under_rounding_pins_nothing() -> None:
     result = _withheld_case(10, 10, suppressed=True).solve(intervals=True)
     assert result.pinned == []
     assert [(f.low, f.high) for f in result.findings] == [(1.0, 4.0)]
+
+
+def _share_shown_case(total: int, suppressed: bool) -> Audit:
+    # h (a hidden "<5") plus n reads `total`; n's share is shown, so n is 0 or at least 5.
+    h, n = (("s", node, date(2011, 6, 30)) for node in ("H", "N"))
+    audit = Audit()
+    audit.truth = {h: 1, n: 5}
+    audit.show("h + n", {h: 1, n: 1}, shown_interval(total, suppressed=suppressed))
+    audit.show("h", {h: 1}, shown_interval("<5", suppressed=True))
+    audit.not_small("n's share shown", {n: 1})
+    return audit
+
+
+def test_a_shown_share_rules_out_a_small_numerator() -> None:
+    # Exact: h + n = 6 and h 1-4 leave n 2-5; shown, n is 0 or >= 5, so n = 5 and h = 1.
+    audit = _share_shown_case(6, suppressed=False)
+    assert [(f.where, f.low, f.high) for f in audit.solve().pinned] == [("h", 1.0, 1.0)]
+    audit.gaps = []
+    assert audit.solve().pinned == []
+
+
+def test_a_shown_share_under_rounding_pins_nothing() -> None:
+    # Rounded: h + n reads 5 (5-7); n = 0 would need h >= 5, so n is 5-6 and h 1-2.
+    result = _share_shown_case(5, suppressed=True).solve(intervals=True)
+    assert result.pinned == []
+    assert [(f.low, f.high) for f in result.findings] == [(1.0, 2.0)]
+
+
+def _median_case(other: tuple[float, float] | None) -> Audit:
+    # h "<5" and m make t; t reads 10 (8-12) and its median ends in ,5, so t is even.
+    h, m = (("s", node, date(2011, 6, 30)) for node in ("H", "M"))
+    audit = Audit()
+    audit.truth = {h: 2, m: 10}
+    audit.show("t", {h: 1, m: 1}, shown_interval(10, suppressed=True))
+    audit.show("m", {m: 1}, other)
+    audit.show("h", {h: 1}, shown_interval("<5", suppressed=True))
+    audit.even("t's median ends in ,5", {h: 1, m: 1})
+    return audit
+
+
+def test_a_median_ending_in_half_gives_an_even_count_away() -> None:
+    # m exactly 10: h = t - 10 is 1-2; t even leaves t = 12, h = 2. Without parity 1-2.
+    audit = _median_case(shown_interval(10, suppressed=False))
+    assert [(f.where, f.low, f.high) for f in audit.solve().pinned] == [("h", 2.0, 2.0)]
+    audit.evens = []
+    assert audit.solve().pinned == []
+
+
+def test_a_median_ending_in_half_under_rounding_pins_nothing() -> None:
+    # m reads 10 (8-12): h 1 (t 12, m 11), 2, 3 (t 12, m 9), 4 (t 12, m 8) all fit.
+    result = _median_case(shown_interval(10, suppressed=True)).solve(intervals=True)
+    assert result.pinned == []
+    assert [(f.low, f.high) for f in result.findings] == [(1.0, 4.0)]
+
+
+def _waits_case(suppressed: bool) -> Audit:
+    # Visitation: N's finished first waits (N and its area M) against the funnel's
+    # families that reached investigation, registered on M and directly on N.
+    day = date(2011, 6, 30)
+    finished = {("wait.referred.finished", node, day): 1 for node in ("N", "M")}
+    audit = Audit()
+    audit.truth = {
+        ("wait.referred.finished", "N", day): 1,
+        ("wait.referred.finished", "M", day): 8,
+        ("funnel.investigation", "N", day): 1,
+        ("funnel.investigation", "M", day): 8,
+    }
+    for node in ("N", "M"):
+        audit.identity(
+            {("wait.referred.finished", node, day): 1, ("funnel.investigation", node, day): -1}
+        )
+    audit.show("waits of N", finished, shown_interval(10 if suppressed else 9, suppressed))
+    shown = shown_interval(10 if suppressed else 8, suppressed)
+    audit.show("funnel on M", {("funnel.investigation", "M", day): 1}, shown)
+    audit.show("funnel on N", {("funnel.investigation", "N", day): 1}, (1.0, 4.0))
+    return audit
+
+
+def test_waits_against_the_funnel_give_the_family_directly_on_a_district_away() -> None:
+    # Exact: 9 finished first waits on N's subtree, 8 reached investigation on M: 1 on N.
+    pinned = {f.where for f in _waits_case(suppressed=False).solve().pinned}
+    assert pinned == {"funnel on N"}
+
+
+def test_waits_against_the_funnel_under_rounding_pin_nothing() -> None:
+    # 10 (8-12) and 10 (8-12): N's own are 0-4, the funnel's "<5" makes it 1-4.
+    result = _waits_case(suppressed=True).solve(intervals=True)
+    assert result.pinned == []
+    assert {f.where: (f.low, f.high) for f in result.findings}["funnel on N"] == (1.0, 4.0)
+
+
+def _transitions_case(suppressed: bool) -> Audit:
+    # One district: 2 families went from SSP level 3 to 1, 7 stayed at 3; 9 eligible.
+    day = date(2011, 6, 30)
+    down, stay = ("ssp.3.1", "N", day), ("ssp.3.3", "N", day)
+    audit = Audit()
+    audit.truth = {down: 2, stay: 7, ("eligible", "N", day): 9}
+    audit.identity({down: 1, stay: 1, ("eligible", "N", day): -1})
+    audit.show("3 -> 1", {down: 1}, shown_interval("<5", suppressed=True))
+    audit.show("3 -> 3", {stay: 1}, shown_interval(5 if suppressed else 7, suppressed))
+    eligible = {down: 1, stay: 1}
+    audit.show("eligible", eligible, shown_interval(10 if suppressed else 9, suppressed))
+    return audit
+
+
+def test_the_transition_table_against_its_base_gives_a_cell_away() -> None:
+    # Exact: 9 eligible, 7 stayed: the "<5" cell is 2.
+    assert [f.where for f in _transitions_case(suppressed=False).solve().pinned] == ["3 -> 1"]
+
+
+def test_the_transition_table_under_rounding_pins_nothing() -> None:
+    # 10 (8-12) eligible, 5 (5-7) stayed: the cell is 1-7, and "<5" makes it 1-4.
+    result = _transitions_case(suppressed=True).solve(intervals=True)
+    assert result.pinned == []
+    assert [(f.low, f.high) for f in result.findings] == [(1.0, 4.0)]
+
+
+def _family_months_case(suppressed: bool) -> Audit:
+    # Forebyggelse: a year of two month ends, November (1 active) and December (5).
+    nov, dec = (("stage.intensive", "", date(2010, m, d)) for m, d in ((11, 30), (12, 31)))
+    audit = Audit()
+    audit.truth = {nov: 1, dec: 5}
+    audit.show(
+        "family-months 2010", {nov: 1, dec: 1}, shown_interval(5 if suppressed else 6, suppressed)
+    )
+    audit.show("active 31 December", {dec: 1}, shown_interval(5, suppressed))
+    audit.hide_small_unknowns()
+    return audit
+
+
+def test_exact_family_months_give_a_month_away() -> None:
+    # Spend / exact family-months gives 6 family-months; December 5: November is 1.
+    pinned = _family_months_case(suppressed=False).solve().pinned
+    assert [(f.truth, f.low, f.high) for f in pinned] == [(1, 1.0, 1.0)]
+
+
+def test_rounded_family_months_keep_the_month_hidden() -> None:
+    # Spend / rounded family-months gives 5 (5-7); December 5 (5-7): November 0-2.
+    result = _family_months_case(suppressed=True).solve(intervals=True)
+    assert result.pinned == []
+    assert [(f.low, f.high) for f in result.findings] == [(0.0, 2.0)]
+
+
+def test_a_course_point_is_at_most_the_started_families() -> None:
+    # Exact: 1 family started (shown), so the "<5" under a course-chart point is 1.
+    # Rounded ("<5" started) the point is 1-4.
+    day = date(2011, 6, 30)
+    point, started = ("course.life_quality.3", "N", day), ("funnel.started", "N", day)
+    for suppressed, expected in ((False, {"point", "started"}), (True, set())):
+        audit = Audit()
+        audit.truth = {point: 1, started: 1}
+        audit.relation({point: 1, started: -1}, -math.inf, 0.0)
+        audit.show("point", {point: 1}, (1.0, 4.0))
+        cell = "<5" if suppressed else 1
+        audit.show("started", {started: 1}, shown_interval(cell, suppressed))
+        assert {f.where for f in audit.solve().pinned} == expected
 
 
 def test_shown_intervals() -> None:
@@ -184,3 +343,54 @@ def test_viewer_cannot_work_out_a_hidden_count_on_the_hard_bundle(
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "P, role viewer:" in out and "0 worked out" in out
+
+
+def test_the_audit_reads_what_each_role_sees_and_no_more(hard_db: str) -> None:
+    days = [date(2011, 1, 31), date(2011, 6, 30)]
+    engine = make_engine(hard_db)
+    try:
+        viewer = collect(engine, "P", "viewer", dates=days)
+        head = collect(engine, "P", "department_head", dates=days)
+    finally:
+        engine.dispose()
+    assert viewer.mismatches == [] and head.mismatches == []
+
+    def pages(audit: Audit) -> set[str]:
+        return {where.split()[0] for _, _, where in audit.bounds.values()}
+
+    # The viewer opens Visitation, Forløb and Effekt; the department head does not,
+    # but has Forebyggelse (programme-wide family-months, read on every report date).
+    assert pages(viewer) == {"card", "forloeb", "visitation", "effekt"}
+    assert pages(head) <= {"card", "forebyggelse"}
+    wheres = {where for _, _, where in viewer.bounds.values()}
+    assert "visitation wait referred slow district=all as_of=2011-06-30" in wheres
+    assert "effekt transition 3->1 district=T as_of=2011-06-30" in wheres
+    # T's three children all fell: 3 -> 1 holds the 3 improved, the cell reads "<5".
+    [t_cell] = [
+        b[:2]
+        for b in viewer.bounds.values()
+        if b[2] == "effekt transition 3->1 district=T as_of=2011-06-30"
+    ]
+    assert t_cell == (1.0, 4.0)
+    # Rules the collector adds: the first step's finished waits are the families
+    # that reached investigation; shown shares (M's 0 improved of 8) are 0 or >= 5.
+    finished = ("wait.referred.finished", "M", date(2011, 6, 30))
+    assert any(finished in expr for expr in viewer.identities)
+    assert any("improved share of M" in where for where, _ in viewer.gaps)
+    # The filter offers M, N and T, not the city kk: nobody is registered directly
+    # on kk, and M has a family.
+    june = date(2011, 6, 30)
+    assert {("stage.intensive", "kk", june): 1} in viewer.identities
+    assert ({("funnel.referred", "M", june): 1}, 1.0, math.inf) in viewer.relations
+    # 31 January: 2 active families, so 2 family-months: the cost per family-month
+    # is withheld, and that says the family-months are 1-4.
+    context = QueryContext("P", date(2011, 1, 31), None, Scope(role="department_head"))
+    engine = make_engine(hard_db)
+    try:
+        seen = {s.where: s for s in seen_numbers(engine, context, date(2011, 1, 1), Tree({}))}
+    finally:
+        engine.dispose()
+    months = seen["card family-months district=all as_of=2011-01-31"]
+    assert (months.cell, months.interval) == (None, (1.0, 4.0))
+    result = head.solve()
+    assert result.findings and result.pinned == []
