@@ -12,6 +12,7 @@ import functools
 import importlib
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -26,6 +27,8 @@ import pytest
 from sqlalchemy import text
 
 from dashboard import data as dashboard_data
+from dashboard.__main__ import main as dashboard_main
+from dashboard.navigation import PAGES
 from dashboard.precompute import precompute, report_dates, representatives
 from data_access.db.engine import make_engine
 from data_access.queries import answer_store, answers
@@ -295,3 +298,33 @@ def test_a_damaged_or_missing_store_falls_back_to_computing(
     assert dashboard_data._stored(name, db_url, 0, args, ()) == (False, None)
     # The empty database has no districts: computed, the answer is [], not the stored 7.
     assert dashboard_data.cached(list_districts)() == []
+
+
+def test_the_command_prints_answers_bytes_and_seconds(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    load_small(db_url, tmp_path / "bundle").dispose()
+    code = dashboard_main(["precompute", "--database-url", db_url, "--dates", QUERY["as_of"]])
+    printed = capsys.readouterr().out.strip()
+    assert code == 0, printed
+    found = re.fullmatch(
+        r"(\d+) answers, (\d+) bytes, [\d.]+ s \((\d+) page views, data version 1\)", printed
+    )
+    assert found is not None, printed
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            rows, size, versions = connection.execute(
+                text(
+                    "SELECT count(*), sum(length(payload)), count(DISTINCT data_version)"
+                    " FROM precomputed_answers"
+                )
+            ).one()
+    finally:
+        engine.dispose()
+    assert (int(found[1]), int(found[2])) == (rows, size)
+    assert rows > 0 and versions == 1
+    # The small bundle's users: admin, steering, viewer (no department head), one programme.
+    assert int(found[3]) == sum(
+        spec.allows(role) for spec in PAGES for role in ("admin", "steering", "viewer")
+    )
