@@ -6,8 +6,8 @@ version (the newest load), so a new load shows without a restart and stale
 entries expire (`ttl`, `max_entries`). On a miss the answer comes from the
 precomputed store in the database when the owner has filled it for this
 data version (`python -m dashboard precompute`), so N replicas do not each
-compute what is alike for all of them; else it is computed. `start` runs a page's independent
-queries side by side.
+compute what is alike for all of them; else it is computed. `start` runs a
+page's independent queries side by side.
 """
 
 from __future__ import annotations
