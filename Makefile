@@ -41,11 +41,15 @@ lock: $(BIN)/uv
 	$(BIN)/uv pip compile pyproject.toml --extra dev $(LOCK_PLATFORM) --generate-hashes \
 		$(if $(UPGRADE),--upgrade) --custom-compile-command 'make lock' --output-file $(LOCK)
 
+# After a load, the answers every app process would compute alike are stored
+# once in the database (python -m dashboard precompute, about a minute here).
 var/demo.sqlite: | $(STAMP)
 	$(PY) -m data_access demo
+	$(PY) -m dashboard precompute
 
 demo: $(STAMP)
 	$(PY) -m data_access demo
+	$(PY) -m dashboard precompute
 
 run: $(STAMP) var/demo.sqlite
 	DASHBOARD_DEMO=$(DASHBOARD_DEMO) $(BIN)/streamlit run dashboard/app.py --server.port $(PORT)

@@ -39,7 +39,8 @@ JSON (--json), version 1:
     pages: [{page, views, errors, wait_s {p50, p95, max}, bytes_per_view {mean, max}}]
     roles: {role: {views, errors, pages [the pages its users saw]}}
     timeline: [{from_s, views, per_second, wait_s {p50, p95, max}, errors}] per
-        30 s of the run, by when each view ended (warm-up against steady state)
+        30 s of the run, by when each view ended (warm-up against steady state;
+        a tail under 15 s joins the window before)
     server: measured, reason, pids, samples, cpu_seconds, cpu_percent {mean, max}
         (100 = one core), rss_mb {start, end, max}, rss_mb_series [[s, MB] <= 120],
         processes [{pid, name, rss_mb_max}]
@@ -299,7 +300,9 @@ def timeline(tally: Tally, elapsed: float, window: float) -> list[dict[str, Any]
     The run's totals mix the warm-up (users arriving, every cache cold)
     with the steady state; the windows show which the waits come from.
     """
-    windows = max(1, math.ceil(elapsed / window)) if window > 0 else 1
+    # A tail shorter than half a window joins the one before: the views finishing
+    # in the last instant would otherwise read as a burst of views per second.
+    windows = max(1, round(elapsed / window)) if window > 0 else 1
     finished: list[list[float]] = [[] for _ in range(windows)]
     errors = [0] * windows
     for record in tally.records:
@@ -310,7 +313,8 @@ def timeline(tally: Tally, elapsed: float, window: float) -> list[dict[str, Any]
     rows = []
     for index in range(windows):
         start = index * window
-        length = min(window, elapsed - start) if window > 0 else elapsed
+        end = elapsed if index == windows - 1 else start + window
+        length = end - start if window > 0 else elapsed
         waits = _waits(finished[index])
         rows.append(
             {

@@ -99,6 +99,10 @@ class BenchResult:
     empty_page_s: float
     programme: str = ""
     as_of: str = ""
+    #: Whether cold renders could read precomputed answers (store filled and not switched off).
+    precomputed: bool = False
+    #: `python -m dashboard precompute`'s summary when this run filled the store.
+    precompute: str = ""
     pages: list[PageRow] = field(default_factory=list)
     pandas: Comparison | None = None
     seconds: float = 0.0
@@ -247,6 +251,30 @@ def load_demo(url: str, scale: int) -> LoaderTiming:
     return LoaderTiming(build_s=build_s, load_s=load_s, rows=rows, peak_mb=peak_rss_mb())
 
 
+def precompute_answers(url: str) -> str:
+    """Fill the store of precomputed answers as `make demo` does; its one-line summary."""
+    from dashboard.precompute import precompute
+
+    return precompute(url).summary()
+
+
+def store_in_use(url: str) -> bool:
+    """True when cold renders may read precomputed answers for the database's newest load."""
+    from dashboard.data import precomputed_enabled
+    from data_access.db.engine import make_engine
+    from data_access.queries import answer_store, reference
+
+    if not precomputed_enabled():
+        return False
+    engine = make_engine(url, read_only=True)
+    try:
+        return answer_store.has_answers(engine, reference.data_version(engine))
+    except SQLAlchemyError:
+        return False
+    finally:
+        engine.dispose()
+
+
 def default_view(url: str) -> tuple[str, date]:
     """The programme and report date a first visit shows (the pages are timed on these)."""
     from dashboard.filters import default_as_of
@@ -305,16 +333,26 @@ def run_bench(
     isolate: bool = True,
     rebuild: bool = False,
     with_pandas: bool = True,
+    precompute: bool = True,
     progress: Callable[[str], None] = lambda _line: None,
 ) -> BenchResult:
-    """Make or reuse the scale-`scale` demo on `url`, then time every page (see module doc)."""
+    """Make or reuse the scale-`scale` demo on `url`, then time every page (see module doc).
+
+    A new demo is precomputed as `make demo` does (unless `precompute` is
+    False); `DASHBOARD_PRECOMPUTED=0` times cold renders without the store.
+    """
     started = time.perf_counter()
     keys = list(pages) if pages else [spec.key for spec in PAGES]
     loader = None
+    stored = ""
     if rebuild or existing_demo_scale(url) != scale:
         progress(f"building and loading the scale-{scale} demo into the database ...")
         loader = _in_child(isolate, load_demo, url, scale)
         progress(f"loaded {loader.rows} rows in {loader.load_s:.1f} s")
+        if precompute:
+            progress("precomputing the answers every app process would compute alike ...")
+            stored = _in_child(isolate, precompute_answers, url)
+            progress(f"precomputed: {stored}")
     result = BenchResult(
         scale=scale,
         backend=make_url(url).get_backend_name(),
@@ -324,6 +362,8 @@ def run_bench(
         runs=runs,
         loader=loader,
         empty_page_s=0.0,
+        precomputed=store_in_use(url),
+        precompute=stored,
     )
     programme_id, as_of = default_view(url)
     result.programme, result.as_of = programme_id, as_of.isoformat()
@@ -409,6 +449,9 @@ def summary_lines(result: BenchResult) -> list[str]:
         f" CPU reference {m['cpu_reference_ms']} -> {m.get('cpu_reference_ms_after')} ms"
         f" ({CPU_LOOP:,} Python additions)",
         f"empty page (warm {EMPTY_PAGE}): {_ms(result.empty_page_s)} ms",
+        "cold renders "
+        + ("read precomputed answers" if result.precomputed else "compute every answer")
+        + (f" (precomputed: {result.precompute})" if result.precompute else ""),
     ]
     if result.loader is None:
         lines.append("loader: database reused (run with --rebuild to time the loader)")
@@ -452,6 +495,7 @@ def _bench(args: argparse.Namespace) -> int:
         pages=pages,
         isolate=not args.no_isolate,
         rebuild=args.rebuild,
+        precompute=not args.no_precompute,
         progress=lambda line: print(line, file=sys.stderr, flush=True),
     )
     print(report(result))
@@ -472,6 +516,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--runs", type=int, default=5, help="repetitions per measure (median)")
     bench.add_argument("--pages", default=None, help="comma-separated page keys (default: all)")
     bench.add_argument("--rebuild", action="store_true", help="reload the demo even if present")
+    bench.add_argument(
+        "--no-precompute",
+        action="store_true",
+        help="do not precompute a newly loaded demo (DASHBOARD_PRECOMPUTED=0 ignores the store)",
+    )
     bench.add_argument(
         "--no-isolate", action="store_true", help="run pages in this process (faster, less exact)"
     )

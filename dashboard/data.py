@@ -3,8 +3,11 @@
 Every data_access query the pages use goes through `cached`, which keys the
 Streamlit cache on the query's name, its arguments (the filters) and the data
 version (the newest load), so a new load shows without a restart and stale
-entries expire (`ttl`, `max_entries`). `start` runs a page's independent
-queries side by side.
+entries expire (`ttl`, `max_entries`). On a miss the answer comes from the
+precomputed store in the database when the owner has filled it for this
+data version (`python -m dashboard precompute`), so N replicas do not each
+compute what is alike for all of them; else it is computed. `start` runs a
+page's independent queries side by side.
 """
 
 from __future__ import annotations
@@ -18,10 +21,11 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import replace
 from functools import wraps
-from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
+from typing import Any, Concatenate, Final, Generic, ParamSpec, TypeVar
 
 import streamlit as st
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from dashboard.errors import OldSchemaError
@@ -33,7 +37,7 @@ from data_access.db.engine import (
     make_engine,
 )
 from data_access.db.migrate import migrate, schema_is_current
-from data_access.queries import reference
+from data_access.queries import answer_store, answers, reference
 from data_access.queries.context import QueryContext
 from data_access.rules.access import Scope
 
@@ -183,10 +187,61 @@ def data_version() -> int:
     return _data_version(database_url())
 
 
+#: Queries whose answers the store may hold (`python -m dashboard precompute` writes only these).
+STORED_PREFIX: Final = "data_access."
+#: How long a process trusts what it learnt of the store for one data version.
+STORE_CHECK_SECONDS: Final = 60.0
+_store_ready: dict[tuple[str, int], tuple[float, bool]] = {}
+
+
+def precomputed_enabled() -> bool:
+    """False when `DASHBOARD_PRECOMPUTED=0`: benchmarks measure a cold page with and without."""
+    return os.environ.get("DASHBOARD_PRECOMPUTED", "1").strip() != "0"
+
+
+def _store_has(url: str, version: int) -> bool:
+    """Whether the store holds answers for `version`, asked once per STORE_CHECK_SECONDS.
+
+    A database that was never precomputed, or one from before the table
+    (an error here), then costs a cold query no extra round trip.
+    """
+    now = time.monotonic()
+    known = _store_ready.get((url, version))
+    if known is not None and now < known[0]:
+        return known[1]
+    try:
+        ready = answer_store.has_answers(_engine(url), version)
+    except SQLAlchemyError:
+        ready = False
+    _store_ready[(url, version)] = (now + STORE_CHECK_SECONDS, ready)
+    return ready
+
+
+def _stored(
+    name: str, url: str, version: int, args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]
+) -> tuple[bool, Any]:
+    """(True, answer) from the precomputed store, else (False, None): never raises for the store."""
+    if not (name.startswith(STORED_PREFIX) and precomputed_enabled() and _store_has(url, version)):
+        return False, None
+    try:
+        payload = answer_store.stored_payload(
+            _engine(url), answers.answer_key(name, args, kwargs), version
+        )
+        if payload is None:
+            return False, None
+        return True, answers.decode(payload)
+    except (SQLAlchemyError, answers.AnswerCodecError):
+        return False, None
+
+
 @st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=1000, show_spinner=False)
 def _cached_call(
     name: str, url: str, version: int, args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]
 ) -> Any:
+    """The answer from the precomputed store when it has it (one indexed SELECT), else computed."""
+    found, value = _stored(name, url, version, args, kwargs)
+    if found:
+        return value
     return _QUERIES[name](_engine(url), *args, **dict(kwargs))
 
 
@@ -197,7 +252,7 @@ _shared_lock = threading.Lock()
 def _shared_call(
     name: str, url: str, version: int, args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]
 ) -> Any:
-    """A `shared` query's answer from the process's dict, asking the database on a miss."""
+    """A `shared` query's answer from the process's dict; on a miss from the store or computed."""
     key = (name, url, version, args, kwargs)
     now = time.monotonic()
     with _shared_lock:
@@ -205,7 +260,9 @@ def _shared_call(
         if hit is not None and now < hit[0]:
             _shared.move_to_end(key)
             return hit[1]
-    value = _QUERIES[name](_engine(url), *args, **dict(kwargs))
+    found, value = _stored(name, url, version, args, kwargs)
+    if not found:
+        value = _QUERIES[name](_engine(url), *args, **dict(kwargs))
     with _shared_lock:
         _shared[key] = (now + CACHE_TTL_SECONDS, value)
         while len(_shared) > SHARED_MAX_ENTRIES:
@@ -245,6 +302,7 @@ def clear_caches() -> None:
         _shared.clear()
     _versions.clear()
     _schema_checked.clear()
+    _store_ready.clear()
 
 
 def cached(query: Callable[Concatenate[Engine, P], R]) -> Callable[P, R]:

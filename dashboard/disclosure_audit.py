@@ -27,13 +27,14 @@ stocks, so "differences over time" are built in too. What it reads:
   families under each point of the course chart (four measures);
 - Forebyggelse: family-months per year and in total (programme-wide).
 
-A shown `<5` is the interval 1-4, a rounded count r the interval it came
-from (5: 5-7, else r-2 to r+2), a 0 is exactly 0. Besides the intervals:
+A shown `<5` is the interval 0-4 (a suppressed role never sees a 0:
+`rules.disclosure.below_threshold`), a rounded count r the interval it came
+from (5: 5-7, else r-2 to r+2). Besides the intervals:
 
-- a withheld share: "base 1-4, or numerator 1-4, or base minus numerator
-  1-4" (three binaries, big M); a shown one: numerator and base minus
-  numerator are each 0 or at least 5 (one binary each);
-- a withheld median or cost per family-month: its base is 1-4;
+- a withheld share: "base, numerator or base minus numerator under 5"
+  (three binaries, big M); a shown one: base, numerator and base minus
+  numerator are each at least 5;
+- a withheld median or cost per family-month: its base is 0-4;
 - a median that ends in ,5 (the mean of two middle values): its n is even
   (n = 2k, k whole);
 - money: every amount divides exact spend by a rounded family-month count
@@ -126,14 +127,20 @@ INFEASIBLE: Final = 2
 NOWHERE: Final = ""
 
 
+#: What a `<5`, or a base under a withheld median or cost, allows: 0 to 4
+#: (`rules.disclosure.below_threshold`: a suppressed role never sees a 0 either).
+HIDDEN: Final = (0.0, float(MIN_CELL - 1))
+
+
 def shown_interval(cell: object, suppressed: bool) -> tuple[float, float] | None:
     """The values a shown cell allows for its true count; None when it tells nothing.
 
-    `<5` is 1 to 4; a 0 is 0; for a suppressed role a count r >= 5 is
-    rounded (5 came from 5-7, r from r-2 to r+2), for an exact role r itself.
+    `<5` is 0 to 4 (only suppressed roles see it); a 0 is 0; for a
+    suppressed role a count r >= 5 is rounded (5 came from 5-7, r from r-2
+    to r+2), for an exact role r itself.
     """
     if cell == SUPPRESSED:
-        return 1.0, float(MIN_CELL - 1)
+        return HIDDEN
     if isinstance(cell, str):
         if not cell.strip().isdigit():
             return None
@@ -166,9 +173,9 @@ class Seen:
     withheld_base: tuple[Term, ...] | None = None
     #: The page that shows it (`access.RESOURCES` without "page:"): only its roles see it.
     page: str = "oversigt"
-    #: What the reader learns when it is not the cell itself (a withheld median: its base is 1-4).
+    #: What the reader learns when it is not the cell itself (a withheld median: its base is 0-4).
     interval: tuple[float, float] | None = None
-    #: What else the number says of `terms`: "not_small" (0 or at least 5: a shown share's
+    #: What else the number says of `terms`: "not_small" (at least 5: a shown share's
     #: numerator, or base minus numerator) or "even" (a median ending in ,5 rests on an even n).
     rule: str | None = None
 
@@ -255,14 +262,14 @@ class Audit:
             self.relations.append((expr, low, high))
 
     def not_small(self, where: str, expr: Expr) -> None:
-        """A shown share says `expr` (its numerator, or base minus numerator) is 0 or at least 5.
+        """A shown share says `expr` (its numerator, or base minus numerator) is at least 5.
 
-        `rules.disclosure.count_share` withholds the share otherwise. The
-        solver models it with one binary: expr <= M z and expr >= 5 z.
+        `rules.disclosure.count_share` withholds the share for a suppressed
+        role when either is under 5, 0 included.
         """
         value = self.value(expr)
-        if value is not None and 0 < value < MIN_CELL:
-            self.mismatches.append(f"{where}: shown, but {value} is 1-4")
+        if value is not None and value < MIN_CELL:
+            self.mismatches.append(f"{where}: shown, but {value} is under 5")
             return
         if _key(expr):
             self.gaps.append((where, expr))
@@ -294,9 +301,9 @@ class Audit:
     def withheld(self, where: str, base: Expr, numerator: Expr) -> None:
         """A share of `numerator` among `base` was withheld (`rules.disclosure.count_share`).
 
-        The reader learns a disjunction: the base is 1 to 4, or the
-        numerator is 1 to 4, or the base minus the numerator is. The solver
-        models it with three binary indicators and big-M constraints.
+        The reader learns a disjunction: the base, the numerator or the base
+        minus the numerator is under 5 (0 included). The solver models it with
+        three binary indicators and big-M constraints.
         """
         if _key(base) and _key(numerator):
             self.disjunctions.append((where, base, numerator))
@@ -349,31 +356,18 @@ class Audit:
             b = [(index[v], float(c)) for v, c in base.items()]
             n = [(index[v], float(c)) for v, c in numerator.items()]
             rest = _combine(b, n)
-            rows.append(b)  # a base of 0 shows no share at all, not a withheld one
-            lows.append(1.0)
-            highs.append(math.inf)
             rows.append([(k, 1.0) for k in z])
             lows.append(1.0)
             highs.append(3.0)
             for zk, part in zip(z, (b, n, rest), strict=True):
-                # part <= 4 + M (1 - z)  and  part >= 1 - M (1 - z)
+                # part <= 4 + M (1 - z): the parts are counts, never below 0
                 rows.append([*part, (zk, BIG_M)])
                 lows.append(-math.inf)
                 highs.append(MIN_CELL - 1 + BIG_M)
-                rows.append([*part, (zk, -BIG_M)])
-                lows.append(1.0 - BIG_M)
-                highs.append(math.inf)
         for _, expr in self.gaps:
-            # 0 or at least 5: expr <= M z and expr >= 5 z with z binary.
-            flag = len(order) + extra
-            extra += 1
-            uppers.append(1.0)
-            part = [(index[v], float(c)) for v, c in expr.items()]
-            rows.append([*part, (flag, -BIG_M)])
-            lows.append(-math.inf)
-            highs.append(0.0)
-            rows.append([*part, (flag, -float(MIN_CELL))])
-            lows.append(0.0)
+            # at least 5
+            rows.append([(index[v], float(c)) for v, c in expr.items()])
+            lows.append(float(MIN_CELL))
             highs.append(math.inf)
         for _, expr in self.evens:
             # even: expr - 2 k = 0 with k a whole number.
@@ -716,13 +710,13 @@ def seen_numbers(
         if suppressed and item.value is not None:
             yield from _shown_share(f"card {figure_id} {tag}", numerator, base, d, node, "oversigt")
     median = figures["median_days_to_start"]
-    # Its base (the started families) is shown rounded; withheld, it is 1-4.
+    # Its base (the started families) is shown rounded; withheld, it is 0-4.
     yield Seen(
         f"card median_days_to_start base {tag}",
         (("funnel.started", d, 1),),
         median.denominator,
         node,
-        interval=(1.0, MIN_CELL - 1.0) if median.display == WITHHELD else None,
+        interval=HIDDEN if median.display == WITHHELD else None,
     )
     if _half(median.value):
         yield Seen(
@@ -737,14 +731,14 @@ def seen_numbers(
     months[-1] = d
     terms = tuple((k, m, 1) for m in months for k in ACTIVE)
     # Exact spend / rounded family-months gives back the rounded family-months, no more;
-    # withheld, the family-months are 1-4.
+    # withheld, the family-months are 0-4.
     shown_months = None if cost.denominator is None else int(cost.denominator)
     yield Seen(
         f"card family-months {tag}",
         terms,
         shown_months,
         None,
-        interval=(1.0, MIN_CELL - 1.0) if cost.display == WITHHELD else None,
+        interval=HIDDEN if cost.display == WITHHELD else None,
     )
     frame = stage_months(engine, context, starts_on)
     for row in frame.itertuples():
@@ -850,7 +844,7 @@ def _half(value: object) -> bool:
 def _shown_share(
     where: str, numerator: str, base: str, d: date, node: str | None, page: str
 ) -> Iterable[Seen]:
-    """A share shown to a suppressed role: its numerator, and base minus it, are 0 or at least 5."""
+    """A share shown to a suppressed role: its numerator, and base minus it, are at least 5."""
     yield Seen(f"{where} shown", ((numerator, d, 1),), None, node, page=page, rule="not_small")
     yield Seen(
         f"{where} shown (base minus numerator)",
@@ -882,7 +876,7 @@ def _waits(engine: Engine, context: QueryContext, tag: str) -> Iterable[Seen]:
                 None,
                 node,
                 page="visitation",
-                interval=(1.0, MIN_CELL - 1.0),
+                interval=HIDDEN,
             )
         elif _half(row.median_days):  # the table shows one decimal
             yield Seen(
@@ -901,7 +895,7 @@ def _effekt_counts(
     """Effekt's SSP transition table and the families under each point of the course chart.
 
     The chart's averages over 5 or more families are not modelled (docs/disclosure.md);
-    its family counts are, and an average over 1-4 is withheld as its count reads "<5".
+    its family counts are, and an average over 0-4 is withheld as its count reads "<5".
     """
     d, node = context.as_of, context.district_id
     for b in SSP_LEVELS:
@@ -929,9 +923,9 @@ def _prevention(engine: Engine, context: QueryContext, tag: str) -> Iterable[See
 
     Every amount on the page is exact spend divided by (or a unit cost set
     against) a rounded family-month count: it gives back that rounded count,
-    which is modelled, and nothing finer. A year of 1-4 family-months reads
+    which is modelled, and nothing finer. A year of 0-4 family-months reads
     "<5" and hides the total's costs; a total hidden while no year is hidden
-    is itself 1-4. Years between the first and D that the table leaves out
+    is itself 0-4. Years between the first and D that the table leaves out
     had no spend and no family-months.
     """
     d = context.as_of
@@ -968,7 +962,7 @@ def _prevention(engine: Engine, context: QueryContext, tag: str) -> Iterable[See
         case.family_months_total,
         None,
         page="forebyggelse",
-        interval=(1.0, MIN_CELL - 1.0) if small_total and context.scope.suppressed else None,
+        interval=HIDDEN if small_total and context.scope.suppressed else None,
     )
 
 

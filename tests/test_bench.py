@@ -60,6 +60,8 @@ JSON_KEYS = {
     "runs",
     "loader",
     "empty_page_s",
+    "precomputed",
+    "precompute",
     "programme",
     "as_of",
     "pages",
@@ -102,6 +104,8 @@ def test_bench_command_prints_a_table_and_writes_json(
     url = f"sqlite:///{tmp_path / 'bench.sqlite'}"
     out = tmp_path / "bench.json"
     arguments = ["--scale", "1", "--database-url", url, "--runs", "1", "--no-isolate"]
+    # Precomputing the new demo takes a minute; tests/test_precomputed.py covers it.
+    arguments.append("--no-precompute")
     code = main([*arguments, "--json", str(out)])
     assert code == 0
     printed = capsys.readouterr().out
@@ -120,12 +124,14 @@ def test_bench_command_prints_a_table_and_writes_json(
         assert int(row["queries"]) >= 1, row  # the shell asks for the programmes at least
     assert "rows/s" in printed
     assert "pandas alternative" in printed
+    assert "cold renders compute every answer" in printed
 
     data = json.loads(out.read_text(encoding="utf-8"))
     assert set(data) == JSON_KEYS
     assert data["scale"] == 1
     assert data["backend"] == "sqlite"
     assert data["runs"] == 1
+    assert data["precomputed"] is False and data["precompute"] == ""
     # The programme list puts the demo's newer programme first; a first visit opens it.
     assert data["programme"] == "intensiveret-indsats"
     # The loader's count is the bundle's rows; the database holds exactly those.

@@ -152,6 +152,32 @@ def test_the_reader_cannot_write_even_after_asking_for_read_write(
     assert _sqlstate(caught.value) == INSUFFICIENT_PRIVILEGE
 
 
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "INSERT INTO precomputed_answers (key, data_version, query, payload, created_at)"
+        " VALUES ('k', 1, 'q', '\\x00', now())",
+        "UPDATE precomputed_answers SET payload = payload",
+        "DELETE FROM precomputed_answers",
+    ],
+)
+def test_the_reader_reads_the_precomputed_answers_and_cannot_write_them(
+    roles: RolesResult, statement: str
+) -> None:
+    """The store is the owner's: a forged answer could reach every user (issue 21.3)."""
+    engine = make_engine(roles.reader_url, read_only=True)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT count(*) FROM precomputed_answers")).scalar()
+        assert rows == 0
+        with pytest.raises(DBAPIError) as caught, engine.connect() as connection:
+            connection.execute(text("SET TRANSACTION READ WRITE"))
+            connection.execute(text(statement))
+    finally:
+        engine.dispose()
+    assert _sqlstate(caught.value) == INSUFFICIENT_PRIVILEGE
+
+
 @pytest.mark.parametrize("table", ["families", "spend", "load_history"])
 def test_the_writer_cannot_touch_the_reporting_tables(roles: RolesResult, table: str) -> None:
     assert _refused(roles.writer_url, f"SELECT count(*) FROM {table}") == INSUFFICIENT_PRIVILEGE

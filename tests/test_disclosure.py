@@ -12,6 +12,7 @@ from data_access.rules.disclosure import (
     count_share,
     flow_cell,
     is_small,
+    rests_on_few,
     suppress_count,
     suppress_share,
     withhold_small_base,
@@ -30,18 +31,16 @@ def test_roles_split_as_in_the_contract() -> None:
 
 @pytest.mark.parametrize("scope", SUPPRESSED_SCOPES, ids=lambda s: s.role)
 def test_suppressed_counts(scope: Scope) -> None:
-    # 1-4 -> "<5"; 0 stays 0 (nobody identifies no one); 5 and up rounded to 5.
-    for n in (1, 2, 3, 4):
+    # 0-4 -> "<5" (0 too: a "<5" that left out 0 would say "at least 1"); 5 and up rounded.
+    for n in (0, 1, 2, 3, 4):
         assert suppress_count(n, scope) == (None, SUPPRESSED)
         assert count_or_label(n, scope) == "<5"
-    assert suppress_count(0, scope) == (0, None)
     assert suppress_count(5, scope) == (5, None)
     assert suppress_count(7, scope) == (5, None)
     assert suppress_count(8, scope) == (10, None)
     assert suppress_count(122, scope) == (120, None)
     assert suppress_count(123, scope) == (125, None)
     assert suppress_count(None, scope) == (None, None)
-    assert count_or_label(0, scope) == 0
     assert count_or_label(5, scope) == 5
 
 
@@ -59,8 +58,8 @@ def test_suppressed_shares(scope: Scope) -> None:
     assert suppress_share(0, 1, scope) == (None, WITHHELD)
     # 2 of 5 -> 0.4 shown.
     assert suppress_share(2, 5, scope) == (pytest.approx(0.4), None)
-    # Nothing to divide: missing, not withheld.
-    assert suppress_share(0, 0, scope) == (None, None)
+    # A base of 0 is withheld like 1-4 (missing would tell 0 from 1-4).
+    assert suppress_share(0, 0, scope) == (None, WITHHELD)
     assert suppress_share(None, 7, scope) == (None, None)
 
 
@@ -76,7 +75,9 @@ def test_withhold_small_base() -> None:
     assert withhold_small_base(31.0, 3, VIEWER) == (None, WITHHELD)
     assert withhold_small_base(31.0, 3, SYSTEM) == (31.0, None)
     assert withhold_small_base(31.0, 5, VIEWER) == (31.0, None)
-    assert withhold_small_base(None, 0, VIEWER) == (None, None)
+    # No families: withheld for a viewer too (an empty median would tell 0 from 1-4).
+    assert withhold_small_base(None, 0, VIEWER) == (None, WITHHELD)
+    assert withhold_small_base(None, 0, SYSTEM) == (None, None)
 
 
 def test_is_small() -> None:
@@ -87,22 +88,32 @@ def test_is_small() -> None:
 def test_count_share_from_rounded_counts(scope: Scope) -> None:
     # 7 of 12: rounded 5 of 10 -> 50 %, not 58,3 % (which would give 7 and 12 back).
     assert count_share(7, 12, scope) == (0.5, None)
-    # Base under 5, numerator 1-4 or base minus numerator 1-4: withheld.
+    # Base, numerator or base minus numerator under 5 (0 included): withheld.
     assert count_share(1, 3, scope) == (None, WITHHELD)
     assert count_share(1, 5, scope) == (None, WITHHELD)
     assert count_share(4, 5, scope) == (None, WITHHELD)
-    assert count_share(0, 5, scope) == (0.0, None)
-    assert count_share(10, 10, scope) == (1.0, None)
-    assert count_share(0, 0, scope) == (None, None)
+    assert count_share(0, 5, scope) == (None, WITHHELD)
+    assert count_share(10, 10, scope) == (None, WITHHELD)
+    assert count_share(0, 0, scope) == (None, WITHHELD)
+    # 5 of 10: rounded 5 of 10.
+    assert count_share(5, 10, scope) == (0.5, None)
 
 
 @pytest.mark.parametrize("scope", EXACT_SCOPES, ids=lambda s: s.role)
 def test_count_share_exact(scope: Scope) -> None:
     assert count_share(1, 4, scope) == (0.25, None)
+    assert count_share(0, 0, scope) == (None, None)
     assert count_or_label(7, scope) == 7
 
 
+def test_the_few_flag_does_not_tell_zero_from_small() -> None:
+    # Exact roles: flagged for 1-4 (0 has no figure); suppressed roles: 0-4 alike.
+    assert [rests_on_few(n, SYSTEM) for n in (0, 1, 4, 5)] == [False, True, True, False]
+    assert [rests_on_few(n, VIEWER) for n in (0, 1, 4, 5)] == [True, True, True, False]
+
+
 def test_flows_hide_zero_with_the_small_ones() -> None:
-    # Four months of "<5" under a stock of "<5" would pin each at 1: 0-4 all read "<5".
+    # Four months of "<5" under a stock of "<5" would pin each at 1: 0-4 all read "<5",
+    # for flows as for every count.
     assert [flow_cell(n, VIEWER) for n in (0, 1, 4, 5, 8)] == ["<5", "<5", "<5", 5, 10]
     assert [flow_cell(n, SYSTEM) for n in (0, 1, 8)] == [0, 1, 8]

@@ -40,7 +40,7 @@ def test_exact_tables_give_a_hidden_cell_away() -> None:
 
 
 def test_rounded_tables_keep_it_hidden() -> None:
-    # The same numbers rounded: total 10 (8-12), B 10 (8-12): A anything from 1 to 4.
+    # The same numbers rounded: total 10 (8-12), B 10 (8-12): A anything from 0 to 4.
     audit = Audit()
     audit.truth = {A: 3, B: 9}
     audit.show("total", {A: 1, B: 1}, shown_interval(10, suppressed=True))
@@ -49,26 +49,40 @@ def test_rounded_tables_keep_it_hidden() -> None:
     result = audit.solve(intervals=True)
     assert result.pinned == []
     [finding] = result.findings
-    assert (finding.low, finding.high) == (pytest.approx(1.0), pytest.approx(4.0))
+    assert (finding.low, finding.high) == (pytest.approx(0.0), pytest.approx(4.0))
 
 
-def test_rounding_alone_can_be_beaten_and_the_audit_says_so() -> None:
+def _areas_case(hidden: tuple[float, float] | None) -> Audit:
     # City 7 reads 5 (5-7), district B 5 reads 5 (5-7): district N = city - B is at
-    # most 2. N's two areas D and E read "<5" (at least 1 each): N is 2, D and E 1.
+    # most 2. N and its two areas D and E read "<5", taken as `hidden`.
     d, e, b = (("s", node, date(2011, 6, 30)) for node in ("D", "E", "B"))
     audit = Audit()
     audit.truth = {d: 1, e: 1, b: 5}
     audit.show("city", {d: 1, e: 1, b: 1}, shown_interval(5, suppressed=True))
     audit.show("B", {b: 1}, shown_interval(5, suppressed=True))
-    audit.show("N", {d: 1, e: 1}, shown_interval("<5", suppressed=True))
-    audit.show("D", {d: 1}, shown_interval("<5", suppressed=True))
-    audit.show("E", {e: 1}, shown_interval("<5", suppressed=True))
-    pinned = {f.where: (f.truth, f.low, f.high) for f in audit.solve().pinned}
+    audit.show("N", {d: 1, e: 1}, hidden)
+    audit.show("D", {d: 1}, hidden)
+    audit.show("E", {e: 1}, hidden)
+    return audit
+
+
+def test_rounding_with_a_visible_zero_can_be_beaten_and_the_audit_says_so() -> None:
+    # Were 0 shown as 0, "<5" would mean 1-4: D and E at least 1 each, N at most 2,
+    # so N is 2 and D and E 1 (the demo's 724 worked-out counts were of this kind).
+    pinned = {f.where: (f.truth, f.low, f.high) for f in _areas_case((1.0, 4.0)).solve().pinned}
     assert pinned == {
         "N": (2, pytest.approx(2), pytest.approx(2)),
         "D": (1, pytest.approx(1), pytest.approx(1)),
         "E": (1, pytest.approx(1), pytest.approx(1)),
     }
+
+
+def test_a_hidden_zero_keeps_the_areas_hidden() -> None:
+    # The rule's "<5" is 0-4: N is 0-2, D and E 0-2 each; nothing is worked out.
+    result = _areas_case(shown_interval("<5", suppressed=True)).solve(intervals=True)
+    assert result.pinned == []
+    bounds = {f.where: (f.low, f.high) for f in result.findings}
+    assert bounds == {"N": (0.0, 2.0), "D": (0.0, 2.0), "E": (0.0, 2.0)}
 
 
 def _withheld_case(total: int, other: int, suppressed: bool) -> Audit:
@@ -84,25 +98,29 @@ def _withheld_case(total: int, other: int, suppressed: bool) -> Audit:
     return audit
 
 
-def test_a_withheld_share_rules_out_a_zero_numerator() -> None:
-    # n + m = 9 and m = 8 or 9 leave n 0 or 1; the withheld share of n among 8
-    # says n is 1-4 (or 4-7): n is 1. Without the disjunction n stays 0 or 1.
+def test_a_withheld_share_rules_out_the_middle_but_not_a_zero_numerator() -> None:
+    # n + m = 9 exactly and m 2-9 leave n 0-7; the withheld share of n among a base of
+    # 12 says n is under 5 or 12 - n is (n >= 8): n is 0-4. A 0 numerator is withheld
+    # too, so n = 0 stays possible (when 0 was shown, the share said n >= 1).
     audit = _withheld_case(9, 8, suppressed=False)
-    audit.bounds[(((("s", "M", date(2011, 6, 30))), 1),)] = (8.0, 9.0, "m")
-    assert [(f.where, f.low, f.high) for f in audit.solve().pinned] == [("n", 1.0, 1.0)]
+    day = date(2011, 6, 30)
+    audit.truth[("s", "B", day)] = 12
+    audit.bounds[((("s", "B", day), 1),)] = (12.0, 12.0, "base")
+    audit.bounds[((("s", "M", day), 1),)] = (2.0, 9.0, "m")
+    assert [(f.low, f.high) for f in audit.solve(intervals=True).findings] == [(0.0, 4.0)]
     audit.disjunctions = []
-    assert audit.solve().pinned == []
+    assert [(f.low, f.high) for f in audit.solve(intervals=True).findings] == [(0.0, 7.0)]
 
 
 def test_a_withheld_share_under_rounding_pins_nothing() -> None:
-    # Rounded: n + m reads 10 (8-12), m reads 10 (8-12): n is 0-4, the share says 1-4 or 4-7.
+    # Rounded: n + m reads 10 (8-12), m reads 10 (8-12): n is 0-4, the share says so too.
     result = _withheld_case(10, 10, suppressed=True).solve(intervals=True)
     assert result.pinned == []
-    assert [(f.low, f.high) for f in result.findings] == [(1.0, 4.0)]
+    assert [(f.low, f.high) for f in result.findings] == [(0.0, 4.0)]
 
 
 def _share_shown_case(total: int, suppressed: bool) -> Audit:
-    # h (a hidden "<5") plus n reads `total`; n's share is shown, so n is 0 or at least 5.
+    # h (a hidden "<5") plus n reads `total`; n's share is shown, so n is at least 5.
     h, n = (("s", node, date(2011, 6, 30)) for node in ("H", "N"))
     audit = Audit()
     audit.truth = {h: 1, n: 5}
@@ -113,25 +131,25 @@ def _share_shown_case(total: int, suppressed: bool) -> Audit:
 
 
 def test_a_shown_share_rules_out_a_small_numerator() -> None:
-    # Exact: h + n = 6 and h 1-4 leave n 2-5; shown, n is 0 or >= 5, so n = 5 and h = 1.
+    # Exact: h + n = 6 and h 0-4 leave n 2-6; shown, n is at least 5, so h is 0-1.
     audit = _share_shown_case(6, suppressed=False)
-    assert [(f.where, f.low, f.high) for f in audit.solve().pinned] == [("h", 1.0, 1.0)]
+    assert [(f.low, f.high) for f in audit.solve(intervals=True).findings] == [(0.0, 1.0)]
     audit.gaps = []
-    assert audit.solve().pinned == []
+    assert [(f.low, f.high) for f in audit.solve(intervals=True).findings] == [(0.0, 4.0)]
 
 
 def test_a_shown_share_under_rounding_pins_nothing() -> None:
-    # Rounded: h + n reads 5 (5-7); n = 0 would need h >= 5, so n is 5-6 and h 1-2.
+    # Rounded: h + n reads 5 (5-7) and n is at least 5: n is 5-7 and h 0-2.
     result = _share_shown_case(5, suppressed=True).solve(intervals=True)
     assert result.pinned == []
-    assert [(f.low, f.high) for f in result.findings] == [(1.0, 2.0)]
+    assert [(f.low, f.high) for f in result.findings] == [(0.0, 2.0)]
 
 
-def _median_case(other: tuple[float, float] | None) -> Audit:
+def _median_case(other: tuple[float, float] | None, truth: tuple[int, int] = (2, 10)) -> Audit:
     # h "<5" and m make t; t reads 10 (8-12) and its median ends in ,5, so t is even.
     h, m = (("s", node, date(2011, 6, 30)) for node in ("H", "M"))
     audit = Audit()
-    audit.truth = {h: 2, m: 10}
+    audit.truth = {h: truth[0], m: truth[1]}
     audit.show("t", {h: 1, m: 1}, shown_interval(10, suppressed=True))
     audit.show("m", {m: 1}, other)
     audit.show("h", {h: 1}, shown_interval("<5", suppressed=True))
@@ -140,18 +158,19 @@ def _median_case(other: tuple[float, float] | None) -> Audit:
 
 
 def test_a_median_ending_in_half_gives_an_even_count_away() -> None:
-    # m exactly 10: h = t - 10 is 1-2; t even leaves t = 12, h = 2. Without parity 1-2.
-    audit = _median_case(shown_interval(10, suppressed=False))
-    assert [(f.where, f.low, f.high) for f in audit.solve().pinned] == [("h", 2.0, 2.0)]
+    # m exactly 11, h 1: h = t - 11 is 0-1 (t at most 12); t even leaves t = 12, h = 1.
+    # Without parity 0-1.
+    audit = _median_case(shown_interval(11, suppressed=False), truth=(1, 11))
+    assert [(f.where, f.low, f.high) for f in audit.solve().pinned] == [("h", 1.0, 1.0)]
     audit.evens = []
     assert audit.solve().pinned == []
 
 
 def test_a_median_ending_in_half_under_rounding_pins_nothing() -> None:
-    # m reads 10 (8-12): h 1 (t 12, m 11), 2, 3 (t 12, m 9), 4 (t 12, m 8) all fit.
+    # m reads 10 (8-12): h 0 (t 10, m 10), 1 (t 12, m 11), 2, 3 (t 12, m 9), 4 (t 12, m 8).
     result = _median_case(shown_interval(10, suppressed=True)).solve(intervals=True)
     assert result.pinned == []
-    assert [(f.low, f.high) for f in result.findings] == [(1.0, 4.0)]
+    assert [(f.low, f.high) for f in result.findings] == [(0.0, 4.0)]
 
 
 def _waits_case(suppressed: bool) -> Audit:
@@ -173,7 +192,7 @@ def _waits_case(suppressed: bool) -> Audit:
     audit.show("waits of N", finished, shown_interval(10 if suppressed else 9, suppressed))
     shown = shown_interval(10 if suppressed else 8, suppressed)
     audit.show("funnel on M", {("funnel.investigation", "M", day): 1}, shown)
-    audit.show("funnel on N", {("funnel.investigation", "N", day): 1}, (1.0, 4.0))
+    audit.show("funnel on N", {("funnel.investigation", "N", day): 1}, shown_interval("<5", True))
     return audit
 
 
@@ -184,10 +203,10 @@ def test_waits_against_the_funnel_give_the_family_directly_on_a_district_away() 
 
 
 def test_waits_against_the_funnel_under_rounding_pin_nothing() -> None:
-    # 10 (8-12) and 10 (8-12): N's own are 0-4, the funnel's "<5" makes it 1-4.
+    # 10 (8-12) and 10 (8-12): N's own are 0-4, and so is the funnel's "<5".
     result = _waits_case(suppressed=True).solve(intervals=True)
     assert result.pinned == []
-    assert {f.where: (f.low, f.high) for f in result.findings}["funnel on N"] == (1.0, 4.0)
+    assert {f.where: (f.low, f.high) for f in result.findings}["funnel on N"] == (0.0, 4.0)
 
 
 def _transitions_case(suppressed: bool) -> Audit:
@@ -258,7 +277,7 @@ def test_a_course_point_is_at_most_the_started_families() -> None:
 
 
 def test_shown_intervals() -> None:
-    assert shown_interval("<5", suppressed=True) == (1.0, 4.0)
+    assert shown_interval("<5", suppressed=True) == (0.0, 4.0)
     assert shown_interval(0, suppressed=True) == (0.0, 0.0)
     assert shown_interval(5, suppressed=True) == (5.0, 7.0)
     assert shown_interval(10, suppressed=True) == (8.0, 12.0)
@@ -365,25 +384,26 @@ def test_the_audit_reads_what_each_role_sees_and_no_more(hard_db: str) -> None:
     wheres = {where for _, _, where in viewer.bounds.values()}
     assert "visitation wait referred slow district=all as_of=2011-06-30" in wheres
     assert "effekt transition 3->1 district=T as_of=2011-06-30" in wheres
-    # T's three children all fell: 3 -> 1 holds the 3 improved, the cell reads "<5".
+    # T's three children all fell: 3 -> 1 holds the 3 improved, the cell reads "<5" (0-4).
     [t_cell] = [
         b[:2]
         for b in viewer.bounds.values()
         if b[2] == "effekt transition 3->1 district=T as_of=2011-06-30"
     ]
-    assert t_cell == (1.0, 4.0)
+    assert t_cell == (0.0, 4.0)
     # Rules the collector adds: the first step's finished waits are the families
-    # that reached investigation; shown shares (M's 0 improved of 8) are 0 or >= 5.
+    # that reached investigation; M's 0 improved of 8 is withheld (a numerator under 5).
     finished = ("wait.referred.finished", "M", date(2011, 6, 30))
     assert any(finished in expr for expr in viewer.identities)
-    assert any("improved share of M" in where for where, _ in viewer.gaps)
+    assert any("improved share withheld of M" in where for where, _, _ in viewer.disjunctions)
+    assert viewer.gaps == []  # no share is shown on this small bundle
     # The filter offers M, N and T, not the city kk: nobody is registered directly
     # on kk, and M has a family.
     june = date(2011, 6, 30)
     assert {("stage.intensive", "kk", june): 1} in viewer.identities
     assert ({("funnel.referred", "M", june): 1}, 1.0, math.inf) in viewer.relations
     # 31 January: 2 active families, so 2 family-months: the cost per family-month
-    # is withheld, and that says the family-months are 1-4.
+    # is withheld, and that says the family-months are 0-4.
     context = QueryContext("P", date(2011, 1, 31), None, Scope(role="department_head"))
     engine = make_engine(hard_db)
     try:
@@ -391,6 +411,6 @@ def test_the_audit_reads_what_each_role_sees_and_no_more(hard_db: str) -> None:
     finally:
         engine.dispose()
     months = seen["card family-months district=all as_of=2011-01-31"]
-    assert (months.cell, months.interval) == (None, (1.0, 4.0))
+    assert (months.cell, months.interval) == (None, (0.0, 4.0))
     result = head.solve()
     assert result.findings and result.pinned == []

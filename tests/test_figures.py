@@ -738,9 +738,9 @@ def test_disclosure_for_suppressed_roles(load: Loader, scope: Scope) -> None:
     assert (got["active_families"].value, got["active_families"].display) == (None, "<5")
     assert (got["intensive_families"].value, got["intensive_families"].display) == (None, "<5")
     assert (got["ended_families"].value, got["ended_families"].display) == (None, "<5")
-    # 0 stays 0; 5 is shown exactly.
-    assert (got["aftercare_families"].value, got["aftercare_families"].display) == (0, None)
-    assert (got["overdue_families"].value, got["overdue_families"].display) == (0, None)
+    # 0 reads "<5" like 1-4 (so "<5" never says "at least 1"); 5 is shown exactly.
+    assert (got["aftercare_families"].value, got["aftercare_families"].display) == (None, "<5")
+    assert (got["overdue_families"].value, got["overdue_families"].display) == (None, "<5")
     assert (got["pipeline_families"].value, got["pipeline_families"].display) == (5, None)
     # Improved: eligible A1-A3 (3 < 5 families) -> withheld, parts hidden too.
     improved = got["improved_share"]
@@ -762,10 +762,10 @@ def test_disclosure_for_suppressed_roles(load: Loader, scope: Scope) -> None:
     counts = stage_counts(engine, query_context("P1", D_STAGES, scope=scope))
     assert counts == {
         "referred": 5,
-        "investigation": 0,
-        "approved": 0,
+        "investigation": "<5",
+        "approved": "<5",
         "intensive": "<5",
-        "aftercare": 0,
+        "aftercare": "<5",
         "ended": "<5",
     }
 
@@ -787,13 +787,16 @@ def test_exact_for_other_roles(load: Loader, scope: Scope) -> None:
     assert stage_counts(engine, query_context("P1", D_STAGES, scope=scope))["intensive"] == 3
 
 
-def test_viewer_share_on_zero_families_is_simply_missing(load: Loader) -> None:
+def test_viewer_share_on_zero_families_is_withheld_like_a_small_one(load: Loader) -> None:
     engine = load()
     got = compute_figures(engine, query_context("P2", date(2012, 6, 30), scope=VIEWER))
-    # Nothing to divide: None without a "withheld" label; counts 0 stay 0.
-    assert (got["improved_share"].value, got["improved_share"].display) == (None, None)
-    assert got["improved_share"].denominator == 0
-    assert (got["active_families"].value, got["active_families"].display) == (0, None)
+    # A base of 0 reads like a base of 1-4: withheld, and the counts 0 read "<5",
+    # so the empty programme cannot be told from one with a few families.
+    assert (got["improved_share"].value, got["improved_share"].display) == (None, "withheld")
+    assert (got["active_families"].value, got["active_families"].display) == (None, "<5")
+    exact = compute_figures(engine, query_context("P2", date(2012, 6, 30), scope=SYSTEM))
+    assert (exact["improved_share"].value, exact["improved_share"].display) == (None, None)
+    assert (exact["active_families"].value, exact["active_families"].display) == (0, None)
 
 
 def test_viewer_share_that_gives_back_a_small_count_is_withheld(load: Loader) -> None:

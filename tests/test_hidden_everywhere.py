@@ -184,7 +184,7 @@ def test_every_page_marks_hidden_counts(
                 in_csv[key] = in_csv.get(key, 0) + check_csv(content, f"{key}/{file}")
         for metric in app.metric:
             if str(metric.value) == "<5":
-                assert "mellem 1 og 4" in str(metric.proto.help), (key, metric.label)
+                assert "mellem 0 og 4" in str(metric.proto.help), (key, metric.label)
                 shown_hidden[key] += 1
     for key, least in MARKED_AT_LEAST.get(role, {}).items():
         assert marked[key] >= least, (key, marked)
@@ -257,7 +257,7 @@ def test_every_presentation_step_marks_hidden_counts(
         marked += [title for spec in checked_charts(app) if check_chart(spec, title)]
         for metric in app.metric:
             if str(metric.value) == "<5":
-                assert "mellem 1 og 4" in str(metric.proto.help), (title, metric.label)
+                assert "mellem 0 og 4" in str(metric.proto.help), (title, metric.label)
         next_button = app.button(key="presentation_next")
         if next_button.disabled:
             break
@@ -301,8 +301,8 @@ def test_a_hidden_card_says_what_hidden_means() -> None:
 @pytest.mark.parametrize(
     "user, shown, hint",
     [
-        # Target 3, active 3 read "<5": the capacity lies between 3 - 4 and 3 - 1.
-        (VIEWER, "-1 til 2", "mellem -1 og 2"),
+        # Target 3, active 3 read "<5" (0-4): the capacity lies between 3 - 4 and 3 - 0.
+        (VIEWER, "-1 til 3", "mellem -1 og 3"),
         # Steering sees the exact 3 active: 3 - 3 = 0, and no hidden hint.
         ("styre@example.org", "0", None),
     ],
@@ -324,7 +324,7 @@ def test_capacity_left_says_it_rests_on_a_hidden_count(
     if hint is None:
         assert "<5" not in help_text
     else:
-        assert "<5" in help_text and hint in help_text and "mellem 1 og 4" in help_text
+        assert "<5" in help_text and hint in help_text and "mellem 0 og 4" in help_text
 
 
 def _csv_files(

@@ -205,20 +205,32 @@ def test_scenes_are_the_demo_programmes(demo_url: str) -> None:
 
 
 def test_timeline_splits_the_run_by_when_views_ended() -> None:
-    # A 70 s run in 30 s windows: 0-30, 30-60, 60-70 (10 s long).
-    tally = Tally()
-    ends = [(5.0, 1.0), (29.9, 3.0), (31.0, 0.5), (69.0, 2.0), (65.0, 4.0)]
-    for at, wait in ends:
-        tally.records.append(Record(0, "viewer", View("oversigt", wait, finished=True), at))
     failed = View("effekt", 60.0, finished=False, problems=[("timeout", "no script_finished")])
-    tally.records.append(Record(1, "viewer", failed, 45.0))
-    rows = timeline(tally, 70.0, 30.0)
+
+    def tally(ends: list[tuple[float, float]]) -> Tally:
+        made = Tally()
+        for at, wait in ends:
+            made.records.append(Record(0, "viewer", View("oversigt", wait, finished=True), at))
+        made.records.append(Record(1, "viewer", failed, 45.0))
+        return made
+
+    # 80 s in 30 s windows: 0-30, 30-60, and a 20 s tail (at least half a window) of its own.
+    rows = timeline(tally([(5.0, 1.0), (29.9, 3.0), (31.0, 0.5), (65.0, 4.0), (79.0, 2.0)]), 80, 30)
     assert [row["from_s"] for row in rows] == [0.0, 30.0, 60.0]
     assert [row["views"] for row in rows] == [2, 1, 2]
-    # 2 views in 30 s, 1 in 30 s, 2 in the last 10 s.
-    assert [row["per_second"] for row in rows] == [0.07, 0.03, 0.2]
+    # 2 views in 30 s, 1 in 30 s, 2 in the last 20 s.
+    assert [row["per_second"] for row in rows] == [0.07, 0.03, 0.1]
     assert [row["errors"] for row in rows] == [0, 1, 0]
-    # Nearest rank: p50 of (1, 3) is 1, of (2, 4) is 2; p95 the larger.
+    # Nearest rank: p50 of (1, 3) is 1, of (4, 2) is 2; p95 the larger.
     assert [row["wait_s"]["p50"] for row in rows] == [1.0, 0.5, 2.0]
     assert [row["wait_s"]["p95"] for row in rows] == [3.0, 0.5, 4.0]
     assert rows[1]["wait_s"]["max"] == 0.5  # the timed-out view is an error, not a wait
+
+    # 70 s: the 10 s tail joins the window before, which then spans 30-70 s.
+    ends = [(5.0, 1.0), (29.9, 3.0), (31.0, 0.5), (50.0, 1.5), (65.0, 4.0), (69.0, 2.0)]
+    rows = timeline(tally(ends), 70, 30)
+    assert [row["from_s"] for row in rows] == [0.0, 30.0]
+    assert [row["views"] for row in rows] == [2, 4]
+    assert [row["per_second"] for row in rows] == [0.07, 0.1]  # 4 views in 40 s
+    # (0.5, 1.5, 2, 4): rank ceil(0.5 * 4) = 2 is 1.5, rank ceil(0.95 * 4) = 4 is 4.
+    assert (rows[1]["wait_s"]["p50"], rows[1]["wait_s"]["p95"]) == (1.5, 4.0)

@@ -105,7 +105,9 @@ def test_rule_on_its_own() -> None:
     ]  # fmt: skip
     cells = suppress_breakdown({"A": 3, "B": 9, "C": 20}, VIEWER, total=32)
     assert cells == {"A": SUPPRESSED, "B": 10, "C": 20}
-    assert suppress_breakdown({"A": 3, "Z": 0, "B": 6}, VIEWER) == {"A": SUPPRESSED, "Z": 0, "B": 5}
+    # 0 reads "<5" like 1-4: a "<5" that left 0 out would say "at least 1".
+    zero = suppress_breakdown({"A": 3, "Z": 0, "B": 6}, VIEWER)
+    assert zero == {"A": SUPPRESSED, "Z": SUPPRESSED, "B": 5}
     # Exact roles see everything.
     assert suppress_breakdown({"A": 3, "B": 9}, STEERING) == {"A": 3, "B": 9}
 
@@ -122,8 +124,9 @@ def test_viewer_cannot_difference_any_breakdown(db_url: str, tmp_path: Path) -> 
         assert headline["active_families"].value == 10
         assert by_district[SMALL]["active_families"].display == SUPPRESSED
         assert by_district[LARGE]["active_families"].value == 10
-        # 9 of 9 improved: the share 10/10 shows nothing the counts do not.
-        assert by_district[LARGE]["improved_share"].value == 1.0
+        # 9 of 9 improved: 100 % would say that 0 did not improve, and 0 is hidden like
+        # 1-4 (a base minus numerator under 5): withheld, its base still reads 10.
+        assert by_district[LARGE]["improved_share"].display == "withheld"
         assert by_district[LARGE]["improved_share"].denominator == 10
         assert by_district[SMALL]["improved_share"].display == "withheld"
         for district in (None, SMALL, LARGE):
@@ -134,7 +137,8 @@ def test_viewer_cannot_difference_any_breakdown(db_url: str, tmp_path: Path) -> 
             june = months[(months["month_end"] == D) & (months["stage"] == "intensive")]
             assert list(june["display"]) == [str(stages["intensive"])]
             reasons = end_reasons(engine, context)
-            assert list(reasons["families"]) == [0, 0, 0, 0]
+            # No family ended: 0 reads "<5" like 1-4.
+            assert list(reasons["families"]) == [SUPPRESSED] * 4
         # The intake funnel by district: 3 reads "<5", 9 reads 10.
         funnel = intake_funnel(engine, query_context("P", D, scope=VIEWER))
         for _, step in funnel.groupby("step"):

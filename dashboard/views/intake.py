@@ -71,15 +71,15 @@ def capacity_left(active: FigureValue, target: FigureValue, lang: str) -> tuple[
     """(value, help) of the card "Ledig kapacitet": the target minus the active families.
 
     When the active count reads `<5` the card must not read `–` (no data): it
-    shows the range the capacity lies in (target minus 4 to target minus 1),
-    which says no more than `<5` does, and its help says why.
+    shows the range the capacity lies in (target minus 4 to the target: `<5`
+    is 0 to 4), which says no more than `<5` does, and its help says why.
     """
     definition = measure("capacity_left").definition(lang)
     if target.value is None:
         return t("common.no_target", lang), definition
     if active.display == formatting.SUPPRESSED:
         low = formatting.number(target.value - (MIN_CELL - 1), lang)
-        high = formatting.number(target.value - 1, lang)
+        high = formatting.number(target.value, lang)
         value = t("intake.capacity_range", lang, low=low, high=high)
         return value, definition + "\n\n" + t("intake.capacity_hidden", lang, low=low, high=high)
     if active.value is None:

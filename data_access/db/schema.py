@@ -25,6 +25,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -375,6 +376,20 @@ load_history = Table(
     Column("files", Text, nullable=False),
     Column("covers_until", Date, nullable=True),
     Column("is_demo", Boolean, nullable=False, default=False),
+)
+
+#: Answers the dashboard's pages would compute alike in every process, computed
+#: once after a load by `python -m dashboard precompute` (owner only; the app's
+#: reader may SELECT). `key` is `answers.answer_key`; a row serves only the
+#: load `data_version` names; `payload` is `answers.encode`'s bytes, never pickle.
+precomputed_answers = Table(
+    "precomputed_answers",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("data_version", Integer, nullable=False, index=True),
+    Column("query", String(300), nullable=False),
+    Column("payload", LargeBinary, nullable=False),
+    Column("created_at", DateTime(timezone=False), nullable=False),
 )
 
 #: The programme's change theory (optional bundle file change_theory.csv, see README):

@@ -31,7 +31,7 @@ from data_access.derived.stage_changes import stages_at_month_ends
 from data_access.queries.context import QueryContext
 from data_access.queries.programmes import read_programme
 from data_access.rules.calendar import month_ends
-from data_access.rules.disclosure import SUPPRESSED, is_small, rounded
+from data_access.rules.disclosure import SUPPRESSED, below_threshold, rounded
 from data_access.rules.prevention import (
     UnitCost,
     cost_per_course,
@@ -107,7 +107,7 @@ def business_case(engine: Engine, context: QueryContext) -> BusinessCase:
         amount = spent.get(year, 0.0)
         cumulative += amount
         count = _shown(months.get(year, 0), hide)
-        hidden = hide and is_small(months.get(year, 0))
+        hidden = hide and below_threshold(months.get(year, 0))
         any_hidden |= hidden
         rows.append(
             (
@@ -121,11 +121,11 @@ def business_case(engine: Engine, context: QueryContext) -> BusinessCase:
         )
     frame = pd.DataFrame(rows, columns=list(YEAR_COLUMNS))
     frame["family_months_display"] = [
-        SUPPRESSED if hide and is_small(months.get(y, 0)) else None for y in years
+        SUPPRESSED if hide and below_threshold(months.get(y, 0)) else None for y in years
     ]
     total_exact = sum(months.values())
     total_months = _shown(total_exact, hide)
-    total_hidden = any_hidden or (hide and is_small(total_exact))
+    total_hidden = any_hidden or (hide and below_threshold(total_exact))
     per_course = (
         None if total_hidden else cost_per_course(cumulative, total_months, info.course_months)
     )
@@ -164,7 +164,9 @@ def business_case(engine: Engine, context: QueryContext) -> BusinessCase:
 
 def _shown(family_months: int, suppressed: bool) -> int:
     """The family-month count a caller sees: rounded to 5 for a suppressed role."""
-    return rounded(family_months) if suppressed and not is_small(family_months) else family_months
+    if suppressed and not below_threshold(family_months):
+        return rounded(family_months)
+    return family_months
 
 
 def _spent_by_year(conn: Connection, programme_id: str, as_of: date) -> dict[int, float]:

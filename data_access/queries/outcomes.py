@@ -28,7 +28,7 @@ from data_access.rules.disclosure import (
     SECONDARY,
     count_or_label,
     count_share,
-    is_small,
+    rests_on_few,
     suppress_breakdown,
     suppress_count,
     suppress_share,
@@ -96,7 +96,7 @@ def course_month_series(engine: Engine, context: QueryContext, measure: Measure)
                 course_month,
                 None if withheld else total / n,
                 count_or_label(n, context.scope),
-                is_small(n),
+                rests_on_few(n, context.scope),
             )
         )
     return pd.DataFrame(shown, columns=list(SERIES_COLUMNS))
@@ -262,9 +262,9 @@ def _district_table(
                 district_id,
                 name,
                 *_disclosed(improved, eligible, eligible_cells[district_id], scope),
-                is_small(eligible),
+                rests_on_few(eligible, scope),
                 *_disclosed(supporting, parents, parent_cells[district_id], scope),
-                is_small(parents),
+                rests_on_few(parents, scope),
             )
         )
     return pd.DataFrame(rows, columns=list(DISTRICT_COLUMNS))

@@ -1,11 +1,20 @@
 """Disclosure control (kpis.md): small counts hidden, every other count rounded to 5.
 
 For the roles in `access.SUPPRESSED_ROLES` (viewer, department_head) a count of
-families or people from 1 to 4 is shown as `<5`, every count of 5 or more is
+families or people from 0 to 4 is shown as `<5`, every count of 5 or more is
 rounded to the nearest multiple of 5 (5-7 read 5, 8-12 read 10, ...), and a
-share is computed from the rounded counts, withheld when its base is under 5
-or its numerator or base minus numerator is 1 to 4. 0 stays 0: "nobody"
-identifies no one. Other roles see exact values.
+share is computed from the rounded counts, withheld when its base, its
+numerator or its base minus its numerator is under 5. Other roles see exact
+values.
+
+Why 0 reads `<5` too (kpis.md asks only that 1-4 do): a `<5` that leaves
+out 0 tells the reader "at least 1", and lower bounds add up. Four areas
+reading `<5` under a district reading `<5` are each exactly 1; the stages
+of a month, the funnel's districts and the end reasons close the same way.
+The attacker audit found 724 counts worked out like this on the demo's
+month ends (6 December 2026) while 0 still read 0, and none once 0 read
+`<5` as well. A 0 shown as a share (0 %, 100 %) or as an empty median would
+give the same bound back, so those are withheld alike.
 
 Why rounding and not secondary suppression: with suppression, every
 exact number shown (a district, its areas, the month before, the other
@@ -40,6 +49,20 @@ def is_small(n: float | None) -> bool:
     return n is not None and 0 < n < MIN_CELL
 
 
+def below_threshold(n: float | None) -> bool:
+    """A count from 0 to MIN_CELL - 1: what a suppressed role never sees exactly (module doc)."""
+    return n is not None and n < MIN_CELL
+
+
+def rests_on_few(n: float | None, scope: Scope) -> bool:
+    """Whether a figure over `n` families is flagged or withheld as resting on too few.
+
+    For an exact role, 1-4 (a base of 0 has no figure); for a suppressed
+    role 0-4, so that the flag does not tell 0 from 1-4.
+    """
+    return below_threshold(n) if scope.suppressed else is_small(n)
+
+
 #: Counts of 5 or more are shown to suppressed roles as multiples of this.
 ROUNDING_BASE: Final = 5
 
@@ -58,12 +81,12 @@ def rounded(n: int) -> int:
 def suppress_count(n: int | None, scope: Scope) -> tuple[int | None, str | None]:
     """(value, display) of a count of families or people for `scope`.
 
-    A suppressed caller gets (None, "<5") for 1-4 and the count rounded to 5
+    A suppressed caller gets (None, "<5") for 0-4 and the count rounded to 5
     otherwise; every other caller the exact count.
     """
     if n is None or not scope.suppressed:
         return n, None
-    if is_small(n):
+    if below_threshold(n):
         return None, SUPPRESSED
     return rounded(int(n)), None
 
@@ -82,25 +105,20 @@ def suppress_share(
     """(value, display) of numerator / denominator, where denominator counts families or people.
 
     No denominator or 0 gives (None, None): there is nothing to divide. A
-    suppressed caller gets (None, "withheld") when the denominator is 1-4.
+    suppressed caller gets (None, "withheld") when the denominator is 0-4.
     """
+    if scope.suppressed and below_threshold(denominator or 0):
+        return None, WITHHELD
     if numerator is None or not denominator:
         return None, None
-    if scope.suppressed and is_small(denominator):
-        return None, WITHHELD
     return numerator / denominator, None
 
 
 def flow_cell(n: int, scope: Scope) -> int | str:
-    """A month's flow (started, ended, referred) as a cell: 0 to 4 all read "<5" when suppressed.
+    """A month's flow (started, ended, referred) as a cell: like every count, 0-4 read "<5".
 
-    The flows of consecutive months add up to a stock shown elsewhere: four
-    months reading "<5" (so at least 1 each) under a stock reading "<5" (at
-    most 4) would pin every one of them at 1. A 0 hidden with the small ones
-    leaves each month anything from 0 to 4. Others see the exact count.
+    Kept as its own name for the flows' callers; the rule is `suppress_count`'s.
     """
-    if scope.suppressed and n < MIN_CELL:
-        return SUPPRESSED
     return count_or_label(n, scope)
 
 
@@ -108,15 +126,13 @@ def count_share(numerator: int, denominator: int, scope: Scope) -> tuple[float |
     """(value, display) of a share of families or people: numerator counted among denominator.
 
     A suppressed caller gets the share of the rounded counts, or (None,
-    "withheld") when the base is under 5 or the numerator or the base minus
-    the numerator is from 1 to 4 (kpis.md): either would let the share give
-    back a small count.
+    "withheld") when the base, the numerator or the base minus the numerator
+    is under 5 (kpis.md says 1 to 4; 0 too, see the module doc): each would
+    let the share give back a small count or a bound on one.
     """
-    if not denominator:
-        return None, None
     if not scope.suppressed:
-        return numerator / denominator, None
-    if is_small(denominator) or is_small(numerator) or is_small(denominator - numerator):
+        return (numerator / denominator, None) if denominator else (None, None)
+    if any(below_threshold(n) for n in (denominator, numerator, denominator - numerator)):
         return None, WITHHELD
     return rounded(numerator) / rounded(denominator), None
 
@@ -127,12 +143,13 @@ def withhold_small_base(
     """(value, display) of a statistic (a median, say) computed over `base` families.
 
     A median over 1-4 families is close to one family's own figure, so a
-    suppressed caller gets (None, "withheld") just as for a share.
+    suppressed caller gets (None, "withheld") just as for a share, and for
+    0 families too (an empty median would tell 0 from 1-4).
     """
+    if scope.suppressed and below_threshold(base or 0):
+        return None, WITHHELD
     if value is None:
         return None, None
-    if scope.suppressed and is_small(base):
-        return None, WITHHELD
     return value, None
 
 
@@ -148,7 +165,7 @@ def suppress_breakdown(
 ) -> dict[K, int | str]:
     """The cells of one breakdown (by district, coordinator, stage, ...) as a caller may see them.
 
-    1-4 reads "<5", the others are rounded to 5, each on its own: the
+    0-4 reads "<5", the others are rounded to 5, each on its own: the
     rounded total and the rounded cells leave every hidden cell an interval
     (the total minus the others is at least 4 wide), so no second cell needs
     hiding. `total` is only taken to document that the headline is rounded
