@@ -279,10 +279,19 @@ def test_the_admin_page_filters_by_action(
     audit.record_access(
         db_url, email="y@demo.invalid", role=ADMIN, page="forloeb", family_ids=["FAM-9"]
     )
+    audit.record_access(
+        db_url,
+        email="z@demo.invalid",
+        role=ADMIN,
+        page="forloeb",
+        family_ids=[f"FAM-{n}" for n in range(10, 18)],
+    )
     app = render(monkeypatch, demo_db_url, "adgangslog", user="admin@demo.invalid")
     assert not app.exception, [e.value for e in app.exception]
     shown = texts(app)
     assert "kvartalsrapport.pdf" in shown and "FAM-9" in shown
+    # Eight families in one row: the screen shows the first five and "(+3)".
+    assert "FAM-10,FAM-11,FAM-12,FAM-13,FAM-14 … (+3)" in shown and "FAM-17" not in shown
     app.selectbox(key="audit_action").set_value("report").run()
     shown = texts(app)
     assert "kvartalsrapport.pdf" in shown and "FAM-9" not in shown
