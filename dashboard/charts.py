@@ -313,11 +313,18 @@ def hidden_legend(label: str, *, offsetgroup: str | None = None) -> Trace:
 
 
 def with_hidden(traces: list[Trace], label: str, *, offsetgroup: str | None = None) -> list[Trace]:
-    """`traces` plus the legend entry of hidden counts when one of them draws a hidden bar."""
+    """`traces` plus the legend entry of hidden counts when one of them draws a hidden bar.
+
+    A trace without a name (the only trace of its chart) keeps out of the
+    legend the entry brings: Plotly would list it as "trace 0".
+    """
     marked = any(
         isinstance(t.get("marker", {}).get("pattern", {}).get("shape"), list) for t in traces
     )
-    return [*traces, hidden_legend(label, offsetgroup=offsetgroup)] if marked else traces
+    if not marked:
+        return traces
+    named = [t if t.get("name") else {**t, "showlegend": False} for t in traces]
+    return [*named, hidden_legend(label, offsetgroup=offsetgroup)]
 
 
 def month_ticks(months: Sequence[date], lang: str, *, every: int = 1) -> dict[str, Any]:

@@ -35,6 +35,16 @@ def test_legend_entry_only_when_a_bar_is_hidden() -> None:
     assert traces[-1]["name"] == "skjult, under 5" and traces[-1]["offsetgroup"] == "0"
 
 
+def test_a_nameless_trace_stays_out_of_the_legend_the_hidden_entry_brings() -> None:
+    # Forløb's end reasons: one nameless trace; with a "<5" bar the legend appeared
+    # and listed it as "trace 0". A named trace keeps its entry.
+    nameless = mark_hidden({"type": "bar", "x": [5, 3], "orientation": "h"}, [5, "<5"], axis="x")
+    named = {**nameless, "name": "Startet"}
+    first, legend = with_hidden([nameless], "skjult, under 5")
+    assert first["showlegend"] is False and legend["name"] == "skjult, under 5"
+    assert "showlegend" not in with_hidden([named], "skjult, under 5")[0]
+
+
 def test_a_hidden_first_bar_leaves_the_legend_swatch_in_the_trace_colour() -> None:
     """Plotly.js draws a bar trace's legend swatch from its first point (legend/style.js).
 
