@@ -19,13 +19,11 @@ page/SQL below 1 shows how much the overlap saved.
 
 from __future__ import annotations
 
-import os
 import resource
 import statistics
-import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -37,6 +35,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import data as dashboard_data
 from dashboard.navigation import page as page_spec
+from dashboard.precompute import scratch_app_environment
 from data_access.db.engine import make_engine
 
 APP: Final = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
@@ -72,27 +71,13 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-@contextmanager
-def app_environment(url: str) -> Iterator[None]:
+def app_environment(url: str) -> AbstractContextManager[None]:
     """Point the app at `url` as the demo admin; access-log rows go to a scratch file.
 
-    The access log is written by pages that show pseudonyms; sending it to a
-    temporary SQLite file keeps the benchmarked reporting database unchanged.
+    Sending the log to a temporary SQLite file keeps the benchmarked
+    reporting database unchanged.
     """
-    names = ("DASHBOARD_DATABASE_URL", "DASHBOARD_DEMO_USER", "DASHBOARD_AUDIT_URL")
-    before = {name: os.environ.get(name) for name in names}
-    with tempfile.TemporaryDirectory(prefix="dashboard-bench-") as scratch:
-        os.environ["DASHBOARD_DATABASE_URL"] = url
-        os.environ["DASHBOARD_DEMO_USER"] = BENCH_USER
-        os.environ["DASHBOARD_AUDIT_URL"] = f"sqlite:///{Path(scratch) / 'audit.sqlite'}"
-        try:
-            yield
-        finally:
-            for name, value in before.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
+    return scratch_app_environment(url, {"DASHBOARD_DEMO_USER": BENCH_USER})
 
 
 @contextmanager

@@ -23,7 +23,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -94,31 +94,27 @@ def report_dates(starts_on: date, default: date, back: int = QUARTERS_BACK) -> l
 
 
 @contextmanager
-def _app_environment(url: str) -> Iterator[None]:
-    """The app on `url` in demo mode, computing (not reading the store), logging to scratch."""
-    names = (
-        "DASHBOARD_DATABASE_URL",
-        "DASHBOARD_DEMO",
-        "DASHBOARD_DEMO_USER",
-        "DASHBOARD_AUDIT_URL",
-        "DASHBOARD_PRECOMPUTED",
-    )
-    before = {name: os.environ.get(name) for name in names}
-    with tempfile.TemporaryDirectory(prefix="dashboard-precompute-") as scratch:
+def scratch_app_environment(url: str, settings: Mapping[str, str]) -> Iterator[None]:
+    """The app in this process on `url` with `settings`, its access log in a scratch file.
+
+    For renders in AppTest that are not a user's (precompute, the page
+    benchmark): the pages that show pseudonyms write the log, which must
+    not land in the real one. Every `DASHBOARD_*` variable is as before
+    afterwards, including those changed inside the block.
+    """
+    before = {name: value for name, value in os.environ.items() if name.startswith("DASHBOARD_")}
+    with tempfile.TemporaryDirectory(prefix="dashboard-scratch-") as scratch:
         os.environ.update(
+            settings,
             DASHBOARD_DATABASE_URL=url,
-            DASHBOARD_DEMO="1",
             DASHBOARD_AUDIT_URL=f"sqlite:///{Path(scratch) / 'audit.sqlite'}",
-            DASHBOARD_PRECOMPUTED="0",
         )
         try:
             yield
         finally:
-            for name, value in before.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
+            for name in [n for n in os.environ if n.startswith("DASHBOARD_")]:
+                del os.environ[name]
+            os.environ.update(before)
 
 
 #: `dashboard.data`'s calls of `cached` and `shared` queries: both read the store on a miss.
@@ -234,7 +230,10 @@ def precompute(url: str, dates: Sequence[date] | None = None) -> PrecomputeResul
             for name, original in originals.items():
                 setattr(dashboard_data, name, recorder.wrap(original))
             try:
-                with _app_environment(url):
+                # Demo mode to pick the representatives; computing, not reading the store.
+                with scratch_app_environment(
+                    url, {"DASHBOARD_DEMO": "1", "DASHBOARD_PRECOMPUTED": "0"}
+                ):
                     for programme_id, days in plans:
                         for day in days:
                             for user in users:

@@ -29,7 +29,7 @@ from sqlalchemy import text
 from dashboard import data as dashboard_data
 from dashboard.__main__ import main as dashboard_main
 from dashboard.navigation import PAGES
-from dashboard.precompute import precompute, report_dates, representatives
+from dashboard.precompute import precompute, report_dates, representatives, scratch_app_environment
 from data_access.db.engine import make_engine
 from data_access.queries import answer_store, answers
 from data_access.queries.context import QueryContext
@@ -328,3 +328,23 @@ def test_the_command_prints_answers_bytes_and_seconds(
     assert int(found[3]) == sum(
         spec.allows(role) for spec in PAGES for role in ("admin", "steering", "viewer")
     )
+
+
+def test_the_scratch_environment_puts_every_dashboard_variable_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DASHBOARD_DATABASE_URL", "sqlite:///real.sqlite")
+    monkeypatch.setenv("DASHBOARD_AUDIT_URL", "sqlite:///real-log.sqlite")
+    monkeypatch.setenv("DASHBOARD_DEMO", "0")
+    monkeypatch.delenv("DASHBOARD_DEMO_USER", raising=False)
+    with scratch_app_environment("sqlite:///other.sqlite", {"DASHBOARD_DEMO": "1"}):
+        assert os.environ["DASHBOARD_DATABASE_URL"] == "sqlite:///other.sqlite"
+        assert os.environ["DASHBOARD_DEMO"] == "1"
+        # The pages' access-log rows go to a scratch file, never the real log.
+        assert os.environ["DASHBOARD_AUDIT_URL"].endswith("/audit.sqlite")
+        assert "real-log" not in os.environ["DASHBOARD_AUDIT_URL"]
+        os.environ["DASHBOARD_DEMO_USER"] = "laeser@demo.invalid"  # as precompute does
+    assert os.environ["DASHBOARD_DATABASE_URL"] == "sqlite:///real.sqlite"
+    assert os.environ["DASHBOARD_AUDIT_URL"] == "sqlite:///real-log.sqlite"
+    assert "DASHBOARD_DEMO_USER" not in os.environ
+    assert os.environ["DASHBOARD_DEMO"] == "0"
