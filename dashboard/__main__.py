@@ -109,7 +109,7 @@ def _precompute(args: argparse.Namespace) -> int:
     from data_access.db.engine import default_database_url
 
     url = args.database_url or default_database_url()
-    result = precompute(url, args.dates)
+    result = precompute(url, args.dates, districts=not args.no_districts)
     for problem in result.errors:
         print(f"error: {problem}", file=sys.stderr)
     print(result.summary())
@@ -171,6 +171,11 @@ def build_parser() -> argparse.ArgumentParser:
         type=_iso_date,
         default=None,
         help="report dates (default: each programme's default date and 4 quarter ends before it)",
+    )
+    precompute.add_argument(
+        "--no-districts",
+        action="store_true",
+        help="only the whole programme, not each district filter (about a fifth of the time)",
     )
     precompute.set_defaults(handler=_precompute)
     return parser

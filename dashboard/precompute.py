@@ -6,13 +6,18 @@ of their rights class share (the first admin, steering member and viewer,
 and the first department head of each department; never per coordinator,
 whose answers are their own), for each programme on its default report date
 (the one a user sees first) and the quarter ends of the year before it,
-for the whole programme (no district). Every `cached` and `shared` query
-of `data_access` they make is recorded with its arguments and answer; answers
-that the codec cannot give back exactly are left out and counted. Then the
-store is replaced in one transaction (`answer_store.write_answers`).
+for the whole programme and for each district with families in it (the
+sidebar's district filter offers exactly those; `districts=False` keeps to
+the whole programme). Every `cached` and `shared` query of `data_access`
+they make is recorded with its arguments and answer; answers that the codec
+cannot give back exactly are left out and counted. Then the store is
+replaced in one transaction (`answer_store.write_answers`).
 
-Bounded: programmes x (1 + up to 4 dates) x (3 + departments) users x the
-pages each may open; about a minute on the scale-1 demo.
+Bounded: programmes x (1 + up to 4 dates) x (1 + the programme's districts)
+x (3 + departments) users x the pages each may open. On the demo that is 3
+programmes with 0, 2 and 10 districts: 75 filter sets instead of 15, so
+about five times the whole-programme run (scale 1: about 5 minutes; scale
+1000: see docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -186,12 +191,16 @@ class _Recorder:
                 self.stored[key] = answer_store.StoredAnswer(key, name, payload)
 
 
-def _render(user: Scope, programme_id: str, day: date, result: PrecomputeResult) -> None:
-    """Every page `user` may open, for `programme_id` on `day`, in one AppTest session."""
+def _render(
+    user: Scope, programme_id: str, day: date, district_id: str | None, result: PrecomputeResult
+) -> None:
+    """Every page `user` may open, for `programme_id` on `day` (in one district), in one session."""
     os.environ["DASHBOARD_DEMO_USER"] = user.email
     app = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
     app.query_params["programme"] = programme_id
     app.query_params["as_of"] = day.isoformat()
+    if district_id is not None:
+        app.query_params["district"] = district_id
     app.run()
     for spec in PAGES:
         if not spec.allows(user.role):
@@ -200,10 +209,28 @@ def _render(user: Scope, programme_id: str, day: date, result: PrecomputeResult)
         app.run()
         result.views += 1
         for problem in [*app.exception, *app.error]:
-            result.errors.append(f"{spec.key} {user.role} {programme_id} {day}: {problem.value}")
+            where = f"{programme_id} {district_id or '-'} {day}"
+            result.errors.append(f"{spec.key} {user.role} {where}: {problem.value}")
 
 
-def precompute(url: str, dates: Sequence[date] | None = None) -> PrecomputeResult:
+@dataclass(frozen=True)
+class Plan:
+    """What one programme is rendered for: its report dates and district filters."""
+
+    programme_id: str
+    dates: list[date]
+    #: None = the whole programme, then each district with families in it
+    districts: list[str | None]
+
+    def views(self) -> Iterator[tuple[date, str | None]]:
+        for day in self.dates:
+            for district_id in self.districts:
+                yield day, district_id
+
+
+def precompute(
+    url: str, dates: Sequence[date] | None = None, *, districts: bool = True
+) -> PrecomputeResult:
     """Render the pages, record their answers and replace the store of `url` (see module doc)."""
     started = time.perf_counter()
     engine = make_engine(url)
@@ -213,13 +240,24 @@ def precompute(url: str, dates: Sequence[date] | None = None) -> PrecomputeResul
         users = representatives(reference.list_users(engine))
         latest = programmes.data_as_of(engine)
         plans = [
-            (
+            Plan(
                 programme.programme_id,
                 list(dates or ())
                 or report_dates(
                     programme.starts_on,
                     default_as_of(programme.starts_on, programme.ends_on, latest),
                 ),
+                [
+                    None,
+                    *(
+                        d.district_id
+                        for d in (
+                            reference.list_districts(engine, programme.programme_id)
+                            if districts
+                            else ()
+                        )
+                    ),
+                ],
             )
             for programme in programmes.list_programmes(engine)
         ]
@@ -234,10 +272,10 @@ def precompute(url: str, dates: Sequence[date] | None = None) -> PrecomputeResul
                 with scratch_app_environment(
                     url, {"DASHBOARD_DEMO": "1", "DASHBOARD_PRECOMPUTED": "0"}
                 ):
-                    for programme_id, days in plans:
-                        for day in days:
+                    for plan in plans:
+                        for day, district_id in plan.views():
                             for user in users:
-                                _render(user, programme_id, day, result)
+                                _render(user, plan.programme_id, day, district_id, result)
             finally:
                 for name, original in originals.items():
                     setattr(dashboard_data, name, original)

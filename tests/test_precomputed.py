@@ -38,7 +38,7 @@ from data_access.queries.reference import list_districts
 from data_access.rules.access import Scope
 from data_access.rules.figures import FigureId
 from data_access.rules.spend import SpendStatus
-from tests.fixtures.apptest import render, texts
+from tests.fixtures.apptest import metrics, render, texts
 from tests.fixtures.programme import QUERY, load_small
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -242,7 +242,7 @@ def test_a_precomputed_page_is_read_from_the_store(
         computed = render(monkeypatch, db_url, "forloeb", user="styre@example.org", query=QUERY)
     assert not computed.exception
     assert "data_access.queries.courses.course_flow" in names
-    result = precompute(db_url, [date.fromisoformat(QUERY["as_of"])])
+    result = precompute(db_url, [date.fromisoformat(QUERY["as_of"])], districts=False)
     assert result.errors == [] and result.answers > 0 and not result.rejected
     dashboard_data.clear_caches()
     monkeypatch.setenv("DASHBOARD_PRECOMPUTED", "1")
@@ -256,6 +256,49 @@ def test_a_precomputed_page_is_read_from_the_store(
     monkeypatch.setenv("DASHBOARD_PRECOMPUTED", "0")
     refused = render(monkeypatch, db_url, "forloeb", user="styre@example.org", query=QUERY)
     assert refused.exception or refused.error, texts(refused)
+
+
+@pytest.mark.usefixtures("fresh_caches")
+def test_a_district_view_is_read_from_the_store(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Forløb filtered to Nørrebro: F1 and F2 in aftercare (active 2), F5 ended (1).
+
+    The whole programme shows 3 active (F3 in Brønshøj-Husum too), so the
+    figures below can only be the district's answers.
+    """
+    load_small(db_url, tmp_path / "bundle").dispose()
+    monkeypatch.setenv("DASHBOARD_DEMO", "1")
+    monkeypatch.setenv("DASHBOARD_PRECOMPUTED", "0")
+    in_nb = {**QUERY, "district": "nb"}
+    with monkeypatch.context() as recording:
+        names = _page_queries(recording)
+        computed = render(monkeypatch, db_url, "forloeb", user="styre@example.org", query=in_nb)
+    assert not computed.exception
+    assert metrics(computed)["Aktive familier"] == "2"
+    day = date.fromisoformat(QUERY["as_of"])
+    # Only the whole programme stored: the district's queries are computed, and refused.
+    assert precompute(db_url, [day], districts=False).errors == []
+    dashboard_data.clear_caches()
+    monkeypatch.setenv("DASHBOARD_PRECOMPUTED", "1")
+    with monkeypatch.context() as refusing:
+        _refuse(refusing, names)
+        missed = render(monkeypatch, db_url, "forloeb", user="styre@example.org", query=in_nb)
+    assert missed.exception or missed.error, texts(missed)
+    # Every district filter stored: the same view with every query refused.
+    monkeypatch.setenv("DASHBOARD_PRECOMPUTED", "0")
+    result = precompute(db_url, [day])
+    assert result.errors == [] and not result.rejected
+    dashboard_data.clear_caches()
+    monkeypatch.setenv("DASHBOARD_PRECOMPUTED", "1")
+    _refuse(monkeypatch, names)
+    stored = render(monkeypatch, db_url, "forloeb", user="styre@example.org", query=in_nb)
+    assert not stored.exception, [e.value for e in stored.exception]
+    assert not stored.error, texts(stored)
+    shown = metrics(stored)
+    assert shown["Aktive familier"] == "2"
+    assert shown["Afsluttede forløb"] == "1"
+    assert texts(stored) == texts(computed)
 
 
 def _store_one(url: str, version: int) -> tuple[str, tuple[Any, ...]]:
@@ -324,8 +367,9 @@ def test_the_command_prints_answers_bytes_and_seconds(
         engine.dispose()
     assert (int(found[1]), int(found[2])) == (rows, size)
     assert rows > 0 and versions == 1
-    # The small bundle's users: admin, steering, viewer (no department head), one programme.
-    assert int(found[3]) == sum(
+    # The small bundle's users: admin, steering, viewer (no department head), one
+    # programme, one date, three filters: the whole programme, Brønshøj-Husum, Nørrebro.
+    assert int(found[3]) == 3 * sum(
         spec.allows(role) for spec in PAGES for role in ("admin", "steering", "viewer")
     )
 
