@@ -173,7 +173,8 @@ def show(
     spec: Colours = tuple(
         (heading, tuple(sorted(by_text.items()))) for heading, by_text in (colours or {}).items()
     )
-    _draw(table, spec, key)
+    # By keyword: for each positional argument Streamlit works out the signature again.
+    _draw(table=table, colours=spec, key=key)
 
 
 @st.cache_data(
