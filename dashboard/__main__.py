@@ -175,7 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
     precompute.add_argument(
         "--no-districts",
         action="store_true",
-        help="only the whole programme, not each district filter (about a fifth of the time)",
+        help="only the whole programme, not each district filter (about a sixth of the time)",
     )
     precompute.set_defaults(handler=_precompute)
     return parser
