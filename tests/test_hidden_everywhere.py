@@ -327,6 +327,19 @@ def test_capacity_left_says_it_rests_on_a_hidden_count(
         assert "<5" in help_text and hint in help_text and "mellem 0 og 4" in help_text
 
 
+def test_capacity_left_on_a_district_says_the_target_is_the_programmes(
+    small_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The target (3) is the programme's: against Nørrebro's families alone it would
+    # be no room anybody has, so with a district chosen the card says so instead.
+    query = {**QUERY, "district": "nb"}
+    app = render(monkeypatch, small_url, "visitation", user="styre@example.org", query=query)
+    assert not app.exception, [e.value for e in app.exception]
+    card = next(m for m in app.metric if m.label == "Ledig kapacitet")
+    assert card.value == "Kun for hele programmet"
+    assert "Målet gælder hele programmet" in str(card.proto.help)
+
+
 def _csv_files(
     url: str, monkeypatch: pytest.MonkeyPatch, downloads: dict[str, bytes], user: str, role: str
 ) -> dict[str, pd.DataFrame]:

@@ -53,7 +53,7 @@ CAPACITY_FIGURES: Final[tuple[FigureId, ...]] = (
 )
 
 
-def capacity(figures: dict[str, FigureValue], lang: str) -> None:
+def capacity(figures: dict[str, FigureValue], lang: str, *, district_chosen: bool) -> None:
     """Intake pipeline, time to start, the target and the room left under it.
 
     Two rows of two: in four columns the labels ("Dage fra henvisning til
@@ -63,20 +63,32 @@ def capacity(figures: dict[str, FigureValue], lang: str) -> None:
     for column, figure_id in zip(columns[:3], CAPACITY_FIGURES[:3], strict=True):
         with column:
             show_figure(figures[figure_id], lang)
-    value, help_text = capacity_left(figures["active_families"], figures["target_active"], lang)
+    value, help_text = capacity_left(
+        figures["active_families"], figures["target_active"], lang, district_chosen=district_chosen
+    )
     columns[3].metric(measure("capacity_left").label(lang), value, help=help_text, border=True)
 
 
-def capacity_left(active: FigureValue, target: FigureValue, lang: str) -> tuple[str, str]:
+def capacity_left(
+    active: FigureValue, target: FigureValue, lang: str, *, district_chosen: bool = False
+) -> tuple[str, str]:
     """(value, help) of the card "Ledig kapacitet": the target minus the active families.
 
-    When the active count reads `<5` the card must not read `–` (no data): it
-    shows the range the capacity lies in (target minus 4 to the target: `<5`
-    is 0 to 4), which says no more than `<5` does, and its help says why.
+    The target is the programme's (kpis.md: programmes.target_active_families),
+    so with a district chosen the card does not set it against that
+    district's families (30 minus one district's 12 is no room anybody has):
+    it says the figure is for the whole programme. When the active count
+    reads `<5` the card must not read `–` (no data): it shows the range the
+    capacity lies in (target minus 4 to the target: `<5` is 0 to 4), which
+    says no more than `<5` does, and its help says why.
     """
     definition = measure("capacity_left").definition(lang)
     if target.value is None:
         return t("common.no_target", lang), definition
+    if district_chosen:
+        return t("intake.capacity_whole_only", lang), definition + "\n\n" + t(
+            "intake.capacity_whole_only_help", lang
+        )
     if active.display == formatting.SUPPRESSED:
         low = formatting.number(target.value - (MIN_CELL - 1), lang)
         high = formatting.number(target.value, lang)
