@@ -81,7 +81,7 @@ def main() -> None:
         user = auth.current_user(login, lang)
         if user is None:
             st.stop()
-        filters = sidebar_filters()
+        filters = sidebar_filters(user)
         if filters is None:
             st.stop()
         shell.set_context(shell.PageContext(filters=filters, user=user))

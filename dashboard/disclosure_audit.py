@@ -29,7 +29,8 @@ stocks, so "differences over time" are built in too. What it reads:
 
 A shown `<5` is the interval 0-4 (a suppressed role never sees a 0:
 `rules.disclosure.below_threshold`), a rounded count r the interval it came
-from (5: 5-7, else r-2 to r+2). Besides the intervals:
+from (`rules.disclosure.rounding_band`: 5 from 5-8, else r-1 to r+3).
+Besides the intervals:
 
 - a withheld share: "base, numerator or base minus numerator under 5"
   (three binaries, big M); a shown one: base, numerator and base minus
@@ -58,9 +59,10 @@ What is not modelled (docs/disclosure.md says why each is left out):
 averages over 5 or more (Effekt's course chart, school attendance on
 Forandringsteori: a mean of non-whole family values, not linear in the
 count); the school-attendance base (children, withheld 1-4, in no other
-number); report dates off the grid (any day can be a report date; the grid
-is month ends and the last data day); Bydele's indicators (published district statistics, not the
-programme's families); the `x` of old frozen reports.
+number); Bydele's indicators (published district statistics, not the
+programme's families); the `x` of old frozen reports. Report dates off the
+grid need no model: the two roles only see the dates of
+`rules.disclosure.report_date_grid`, which `--every 1` plays.
 """
 
 from __future__ import annotations
@@ -97,7 +99,12 @@ from data_access.queries.programmes import programme_info
 from data_access.queries.reference import list_districts
 from data_access.rules.access import MIN_CELL, SYSTEM, Scope, may, page_resource
 from data_access.rules.calendar import month_ends
-from data_access.rules.disclosure import ROUNDING_BASE, SUPPRESSED, WITHHELD
+from data_access.rules.disclosure import (
+    SUPPRESSED,
+    WITHHELD,
+    report_date_grid,
+    rounding_band,
+)
 from data_access.rules.stages import STAGE_ORDER
 
 #: The unknown count of one measure ("stage.intensive", "funnel.started", ...)
@@ -136,8 +143,8 @@ def shown_interval(cell: object, suppressed: bool) -> tuple[float, float] | None
     """The values a shown cell allows for its true count; None when it tells nothing.
 
     `<5` is 0 to 4 (only suppressed roles see it); a 0 is 0; for a
-    suppressed role a count r >= 5 is rounded (5 came from 5-7, r from r-2
-    to r+2), for an exact role r itself.
+    suppressed role a count r >= 5 is rounded (`rules.disclosure.rounding_band`:
+    5 came from 5-8, r from r-1 to r+3), for an exact role r itself.
     """
     if cell == SUPPRESSED:
         return HIDDEN
@@ -152,9 +159,10 @@ def shown_interval(cell: object, suppressed: bool) -> tuple[float, float] | None
     value = float(cell)
     if value == 0 or not suppressed:
         return value, value
-    half = ROUNDING_BASE // 2
-    low = float(MIN_CELL) if value == MIN_CELL else value - half
-    return low, value + half
+    if not value.is_integer():
+        return None
+    low, high = rounding_band(int(value))
+    return float(low), float(high)
 
 
 @dataclass(frozen=True)
@@ -985,11 +993,16 @@ def _simple_truths(seen: Seen, tree: Tree) -> tuple[str, date, str | None, bool]
 
 
 def report_dates(starts_on: date, ends_on: date, latest: date | None, every: int) -> list[date]:
-    """Every `every`-th month end of the programme up to its data, and the last data day."""
-    last = min(ends_on, latest) if latest else ends_on
-    days = month_ends(starts_on, last)[::every]
-    if last not in days:
-        days.append(last)
+    """Every `every`-th date of the grid the role can be shown, and the last one.
+
+    `rules.disclosure.report_date_grid` is every date a suppressed role can
+    see (`report_date_for` moves any other day to one of them), so with
+    `every` 1 the audit plays every report date there is.
+    """
+    grid = report_date_grid(starts_on, ends_on, latest)
+    days = grid[::every]
+    if grid[-1] not in days:
+        days.append(grid[-1])
     return days
 
 

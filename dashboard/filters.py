@@ -20,7 +20,9 @@ from dashboard import formatting
 from dashboard.data import shared
 from dashboard.i18n import LANGUAGES, t
 from data_access.queries import programmes, reference
+from data_access.rules.access import Scope
 from data_access.rules.calendar import local_today
+from data_access.rules.disclosure import report_date_for
 
 
 @dataclass(frozen=True)
@@ -95,8 +97,14 @@ def _set_param(name: str, widget_key: str) -> None:
         st.query_params.pop(name, None)
 
 
-def sidebar_filters() -> Filters | None:
-    """Draw the filters in the sidebar and return them; None when no programme exists."""
+def sidebar_filters(user: Scope) -> Filters | None:
+    """Draw the filters in the sidebar and return them; None when no programme exists.
+
+    A role with suppressed counts gets its report date moved to the month end
+    (or last data day) on or before the one asked for
+    (`rules.disclosure.report_date_for`); the picker and the URL show the
+    date the figures are for.
+    """
     lang = current_lang()
     programmes = list_programmes()
     if not programmes:
@@ -112,6 +120,7 @@ def sidebar_filters() -> Filters | None:
     as_of = _parse_date(_wanted("as_of"))
     if as_of is None:
         as_of = default_as_of(programme.starts_on, programme.ends_on, latest)
+    as_of = report_date_for(as_of, user, programme.starts_on, programme.ends_on, latest)
 
     district_ids = {d.district_id: d.name for d in list_districts(programme_id)}
     district_id = _wanted("district")
@@ -141,6 +150,8 @@ def sidebar_filters() -> Filters | None:
             on_change=_set_param,
             args=("as_of", "filter_as_of"),
         )
+        if user.suppressed:
+            st.caption(t("filter.month_ends_only", lang))
         st.selectbox(
             t("common.district", lang),
             options=["", *district_ids],

@@ -26,6 +26,7 @@ from data_access.queries import reference
 from data_access.queries.context import QueryContext
 from data_access.queries.freshness import freshness, stale_days
 from data_access.rules.access import Scope, may, page_resource
+from data_access.rules.disclosure import rounding_band
 
 _CONTEXT_KEY = "_dashboard_context"
 #: The page this run opened (`open_page`): its downloads ask the policy about it
@@ -71,8 +72,23 @@ def open_page(key: str) -> PageContext:
         st.stop()
     st.title(spec.title(context.lang))
     st.caption(report_date_caption(context.filters, data_as_of()))
+    if context.user.suppressed:
+        st.caption(rounding_note(context.lang))
     coverage_warning(context.filters.as_of, context.lang)
     return context
+
+
+def rounding_note(lang: str) -> str:
+    """What a suppressed role is told under every page title: `<5`, the rounding bands, medians.
+
+    The bands come from `rules.disclosure.rounding_band`, so the note cannot
+    drift from the rule.
+    """
+    bands = {
+        name: "{}-{}".format(*rounding_band(shown))
+        for name, shown in (("five", 5), ("ten", 10), ("fifteen", 15))
+    }
+    return t("disclosure.rounded_note", lang, **bands)
 
 
 def coverage_warning(as_of: date, lang: str) -> None:

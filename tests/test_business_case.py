@@ -144,8 +144,8 @@ def test_small_family_months_hidden_from_department_heads(case_url: str) -> None
 
 
 def test_department_heads_see_family_months_rounded_and_costs_from_them(case_url: str) -> None:
-    # 8 and 6 family-months read 10 and 5, the 14 in total 15 (rounded to 5);
-    # costs divide by what is shown: 800.000 / 10, 880.000 / 5, 1.680.000 / 15.
+    # 8 and 6 family-months both read 5 (5-8 read 5), the 14 in total 15 (14-18);
+    # costs divide by what is shown: 800.000 / 5, 880.000 / 5, 1.680.000 / 15.
     engine = make_engine(case_url)
     head = Scope(role="department_head", email="head@example.org", department_id="SOF")
     try:
@@ -154,8 +154,8 @@ def test_department_heads_see_family_months_rounded_and_costs_from_them(case_url
         engine.dispose()
 
     years = case.years.set_index("year")
-    assert list(years["family_months"]) == [10, 5]
-    assert years.loc[2010, "cost_per_family_month"] == pytest.approx(80_000)
+    assert list(years["family_months"]) == [5, 5]
+    assert years.loc[2010, "cost_per_family_month"] == pytest.approx(160_000)
     assert years.loc[2011, "cost_per_family_month"] == pytest.approx(176_000)
     assert case.family_months_total == 15
     assert case.cost_per_family_month == pytest.approx(112_000)

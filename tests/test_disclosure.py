@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from data_access.rules.access import ROLES, SYSTEM, Scope
@@ -12,6 +14,8 @@ from data_access.rules.disclosure import (
     count_share,
     flow_cell,
     is_small,
+    report_date_for,
+    report_date_grid,
     rests_on_few,
     suppress_count,
     suppress_share,
@@ -36,10 +40,10 @@ def test_suppressed_counts(scope: Scope) -> None:
         assert suppress_count(n, scope) == (None, SUPPRESSED)
         assert count_or_label(n, scope) == "<5"
     assert suppress_count(5, scope) == (5, None)
-    assert suppress_count(7, scope) == (5, None)
-    assert suppress_count(8, scope) == (10, None)
-    assert suppress_count(122, scope) == (120, None)
-    assert suppress_count(123, scope) == (125, None)
+    assert suppress_count(8, scope) == (5, None)
+    assert suppress_count(9, scope) == (10, None)
+    assert suppress_count(123, scope) == (120, None)
+    assert suppress_count(124, scope) == (125, None)
     assert suppress_count(None, scope) == (None, None)
     assert count_or_label(5, scope) == 5
 
@@ -78,6 +82,12 @@ def test_withhold_small_base() -> None:
     # No families: withheld for a viewer too (an empty median would tell 0 from 1-4).
     assert withhold_small_base(None, 0, VIEWER) == (None, WITHHELD)
     assert withhold_small_base(None, 0, SYSTEM) == (None, None)
+    # Over 5 or more a viewer gets whole days, halves up: 12,5 (the mean of the two
+    # middle values, so an even base) reads 13 and says nothing of the base's parity.
+    assert withhold_small_base(12.5, 6, VIEWER) == (13.0, None)
+    assert withhold_small_base(12.5, 6, DEPARTMENT_HEAD) == (13.0, None)
+    assert withhold_small_base(12.0, 7, VIEWER) == (12.0, None)
+    assert withhold_small_base(12.5, 6, SYSTEM) == (12.5, None)
 
 
 def test_is_small() -> None:
@@ -115,5 +125,32 @@ def test_the_few_flag_does_not_tell_zero_from_small() -> None:
 def test_flows_hide_zero_with_the_small_ones() -> None:
     # Four months of "<5" under a stock of "<5" would pin each at 1: 0-4 all read "<5",
     # for flows as for every count.
-    assert [flow_cell(n, VIEWER) for n in (0, 1, 4, 5, 8)] == ["<5", "<5", "<5", 5, 10]
+    assert [flow_cell(n, VIEWER) for n in (0, 1, 4, 5, 9)] == ["<5", "<5", "<5", 5, 10]
     assert [flow_cell(n, SYSTEM) for n in (0, 1, 8)] == [0, 1, 8]
+
+
+def test_a_suppressed_role_sees_month_ends_and_the_last_data_day_only() -> None:
+    # Programme 10 January - 31 December 2011, newest data 15 June: the grid is the
+    # month ends January to June and 15 June itself.
+    starts, ends, latest = date(2011, 1, 10), date(2011, 12, 31), date(2011, 6, 15)
+    assert report_date_grid(starts, ends, latest) == [
+        date(2011, 1, 31),
+        date(2011, 2, 28),
+        date(2011, 3, 31),
+        date(2011, 4, 30),
+        date(2011, 5, 31),
+        date(2011, 6, 15),
+        date(2011, 6, 30),
+    ]
+    asked_and_shown = {
+        date(2011, 4, 12): date(2011, 3, 31),
+        date(2011, 4, 30): date(2011, 4, 30),
+        date(2011, 6, 20): date(2011, 6, 15),
+        date(2011, 9, 1): date(2011, 6, 30),
+        date(2011, 1, 20): date(2011, 1, 31),
+    }
+    for scope in SUPPRESSED_SCOPES:
+        for asked, shown in asked_and_shown.items():
+            assert report_date_for(asked, scope, starts, ends, latest) == shown, (scope, asked)
+    for scope in EXACT_SCOPES:
+        assert report_date_for(date(2011, 4, 12), scope, starts, ends, latest) == date(2011, 4, 12)

@@ -40,7 +40,7 @@ def test_exact_tables_give_a_hidden_cell_away() -> None:
 
 
 def test_rounded_tables_keep_it_hidden() -> None:
-    # The same numbers rounded: total 10 (8-12), B 10 (8-12): A anything from 0 to 4.
+    # The same numbers rounded: total 10 (9-13), B 10 (9-13): A anything from 0 to 4.
     audit = Audit()
     audit.truth = {A: 3, B: 9}
     audit.show("total", {A: 1, B: 1}, shown_interval(10, suppressed=True))
@@ -53,43 +53,44 @@ def test_rounded_tables_keep_it_hidden() -> None:
 
 
 def _areas_case(hidden: tuple[float, float] | None) -> Audit:
-    # City 7 reads 5 (5-7), district B 5 reads 5 (5-7): district N = city - B is at
-    # most 2. N and its two areas D and E read "<5", taken as `hidden`.
-    d, e, b = (("s", node, date(2011, 6, 30)) for node in ("D", "E", "B"))
+    # City 8 reads 5 (5-8), district B 5 reads 5 (5-8): district N = city - B is at
+    # most 3. N and its three areas D, E and F read "<5", taken as `hidden`.
+    d, e, f, b = (("s", node, date(2011, 6, 30)) for node in ("D", "E", "F", "B"))
     audit = Audit()
-    audit.truth = {d: 1, e: 1, b: 5}
-    audit.show("city", {d: 1, e: 1, b: 1}, shown_interval(5, suppressed=True))
+    audit.truth = {d: 1, e: 1, f: 1, b: 5}
+    audit.show("city", {d: 1, e: 1, f: 1, b: 1}, shown_interval(5, suppressed=True))
     audit.show("B", {b: 1}, shown_interval(5, suppressed=True))
-    audit.show("N", {d: 1, e: 1}, hidden)
-    audit.show("D", {d: 1}, hidden)
-    audit.show("E", {e: 1}, hidden)
+    audit.show("N", {d: 1, e: 1, f: 1}, hidden)
+    for name, area in (("D", d), ("E", e), ("F", f)):
+        audit.show(name, {area: 1}, hidden)
     return audit
 
 
 def test_rounding_with_a_visible_zero_can_be_beaten_and_the_audit_says_so() -> None:
-    # Were 0 shown as 0, "<5" would mean 1-4: D and E at least 1 each, N at most 2,
-    # so N is 2 and D and E 1 (the demo's 724 worked-out counts were of this kind).
+    # Were 0 shown as 0, "<5" would mean 1-4: D, E and F at least 1 each, N at most 3,
+    # so N is 3 and each area 1 (the demo's 724 worked-out counts were of this kind).
     pinned = {f.where: (f.truth, f.low, f.high) for f in _areas_case((1.0, 4.0)).solve().pinned}
     assert pinned == {
-        "N": (2, pytest.approx(2), pytest.approx(2)),
+        "N": (3, pytest.approx(3), pytest.approx(3)),
         "D": (1, pytest.approx(1), pytest.approx(1)),
         "E": (1, pytest.approx(1), pytest.approx(1)),
+        "F": (1, pytest.approx(1), pytest.approx(1)),
     }
 
 
 def test_a_hidden_zero_keeps_the_areas_hidden() -> None:
-    # The rule's "<5" is 0-4: N is 0-2, D and E 0-2 each; nothing is worked out.
+    # The rule's "<5" is 0-4: N is 0-3, D, E and F 0-3 each; nothing is worked out.
     result = _areas_case(shown_interval("<5", suppressed=True)).solve(intervals=True)
     assert result.pinned == []
     bounds = {f.where: (f.low, f.high) for f in result.findings}
-    assert bounds == {"N": (0.0, 2.0), "D": (0.0, 2.0), "E": (0.0, 2.0)}
+    assert bounds == {"N": (0.0, 3.0), "D": (0.0, 3.0), "E": (0.0, 3.0), "F": (0.0, 3.0)}
 
 
-def _withheld_case(total: int, other: int, suppressed: bool) -> Audit:
-    # n + m reads `total`, m reads `other`, n's share among a base of 8 is withheld.
+def _withheld_case(total: int, other: int, suppressed: bool, true_m: int = 8) -> Audit:
+    # n (truly 1) + m reads `total`, m reads `other`, n's share among a base of 8 is withheld.
     n, m, b = (("s", node, date(2011, 6, 30)) for node in ("N", "M", "B"))
     audit = Audit()
-    audit.truth = {n: 1, m: 8, b: 8}
+    audit.truth = {n: 1, m: true_m, b: 8}
     audit.show("n + m", {n: 1, m: 1}, shown_interval(total, suppressed=suppressed))
     audit.show("m", {m: 1}, shown_interval(other, suppressed=suppressed))
     audit.show("base", {b: 1}, (8.0, 8.0))
@@ -113,8 +114,9 @@ def test_a_withheld_share_rules_out_the_middle_but_not_a_zero_numerator() -> Non
 
 
 def test_a_withheld_share_under_rounding_pins_nothing() -> None:
-    # Rounded: n + m reads 10 (8-12), m reads 10 (8-12): n is 0-4, the share says so too.
-    result = _withheld_case(10, 10, suppressed=True).solve(intervals=True)
+    # Rounded: n + m = 10 reads 10 (9-13), m = 9 reads 10 (9-13): n is 0-4, the share
+    # says so too.
+    result = _withheld_case(10, 10, suppressed=True, true_m=9).solve(intervals=True)
     assert result.pinned == []
     assert [(f.low, f.high) for f in result.findings] == [(0.0, 4.0)]
 
@@ -139,14 +141,14 @@ def test_a_shown_share_rules_out_a_small_numerator() -> None:
 
 
 def test_a_shown_share_under_rounding_pins_nothing() -> None:
-    # Rounded: h + n reads 5 (5-7) and n is at least 5: n is 5-7 and h 0-2.
+    # Rounded: h + n reads 5 (5-8) and n is at least 5: n is 5-8 and h 0-3.
     result = _share_shown_case(5, suppressed=True).solve(intervals=True)
     assert result.pinned == []
-    assert [(f.low, f.high) for f in result.findings] == [(0.0, 2.0)]
+    assert [(f.low, f.high) for f in result.findings] == [(0.0, 3.0)]
 
 
 def _median_case(other: tuple[float, float] | None, truth: tuple[int, int] = (2, 10)) -> Audit:
-    # h "<5" and m make t; t reads 10 (8-12) and its median ends in ,5, so t is even.
+    # h "<5" and m make t; t reads 10 (9-13) and its median ends in ,5, so t is even.
     h, m = (("s", node, date(2011, 6, 30)) for node in ("H", "M"))
     audit = Audit()
     audit.truth = {h: truth[0], m: truth[1]}
@@ -158,8 +160,8 @@ def _median_case(other: tuple[float, float] | None, truth: tuple[int, int] = (2,
 
 
 def test_a_median_ending_in_half_gives_an_even_count_away() -> None:
-    # m exactly 11, h 1: h = t - 11 is 0-1 (t at most 12); t even leaves t = 12, h = 1.
-    # Without parity 0-1.
+    # m exactly 11, h 1: h = t - 11 is 0-2 (t at most 13); t even leaves t = 12, h = 1.
+    # Without parity 0-2.
     audit = _median_case(shown_interval(11, suppressed=False), truth=(1, 11))
     assert [(f.where, f.low, f.high) for f in audit.solve().pinned] == [("h", 1.0, 1.0)]
     audit.evens = []
@@ -167,23 +169,26 @@ def test_a_median_ending_in_half_gives_an_even_count_away() -> None:
 
 
 def test_a_median_ending_in_half_under_rounding_pins_nothing() -> None:
-    # m reads 10 (8-12): h 0 (t 10, m 10), 1 (t 12, m 11), 2, 3 (t 12, m 9), 4 (t 12, m 8).
+    # m reads 10 (9-13): h 0 (t 10, m 10), 1 (t 10, m 9), 2 (t 12, m 10), 3 (t 12, m 9);
+    # 4 would need t = m + 4 >= 13, and t is at most 13 and even.
     result = _median_case(shown_interval(10, suppressed=True)).solve(intervals=True)
     assert result.pinned == []
-    assert [(f.low, f.high) for f in result.findings] == [(0.0, 4.0)]
+    assert [(f.low, f.high) for f in result.findings] == [(0.0, 3.0)]
 
 
 def _waits_case(suppressed: bool) -> Audit:
     # Visitation: N's finished first waits (N and its area M) against the funnel's
     # families that reached investigation, registered on M and directly on N.
+    # M has 8 families exactly (9 when rounded, so that 10 can show it: 9-13).
     day = date(2011, 6, 30)
+    on_m = 9 if suppressed else 8
     finished = {("wait.referred.finished", node, day): 1 for node in ("N", "M")}
     audit = Audit()
     audit.truth = {
         ("wait.referred.finished", "N", day): 1,
-        ("wait.referred.finished", "M", day): 8,
+        ("wait.referred.finished", "M", day): on_m,
         ("funnel.investigation", "N", day): 1,
-        ("funnel.investigation", "M", day): 8,
+        ("funnel.investigation", "M", day): on_m,
     }
     for node in ("N", "M"):
         audit.identity(
@@ -203,7 +208,7 @@ def test_waits_against_the_funnel_give_the_family_directly_on_a_district_away() 
 
 
 def test_waits_against_the_funnel_under_rounding_pin_nothing() -> None:
-    # 10 (8-12) and 10 (8-12): N's own are 0-4, and so is the funnel's "<5".
+    # 10 (9-13) and 10 (9-13): N's own are 0-4, and so is the funnel's "<5".
     result = _waits_case(suppressed=True).solve(intervals=True)
     assert result.pinned == []
     assert {f.where: (f.low, f.high) for f in result.findings}["funnel on N"] == (0.0, 4.0)
@@ -229,7 +234,7 @@ def test_the_transition_table_against_its_base_gives_a_cell_away() -> None:
 
 
 def test_the_transition_table_under_rounding_pins_nothing() -> None:
-    # 10 (8-12) eligible, 5 (5-7) stayed: the cell is 1-7, and "<5" makes it 1-4.
+    # 10 (9-13) eligible, 5 (5-8) stayed: the cell is 1-8, and "<5" makes it 1-4.
     result = _transitions_case(suppressed=True).solve(intervals=True)
     assert result.pinned == []
     assert [(f.low, f.high) for f in result.findings] == [(1.0, 4.0)]
@@ -255,10 +260,10 @@ def test_exact_family_months_give_a_month_away() -> None:
 
 
 def test_rounded_family_months_keep_the_month_hidden() -> None:
-    # Spend / rounded family-months gives 5 (5-7); December 5 (5-7): November 0-2.
+    # Spend / rounded family-months gives 5 (5-8); December 5 (5-8): November 0-3.
     result = _family_months_case(suppressed=True).solve(intervals=True)
     assert result.pinned == []
-    assert [(f.low, f.high) for f in result.findings] == [(0.0, 2.0)]
+    assert [(f.low, f.high) for f in result.findings] == [(0.0, 3.0)]
 
 
 def test_a_course_point_is_at_most_the_started_families() -> None:
@@ -279,9 +284,9 @@ def test_a_course_point_is_at_most_the_started_families() -> None:
 def test_shown_intervals() -> None:
     assert shown_interval("<5", suppressed=True) == (0.0, 4.0)
     assert shown_interval(0, suppressed=True) == (0.0, 0.0)
-    assert shown_interval(5, suppressed=True) == (5.0, 7.0)
-    assert shown_interval(10, suppressed=True) == (8.0, 12.0)
-    assert shown_interval("15", suppressed=True) == (13.0, 17.0)
+    assert shown_interval(5, suppressed=True) == (5.0, 8.0)
+    assert shown_interval(10, suppressed=True) == (9.0, 13.0)
+    assert shown_interval("15", suppressed=True) == (14.0, 18.0)
     assert shown_interval(9, suppressed=False) == (9.0, 9.0)
     assert shown_interval("withheld", suppressed=True) is None
     assert shown_interval(None, suppressed=True) is None
@@ -350,11 +355,12 @@ def test_viewer_cannot_work_out_a_hidden_count_on_the_hard_bundle(
         engine.dispose()
     assert viewer.mismatches == []
     # The family directly on N is one of the hidden counts (the Visitation funnel
-    # shows N's own families as "<5"), and it stays anything from 1 to 4.
+    # shows N's own families as "<5"). On 30 June N's subtree has 8 active families
+    # and M 7, both read 5 (5-8): the one directly on N stays anything from 0 to 3.
     direct = [
         f for f in viewer.findings if f.where == "stage.intensive directly on N on 2011-06-30"
     ]
-    assert [(f.truth, f.low, f.high) for f in direct] == [(1, pytest.approx(1), pytest.approx(4))]
+    assert [(f.truth, f.low, f.high) for f in direct] == [(1, pytest.approx(0), pytest.approx(3))]
     assert viewer.findings and viewer.pinned == []
     # The same equations over exact counts (what steering sees) give it away.
     assert any(f.where == direct[0].where for f in exact.pinned)

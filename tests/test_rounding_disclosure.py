@@ -24,7 +24,13 @@ from data_access.queries.figures import compute_figures, stage_counts
 from data_access.queries.intake import intake_funnel
 from data_access.queries.outcomes import OUTCOME_FIGURES, outcome_results
 from data_access.rules.access import Scope
-from data_access.rules.disclosure import SUPPRESSED, is_hidden, rounded, suppress_breakdown
+from data_access.rules.disclosure import (
+    SUPPRESSED,
+    is_hidden,
+    rounded,
+    rounding_band,
+    suppress_breakdown,
+)
 from data_access.rules.figures import FigureId
 from tests.fixtures.apptest import render, table_text, texts
 from tests.fixtures.bundles import write_bundle
@@ -82,7 +88,7 @@ def _bundle() -> dict[str, str]:
         "families.csv": "\n".join(families),
         "members.csv": "\n".join(members),
         "assessments.csv": "\n".join(assessments),
-        "users.csv": "laeser@example.org,viewer,,",
+        "users.csv": "laeser@example.org,viewer,,\nstyre@example.org,steering,,",
     }
 
 
@@ -100,9 +106,11 @@ def recoverable(cells: Mapping[str, object], total: object) -> bool:
 
 
 def test_rule_on_its_own() -> None:
-    assert [rounded(n) for n in (0, 5, 6, 7, 8, 12, 13, 17, 18, 22)] == [
-        0, 5, 5, 5, 10, 10, 15, 15, 20, 20,
+    # Bands start one below the multiple: 5-8 read 5, 9-13 read 10, 14-18 read 15.
+    assert [rounded(n) for n in (0, 5, 6, 7, 8, 9, 13, 14, 18, 19, 23)] == [
+        0, 5, 5, 5, 5, 10, 10, 15, 15, 20, 20,
     ]  # fmt: skip
+    assert [rounding_band(r) for r in (5, 10, 15, 25)] == [(5, 8), (9, 13), (14, 18), (24, 28)]
     cells = suppress_breakdown({"A": 3, "B": 9, "C": 20}, VIEWER, total=32)
     assert cells == {"A": SUPPRESSED, "B": 10, "C": 20}
     # 0 reads "<5" like 1-4: a "<5" that left 0 out would say "at least 1".
@@ -183,6 +191,10 @@ def test_viewer_pages_round_the_large_district(
     shown = {str(m.label): str(m.value) for m in app.metric}
     assert shown["Aktive familier"] == "10"
     assert shown["I intensiv fase"] == "10"
+    # Under the title the viewer is told that 10 stands for 9-13 (rules.disclosure bands).
+    assert "5-8 vises som 5, 9-13 som 10, 14-18 som 15" in texts(app)
+    exact = render(monkeypatch, db_url, "oversigt", user="styre@example.org", query=query)
+    assert "afrundet" not in texts(exact)
     app = render(
         monkeypatch, db_url, "effekt", user="laeser@example.org", query={**query, "district": ""}
     )
@@ -231,3 +243,21 @@ def test_a_figure_asked_alone_is_the_figure_of_the_whole_set(db_url: str, tmp_pa
             )
     finally:
         engine.dispose()
+
+
+def test_a_viewer_asking_for_a_mid_month_day_gets_the_month_end_before(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # rules.disclosure.report_date_for: 20 May reads 30 April for the viewer, whose
+    # picker and URL say so; steering keeps 20 May.
+    load_3_vs_9(db_url, tmp_path / "bundle").dispose()
+    query = {"programme": "P", "as_of": "2011-05-20", "district": ""}
+    app = render(monkeypatch, db_url, "oversigt", user="laeser@example.org", query=query)
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.query_params["as_of"] == "2011-04-30"
+    assert app.sidebar.date_input[0].value == date(2011, 4, 30)
+    assert "Opgjort pr. 30. april 2011" in texts(app)
+    assert "månedens sidste dag" in texts(app)
+    exact = render(monkeypatch, db_url, "oversigt", user="styre@example.org", query=query)
+    assert exact.query_params["as_of"] == "2011-05-20"
+    assert "Opgjort pr. 20. maj 2011" in texts(exact)

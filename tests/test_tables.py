@@ -69,6 +69,7 @@ def _draw_filters() -> None:
 
     from dashboard import filters
     from data_access.queries.programmes import ProgrammeInfo
+    from data_access.rules.access import SYSTEM
 
     def programme(pid: str, name: str) -> ProgrammeInfo:
         return ProgrammeInfo(pid, name, date(2010, 1, 1), date(2011, 12, 31), 3, 0.5, 6, 12)
@@ -83,7 +84,7 @@ def _draw_filters() -> None:
     filters.data_as_of = lambda: date(2011, 6, 30)
     filters.list_districts = no_districts  # type: ignore[assignment]
     st.query_params["programme"] = chosen
-    filters.sidebar_filters()
+    filters.sidebar_filters(SYSTEM)
 
 
 def test_the_programme_picker_writes_a_long_name_out() -> None:

@@ -2,7 +2,7 @@
 
 For the roles in `access.SUPPRESSED_ROLES` (viewer, department_head) a count of
 families or people from 0 to 4 is shown as `<5`, every count of 5 or more is
-rounded to the nearest multiple of 5 (5-7 read 5, 8-12 read 10, ...), and a
+rounded to a multiple of 5 (5-8 read 5, 9-13 read 10, 14-18 read 15, ...), and a
 share is computed from the rounded counts, withheld when its base, its
 numerator or its base minus its numerator is under 5. Other roles see exact
 values.
@@ -33,10 +33,13 @@ leaves `data_access`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Mapping
+from datetime import date
 from typing import Final, TypeVar
 
 from data_access.rules.access import MIN_CELL, Scope
+from data_access.rules.calendar import month_ends
 
 #: `FigureValue.display` of a suppressed count.
 SUPPRESSED: Final = "<5"
@@ -65,17 +68,63 @@ def rests_on_few(n: float | None, scope: Scope) -> bool:
 
 #: Counts of 5 or more are shown to suppressed roles as multiples of this.
 ROUNDING_BASE: Final = 5
+#: A shown r >= 10 stands for r - ROUNDING_OFFSET to r - ROUNDING_OFFSET + 4 (module doc).
+ROUNDING_OFFSET: Final = 1
 
 
 def rounded(n: int) -> int:
-    """`n` (0 or at least 5) to the nearest multiple of 5, halves up; 5-7 read 5.
+    """`n` (0 or at least 5) as a suppressed role sees it: 5-8 read 5, 9-13 read 10, 14-18 read 15.
 
-    5, 6 and 7 read 5 rather than 5 and 10 because a count under 5 never
-    reads 5 (it reads "<5"), so the reader knows 5 means 5 to 7 either way.
+    Every shown r stands for the five counts r - 1 to r + 3 (`rounding_band`),
+    except 5, which stands for 5-8 because a count under 5 never reads 5. The
+    bands start one below the multiple of 5 rather than two (nearest, halves
+    up: 8-12 read 10) so that a band's lowest count is rarely a sum of 4s:
+    two `<5` cells under a total reading 10 were both 4 when 10 meant 8-12
+    (docs/disclosure.md, "Why the bands start at r - 1").
     """
     if n <= 0:
         return 0
-    return max(ROUNDING_BASE, ((n + ROUNDING_BASE // 2) // ROUNDING_BASE) * ROUNDING_BASE)
+    return max(ROUNDING_BASE, ((n + ROUNDING_OFFSET) // ROUNDING_BASE) * ROUNDING_BASE)
+
+
+def rounding_band(shown: int) -> tuple[int, int]:
+    """The true counts a rounded `shown` (5 or more) can stand for: the inverse of `rounded`.
+
+    One definition for the rule and the attacker audit, so the audit reads
+    exactly what the rounding leaves open.
+    """
+    low = shown - ROUNDING_OFFSET
+    return max(MIN_CELL, low), low + ROUNDING_BASE - 1
+
+
+def report_date_grid(starts_on: date, ends_on: date, latest: date | None) -> list[date]:
+    """The report dates a suppressed role can be shown, in order: month ends, and the last data day.
+
+    Every month end of the programme up to the month of its newest data, and
+    that day itself. A suppressed role sees no other day (`report_date_for`),
+    so these are all the dates the attacker audit has to play: between two
+    days a day apart, rounded stocks would give one-day flows that no audit
+    over month ends has checked.
+    """
+    last = min(ends_on, latest) if latest is not None else ends_on
+    last = max(last, starts_on)
+    return sorted({*month_ends(starts_on, last), last})
+
+
+def report_date_for(
+    chosen: date, scope: Scope, starts_on: date, ends_on: date, latest: date | None
+) -> date:
+    """The report date `scope` is shown for `chosen`: itself, or for a suppressed role a grid date.
+
+    A suppressed role gets the latest date of `report_date_grid` on or
+    before `chosen` (the first one when `chosen` lies before it); exact roles
+    any day.
+    """
+    if not scope.suppressed:
+        return chosen
+    grid = report_date_grid(starts_on, ends_on, latest)
+    before = [day for day in grid if day <= chosen]
+    return before[-1] if before else grid[0]
 
 
 def suppress_count(n: int | None, scope: Scope) -> tuple[int | None, str | None]:
@@ -140,16 +189,22 @@ def count_share(numerator: int, denominator: int, scope: Scope) -> tuple[float |
 def withhold_small_base(
     value: float | None, base: int | None, scope: Scope
 ) -> tuple[float | None, str | None]:
-    """(value, display) of a statistic (a median, say) computed over `base` families.
+    """(value, display) of a median of days computed over `base` families.
 
     A median over 1-4 families is close to one family's own figure, so a
     suppressed caller gets (None, "withheld") just as for a share, and for
-    0 families too (an empty median would tell 0 from 1-4).
+    0 families too (an empty median would tell 0 from 1-4). Over 5 or more
+    a suppressed caller gets whole days (halves up): a median ending in ,5
+    is the mean of the two middle values, so it says its base is even, and
+    the audit worked out a month's 2 started families in Nørrebro from two
+    such parities between rounded stocks (docs/disclosure.md).
     """
     if scope.suppressed and below_threshold(base or 0):
         return None, WITHHELD
     if value is None:
         return None, None
+    if scope.suppressed:
+        return float(math.floor(value + 0.5)), None
     return value, None
 
 
