@@ -23,6 +23,7 @@ backends (tests/test_rounding_disclosure.py runs them on each).
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -407,3 +408,17 @@ def test_every_csv_writes_a_hidden_count_as_hidden_never_blank_or_0(
         waits = mine["visitation/visitation_ventetid.csv"].set_index("Trin")
         # The median of 4 finished waits (20 days for steering) is withheld, not missing.
         assert waits.iloc[1, 0] == f"– {WITHHELD_TEXT}"
+
+
+def test_csv_headers_are_the_users_words_not_column_names(
+    small_url: str, monkeypatch: pytest.MonkeyPatch, downloads: dict[str, bytes]
+) -> None:
+    """A header like `month_end` or `families` is the query's name, not a Danish label."""
+    files = _csv_files(small_url, monkeypatch, downloads, "styre@example.org", "steering")
+    raw = {
+        name: [c for c in frame.columns if re.fullmatch(r"[a-z]+(_[a-z]+)*", str(c))]
+        for name, frame in files.items()
+    }
+    assert {name: cols for name, cols in raw.items() if cols} == {}
+    stages = next(frame for name, frame in files.items() if "familier_pr_fase" in name)
+    assert list(stages.columns) == ["Måned", "Fase", "Familier"]

@@ -45,6 +45,25 @@ FLOW_TRACES: Final[dict[str, str]] = {
     "started": N_("common.started"),
     "ended": N_("courses.ended"),
 }
+#: CSV headers of the page's downloads: the users' words, not the query's column names.
+CSV_HEADERS: Final[dict[str, str]] = {
+    "month_end": N_("common.month"),
+    "stage": N_("courses.csv.stage"),
+    "display": N_("common.families"),
+    "families": N_("common.families"),
+    "started": N_("common.started"),
+    "ended": N_("courses.ended"),
+    "reason": N_("courses.csv.reason"),
+    "course": N_("courses.course"),
+    "started_on": N_("courses.csv.started_on"),
+    "aftercare_days": N_("courses.csv.aftercare_days"),
+    "end_days": N_("courses.csv.end_days"),
+}
+
+
+def csv_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """`frame` with its headers in the user's language (`CSV_HEADERS`), for a download."""
+    return frame.rename(columns={c: t(CSV_HEADERS[c], lang) for c in frame if c in CSV_HEADERS})
 
 
 #: The figures `headline` shows, beside the count due to aftercare.
@@ -102,7 +121,7 @@ def stages(frame: pd.DataFrame, lang: str) -> None:
         yaxis={"title": title(t("common.families", lang))},
     )
     table = frame.assign(stage=[stage_label(s, lang) for s in frame["stage"]])
-    download_csv(table.drop(columns="families"), "familier_pr_fase", lang)
+    download_csv(csv_table(table.drop(columns="families"), lang), "familier_pr_fase", lang)
 
 
 def timeline(
@@ -162,7 +181,7 @@ def timeline(
     )
     table = frame.assign(course=labels).drop(columns="family_id")
     pseudonyms = [str(fid) for fid in frame["family_id"] if fid]
-    download_csv(table, "forloeb_tidslinje", lang, family_ids=pseudonyms)
+    download_csv(csv_table(table, lang), "forloeb_tidslinje", lang, family_ids=pseudonyms)
 
 
 def due_list(frame: pd.DataFrame, lang: str, limit: int | None = None) -> None:
@@ -211,7 +230,7 @@ def flow(frame: pd.DataFrame, lang: str) -> None:
         xaxis=month_ticks(list(frame["month_end"]), lang, every=max(1, len(frame) // 12)),
         yaxis={"title": title(t("common.families", lang))},
     )
-    download_csv(frame, "forloeb_startet_afsluttet", lang)
+    download_csv(csv_table(frame, lang), "forloeb_startet_afsluttet", lang)
 
 
 def reasons(frame: pd.DataFrame, lang: str) -> None:
@@ -237,4 +256,4 @@ def reasons(frame: pd.DataFrame, lang: str) -> None:
         xaxis={"title": title(t("common.families", lang))},
         yaxis={"autorange": "reversed"},
     )
-    download_csv(frame.assign(reason=names), "forloeb_afslutning", lang)
+    download_csv(csv_table(frame.assign(reason=names), lang), "forloeb_afslutning", lang)

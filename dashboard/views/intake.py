@@ -203,4 +203,5 @@ def referrals(frame: pd.DataFrame, lang: str) -> None:
         xaxis=month_ticks(list(frame["month_end"]), lang, every=max(1, len(frame) // 12)),
         yaxis={"title": title(t("common.families", lang))},
     )
-    download_csv(frame, "henvisninger_pr_maaned", lang)
+    headers = {"month_end": t("common.month", lang), "referrals": t("intake.funnel.referred", lang)}
+    download_csv(frame.rename(columns=headers), "henvisninger_pr_maaned", lang)
