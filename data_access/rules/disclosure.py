@@ -21,7 +21,7 @@ exact number shown (a district, its areas, the month before, the other
 page) is an equation a reader can use, and the set of cells to hide so
 that none of them closes on a `<5` spans every page, filter and date at once
 (the earlier pattern-based rule leaked through the Forløb month tables
-and the Visitation cards). A rounded count is an interval of width 4 (2
+and the Visitation cards). A rounded count is an interval of width 4 (3
 for 5), so totals, differences over time and parent = sum of children
 all stay intervals; `python -m dashboard disclosure-audit` checks that
 no combination pins a hidden cell (docs/disclosure.md).
