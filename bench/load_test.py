@@ -45,6 +45,10 @@ JSON (--json), version 1:
         (100 = one core), rss_mb {start, end, max}, rss_mb_series [[s, MB] <= 120],
         processes [{pid, name, rss_mb_max}]
     client: cpu_seconds (this load generator's own CPU, on the same cores)
+    database: as server, for the PostgreSQL servers on this machine (every
+        backend, whichever database it serves), or measured false
+    machine_cpu: cores, busy_percent, user_percent, system_percent,
+        iowait_percent (100 = one core; every process on the machine)
 Error kinds: exception, error_box, page_not_found, compile_error, timeout,
 dropped, connect, role_not_offered.
 """
@@ -74,7 +78,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.server_stats import ServerSampler, listening_pid, not_measured  # noqa: E402
+from bench.server_stats import (  # noqa: E402
+    MachineCpu,
+    ServerSampler,
+    database_pids,
+    listening_pid,
+    not_measured,
+)
 from bench.st_client import CONNECT, ConnectError, Session, View, run_sync  # noqa: E402
 from dashboard.i18n import role_label  # noqa: E402
 from data_access.rules.access import ROLES  # noqa: E402
@@ -427,7 +437,19 @@ def markdown(report: dict[str, Any]) -> str:
         ]
     else:
         lines.append(f"| server CPU and RSS | not measured: {server['reason']} |")
-    lines += [f"| load generator CPU | {report['client']['cpu_seconds']} s |", ""]
+    lines.append(f"| load generator CPU | {report['client']['cpu_seconds']} s |")
+    database, machine = report["database"], report["machine_cpu"]
+    if database["measured"]:
+        lines.append(
+            f"| PostgreSQL CPU mean / max | {database['cpu_percent']['mean']} % / "
+            f"{database['cpu_percent']['max']} % |"
+        )
+    lines += [
+        f"| machine busy (of {machine['cores']} cores) | {machine['busy_percent']} % "
+        f"(user {machine['user_percent']} %, system {machine['system_percent']} %, "
+        f"iowait {machine['iowait_percent']} %) |",
+        "",
+    ]
     lines += ["| page | views | p50 | p95 | KB per view (mean / max) |", "|---|---|---|---|---|"]
     for page in report["pages"]:
         size = page["bytes_per_view"]
@@ -470,8 +492,12 @@ def run(
 ) -> dict[str, Any]:
     """Drive `plan` against `base`; the report (JSON shape in the module docstring)."""
     sampler = ServerSampler(server_pids) if server_pids else None
-    if sampler is not None:
-        sampler.start()
+    postmasters = database_pids()
+    database = ServerSampler(postmasters) if postmasters else None
+    machine = MachineCpu()
+    for each in (sampler, database, machine):
+        if each is not None:
+            each.start()
     cpu_before = _client_cpu()
     started = datetime.now(UTC)
     begun = time.monotonic()
@@ -479,6 +505,8 @@ def run(
         tally = run_sync(drive(base.rstrip("/"), plan))
     finally:
         server = sampler.stop() if sampler is not None else None
+        database_figures = database.stop() if database is not None else None
+        machine_figures = machine.stop()
     elapsed = time.monotonic() - begun
     report: dict[str, Any] = {
         "tool": "bench.load_test",
@@ -500,6 +528,8 @@ def run(
     report.update(summarise(tally, plan, elapsed))
     report["server"] = server or not_measured(unreadable or "no server process given")
     report["client"] = {"cpu_seconds": round(_client_cpu() - cpu_before, 2)}
+    report["database"] = database_figures or not_measured("no PostgreSQL server on this machine")
+    report["machine_cpu"] = machine_figures
     return report
 
 

@@ -142,6 +142,57 @@ class ServerSampler:
         }
 
 
+def database_pids() -> list[int]:
+    """The PostgreSQL postmasters on this machine: every backend is in their trees.
+
+    The load generator, the app and the database share the cores, so what
+    the database spends per view is part of the server's cost that the app's
+    own CPU leaves out.
+    """
+    found: list[int] = []
+    for proc in psutil.process_iter(["pid", "name", "ppid"]):
+        try:
+            if proc.info["name"] != "postgres":
+                continue
+            parent = psutil.Process(proc.info["ppid"]).name() if proc.info["ppid"] else ""
+        except psutil.Error:
+            continue
+        if parent != "postgres":
+            found.append(proc.info["pid"])
+    return found
+
+
+@dataclass
+class MachineCpu:
+    """The whole machine's CPU over the run, from /proc/stat: what every process used together."""
+
+    _start: Any = None
+    _wall: float = 0.0
+
+    def start(self) -> None:
+        self._start = psutil.cpu_times()
+        self._wall = time.monotonic()
+
+    def stop(self) -> dict[str, Any]:
+        end, wall = psutil.cpu_times(), time.monotonic() - self._wall
+        spent = {name: getattr(end, name) - getattr(self._start, name) for name in end._fields}
+        idle = spent.get("idle", 0.0) + spent.get("iowait", 0.0)
+        total = sum(spent.values()) - spent.get("guest", 0.0) - spent.get("guest_nice", 0.0)
+
+        def percent(seconds: float) -> float | None:
+            return round(100.0 * seconds / wall, 1) if wall > 0 else None
+
+        return {
+            "cores": psutil.cpu_count(),
+            "busy_percent": percent(total - idle),
+            "user_percent": percent(spent.get("user", 0.0) + spent.get("nice", 0.0)),
+            "system_percent": percent(
+                spent.get("system", 0.0) + spent.get("irq", 0.0) + spent.get("softirq", 0.0)
+            ),
+            "iowait_percent": percent(spent.get("iowait", 0.0)),
+        }
+
+
 def not_measured(reason: str) -> dict[str, Any]:
     """The report's server figures when the server's processes cannot be read."""
     return {"measured": False, "reason": reason, "pids": [], "samples": 0}

@@ -7,12 +7,14 @@ reported by the tool, never asserted here.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bench.load_test import SCENES, Record, Tally, main, percentile, role_option, timeline
+from bench.server_stats import MachineCpu, database_pids
 from bench.st_client import ERROR_BOX, EXCEPTION, Session, View, run_sync, widget_key
 from dashboard.navigation import pages_for
 from data_access.rules.access import ROLES
@@ -80,6 +82,9 @@ def test_report_shape_and_role_mix(server: AppProcess, tmp_path: Path) -> None:
     assert server_figures["rss_mb"]["max"] > 50
     assert server_figures["cpu_seconds"] > 0
     assert report["client"]["cpu_seconds"] >= 0
+    # The whole machine did at least what the server alone did (1 % for rounding).
+    assert report["machine_cpu"]["busy_percent"] + 1 >= server_figures["cpu_percent"]["mean"]
+    assert report["database"]["measured"] is bool(database_pids())
 
 
 def test_a_broken_database_counts_as_errors(tmp_path: Path) -> None:
@@ -235,3 +240,24 @@ def test_timeline_splits_the_run_by_when_views_ended() -> None:
     assert [row["per_second"] for row in rows] == [0.07, 0.1]  # 4 views in 40 s
     # (0.5, 1.5, 2, 4): rank ceil(0.5 * 4) = 2 is 1.5, rank ceil(0.95 * 4) = 4 is 4.
     assert (rows[1]["wait_s"]["p50"], rows[1]["wait_s"]["p95"]) == (1.5, 4.0)
+
+
+def test_the_machine_cpu_counts_this_process_work() -> None:
+    """A second of busy loop here shows in the machine's busy CPU (every process counts)."""
+    import resource
+
+    def own() -> float:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+
+    machine = MachineCpu()
+    machine.start()
+    before, started = own(), time.monotonic()
+    while time.monotonic() - started < 1.0:
+        sum(range(1000))
+    used, wall = own() - before, time.monotonic() - started
+    figures = machine.stop()
+    assert figures["cores"] >= 1
+    # /proc/stat ticks are 10 ms: allow two ticks' worth of slack on the busy share.
+    assert figures["busy_percent"] >= 100.0 * (used - 0.02) / wall - 1
+    assert figures["busy_percent"] <= 100.0 * figures["cores"] + 1
