@@ -45,6 +45,14 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 CACHE_TTL_SECONDS = 600
+#: Answers a process keeps in `st.cache_data`. At scale 1000 the load test's
+#: mix (2 programmes x 4-5 dates x districts x rights classes x every page's
+#: queries) asks for several thousand; with 1 000 the cache evicted what was
+#: asked again moments later, and a saturated process served 27 views/s with
+#: PostgreSQL at 40 % of a core. With 8 000: 39 views/s, PostgreSQL at 8 %,
+#: RSS 264 MB instead of 255 (an answer is a few KB: the store holds 6 861
+#: in 28 MB). docs/benchmarks.md, 7 December.
+CACHE_MAX_ENTRIES = 8000
 DATA_VERSION_TTL_SECONDS = 30
 #: How long a passed schema check holds (`DASHBOARD_SCHEMA_CHECK_SECONDS` overrides).
 SCHEMA_CHECK_SECONDS = 30.0
@@ -244,7 +252,7 @@ def _answer(
     return _QUERIES[name](_engine(url), *args, **dict(kwargs))
 
 
-@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=1000, show_spinner=False)
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
 def _keyed_answer(
     *,
     key: str,
@@ -258,7 +266,7 @@ def _keyed_answer(
     return _answer(_name, _url, _version, _args, _kwargs)
 
 
-@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=1000, show_spinner=False)
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
 def _hashed_answer(
     name: str, url: str, version: int, args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]
 ) -> Any:
