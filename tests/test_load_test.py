@@ -13,7 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from bench.load_test import SCENES, Record, Tally, main, percentile, role_option, timeline
+from bench.load_test import (
+    SCENES,
+    Record,
+    Tally,
+    _client_cpu,
+    main,
+    percentile,
+    role_option,
+    timeline,
+)
 from bench.server_stats import MachineCpu, database_pids
 from bench.st_client import ERROR_BOX, EXCEPTION, Session, View, run_sync, widget_key
 from dashboard.navigation import pages_for
@@ -244,18 +253,12 @@ def test_timeline_splits_the_run_by_when_views_ended() -> None:
 
 def test_the_machine_cpu_counts_this_process_work() -> None:
     """A second of busy loop here shows in the machine's busy CPU (every process counts)."""
-    import resource
-
-    def own() -> float:
-        usage = resource.getrusage(resource.RUSAGE_SELF)
-        return usage.ru_utime + usage.ru_stime
-
     machine = MachineCpu()
     machine.start()
-    before, started = own(), time.monotonic()
+    before, started = _client_cpu(), time.monotonic()
     while time.monotonic() - started < 1.0:
         sum(range(1000))
-    used, wall = own() - before, time.monotonic() - started
+    used, wall = _client_cpu() - before, time.monotonic() - started
     figures = machine.stop()
     assert figures["cores"] >= 1
     # /proc/stat ticks are 10 ms: allow two ticks' worth of slack on the busy share.
