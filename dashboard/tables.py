@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 from typing import Final
 
 import pandas as pd
@@ -76,9 +77,17 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
-    """A table's values (what the grid sorts by) and their text (what it draws, the CSV)."""
+    """A table's values (what the grid sorts by) and their text (what it draws, the CSV).
 
-    values: pd.DataFrame
+    The values are kept as plain lists per column; the DataFrame (`values`)
+    is made only when something reads it. A warm view replays the cached
+    draw (`show`), and there the DataFrame and pandas' hash of it were a
+    tenth of a warm view's CPU across the pages (py-spy, 7 December):
+    `fingerprint` hashes the lists instead.
+    """
+
+    #: heading -> the column's grid values (numbers, dates or text), in column order.
+    cells: Mapping[str, Sequence[object]]
     formatters: Mapping[str, Callable[[object], str]]
     #: (row position, heading) -> note added after that cell's text.
     notes: Mapping[tuple[int, str], str]
@@ -86,13 +95,29 @@ class Table:
     #: unit, and the language): with the values and notes it fixes every text.
     spec: tuple[object, ...] = ()
 
+    @cached_property
+    def values(self) -> pd.DataFrame:
+        """The grid's values: float64 for numbers, dates as objects, text as text."""
+        kinds = {entry[0]: entry[1] for entry in self.spec[1:] if isinstance(entry, tuple)}
+        frame: dict[str, object] = {}
+        for heading, cells in self.cells.items():
+            kind = kinds.get(heading, Kind.TEXT)
+            if kind == Kind.TEXT:
+                frame[heading] = list(cells)
+            elif kind in (Kind.DATE, Kind.MONTH):
+                frame[heading] = pd.Series(list(cells), dtype=object)
+            else:
+                frame[heading] = pd.Series(list(cells), dtype="float64")
+        return pd.DataFrame(frame)
+
     def fingerprint(self) -> bytes:
-        """A digest of everything drawn: values, their kinds and notes (the draw's cache key)."""
-        digest = hashlib.blake2b(digest_size=16)
-        drawn = (self.spec, sorted(self.notes.items()), list(self.values.columns))
-        digest.update(repr(drawn).encode())
-        digest.update(pd.util.hash_pandas_object(self.values, index=True).to_numpy().tobytes())
-        return digest.digest()
+        """A digest of everything drawn: values, their kinds and notes (the draw's cache key).
+
+        `repr` of the cells tells apart every value the grid can hold (floats
+        exactly, NaN and the codes, dates, text), and the type of each.
+        """
+        drawn = (self.spec, sorted(self.notes.items()), list(self.cells.items()))
+        return hashlib.blake2b(repr(drawn).encode(), digest_size=16).digest()
 
     def styler(self) -> Styler:
         """The values with each cell's text, for st.dataframe."""
@@ -122,7 +147,7 @@ def _constant(text: str) -> Callable[[object], str]:
 
 def build(columns: Sequence[Column], lang: str) -> Table:
     """The table of `columns`: numeric columns hold numbers, each with its formatter."""
-    values: dict[str, object] = {}
+    values: dict[str, Sequence[object]] = {}
     formatters: dict[str, Callable[[object], str]] = {}
     notes: dict[tuple[int, str], str] = {}
     for column in columns:
@@ -132,7 +157,7 @@ def build(columns: Sequence[Column], lang: str) -> Table:
             values[column.heading] = raw
             continue
         if column.kind in (Kind.DATE, Kind.MONTH):
-            values[column.heading] = pd.Series([_day(v) for v in raw], dtype=object)
+            values[column.heading] = [_day(v) for v in raw]
         else:
             numbers = [_number(v) for v in raw]
             noted = {row for row, note in enumerate(column.notes) if note}
@@ -140,10 +165,10 @@ def build(columns: Sequence[Column], lang: str) -> Table:
                 NOTED_MISSING if row in noted and math.isnan(n) else n
                 for row, n in enumerate(numbers)
             ]
-            values[column.heading] = pd.Series(numbers, dtype="float64")
+            values[column.heading] = numbers
         formatters[column.heading] = _formatter(column, lang)
     spec = (lang, *((c.heading, str(c.kind), c.decimals, c.unit) for c in columns))
-    return Table(pd.DataFrame(values), formatters, notes, spec)
+    return Table(values, formatters, notes, spec)
 
 
 #: Colours of a text column's cells: (heading, ((cell text, CSS colour), ...)).

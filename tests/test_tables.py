@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 
 from streamlit.testing.v1 import AppTest
 
@@ -169,3 +170,26 @@ def test_a_missing_cell_with_a_note_holds_a_value_so_the_grid_draws_its_note() -
     assert values[:2] == [0.5, NOTED_MISSING] and math.isnan(values[2])
     assert list(table.text()["Andel"]) == ["50,0 %", "– Vises ikke (< 5)", "–"]
     assert table.values.sort_values("Andel")["Bydel"].tolist()[0] == "B"
+
+
+def test_the_draw_key_needs_no_dataframe_and_the_grid_keeps_its_types() -> None:
+    """A warm view replays the draw from its key: the key is made without pandas.
+
+    When something does read the values, numbers are float64 (the grid sorts
+    them as numbers), dates stay dates and text stays text.
+    """
+    table = build(
+        [
+            Column("Bydel", ["A", "B"]),
+            Column("Familier", [3, 12], Kind.COUNT),
+            Column("Dato", [date(2026, 1, 31), None], Kind.DATE),
+        ],
+        "da",
+    )
+    table.fingerprint()
+    assert "values" not in vars(table)
+    dtypes = table.values.dtypes
+    assert [str(dtypes["Familier"]), str(dtypes["Dato"])] == ["float64", "object"]
+    assert list(table.values["Dato"]) == [date(2026, 1, 31), None]
+    assert list(table.text()["Familier"]) == ["3", "12"]
+    assert list(table.text()["Dato"])[1] == "–"

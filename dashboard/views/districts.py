@@ -92,7 +92,7 @@ def indicator_chart(series: pd.DataFrame, indicator: Indicator, starts_on: date,
     )
 
 
-def change_table(changes: pd.DataFrame, indicator: Indicator, lang: str) -> pd.DataFrame:
+def change_table(changes: pd.DataFrame, indicator: Indicator, lang: str) -> None:
     """Value at start, latest value and change per district, with a worded reading."""
     change = changes["change"].tolist()
     table = tables.build(
@@ -109,7 +109,6 @@ def change_table(changes: pd.DataFrame, indicator: Indicator, lang: str) -> pd.D
         lang,
     )
     tables.show(table)
-    shown = table.text()
     st.caption(
         t(
             "districts.dates",
@@ -118,7 +117,6 @@ def change_table(changes: pd.DataFrame, indicator: Indicator, lang: str) -> pd.D
             latest=_dates(changes["latest_on"].tolist(), lang),
         )
     )
-    return shown
 
 
 def _dates(days: list[date], lang: str) -> str:

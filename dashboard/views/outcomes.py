@@ -6,6 +6,7 @@ role; for the suppressed roles data_access has already withheld it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final
 
 import pandas as pd
@@ -152,7 +153,7 @@ def course_chart(series: pd.DataFrame, measure: Measure, lang: str) -> None:
     st.caption(t("outcomes.course_note", lang))
 
 
-def district_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+def district_table(frame: pd.DataFrame, lang: str) -> Callable[[], pd.DataFrame]:
     """Per district: both outcome shares with their counts, small bases flagged.
 
     A share withheld for the role, and the numerator withheld with it, say
@@ -207,7 +208,7 @@ def district_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         lang,
     )
     tables.show(table)
-    return table.text()
+    return table.text
 
 
 def _withheld(value: object, base: object) -> bool:

@@ -7,6 +7,7 @@ Every status is an icon, a word and a colour, so it reads without colour.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final
 
 import pandas as pd
@@ -190,8 +191,8 @@ def month_table(frame: pd.DataFrame, lang: str) -> None:
     )
 
 
-def years_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """All years side by side, with a total row; returns the shown text (for the CSV)."""
+def years_table(frame: pd.DataFrame, lang: str) -> Callable[[], pd.DataFrame]:
+    """All years side by side, with a total row; returns what makes its text (for the CSV)."""
     sums = {c: _num(frame[c].sum(min_count=1)) for c in MONEY_COLUMNS}
     budget_total, spent_total = sums["budget"], sums["spent"]
     total_share = spent_total / budget_total if budget_total and spent_total is not None else None
@@ -216,7 +217,7 @@ def years_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     )
     tables.show(table)
     st.caption(t("spend.years_note", lang))
-    return table.text()
+    return table.text
 
 
 def _num(value: object) -> float | None:
