@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Final
 
 import pandas as pd
@@ -135,17 +136,22 @@ def funnel(frame: pd.DataFrame, lang: str) -> None:
         },
         yaxis={"autorange": "reversed"},
     )
+    download_csv(partial(_funnel_csv, frame, lang), "visitation_tragt", lang)
+
+
+def _funnel_csv(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The funnel for a download: a row per district, a column per step, counts as shown."""
     table = frame.assign(step=[t(FUNNEL_LABELS[str(s)], lang) for s in frame["step"]])
     table = table.pivot(index="district", columns="step", values="families").reset_index()
-    table = table.rename(columns={"district": t("common.district", lang)})
-    download_csv(table, "visitation_tragt", lang)
+    return table.rename(columns={"district": t("common.district", lang)})
 
 
 def _step_totals(frame: pd.DataFrame) -> list[float]:
     """Each step's stacked length over the districts, a hidden cell counted 4 as drawn."""
+    cells = frame["families"].tolist()
     drawn = [
-        HIDDEN_HEIGHT if is_hidden_cell(cell) else float(numeric(pd.Series([cell])).iloc[0])
-        for cell in frame["families"]
+        HIDDEN_HEIGHT if is_hidden_cell(cell) else float(number)
+        for cell, number in zip(cells, numeric(frame["families"]).tolist(), strict=True)
     ]
     return list(pd.Series(drawn).groupby(frame["step"].to_numpy()).sum())
 
