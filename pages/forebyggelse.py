@@ -7,6 +7,8 @@ what would pay for the programme, never that anything was avoided.
 
 from __future__ import annotations
 
+from functools import partial
+
 from dashboard.data import cached
 from dashboard.i18n import t
 from dashboard.prevention import measure_table, year_table
@@ -24,10 +26,10 @@ name = f"forebyggelse_{context.filters.programme_id}_{context.filters.as_of.isof
 view.intro(lang)
 view.headline(case, lang)
 view.years(case, lang)
-download_csv(year_table(case, lang), name, lang)
+download_csv(partial(year_table, case, lang), name, lang)
 view.measures(case, lang)
 if not case.measures.empty:
     measures_file = t("prevention.file_measures", lang)
-    download_csv(measure_table(case, lang), f"{name}_{measures_file}", lang)
+    download_csv(partial(measure_table, case, lang), f"{name}_{measures_file}", lang)
 view.break_even(case, lang)
 view.assumptions(case, lang)

@@ -63,7 +63,10 @@ CSV_HEADERS: Final[dict[str, str]] = {
 
 
 def csv_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """`frame` with its headers in the user's language (`CSV_HEADERS`), for a download."""
+    """`frame` with its headers in the user's language (`CSV_HEADERS`), for a download.
+
+    Pages hand `download_csv` a `partial` of this, so it runs on a click, not every rerun.
+    """
     return frame.rename(columns={c: t(CSV_HEADERS[c], lang) for c in frame if c in CSV_HEADERS})
 
 
@@ -198,7 +201,7 @@ def timeline(
     )
     table = frame.assign(course=labels).drop(columns="family_id")
     pseudonyms = [str(fid) for fid in frame["family_id"] if fid]
-    download_csv(csv_table(table, lang), "forloeb_tidslinje", lang, family_ids=pseudonyms)
+    download_csv(partial(csv_table, table, lang), "forloeb_tidslinje", lang, family_ids=pseudonyms)
 
 
 def due_list(frame: pd.DataFrame, lang: str, limit: int | None = None) -> None:
@@ -247,7 +250,7 @@ def flow(frame: pd.DataFrame, lang: str) -> None:
         xaxis=month_ticks(list(frame["month_end"]), lang, every=max(1, len(frame) // 12)),
         yaxis={"title": title(t("common.families", lang))},
     )
-    download_csv(csv_table(frame, lang), "forloeb_startet_afsluttet", lang)
+    download_csv(partial(csv_table, frame, lang), "forloeb_startet_afsluttet", lang)
 
 
 def reasons(frame: pd.DataFrame, lang: str) -> None:
@@ -273,4 +276,4 @@ def reasons(frame: pd.DataFrame, lang: str) -> None:
         xaxis={"title": title(t("common.families", lang))},
         yaxis={"autorange": "reversed"},
     )
-    download_csv(csv_table(frame.assign(reason=names), lang), "forloeb_afslutning", lang)
+    download_csv(partial(csv_table, frame.assign(reason=names), lang), "forloeb_afslutning", lang)

@@ -210,4 +210,4 @@ def referrals(frame: pd.DataFrame, lang: str) -> None:
         yaxis={"title": title(t("common.families", lang))},
     )
     headers = {"month_end": t("common.month", lang), "referrals": t("intake.funnel.referred", lang)}
-    download_csv(frame.rename(columns=headers), "henvisninger_pr_maaned", lang)
+    download_csv(lambda: frame.rename(columns=headers), "henvisninger_pr_maaned", lang)
