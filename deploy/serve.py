@@ -75,7 +75,13 @@ def free_port() -> int:
 
 
 def port_is_free(port: int) -> bool:
+    """True when nothing listens on `port`.
+
+    With SO_REUSEADDR, as nginx and uvicorn bind: connections of a server
+    stopped moments ago (TIME_WAIT, up to a minute) do not stop a restart.
+    """
     with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:

@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import time
 import uuid
@@ -25,7 +26,16 @@ import pytest
 from bench.st_client import Session, View, run_sync
 from dashboard.navigation import pages_for
 from data_access.rules.access import ROLES
-from deploy.serve import PLACEHOLDERS, TEMPLATE, Cluster, Proxy, free_port, healthy, render
+from deploy.serve import (
+    PLACEHOLDERS,
+    TEMPLATE,
+    Cluster,
+    Proxy,
+    free_port,
+    healthy,
+    port_is_free,
+    render,
+)
 from tests.fixtures.backends import POSTGRES_URL, postgres_schema
 
 pytestmark = pytest.mark.server
@@ -49,6 +59,29 @@ def _values(tmp_path: Path) -> dict[str, str]:
         "ERROR_LOG": "/dev/stderr",
         "ACCESS_LOG": "/dev/stdout",
     }
+
+
+def test_a_port_is_taken_while_listened_on_and_free_again_right_after() -> None:
+    """A restart of `make serve` right after a stop must not be refused.
+
+    The stopped server's side of a connection it closed stays in TIME_WAIT
+    on its port for up to a minute; nginx and uvicorn bind over it, so the
+    check must too. A port someone listens on is still taken.
+    """
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    port = int(listener.getsockname()[1])
+    assert not port_is_free(port)
+    client = socket.create_connection(("127.0.0.1", port))
+    accepted, _ = listener.accept()
+    accepted.close()  # the server side closes first: its end waits in TIME_WAIT
+    client.recv(1)
+    client.close()
+    listener.close()
+    time.sleep(0.2)
+    assert port_is_free(port)
 
 
 def test_template_uses_exactly_its_placeholders(tmp_path: Path) -> None:
