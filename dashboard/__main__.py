@@ -109,7 +109,9 @@ def _precompute(args: argparse.Namespace) -> int:
     from data_access.db.engine import default_database_url
 
     url = args.database_url or default_database_url()
-    result = precompute(url, args.dates, districts=not args.no_districts)
+    result = precompute(
+        url, args.dates, districts=not args.no_districts, quarters_back=args.quarters_back
+    )
     for problem in result.errors:
         print(f"error: {problem}", file=sys.stderr)
     print(result.summary())
@@ -170,7 +172,13 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="+",
         type=_iso_date,
         default=None,
-        help="report dates (default: each programme's default date and 4 quarter ends before it)",
+        help="report dates (default: each programme's default date and the quarter ends before it)",
+    )
+    precompute.add_argument(
+        "--quarters-back",
+        type=int,
+        default=None,
+        help="quarter ends before each default date, without --dates (default: 8, two years)",
     )
     precompute.add_argument(
         "--no-districts",

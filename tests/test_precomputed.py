@@ -178,13 +178,19 @@ def test_representatives_are_one_per_rights_class() -> None:
 
 
 def test_report_dates_are_the_default_and_the_quarter_ends_before_it() -> None:
-    assert report_dates(date(2010, 1, 1), date(2011, 2, 14)) == [
+    # Two years of quarter ends before the default, none before the start.
+    assert report_dates(date(2008, 1, 1), date(2011, 2, 14)) == [
         date(2011, 2, 14),
         date(2010, 12, 31),
         date(2010, 9, 30),
         date(2010, 6, 30),
         date(2010, 3, 31),
+        date(2009, 12, 31),
+        date(2009, 9, 30),
+        date(2009, 6, 30),
+        date(2009, 3, 31),
     ]
+    assert report_dates(date(2010, 1, 1), date(2011, 2, 14), back=4)[-1] == date(2010, 3, 31)
     assert report_dates(date(2010, 8, 1), date(2010, 12, 31)) == [
         date(2010, 12, 31),
         date(2010, 9, 30),
@@ -372,6 +378,25 @@ def test_the_command_prints_answers_bytes_and_seconds(
     assert int(found[3]) == 3 * sum(
         spec.allows(role) for spec in PAGES for role in ("admin", "steering", "viewer")
     )
+
+
+def test_quarters_back_sets_how_many_quarter_ends_are_stored(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The default date alone, then it and the quarter end before it: twice the views.
+
+    P1 starts 2010-01-01 and the small load's default date lies after 2010-03-31.
+    """
+    load_small(db_url, tmp_path / "bundle").dispose()
+    views = []
+    for back in ("0", "1"):
+        args = ["precompute", "--database-url", db_url, "--no-districts", "--quarters-back", back]
+        assert dashboard_main(args) == 0
+        found = re.search(r"\((\d+) page views", capsys.readouterr().out)
+        assert found is not None
+        views.append(int(found[1]))
+    pages = sum(spec.allows(role) for spec in PAGES for role in ("admin", "steering", "viewer"))
+    assert views == [pages, 2 * pages]
 
 
 def test_the_scratch_environment_puts_every_dashboard_variable_back(
