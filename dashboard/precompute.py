@@ -15,9 +15,10 @@ replaced in one transaction (`answer_store.write_answers`).
 
 Bounded: programmes x (1 + up to 8 dates) x (1 + the programme's districts)
 x (3 + departments) users x the pages each may open. On the demo that is 3
-programmes with 0, 2 and 10 districts: 75 filter sets instead of 15, 2 925
-page views instead of 585 (scale 1000 on PostgreSQL: 1 067 s instead of
-161 s, 28 MB, measured on a shared machine; docs/benchmarks.md).
+programmes with 0, 2 and 10 districts: with four quarter ends 2 925 page
+views (585 without the districts), with eight 5 148; at scale 1000 on
+PostgreSQL 12 020 answers, 47 MB, 25 minutes on a shared 2-core machine
+(docs/benchmarks.md).
 """
 
 from __future__ import annotations
