@@ -118,6 +118,16 @@ def _precompute(args: argparse.Namespace) -> int:
     return 1 if result.errors else 0
 
 
+def _quarters(text: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        count = -1
+    if count < 0:
+        raise argparse.ArgumentTypeError(f"not a number of quarters (0 or more): {text!r}")
+    return count
+
+
 def _iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -176,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     precompute.add_argument(
         "--quarters-back",
-        type=int,
+        type=_quarters,
         default=None,
         help="quarter ends before each default date, without --dates (default: 8, two years)",
     )

@@ -399,6 +399,18 @@ def test_quarters_back_sets_how_many_quarter_ends_are_stored(
     assert views == [pages, 2 * pages]
 
 
+@pytest.mark.parametrize("back", ["-1", "two"])
+def test_a_bad_quarters_back_is_named_and_nothing_runs(
+    back: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        dashboard_main(
+            ["precompute", "--database-url", "sqlite:///nowhere.sqlite", "--quarters-back", back]
+        )
+    assert stopped.value.code == 2
+    assert f"not a number of quarters (0 or more): '{back}'" in capsys.readouterr().err
+
+
 def test_the_scratch_environment_puts_every_dashboard_variable_back(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

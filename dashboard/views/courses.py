@@ -97,9 +97,12 @@ def headline(figures: dict[str, FigureValue], due: int | str, lang: str) -> None
 
 def stages(frame: pd.DataFrame, lang: str) -> None:
     st.subheader(t("courses.stages", lang))
+    if frame.empty:
+        no_families(lang)
+        return
     families = numeric(frame["families"]).tolist()
     displays = frame["display"].tolist()
-    if frame.empty or (sum(families) == 0 and not any(map(is_hidden_cell, displays))):
+    if sum(families) == 0 and not any(map(is_hidden_cell, displays)):
         no_families(lang)
         return
     # One pass over plain lists: a boolean mask per stage cost a tenth of a warm Forløb view.
