@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import cache
+from numbers import Real
 from typing import Any, Final
 
 import numpy as np
@@ -32,6 +33,20 @@ PALETTE: Final[tuple[str, ...]] = (
     "#F0E442",  # yellow
     "#000000",  # black
 )
+
+#: A district's colour: Okabe-Ito without black (the city's line), then five
+#: darker colours from Paul Tol's "muted" scheme, so the ten housing areas of a
+#: roll-out and its two first districts each get their own.
+DISTRICT_PALETTE: Final[tuple[str, ...]] = (
+    *PALETTE[:-1],
+    "#332288",  # indigo
+    "#882255",  # wine
+    "#999933",  # olive
+    "#117733",  # green
+    "#661100",  # brown
+)
+#: Line styles for districts beyond the palette's twelve ("dash" is the city's).
+DISTRICT_DASHES: Final[tuple[str, ...]] = ("solid", "dot", "dashdot")
 
 STAGE_COLOURS: Final[dict[str, str]] = {
     "referred": "#BBBBBB",
@@ -373,7 +388,8 @@ def count_axis(values: Iterable[object], lang: str, *, ticks: int = 5) -> dict[s
     Hidden cells ("<5", drawn at 4) count as 4 for the axis' reach.
     """
     cells = list(values)
-    known = [float(v) for v in cells if isinstance(v, int | float) and not np.isnan(v)]
+    # numbers.Real: a pandas column of counts iterates as numpy integers, not ints.
+    known = [float(v) for v in cells if isinstance(v, Real) and not np.isnan(float(v))]
     if any(isinstance(v, str) for v in cells):
         known.append(4.0)
     high = max([1.0, *known])
@@ -387,6 +403,38 @@ def count_axis(values: Iterable[object], lang: str, *, ticks: int = 5) -> dict[s
         "ticktext": [formatting.count_text(v, lang) for v in tickvals],
         "range": [0.0, tickvals[-1] + step * 0.12],
     }
+
+
+def district_colours(names: Iterable[object]) -> dict[str, tuple[str, str]]:
+    """Each district's (colour, line dash), the same on every chart that shows the same districts.
+
+    Given in name order, not the order a chart happens to list them, so a
+    district keeps its colour between the funnel and the indicator lines.
+    """
+    ordered = sorted({str(name) for name in names}, key=str.casefold)
+    size = len(DISTRICT_PALETTE)
+    return {
+        name: (DISTRICT_PALETTE[i % size], DISTRICT_DASHES[(i // size) % len(DISTRICT_DASHES)])
+        for i, name in enumerate(ordered)
+    }
+
+
+def stacked_counts(groups: Sequence[object], cells: Sequence[object]) -> list[float]:
+    """Each group's stacked bar length, first seen first: the reach `count_axis` needs.
+
+    `cells` are disclosed counts (numbers, `<5`, `x`); a hidden one counts as
+    the HIDDEN_HEIGHT it is drawn at, a missing one as nothing.
+    """
+    totals: dict[object, float] = {}
+    for group, cell in zip(groups, cells, strict=True):
+        if is_hidden_cell(cell):
+            drawn = float(HIDDEN_HEIGHT)
+        elif isinstance(cell, Real) and not np.isnan(float(cell)):
+            drawn = float(cell)
+        else:
+            drawn = 0.0
+        totals[group] = totals.get(group, 0.0) + drawn
+    return list(totals.values())
 
 
 def money_unit(values: Iterable[float]) -> int:

@@ -164,3 +164,22 @@ def test_the_check_catches_what_the_one_step_build_lets_through() -> None:
         checked_charts(shorthand)
     valid = AppTest.from_function(_draw_valid).run()
     assert checked_charts(valid)[0]["layout"]["title"] == {"text": "Titel"}
+
+
+def test_twelve_districts_get_twelve_colours_whatever_order_a_chart_lists_them() -> None:
+    """The ten housing areas of a roll-out and its two first districts: no colour twice."""
+    names = [f"Bydel {letter}" for letter in "LKJIHGFEDCBA"]
+    colours = charts.district_colours(names)
+    assert len({colour for colour, _ in colours.values()}) == 12
+    assert charts.CITY not in {colour for colour, _ in colours.values()}
+    assert {dash for _, dash in colours.values()} == {"solid"}
+    # The funnel and the indicator chart list them differently: same colours.
+    assert charts.district_colours(reversed(names)) == colours
+    assert colours["Bydel A"] == (charts.DISTRICT_PALETTE[0], "solid")
+
+
+def test_a_thirteenth_district_repeats_a_colour_with_another_line() -> None:
+    names = [f"Bydel {n:02d}" for n in range(13)]
+    colours = charts.district_colours(names)
+    assert colours["Bydel 12"] == (colours["Bydel 00"][0], "dot")
+    assert len(set(colours.values())) == 13

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from dashboard import formatting
-from dashboard.charts import count_axis, money_axis, money_unit, type_size
+from dashboard.charts import count_axis, money_axis, money_unit, stacked_counts, type_size
 
 NBSP = "\u00a0"
 
@@ -72,3 +73,21 @@ def test_count_axis_ticks_are_whole_danish_numbers(
     axis = count_axis(values, "da")
     assert axis["tickvals"] == tickvals
     assert axis["ticktext"] == ticktext
+
+
+def test_count_axis_reads_a_pandas_column_of_whole_numbers() -> None:
+    """A count column iterates as numpy integers: they set the reach like ints do.
+
+    The reach is 12 (0, 5, 10, 15), not the axis of nothing (0, 1).
+    """
+    column = pd.Series([0, 12, 3], dtype="int64")
+    assert count_axis(list(column), "da")["tickvals"] == [0, 5, 10, 15]
+
+
+def test_stacked_counts_add_up_each_group_with_hidden_cells_as_drawn() -> None:
+    # January: 3 + "<5" (drawn at 4) = 7; February: 2 + a missing cell = 2; March: "x" = 4.
+    groups = ["jan", "jan", "feb", "feb", "mar"]
+    cells: list[object] = [3, "<5", 2, None, "x"]
+    assert stacked_counts(groups, cells) == [7.0, 2.0, 4.0]
+    # 7 families at most: a step of 2, so no month's total is cut off.
+    assert count_axis(stacked_counts(groups, cells), "da")["tickvals"] == [0, 2, 4, 6, 8]

@@ -71,3 +71,15 @@ def test_the_search_finds_a_coordinator_by_part_of_the_name(
     assert [i.value for i in app.info] == [
         "Ingen koordinator har et navn, der indeholder søgningen."
     ]
+
+
+def test_the_load_axis_counts_whole_families_up_to_the_largest_capacity(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """C1 holds 2 of capacity 2, C2 1 of 15: the axis reaches 15 in steps of 5."""
+    load_small(db_url, tmp_path / "bundle").dispose()
+    app = render(monkeypatch, db_url, "sagsstamme", user="styre@example.org", query=QUERY)
+    assert not app.exception, [e.value for e in app.exception]
+    axis = checked_charts(app)[0]["layout"]["xaxis"]
+    assert axis["tickvals"] == [0, 5, 10, 15]
+    assert axis["range"][1] > 15

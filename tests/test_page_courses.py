@@ -91,3 +91,30 @@ def test_viewer_on_a_small_district_sees_hidden_months_as_hidden(
     started = next(t for t in flow["data"] if t.get("name") == "Startet")
     june = [str(x)[:10] for x in started["x"]].index("2010-06-30")
     assert started["marker"]["pattern"]["shape"][june] == "/"
+
+
+def test_course_charts_count_whole_families(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each count axis steps in whole families, reaching the largest bar of its own data.
+
+    Stages: from August every one of F1-F5 is in some stage (F5 ended), 5 at most.
+    Started: February F1 and F5, March F2, June F3; ended: June F5: 2 at most.
+    End reasons: F5 dropped out, 1.
+    """
+    load_small(db_url, tmp_path / "bundle").dispose()
+    app = render(monkeypatch, db_url, "forloeb", user="admin@example.org", query=QUERY)
+    assert not app.exception, [e.value for e in app.exception]
+    specs = checked_charts(app)
+    stages = next(s for s in specs if s["layout"].get("barmode") == "stack")
+    flow = next(s for s in specs if any(t.get("name") == "Startet" for t in s["data"]))
+    reasons = next(
+        s
+        for s in specs
+        if s["data"][0].get("orientation") == "h"
+        and s["layout"]["xaxis"].get("title", {}).get("text") == "Familier"
+    )
+    assert stages["layout"]["yaxis"]["tickvals"] == [0, 1, 2, 3, 4, 5]
+    assert flow["layout"]["yaxis"]["tickvals"] == [0, 1, 2]
+    assert reasons["layout"]["xaxis"]["tickvals"] == [0, 1]
+    assert reasons["layout"]["xaxis"]["ticktext"] == ["0", "1"]

@@ -37,8 +37,8 @@ def test_indicators_with_change_and_direction(
     days = ("2010-01-01", "2012-01-01")
     assert lines == [
         ("Københavns Kommune", days, (70, 74), "dash"),
-        ("Nørrebro", days, (20, 25), None),
-        ("Nørrebro", days, (60, 65), None),
+        ("Nørrebro", days, (20, 25), "solid"),
+        ("Nørrebro", days, (60, 65), "solid"),
     ]
 
 
@@ -55,3 +55,33 @@ def test_programme_without_families_still_shows_bydele(
     )
     assert not app.exception
     assert "Nørrebro" in texts(app)
+
+
+def test_the_roll_out_s_ten_areas_each_keep_one_colour_on_funnel_and_lines(
+    monkeypatch: pytest.MonkeyPatch, demo_db_url: str
+) -> None:
+    """The demo's roll-out runs in ten housing areas: ten colours, the same on both pages."""
+    query = {"programme": "intensiveret-indsats", "as_of": "2013-12-31"}
+    funnel_app = render(monkeypatch, demo_db_url, "visitation", query=query)
+    assert not funnel_app.exception, [e.value for e in funnel_app.exception]
+    funnel = next(
+        spec
+        for spec in checked_charts(funnel_app)
+        if spec["data"][0].get("orientation") == "h" and spec["layout"].get("barmode") == "stack"
+    )
+    bar_colours = {
+        trace["name"]: trace["marker"]["color"] for trace in funnel["data"] if trace.get("y")
+    }
+    bar_colours.pop("skjult, under 5", None)
+    assert len(bar_colours) == 10
+    assert len(set(bar_colours.values())) == 10
+
+    lines_app = render(monkeypatch, demo_db_url, "bydele", query=query)
+    assert not lines_app.exception, [e.value for e in lines_app.exception]
+    first = checked_charts(lines_app)[0]
+    line_colours = {
+        trace["name"]: trace["line"]["color"]
+        for trace in first["data"]
+        if trace["line"].get("dash") != "dash"
+    }
+    assert line_colours == bar_colours

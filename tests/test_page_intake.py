@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixtures.apptest import metrics, render, table_text
+from tests.fixtures.apptest import checked_charts, metrics, render, table_text
 from tests.fixtures.programme import QUERY, load_small
 
 
@@ -34,3 +34,26 @@ def test_intake_before_start_says_what_is_missing(
     app = render(monkeypatch, db_url, "visitation", user="styre@example.org", query=query)
     assert not app.exception
     assert any("Ingen familier i perioden" in str(i.value) for i in app.info)
+
+
+def test_referrals_per_month_count_whole_families(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Referred in January (F1, F5), February (F2), May (F3), August (F4): 2 at most.
+
+    The axis reads 0, 1, 2, never Plotly's own 0,5 and 1,5 of a family.
+    """
+    load_small(db_url, tmp_path / "bundle").dispose()
+    app = render(monkeypatch, db_url, "visitation", user="styre@example.org", query=QUERY)
+    assert not app.exception, [e.value for e in app.exception]
+    monthly = [
+        spec
+        for spec in checked_charts(app)
+        if spec["data"][0].get("orientation") != "h" and spec["data"][0]["type"] == "bar"
+    ]
+    assert len(monthly) == 1
+    bars = monthly[0]["data"][0]
+    assert max(bars["y"]) == 2
+    axis = monthly[0]["layout"]["yaxis"]
+    assert axis["tickvals"] == [0, 1, 2] and axis["ticktext"] == ["0", "1", "2"]
+    assert axis["title"]["text"] == "Familier"

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from dashboard.__main__ import main
 from dashboard.catalogue import FIGURES, spend_status_label
 from dashboard.figure_format import format_value
 from dashboard.report import render_report
+from dashboard.report.charts import stage_figure
 from dashboard.report.content import REPORT_SCOPE, build_report, parse_quarter
 from dashboard.report.xlsx import sheet_name
 from data_access.db.engine import make_engine
@@ -187,3 +189,23 @@ def test_a_dollar_in_a_department_name_is_drawn_not_parsed() -> None:
     )
     png = budget_chart(spend, "da")
     assert png.startswith(b"\x89PNG")
+
+
+def test_report_stage_chart_counts_whole_families() -> None:
+    """Two families at most (July: 1 intensive; August: 1 intensive + 1 in aftercare).
+
+    matplotlib's own ticks over 0-2 step by a half; a family has no half.
+    """
+    july, august = date(2010, 7, 31), date(2010, 8, 31)
+    frame = pd.DataFrame(
+        [
+            {"month_end": july, "stage": "intensive", "families": 1, "display": "1"},
+            {"month_end": august, "stage": "intensive", "families": 1, "display": "1"},
+            {"month_end": august, "stage": "aftercare", "families": 1, "display": "1"},
+        ]
+    )
+    fig = stage_figure(frame, "da")
+    fig.canvas.draw()
+    ticks = [tick for tick in fig.axes[0].get_yticks() if 0 <= tick <= 2]
+    assert ticks and all(float(tick).is_integer() for tick in ticks)
+    assert [label.get_text() for label in fig.axes[0].get_yticklabels()][:3] == ["0", "1", "2"]

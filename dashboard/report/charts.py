@@ -19,7 +19,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from dashboard import formatting
 from dashboard.catalogue import figure as catalogue_figure
@@ -145,6 +145,8 @@ def stage_figure(stage_months: pd.DataFrame, lang: str) -> Figure:
         positions, [formatting.month_label(m, lang).replace(" ", "\n") for m in months], fontsize=7
     )
     ax.set_ylabel(t("common.families", lang))
+    # Whole families only: matplotlib's own ticks over a few families read 0,5 1,5.
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: formatting.number(v, lang)))
     ax.legend(ncols=3, fontsize=7, loc="upper left", bbox_to_anchor=(0, 1.22), frameon=False)
     return fig

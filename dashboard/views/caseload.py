@@ -9,7 +9,16 @@ import streamlit as st
 
 from dashboard import formatting, tables
 from dashboard.catalogue import figure, measure, stage_label
-from dashboard.charts import CITY, OFF_TRACK, ON_TRACK, Trace, mark_hidden, title, with_hidden
+from dashboard.charts import (
+    CITY,
+    OFF_TRACK,
+    ON_TRACK,
+    Trace,
+    count_axis,
+    mark_hidden,
+    title,
+    with_hidden,
+)
 from dashboard.i18n import N_, t
 from dashboard.shell import download_csv
 from dashboard.tables import Column, Kind
@@ -151,7 +160,10 @@ def _bars(frame: pd.DataFrame, lang: str) -> None:
         lang,
         height=max(260, 45 * len(frame) + 120),
         barmode="overlay",
-        xaxis={"title": title(figure("active_families").label(lang))},
+        xaxis={
+            "title": title(figure("active_families").label(lang)),
+            **count_axis([*frame["active"].tolist(), *frame["capacity"].tolist()], lang),
+        },
         yaxis={
             "autorange": "reversed",
             "categoryorder": "array",

@@ -16,9 +16,11 @@ from dashboard.charts import (
     PALETTE,
     STAGE_COLOURS,
     Trace,
+    count_axis,
     is_hidden_cell,
     mark_hidden,
     month_ticks,
+    stacked_counts,
     title,
     vline,
     with_hidden,
@@ -131,12 +133,16 @@ def stages(frame: pd.DataFrame, lang: str) -> None:
         # A month whose cell is hidden shows a hatched "<5" bar, not an empty month.
         traces.append(mark_hidden(trace, displays_of[stage]))
     months = list(dict.fromkeys(month_ends))
+    cells = [d if is_hidden_cell(d) else n for n, d in zip(families, displays, strict=True)]
     plot(
         with_hidden(traces, t("disclosure.hidden", lang)),
         lang,
         barmode="stack",
         xaxis=month_ticks(months, lang, every=max(1, len(frame) // 72)),
-        yaxis={"title": title(t("common.families", lang))},
+        yaxis={
+            "title": title(t("common.families", lang)),
+            **count_axis(stacked_counts(month_ends, cells), lang),
+        },
     )
     download_csv(partial(_stages_csv, frame, lang), "familier_pr_fase", lang)
 
@@ -251,7 +257,10 @@ def flow(frame: pd.DataFrame, lang: str) -> None:
         lang,
         height=320,
         xaxis=month_ticks(list(frame["month_end"]), lang, every=max(1, len(frame) // 12)),
-        yaxis={"title": title(t("common.families", lang))},
+        yaxis={
+            "title": title(t("common.families", lang)),
+            **count_axis([*frame["started"].tolist(), *frame["ended"].tolist()], lang),
+        },
     )
     download_csv(partial(csv_table, frame, lang), "forloeb_startet_afsluttet", lang)
 
@@ -276,7 +285,10 @@ def reasons(frame: pd.DataFrame, lang: str) -> None:
         ),
         lang,
         height=260,
-        xaxis={"title": title(t("common.families", lang))},
+        xaxis={
+            "title": title(t("common.families", lang)),
+            **count_axis(frame["families"].tolist(), lang),
+        },
         yaxis={"autorange": "reversed"},
     )
     download_csv(partial(csv_table, frame.assign(reason=names), lang), "forloeb_afslutning", lang)

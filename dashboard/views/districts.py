@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import formatting, tables
-from dashboard.charts import CITY, PALETTE, Trace, month_ticks, title, vline
+from dashboard.charts import CITY, Trace, district_colours, month_ticks, title, vline
 from dashboard.i18n import t
 from dashboard.tables import Column, Kind
 from dashboard.views.common import plot
@@ -49,15 +49,13 @@ def indicator_chart(series: pd.DataFrame, indicator: Indicator, starts_on: date,
         days.append(measured_on)
         values.append(value)
     traces: list[Trace] = []
-    colour = 0
+    colours = district_colours(name for kind, name in lines if kind != CITY_KIND)
     for (kind, name), (days, values) in lines.items():
-        is_city = kind == CITY_KIND
-        line = (
-            {"color": CITY, "dash": "dash", "width": 3}
-            if is_city
-            else {"color": PALETTE[colour % (len(PALETTE) - 1)], "width": 2.5}
-        )
-        colour += 0 if is_city else 1
+        if kind == CITY_KIND:
+            line = {"color": CITY, "dash": "dash", "width": 3}
+        else:
+            colour, dash = colours[name]
+            line = {"color": colour, "dash": dash, "width": 2.5}
         traces.append(
             {
                 "type": "scatter",

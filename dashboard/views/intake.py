@@ -11,12 +11,12 @@ import streamlit as st
 from dashboard import formatting, tables
 from dashboard.catalogue import measure
 from dashboard.charts import (
-    HIDDEN_HEIGHT,
     PALETTE,
     count_axis,
-    is_hidden_cell,
+    district_colours,
     mark_hidden,
     month_ticks,
+    stacked_counts,
     title,
     with_hidden,
 )
@@ -107,6 +107,7 @@ def funnel(frame: pd.DataFrame, lang: str) -> None:
         return
     # Stacked bars, not Plotly's funnel: a funnel step cannot be hatched, and
     # a hidden district's step must read "<5", never a missing segment.
+    colours = district_colours(frame["district"].tolist())
     traces = [
         mark_hidden(
             {
@@ -118,12 +119,12 @@ def funnel(frame: pd.DataFrame, lang: str) -> None:
                 "text": formatting.counts(rows["families"], lang),
                 "textposition": "inside",
                 "insidetextanchor": "middle",
-                "marker": {"color": PALETTE[i % len(PALETTE)]},
+                "marker": {"color": colours[str(district)][0]},
             },
             list(rows["families"]),
             axis="x",
         )
-        for i, (district, rows) in enumerate(frame.groupby("district", sort=False))
+        for district, rows in frame.groupby("district", sort=False)
     ]
     plot(
         with_hidden(traces, t("disclosure.hidden", lang)),
@@ -132,7 +133,7 @@ def funnel(frame: pd.DataFrame, lang: str) -> None:
         # Whole families on the axis (a "<5" counts as the 4 it is drawn at).
         xaxis={
             "title": title(t("common.families", lang)),
-            **count_axis(_step_totals(frame), lang),
+            **count_axis(stacked_counts(frame["step"].tolist(), frame["families"].tolist()), lang),
         },
         yaxis={"autorange": "reversed"},
     )
@@ -144,16 +145,6 @@ def _funnel_csv(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     table = frame.assign(step=[t(FUNNEL_LABELS[str(s)], lang) for s in frame["step"]])
     table = table.pivot(index="district", columns="step", values="families").reset_index()
     return table.rename(columns={"district": t("common.district", lang)})
-
-
-def _step_totals(frame: pd.DataFrame) -> list[float]:
-    """Each step's stacked length over the districts, a hidden cell counted 4 as drawn."""
-    cells = frame["families"].tolist()
-    drawn = [
-        HIDDEN_HEIGHT if is_hidden_cell(cell) else float(number)
-        for cell, number in zip(cells, numeric(frame["families"]).tolist(), strict=True)
-    ]
-    return list(pd.Series(drawn).groupby(frame["step"].to_numpy()).sum())
 
 
 def waits(frame: pd.DataFrame, lang: str) -> None:
@@ -207,7 +198,10 @@ def referrals(frame: pd.DataFrame, lang: str) -> None:
         lang,
         height=320,
         xaxis=month_ticks(list(frame["month_end"]), lang, every=max(1, len(frame) // 12)),
-        yaxis={"title": title(t("common.families", lang))},
+        yaxis={
+            "title": title(t("common.families", lang)),
+            **count_axis(frame["referrals"].tolist(), lang),
+        },
     )
     headers = {"month_end": t("common.month", lang), "referrals": t("intake.funnel.referred", lang)}
     download_csv(lambda: frame.rename(columns=headers), "henvisninger_pr_maaned", lang)
