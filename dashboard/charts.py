@@ -76,6 +76,8 @@ HIDDEN_HEIGHT: Final = MIN_CELL - 1
 HIDDEN_COLOUR: Final = "#444444"
 #: Background of a hidden count's bar, under its hatching.
 HIDDEN_BACKGROUND: Final = "#ffffff"
+#: CSS text shadow around a hidden bar's "<5": a white halo over the hatching.
+HIDDEN_HALO: Final = "0 0 2px #ffffff, 0 0 3px #ffffff, 0 0 4px #ffffff"
 #: Plotly's hatching for a hidden count (and its legend entry).
 HIDDEN_PATTERN: Final[dict[str, Any]] = {"shape": "/", "fgcolor": HIDDEN_COLOUR, "solidity": 0.35}
 
@@ -219,11 +221,14 @@ def mark_hidden(trace: Trace, cells: Sequence[object], *, axis: str = "y") -> Tr
         (text if str(cell) in str(text) else str(cell)) if h else text
         for h, cell, text in zip(hidden, cells, _texts(trace, len(cells)), strict=True)
     ]
-    # The label of a hidden bar is dark on its white; the others keep the
-    # contrast Plotly would give them on the bar colour.
+    # The label of a hidden bar is dark and bold on its white, with a white
+    # halo that keeps it readable where the hatching crosses it; the others
+    # keep the contrast Plotly would give them on the bar colour.
     trace["insidetextfont"] = {
         **trace.get("insidetextfont", {}),
         "color": [HIDDEN_COLOUR if h else _on(colour) for h in hidden],
+        "shadow": [HIDDEN_HALO if h else "none" for h in hidden],
+        "weight": [700 if h else 400 for h in hidden],
     }
     # Upright: Plotly turns a label that is wider than a narrow bar on its side.
     trace.setdefault("textangle", 0)
@@ -272,6 +277,8 @@ def _plain_first(trace: Trace, n: int, colour: object) -> Trace:
         ("hovertext",): "",
         ("textposition",): "none",
         ("insidetextfont", "color"): _on(colour),
+        ("insidetextfont", "shadow"): "none",
+        ("insidetextfont", "weight"): 400,
         ("marker", "line", "color"): colour,
         ("marker", "line", "width"): 0,
         ("marker", "pattern", "shape"): "",

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from dashboard.charts import HIDDEN_HEIGHT, figure, hidden_legend, mark_hidden, with_hidden
+from dashboard.charts import (
+    HIDDEN_HALO,
+    HIDDEN_HEIGHT,
+    figure,
+    hidden_legend,
+    mark_hidden,
+    with_hidden,
+)
 
 
 def test_hidden_cells_become_hatched_labelled_bars() -> None:
@@ -18,6 +25,10 @@ def test_hidden_cells_become_hatched_labelled_bars() -> None:
     assert marked["marker"]["pattern"]["fgcolor"] == "#0072B2"
     # The shown 0 stays a 0: only hidden cells are marked.
     assert marked["y"][0] == 0
+    # Only the "<5" label is bold with a white halo, to read across the hatching.
+    font = marked["insidetextfont"]
+    assert font["shadow"] == ["none", "none", HIDDEN_HALO] and font["weight"] == [400, 400, 700]
+    assert HIDDEN_HALO.count("#ffffff") == 3
 
 
 def test_nothing_hidden_leaves_the_trace_and_the_legend_alone() -> None:
@@ -69,6 +80,7 @@ def test_a_hidden_first_bar_leaves_the_legend_swatch_in_the_trace_colour() -> No
     assert marker["pattern"]["bgcolor"][0] == "#0072B2"
     assert marker["line"]["width"][0] == 0
     assert marker["color"] == "#0072B2"
+    assert first["insidetextfont"]["shadow"][:2] == ["none", HIDDEN_HALO]
     # The bars themselves, one place on: January hatched "<5" 4 high, February plain 10.
     assert first["x"][1:] == ["2010-01-31", "2010-02-28"]
     assert first["y"][1:] == [HIDDEN_HEIGHT, 10]
