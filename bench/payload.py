@@ -32,6 +32,7 @@ import json
 import statistics
 import sys
 import tempfile
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -100,8 +101,14 @@ async def measure_page(
     result.warm_seconds = round(statistics.median(view.seconds for view in repeats), 4)
     result.first_bytes, result.again_bytes = first.bytes, again.bytes
     result.messages, result.seconds = first.messages, round(first.seconds, 3)
-    seen = [problem for view in (first, *repeats) for problem in view.problems]
-    result.problems = [f"{kind}: {detail}" for kind, detail in seen]
+    # Each problem once, with how many views had it: a page missing for the
+    # role is the same problem on every repeat, not a hundred.
+    seen = Counter(
+        f"{kind}: {detail}" if detail else kind
+        for view in (first, *repeats)
+        for kind, detail in view.problems
+    )
+    result.problems = [f"{text} (x{n})" if n > 1 else text for text, n in seen.items()]
     if first.page != page:
         result.problems.append(f"showed {first.page!r}, not {page!r}")
     return result

@@ -59,3 +59,15 @@ def test_a_page_over_the_limit_is_named_and_fails(server: AppProcess) -> None:
     """With a limit of 1 KB every page is over: the tool says which and exits 1."""
     code = main(["--url", server.url, "--pages", "begreber", "--limit-kb", "1"])
     assert code == 1
+
+
+def test_a_missing_page_is_one_problem_however_often_it_is_asked(
+    server: AppProcess, tmp_path: Path
+) -> None:
+    """Three views of a page nobody has: one problem, counted three times, not three lines."""
+    out = tmp_path / "missing.json"
+    code = main(["--url", server.url, "--pages", "ingen_side", "--repeat", "2", "--json", str(out)])
+    assert code == 1
+    (page,) = json.loads(out.read_text(encoding="utf-8"))["pages"]
+    assert page["problems"][0] == "page_not_found (x3)"
+    assert len(page["problems"]) == 2 and page["problems"][1].startswith("showed ")
