@@ -21,7 +21,7 @@ sections = (
     ),
 )
 term, definition_heading = t("common.term", lang), t("common.definition", lang)
-rows = []
+rows: list[dict[str, str]] = []
 for heading, entries in sections:
     st.subheader(t(heading, lang))
     # One block per section, a paragraph per term: an element per term cost
