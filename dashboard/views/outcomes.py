@@ -85,14 +85,17 @@ def _parts(item: FigureValue, msgid: str, lang: str) -> str:
 
 
 def transition_table(levels: pd.DataFrame, lang: str) -> None:
-    """Intake level x latest level, level names spelled out."""
+    """Intake level x latest level: rows spell the level out, columns give its number.
+
+    Five columns named in full were 1 080 px wide and scrolled on a laptop.
+    """
     names = {level: t(SSP_NAMES[level], lang) for level in SSP_LEVELS}
     table = tables.build(
         [
             Column(t("common.at_start", lang), [names[b] for b in SSP_LEVELS]),
             *(
                 Column(
-                    t("outcomes.latest", lang, level=names[a]),
+                    t("outcomes.latest", lang, level=a),
                     [levels.loc[b, a] for b in SSP_LEVELS],
                     Kind.COUNT,
                 )
