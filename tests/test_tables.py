@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import date
 
 from streamlit.testing.v1 import AppTest
 
-from dashboard.tables import NOTED_MISSING, Column, Kind, build
+from dashboard.tables import NOTED_MISSING, Column, Kind, build, estimated_width
 from tests.fixtures import scripts
 from tests.fixtures.apptest import table_text
 
@@ -193,3 +194,28 @@ def test_the_draw_key_needs_no_dataframe_and_the_grid_keeps_its_types() -> None:
     assert list(table.values["Dato"]) == [date(2026, 1, 31), None]
     assert list(table.text()["Familier"]) == ["3", "12"]
     assert list(table.text()["Dato"])[1] == "–"
+
+
+def test_the_estimated_width_counts_the_longest_text_of_each_column() -> None:
+    table = build([Column("Navn", ["Ab", "Abcdef"]), Column("Beløb", [1000, 5], Kind.MONEY)], "da")
+    # "Abcdef" (6 characters) and "1.000 kr." (9): 6 x 6 + 17 and 9 x 6 + 17 pixels.
+    assert estimated_width(table) == (6 * 6 + 17) + (9 * 6 + 17)
+
+
+def _draw_narrow_and_wide() -> None:
+    from dashboard import tables
+    from dashboard.tables import Column
+
+    tables.show(tables.build([Column("Navn", ["Ab"]), Column("Antal", ["1"])], "da"))
+    long = [Column(f"En lang overskrift på kolonne nummer {n}", ["x"]) for n in range(10)]
+    tables.show(tables.build(long, "da"))
+
+
+def test_only_a_table_wider_than_a_laptop_pins_the_column_that_names_its_rows() -> None:
+    app = AppTest.from_function(_draw_narrow_and_wide, default_timeout=60).run()
+    assert not app.exception
+    narrow, wide = (json.loads(frame.proto.columns) for frame in app.dataframe)
+    assert not any(config.get("pinned") for config in narrow.values())
+    # Ten headings of 38-39 characters: about 2 500 px, far over a laptop's 900.
+    pinned = [heading for heading, config in wide.items() if config.get("pinned")]
+    assert pinned == ["En lang overskrift på kolonne nummer 0"]

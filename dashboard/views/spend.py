@@ -52,12 +52,17 @@ def headline(values: dict[str, FigureValue], lang: str) -> None:
 
 
 def breakdown_table(frame: pd.DataFrame, lang: str, first: str) -> None:
-    """One row per key: budget, spend, shares, variance and status; sorts by value."""
+    """One row per key: its status, then budget, spend, shares and variance; sorts by value.
+
+    The status comes second, beside the name: the row is eight columns wide, and
+    on a laptop the last of them scroll out of view.
+    """
     label = figure
     status_heading = t("common.status", lang)
     table = tables.build(
         [
             Column(first, frame["name"]),
+            Column(status_heading, [spend_status_text(s, lang) for s in frame["status"]]),
             Column(label("budget_year").label(lang), frame["budget_year"], Kind.MONEY),
             Column(label("spent_ytd").label(lang), frame["spent_ytd"], Kind.MONEY),
             Column(label("spent_share").label(lang), frame["spent_share"], Kind.SHARE),
@@ -69,7 +74,6 @@ def breakdown_table(frame: pd.DataFrame, lang: str, first: str) -> None:
                 unit=t("spend.points_unit", lang),
             ),
             Column(label("forecast_year").label(lang), frame["forecast_year"], Kind.MONEY),
-            Column(status_heading, [spend_status_text(s, lang) for s in frame["status"]]),
         ],
         lang,
     )
