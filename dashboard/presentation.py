@@ -88,12 +88,19 @@ CSS: Final = (
     "[data-testid='stSidebarNav'],[data-testid='stExpandSidebarButton']{display:none}"
     "[data-testid='stHeader']{display:none}"
     ".block-container{padding-top:1.2rem;padding-bottom:0.5rem;max-width:1880px}"
-    "[data-testid='stMetricValue']{font-size:3.6rem;line-height:1.1}"
-    "[data-testid='stMetricLabel'] p{font-size:1.35rem}"
+    # A metric's value and label are markdown too (a <p> inside): each is sized here.
+    # The value shrinks with the screen: at 3.6rem a 1366 px projector cut
+    # "19.769.033 kr." to "19.769.0…" in a quarter-width card; 2.7vw fits it.
+    "[data-testid='stMetricValue'],[data-testid='stMetricValue'] p"
+    "{font-size:clamp(2rem,2.7vw,3.6rem);line-height:1.1}"
+    # A long label wraps onto a second line instead of ending in "…".
+    "[data-testid='stMetricLabel'] p{font-size:1.35rem;white-space:normal}"
     "[data-testid='stMetricDelta']{font-size:1.15rem}"
     "h1{font-size:2.6rem !important}"
-    # Status lines and chart headings under the figures, readable across the room.
-    "[data-testid='stMain'] [data-testid='stMarkdownContainer'] p{font-size:1.5rem}"
+    # Status lines and chart headings under the figures, readable across the room:
+    # st.markdown's own elements only, not the metrics' or the buttons' text, which
+    # this rule once shrank to 1.5rem (values) or cut short ("Næs…" at 1366 px).
+    "[data-testid='stMain'] [data-testid='stMarkdown'] p{font-size:1.5rem}"
     "</style>"
 )
 
