@@ -1,10 +1,12 @@
-"""On a 1366 px laptop, the tables that sit beside a chart or read as a grid show every column.
+"""On a laptop, tables that sit beside a chart show every column and no key figure is cut short.
 
 Streamlit's grid sizes each column to its longest text and scrolls sideways
 when the columns are wider than their place; what is scrolled out of view
 is easily missed. Bydele's change and its reading beside each chart, and
-Effekt's start x latest SSP table, must fit. (A table wider than that pins
-the column that names its rows: tests/test_tables.py.)
+Effekt's start x latest SSP table, must fit at 1366 px. (A table wider than
+that pins the column that names its rows: tests/test_tables.py.) A key
+figure's label and value are drawn on one line and end in "…" where they
+do not fit; at 1280 px (a 1920 px screen at 150 % scaling) they must wrap.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from typing import Any
 
 import pytest
 
+from dashboard.navigation import pages_for
 from tests.fixtures.browser import Servers, exceptions, open_path
 
 LAPTOP = {"width": 1366, "height": 768}
+SCALED = {"width": 1280, "height": 720}
 #: Each grid's scrolling area: [its content's width, the width it has].
 WIDTHS = """() => Array.from(document.querySelectorAll('[data-testid="stDataFrame"]'))
     .filter(grid => grid.offsetParent !== null)
@@ -34,3 +38,22 @@ def test_the_table_fits_without_scrolling_sideways(
     widths = page.evaluate(WIDTHS)[grids]
     assert widths, f"no table on {key}"
     assert all(content <= room for content, room in widths), widths
+
+
+#: The text of each key figure's label or value that is drawn cut short ("…").
+CUT = """() => Array.from(document.querySelectorAll(
+        '[data-testid="stMetricValue"] p, [data-testid="stMetricLabel"] p'))
+    .filter(text => {
+        const box = text.closest('.stMarkdownEllipsis') || text;
+        return box.scrollWidth > box.clientWidth + 1 || text.scrollWidth > text.clientWidth + 1;
+    })
+    .map(text => text.innerText)"""
+ADMIN_PAGES = [spec.key for spec in pages_for("admin")]
+
+
+@pytest.mark.parametrize("key", ADMIN_PAGES)
+def test_no_key_figure_is_cut_short_at_1280_px(key: str, servers: Servers, page: Any) -> None:
+    page.set_viewport_size(SCALED)
+    open_path(page, servers.for_role("admin").url, key)
+    assert exceptions(page) == []
+    assert page.evaluate(CUT) == []
