@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from dashboard.navigation import pages_for
-from tests.fixtures.browser import Servers, exceptions, open_path
+from tests.fixtures.browser import FIGURE_TEXTS, Servers, cut_short, exceptions, open_path
 
 LAPTOP = {"width": 1366, "height": 768}
 SCALED = {"width": 1280, "height": 720}
@@ -40,14 +40,6 @@ def test_the_table_fits_without_scrolling_sideways(
     assert all(content <= room for content, room in widths), widths
 
 
-#: The text of each key figure's label or value that is drawn cut short ("…").
-CUT = """() => Array.from(document.querySelectorAll(
-        '[data-testid="stMetricValue"] p, [data-testid="stMetricLabel"] p'))
-    .filter(text => {
-        const box = text.closest('.stMarkdownEllipsis') || text;
-        return box.scrollWidth > box.clientWidth + 1 || text.scrollWidth > text.clientWidth + 1;
-    })
-    .map(text => text.innerText)"""
 ADMIN_PAGES = [spec.key for spec in pages_for("admin")]
 
 
@@ -56,4 +48,4 @@ def test_no_key_figure_is_cut_short_at_1280_px(key: str, servers: Servers, page:
     page.set_viewport_size(SCALED)
     open_path(page, servers.for_role("admin").url, key)
     assert exceptions(page) == []
-    assert page.evaluate(CUT) == []
+    assert cut_short(page, *FIGURE_TEXTS) == []

@@ -14,10 +14,17 @@ from typing import Any
 import pytest
 
 from dashboard.i18n import t
-from tests.fixtures.browser import PROGRAMME, Servers, exceptions, wait_idle
+from tests.fixtures.browser import (
+    FIGURE_TEXTS,
+    PROGRAMME,
+    Servers,
+    cut_short,
+    exceptions,
+    wait_idle,
+)
 
 SCREENS = ((1280, 720), (1366, 768), (1920, 1080))
-#: Font sizes in px: each metric's value and label, and the first value's.
+#: Font sizes in px of each metric's value and label, [value, label] per metric.
 SIZES = """() => Array.from(document.querySelectorAll('[data-testid="stMetric"]')).map(metric => {
     const size = selector => {
         const element = metric.querySelector(selector);
@@ -25,17 +32,6 @@ SIZES = """() => Array.from(document.querySelectorAll('[data-testid="stMetric"]'
     };
     return [size('[data-testid="stMetricValue"] p'), size('[data-testid="stMetricLabel"] p')];
 })"""
-#: The text of each metric value or label, and each button, that is drawn cut short ("…").
-CUT = """() => Array.from(document.querySelectorAll([
-        '[data-testid="stMetricValue"] p',
-        '[data-testid="stMetricLabel"] p',
-        '[data-testid="stButton"] p',
-    ].join(', ')))
-    .filter(text => {
-        const box = text.closest('.stMarkdownEllipsis') || text;
-        return box.scrollWidth > box.clientWidth + 1 || text.scrollWidth > text.clientWidth + 1;
-    })
-    .map(text => text.innerText)"""
 
 
 @pytest.mark.parametrize(("width", "height"), SCREENS, ids=[f"{w}x{h}" for w, h in SCREENS])
@@ -48,16 +44,17 @@ def test_every_step_shows_large_figures_and_cuts_no_text(
     page.wait_for_selector('[data-testid="stMetricValue"]', timeout=90_000)
     wait_idle(page)
     following = page.get_by_role("button", name=t("presentation.next", "da"))
-    steps = 0
+    steps = figures = 0
     while True:
         steps += 1
         assert exceptions(page) == []
         sizes = page.evaluate(SIZES)
+        figures += len(sizes)
         # A value is drawn at least one and a half times its label's size.
         assert all(value >= 1.5 * label for value, label in sizes), (steps, sizes)
-        assert page.evaluate(CUT) == [], steps
+        assert cut_short(page, *FIGURE_TEXTS, '[data-testid="stButton"] p') == [], steps
         if following.is_disabled():
             break
         following.click()
         wait_idle(page)
-    assert steps >= 5
+    assert steps >= 5 and figures >= 8
