@@ -166,6 +166,38 @@ def year_numbers(case: BusinessCase, lang: str) -> pd.DataFrame:
     return frame
 
 
+def screen_headings(case: BusinessCase, lang: str) -> dict[str, str]:
+    """The measures table's columns on the screen: `measure_numbers`' heading -> shown heading.
+
+    The screen keeps the headings short so the table fits a laptop (the
+    whole sentence is the heading's tooltip, and stays the heading in the
+    CSV, the workbook and the report). The price's date and source are not
+    columns there: they stand in full under the table.
+    """
+    year = case.as_of.year
+    return {
+        t("prevention.col.measure", lang): t("prevention.col.measure", lang),
+        t("prevention.col.yearly_cost", lang): t("prevention.col.yearly_cost", lang),
+        t("prevention.col.years_per_course", lang): t("prevention.short.years_per_course", lang),
+        t("prevention.col.courses_per_year", lang): t("prevention.short.courses_per_year", lang),
+        t("prevention.col.this_year", lang, year=year): t(
+            "prevention.short.this_year", lang, year=year
+        ),
+        t("prevention.col.to_date", lang): t("prevention.short.to_date", lang),
+    }
+
+
+def price_dates(case: BusinessCase, lang: str) -> str:
+    """From when the prices hold, as Markdown: one date if they share it, else per measure."""
+    dates = [formatting.long_date(d, lang) for d in case.measures["valid_from"]]
+    if len(set(dates)) == 1:
+        return dates[0]
+    return "; ".join(
+        f"{formatting.markdown_literal(name)}: {d}"
+        for name, d in zip(case.measures["name"], dates, strict=True)
+    )
+
+
 def measure_numbers(case: BusinessCase, lang: str) -> pd.DataFrame:
     """`measure_table` with numbers instead of text (for Excel)."""
     m = case.measures

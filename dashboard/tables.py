@@ -188,11 +188,14 @@ def show(
     table: Table,
     *,
     colours: Mapping[str, Mapping[str, str]] | None = None,
+    helps: Mapping[str, str] | None = None,
     key: str | None = None,
 ) -> None:
     """Draw `table` full width, sortable by value; `colours` colour a text column (spend status).
 
-    `key` tells apart two tables that may hold the same values on one page.
+    `helps` gives a column's heading a tooltip: the whole sentence behind a
+    heading kept short so the table fits a laptop. `key` tells apart two
+    tables that may hold the same values on one page.
 
     The draw is cached (`_draw`): pandas' Styler and Streamlit's marshalling
     of its display values cost 10-20 ms per table on every rerun (py-spy:
@@ -204,7 +207,7 @@ def show(
         (heading, tuple(sorted(by_text.items()))) for heading, by_text in (colours or {}).items()
     )
     # By keyword: for each positional argument Streamlit works out the signature again.
-    _draw(table=table, colours=spec, key=key)
+    _draw(table=table, colours=spec, helps=tuple((helps or {}).items()), key=key)
 
 
 @st.cache_data(
@@ -213,7 +216,9 @@ def show(
     show_spinner=False,
     hash_funcs={Table: Table.fingerprint},
 )
-def _draw(table: Table, colours: Colours, key: str | None) -> None:
+def _draw(
+    table: Table, colours: Colours, helps: tuple[tuple[str, str], ...], key: str | None
+) -> None:
     """Build the Styler and draw it; replayed from the cache on a hit."""
     styler = table.styler()
     for heading, by_text in colours:
@@ -226,18 +231,22 @@ def _draw(table: Table, colours: Colours, key: str | None) -> None:
     # names the row, is pinned to stay in view. Only then: Streamlit greys a pinned
     # column's text, as it does an index.
     first = next(iter(table.cells), None)
-    pinned = (
-        {first: st.column_config.Column(pinned=True)}
-        if first is not None and estimated_width(table) > LAPTOP_WIDTH_PX
-        else None
-    )
+    pinned = first is not None and estimated_width(table) > LAPTOP_WIDTH_PX
+    tooltips = dict(helps)
+    config = {
+        heading: st.column_config.Column(
+            help=tooltips.get(heading), pinned=True if pinned and heading == first else None
+        )
+        for heading in table.cells
+        if heading in tooltips or (pinned and heading == first)
+    }
     st.dataframe(
         styler,
         hide_index=True,
         width="stretch",
         placeholder=formatting.MISSING,
         key=key,
-        column_config=pinned,
+        column_config=config or None,
     )
 
 

@@ -219,3 +219,21 @@ def test_only_a_table_wider_than_a_laptop_pins_the_column_that_names_its_rows() 
     # Ten headings of 38-39 characters: about 2 500 px, far over a laptop's 900.
     pinned = [heading for heading, config in wide.items() if config.get("pinned")]
     assert pinned == ["En lang overskrift på kolonne nummer 0"]
+
+
+def _draw_with_helps() -> None:
+    from dashboard import tables
+    from dashboard.tables import Column
+
+    columns = [Column("Navn", ["Ab"]), Column("År pr. forløb", [1.5], tables.Kind.NUMBER)]
+    tables.show(tables.build(columns, "da"), helps={"År pr. forløb": "Undgåede år pr. forløb"})
+
+
+def test_a_short_heading_carries_its_whole_sentence_as_help() -> None:
+    app = AppTest.from_function(_draw_with_helps, default_timeout=60).run()
+    assert not app.exception
+    config = json.loads(app.dataframe[0].proto.columns)
+    assert config["År pr. forløb"]["help"] == "Undgåede år pr. forløb"
+    # A narrow table pins nothing, and a column without help gets no config.
+    assert "Navn" not in config
+    assert not config["År pr. forløb"].get("pinned")

@@ -62,15 +62,23 @@ def measures(case: BusinessCase, lang: str) -> None:
         st.info(t("prevention.no_unit_costs", lang), icon=":material/info:")
         return
     numbers = tables.measure_numbers(case, lang)
-    kinds = (Kind.TEXT, Kind.MONEY, *[Kind.NUMBER] * 4, Kind.DATE, Kind.TEXT)
+    shown = tables.screen_headings(case, lang)
+    kinds = (Kind.TEXT, Kind.MONEY, *[Kind.NUMBER] * 4)
     columns = [
-        Column(h, numbers[h], k, decimals=1) for h, k in zip(numbers.columns, kinds, strict=True)
+        Column(short, numbers[full], kind, decimals=1)
+        for (full, short), kind in zip(shown.items(), kinds, strict=True)
     ]
-    grid.show(grid.build(columns, lang), key="forebyggelse_measures")
-    # The sources once more in full under the table, where a wide table cannot hide them.
-    sources = "; ".join(dict.fromkeys(str(source) for source in case.measures["source"]))
-    st.markdown(t("prevention.sources", lang, sources=sources))
-    st.caption(t("prevention.measures_note", lang))
+    helps = {short: full for full, short in shown.items() if short != full}
+    grid.show(grid.build(columns, lang), helps=helps, key="forebyggelse_measures")
+    sources = "; ".join(
+        dict.fromkeys(formatting.markdown_literal(source) for source in case.measures["source"])
+    )
+    st.markdown(
+        t("prevention.sources", lang, sources=sources)
+        + "  \n"
+        + t("prevention.prices_from", lang, dates=tables.price_dates(case, lang))
+    )
+    st.caption(t("prevention.measures_note", lang) + " " + t("prevention.short_headings", lang))
 
 
 def break_even(case: BusinessCase, lang: str) -> None:

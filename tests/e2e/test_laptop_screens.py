@@ -3,7 +3,9 @@
 Streamlit's grid sizes each column to its longest text and scrolls sideways
 when the columns are wider than their place; what is scrolled out of view
 is easily missed. Bydele's change and its reading beside each chart, and
-Effekt's start x latest SSP table, must fit at 1366 px. (A table wider than
+Effekt's two tables (start x latest SSP, and per district), and
+Forebyggelse's three (the measures' with short headings) must fit at 1366
+px. (A table wider than
 that pins the column that names its rows: tests/test_tables.py.) A key
 figure's label and value are drawn on one line and end in "…" where they
 do not fit; at 1280 px (a 1920 px screen at 150 % scaling) they must wrap.
@@ -27,7 +29,10 @@ WIDTHS = """() => Array.from(document.querySelectorAll('[data-testid="stDataFram
     .map(scroller => [scroller.scrollWidth, scroller.clientWidth])"""
 
 
-@pytest.mark.parametrize(("key", "grids"), [("bydele", slice(None)), ("effekt", slice(0, 1))])
+@pytest.mark.parametrize(
+    ("key", "grids"),
+    [("bydele", slice(None)), ("effekt", slice(None)), ("forebyggelse", slice(0, 3))],
+)
 def test_the_table_fits_without_scrolling_sideways(
     key: str, grids: slice, servers: Servers, page: Any
 ) -> None:
