@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from functools import cached_property
@@ -208,6 +208,21 @@ def show(
     )
     # By keyword: for each positional argument Streamlit works out the signature again.
     _draw(table=table, colours=spec, helps=tuple((helps or {}).items()), key=key)
+
+
+def show_short(
+    columns: Sequence[Column], short: Mapping[str, str], lang: str, *, key: str | None = None
+) -> Callable[[], pd.DataFrame]:
+    """Draw `columns` with the headings in `short` shortened; the CSV's maker, full headings.
+
+    A table wider than a laptop's screen hides its last columns, often the
+    ones that matter most (a family's SSP level). Short headings keep it in
+    view; each short heading's tooltip is the full one, which the CSV keeps.
+    """
+    table = build([replace(c, heading=short.get(c.heading, c.heading)) for c in columns], lang)
+    show(table, helps={shortened: full for full, shortened in short.items()}, key=key)
+    full_of = {shortened: full for full, shortened in short.items()}
+    return lambda: table.text().rename(columns=full_of)
 
 
 @st.cache_data(

@@ -237,3 +237,23 @@ def test_a_short_heading_carries_its_whole_sentence_as_help() -> None:
     # A narrow table pins nothing, and a column without help gets no config.
     assert "Navn" not in config
     assert not config["År pr. forløb"].get("pinned")
+
+
+def _draw_short() -> None:
+    import streamlit as st
+
+    from dashboard import tables
+    from dashboard.tables import Column
+
+    columns = [Column("Familie", ["F1"]), Column("Måneder i forløb", [7], tables.Kind.NUMBER)]
+    csv = tables.show_short(columns, {"Måneder i forløb": "Måneder"}, "da")
+    st.session_state["csv_headings"] = list(csv().columns)
+
+
+def test_short_headings_on_screen_and_the_full_ones_in_the_csv() -> None:
+    app = AppTest.from_function(_draw_short, default_timeout=60).run()
+    assert not app.exception
+    assert list(table_text(app.dataframe[0]).columns) == ["Familie", "Måneder"]
+    config = json.loads(app.dataframe[0].proto.columns)
+    assert config["Måneder"]["help"] == "Måneder i forløb"
+    assert app.session_state["csv_headings"] == ["Familie", "Måneder i forløb"]

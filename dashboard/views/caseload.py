@@ -80,26 +80,34 @@ def family_table(frame: pd.DataFrame, name: str, lang: str) -> None:
         no_families(lang)
         return
     yes, no = t("caseload.yes_overdue", lang), t("caseload.no", lang)
-    table = tables.build(
-        [
-            Column(t("common.family_pseudonym", lang), frame["family_id"]),
-            Column(t("caseload.stage", lang), [stage_label(s, lang) for s in frame["stage"]]),
-            Column(t("caseload.months", lang), frame["months_in_course"], Kind.NUMBER),
-            Column(t("caseload.last_meeting", lang), frame["last_coordination"], Kind.DATE),
-            Column(measure("next_review_due").label(lang), frame["next_review_due"], Kind.DATE),
-            Column(
-                t("caseload.overdue", lang), [yes if o else no for o in frame["review_overdue"]]
-            ),
-            Column(t("caseload.departments", lang), frame["departments"]),
-            Column(t("caseload.open", lang), frame["open_interventions"], Kind.COUNT),
-            Column(t("caseload.ssp", lang), frame["ssp_latest"], Kind.NUMBER),
-            Column(t("caseload.ssp_change", lang), frame["ssp_change"], Kind.SIGNED),
-        ],
-        lang,
-    )
-    tables.show(table)
+    review = measure("next_review_due").label(lang)
+    columns = [
+        Column(t("common.family_pseudonym", lang), frame["family_id"]),
+        Column(t("caseload.stage", lang), [stage_label(s, lang) for s in frame["stage"]]),
+        Column(t("caseload.months", lang), frame["months_in_course"], Kind.NUMBER),
+        Column(t("caseload.last_meeting", lang), frame["last_coordination"], Kind.DATE),
+        Column(review, frame["next_review_due"], Kind.DATE),
+        Column(t("caseload.overdue", lang), [yes if o else no for o in frame["review_overdue"]]),
+        Column(t("caseload.departments", lang), frame["departments"]),
+        Column(t("caseload.open", lang), frame["open_interventions"], Kind.COUNT),
+        Column(t("caseload.ssp", lang), frame["ssp_latest"], Kind.NUMBER),
+        Column(t("caseload.ssp_change", lang), frame["ssp_change"], Kind.SIGNED),
+    ]
+    # Ten columns fit a laptop only with short headings: the SSP level, last, must show.
+    short = {
+        t("common.family_pseudonym", lang): t("caseload.short.family", lang),
+        t("caseload.months", lang): t("caseload.short.months", lang),
+        t("caseload.last_meeting", lang): t("caseload.short.last_meeting", lang),
+        review: t("caseload.short.next_review", lang),
+        t("caseload.overdue", lang): t("caseload.short.overdue", lang),
+        t("caseload.departments", lang): t("caseload.short.departments", lang),
+        t("caseload.open", lang): t("caseload.short.open", lang),
+        t("caseload.ssp", lang): t("caseload.short.ssp", lang),
+        t("caseload.ssp_change", lang): t("caseload.short.ssp_change", lang),
+    }
+    csv = tables.show_short(columns, short, lang)
     st.caption(measure("next_review_due").definition(lang))
-    download_csv(table.text, "sagsstamme_familier", lang, family_ids=list(frame["family_id"]))
+    download_csv(csv, "sagsstamme_familier", lang, family_ids=list(frame["family_id"]))
 
 
 def _bars(frame: pd.DataFrame, lang: str) -> None:

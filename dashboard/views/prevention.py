@@ -65,11 +65,11 @@ def measures(case: BusinessCase, lang: str) -> None:
     shown = tables.screen_headings(case, lang)
     kinds = (Kind.TEXT, Kind.MONEY, *[Kind.NUMBER] * 4)
     columns = [
-        Column(short, numbers[full], kind, decimals=1)
-        for (full, short), kind in zip(shown.items(), kinds, strict=True)
+        Column(full, numbers[full], kind, decimals=1)
+        for full, kind in zip(shown, kinds, strict=True)
     ]
-    helps = {short: full for full, short in shown.items() if short != full}
-    grid.show(grid.build(columns, lang), helps=helps, key="forebyggelse_measures")
+    short = {full: heading for full, heading in shown.items() if heading != full}
+    grid.show_short(columns, short, lang, key="forebyggelse_measures")
     sources = "; ".join(
         dict.fromkeys(formatting.markdown_literal(source) for source in case.measures["source"])
     )

@@ -4,8 +4,9 @@ Streamlit's grid sizes each column to its longest text and scrolls sideways
 when the columns are wider than their place; what is scrolled out of view
 is easily missed. Bydele's change and its reading beside each chart, and
 Effekt's two tables (start x latest SSP, and per district), and
-Forebyggelse's three (the measures' with short headings) must fit at 1366
-px. (A table wider than
+Forebyggelse's three (the measures' with short headings), and the
+coordinator's families on Sagsstamme (ten columns, the SSP level last) must
+fit at 1366 px. (A table wider than
 that pins the column that names its rows: tests/test_tables.py.) A key
 figure's label and value are drawn on one line and end in "…" where they
 do not fit; at 1280 px (a 1920 px screen at 150 % scaling) they must wrap.
@@ -31,7 +32,12 @@ WIDTHS = """() => Array.from(document.querySelectorAll('[data-testid="stDataFram
 
 @pytest.mark.parametrize(
     ("key", "grids"),
-    [("bydele", slice(None)), ("effekt", slice(None)), ("forebyggelse", slice(0, 3))],
+    [
+        ("bydele", slice(None)),
+        ("effekt", slice(None)),
+        ("forebyggelse", slice(0, 3)),
+        ("sagsstamme", slice(None)),
+    ],
 )
 def test_the_table_fits_without_scrolling_sideways(
     key: str, grids: slice, servers: Servers, page: Any
