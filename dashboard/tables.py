@@ -220,8 +220,8 @@ def show_short(
     view; each short heading's tooltip is the full one, which the CSV keeps.
     """
     table = build([replace(c, heading=short.get(c.heading, c.heading)) for c in columns], lang)
-    show(table, helps={shortened: full for full, shortened in short.items()}, key=key)
     full_of = {shortened: full for full, shortened in short.items()}
+    show(table, helps=full_of, key=key)
     return lambda: table.text().rename(columns=full_of)
 
 
