@@ -218,9 +218,13 @@ def show_short(
     A table wider than a laptop's screen hides its last columns, often the
     ones that matter most (a family's SSP level). Short headings keep it in
     view; each short heading's tooltip is the full one, which the CSV keeps.
+    A language whose heading is short already keeps it, with no tooltip.
     """
-    table = build([replace(c, heading=short.get(c.heading, c.heading)) for c in columns], lang)
-    full_of = {shortened: full for full, shortened in short.items()}
+    headings = [short.get(c.heading, c.heading) for c in columns]
+    if len(set(headings)) < len(headings):
+        raise ValueError(f"short headings must differ from each other: {headings}")
+    table = build([replace(c, heading=h) for c, h in zip(columns, headings, strict=True)], lang)
+    full_of = {shortened: full for full, shortened in short.items() if shortened != full}
     show(table, helps=full_of, key=key)
     return lambda: table.text().rename(columns=full_of)
 

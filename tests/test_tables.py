@@ -6,9 +6,10 @@ import json
 import math
 from datetime import date
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.tables import NOTED_MISSING, Column, Kind, build, estimated_width
+from dashboard.tables import NOTED_MISSING, Column, Kind, build, estimated_width, show_short
 from tests.fixtures import scripts
 from tests.fixtures.apptest import table_text
 
@@ -257,3 +258,9 @@ def test_short_headings_on_screen_and_the_full_ones_in_the_csv() -> None:
     config = json.loads(app.dataframe[0].proto.columns)
     assert config["Måneder"]["help"] == "Måneder i forløb"
     assert app.session_state["csv_headings"] == ["Familie", "Måneder i forløb"]
+
+
+def test_short_headings_that_collide_are_refused() -> None:
+    columns = [Column("Måneder i forløb", [7]), Column("Måneder", [3])]
+    with pytest.raises(ValueError, match="short headings must differ"):
+        show_short(columns, {"Måneder i forløb": "Måneder"}, "da")
