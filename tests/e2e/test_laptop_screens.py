@@ -1,15 +1,15 @@
-"""On a laptop, tables that sit beside a chart show every column and no key figure is cut short.
+"""On a laptop, the tables show every column and no key figure is cut short.
 
 Streamlit's grid sizes each column to its longest text and scrolls sideways
 when the columns are wider than their place; what is scrolled out of view
-is easily missed. Bydele's change and its reading beside each chart, and
-Effekt's two tables (start x latest SSP, and per district), and
-Forebyggelse's three (the measures' with short headings), and the
-coordinator's families on Sagsstamme (ten columns, the SSP level last) must
-fit at 1366 px. (A table wider than
-that pins the column that names its rows: tests/test_tables.py.) A key
-figure's label and value are drawn on one line and end in "…" where they
-do not fit; at 1280 px (a 1920 px screen at 150 % scaling) they must wrap.
+is easily missed. These must fit at 1366 px: Bydele's change and its
+reading beside each chart, Effekt's two tables (start x latest SSP, per
+district), Forebyggelse's three (the measures' with short headings) and
+the coordinator's families on Sagsstamme (ten columns, the SSP level last).
+A table wider than that pins the column that names its rows
+(tests/test_tables.py). A key figure's label and value are drawn on one
+line and end in "…" where they do not fit; at 1280 px (a 1920 px screen at
+150 % scaling) they must wrap.
 """
 
 from __future__ import annotations
