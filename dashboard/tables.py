@@ -177,11 +177,15 @@ Colours = tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
 #: Drawn tables kept per process; a table's draw is replayed while its values hold.
 DRAW_MAX_ENTRIES: Final = 512
 DRAW_TTL_SECONDS: Final = 3600
-#: The main area's width on a 1366 px laptop with the sidebar open (Chromium, 7 December).
-LAPTOP_WIDTH_PX: Final = 900
+#: The main area's width on a 1366 px laptop with the sidebar open (Chromium, 7 December: 904 px).
+LAPTOP_WIDTH_PX: Final = 904
 #: Roughly what Streamlit's grid gives a column: this much per character, plus padding.
 _CHAR_PX: Final = 6.0
 _CELL_PADDING_PX: Final = 17
+#: A first column whose names wrap (`show(wrap_names=True)`) is this wide; shorter names keep
+#: one line. The grid wraps text only in rows taller than 4rem (64 px): two lines fit in 66.
+NAME_WIDTH_PX: Final = 200
+TWO_LINE_ROW_PX: Final = 66
 
 
 def show(
@@ -190,12 +194,15 @@ def show(
     colours: Mapping[str, Mapping[str, str]] | None = None,
     helps: Mapping[str, str] | None = None,
     key: str | None = None,
+    wrap_names: bool = False,
 ) -> None:
     """Draw `table` full width, sortable by value; `colours` colour a text column (spend status).
 
     `helps` gives a column's heading a tooltip: the whole sentence behind a
     heading kept short so the table fits a laptop. `key` tells apart two
-    tables that may hold the same values on one page.
+    tables that may hold the same values on one page. `wrap_names` lets
+    the first column's long names (a department's 44 characters) wrap onto
+    two lines when the table would not fit a laptop otherwise.
 
     The draw is cached (`_draw`): pandas' Styler and Streamlit's marshalling
     of its display values cost 10-20 ms per table on every rerun (py-spy:
@@ -207,7 +214,13 @@ def show(
         (heading, tuple(sorted(by_text.items()))) for heading, by_text in (colours or {}).items()
     )
     # By keyword: for each positional argument Streamlit works out the signature again.
-    _draw(table=table, colours=spec, helps=tuple((helps or {}).items()), key=key)
+    _draw(
+        table=table,
+        colours=spec,
+        helps=tuple((helps or {}).items()),
+        key=key,
+        wrap_names=wrap_names,
+    )
 
 
 def show_short(
@@ -236,7 +249,11 @@ def show_short(
     hash_funcs={Table: Table.fingerprint},
 )
 def _draw(
-    table: Table, colours: Colours, helps: tuple[tuple[str, str], ...], key: str | None
+    table: Table,
+    colours: Colours,
+    helps: tuple[tuple[str, str], ...],
+    key: str | None,
+    wrap_names: bool,
 ) -> None:
     """Build the Styler and draw it; replayed from the cache on a hit."""
     styler = table.styler()
@@ -250,14 +267,17 @@ def _draw(
     # names the row, is pinned to stay in view. Only then: Streamlit greys a pinned
     # column's text, as it does an index.
     first = next(iter(table.cells), None)
-    pinned = first is not None and estimated_width(table) > LAPTOP_WIDTH_PX
+    wrapped = wrap_names and first is not None and _wraps_names(table, first)
+    pinned = first is not None and estimated_width(table, wrapped) > LAPTOP_WIDTH_PX
     tooltips = dict(helps)
     config = {
         heading: st.column_config.Column(
-            help=tooltips.get(heading), pinned=True if pinned and heading == first else None
+            help=tooltips.get(heading),
+            pinned=True if pinned and heading == first else None,
+            width=NAME_WIDTH_PX if wrapped and heading == first else None,
         )
         for heading in table.cells
-        if heading in tooltips or (pinned and heading == first)
+        if heading in tooltips or (heading == first and (pinned or wrapped))
     }
     st.dataframe(
         styler,
@@ -266,25 +286,37 @@ def _draw(
         placeholder=formatting.MISSING,
         key=key,
         column_config=config or None,
+        row_height=TWO_LINE_ROW_PX if wrapped else None,
+        # "auto" stops at 10 one-line rows' height: taller rows would scroll out of view.
+        height="content" if wrapped else "auto",
     )
 
 
-def estimated_width(table: Table) -> int:
+def _wraps_names(table: Table, first: str) -> bool:
+    """Whether the first column's names need two lines: only in a table too wide for a laptop."""
+    longest = max((len(str(name)) for name in table.cells[first]), default=0)
+    too_long = longest * _CHAR_PX + _CELL_PADDING_PX > NAME_WIDTH_PX
+    return too_long and estimated_width(table) > LAPTOP_WIDTH_PX
+
+
+def estimated_width(table: Table, wrapped: bool = False) -> int:
     """About how many pixels `table` takes at its columns' natural widths.
 
-    The grid sizes a column to its longest text, heading included. Against
+    The grid sizes a column to its longest text, heading included; a first
+    column whose names wrap (`wrapped`) is NAME_WIDTH_PX wide. Against
     Chromium's widths (7 December, scale-1 demo): Økonomi's departments 1 076 px
     (estimated 1 114), Sagsstamme's families 1 379 (1 358), Effekt's districts
     948 (941), Forebyggelse's measures 1 915 (2 092).
     """
     shown = table.text()
-    return round(
-        sum(
-            max([len(str(heading)), *(len(str(text)) for text in shown[heading])]) * _CHAR_PX
-            + _CELL_PADDING_PX
-            for heading in shown.columns
-        )
-    )
+    widths = [
+        max([len(str(heading)), *(len(str(text)) for text in shown[heading])]) * _CHAR_PX
+        + _CELL_PADDING_PX
+        for heading in shown.columns
+    ]
+    if wrapped and widths:
+        widths[0] = NAME_WIDTH_PX
+    return round(sum(widths))
 
 
 def _number(value: object) -> float:

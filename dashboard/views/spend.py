@@ -8,13 +8,14 @@ Every status is an icon, a word and a colour, so it reads without colour.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Final
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import formatting, tables
-from dashboard.catalogue import figure, spend_status_text
+from dashboard.catalogue import figure, spend_column_label, spend_status_text
 from dashboard.charts import PALETTE, SPEND_STATUS_COLOURS, money_axis, month_ticks, title
 from dashboard.i18n import t
 from dashboard.metrics import show_figure
@@ -52,33 +53,29 @@ def headline(values: dict[str, FigureValue], lang: str) -> None:
 
 
 def breakdown_table(frame: pd.DataFrame, lang: str, first: str) -> None:
-    """One row per key: its status, then budget, spend, shares and variance; sorts by value.
+    """One row per key: its status, then budget, spend, forecast and variance; sorts by value.
 
-    The status comes second, beside the name: the row is eight columns wide, and
-    on a laptop the last of them scroll out of view.
+    The columns are the report's (`spend_column_label`), so that a laptop shows
+    them all: the variance in percentage points is left to the workbook, as it
+    is the share spent minus the expected share shown above the table for
+    every row alike, and long names (a department's 44 characters) wrap.
     """
-    label = figure
     status_heading = t("common.status", lang)
+    label = partial(spend_column_label, lang=lang)
     table = tables.build(
         [
             Column(first, frame["name"]),
             Column(status_heading, [spend_status_text(s, lang) for s in frame["status"]]),
-            Column(label("budget_year").label(lang), frame["budget_year"], Kind.MONEY),
-            Column(label("spent_ytd").label(lang), frame["spent_ytd"], Kind.MONEY),
-            Column(label("spent_share").label(lang), frame["spent_share"], Kind.SHARE),
-            Column(t("spend.table.variance_dkk", lang), frame["variance_dkk"], Kind.SIGNED_MONEY),
-            Column(
-                t("spend.table.variance_share", lang),
-                frame["variance_share"],
-                Kind.POINTS,
-                unit=t("spend.points_unit", lang),
-            ),
-            Column(label("forecast_year").label(lang), frame["forecast_year"], Kind.MONEY),
+            Column(label("budget_year"), frame["budget_year"], Kind.MONEY),
+            Column(label("spent_ytd"), frame["spent_ytd"], Kind.MONEY),
+            Column(label("spent_share"), frame["spent_share"], Kind.SHARE),
+            Column(label("forecast_year"), frame["forecast_year"], Kind.MONEY),
+            Column(label("variance_dkk"), frame["variance_dkk"], Kind.SIGNED_MONEY),
         ],
         lang,
     )
     colours = {spend_status_text(s, lang): c for s, c in SPEND_STATUS_COLOURS.items()}
-    tables.show(table, colours={status_heading: colours})
+    tables.show(table, colours={status_heading: colours}, wrap_names=True)
 
 
 def status_note(lang: str) -> None:

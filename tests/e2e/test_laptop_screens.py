@@ -4,8 +4,9 @@ Streamlit's grid sizes each column to its longest text and scrolls sideways
 when the columns are wider than their place; what is scrolled out of view
 is easily missed. These must fit at 1366 px: Bydele's change and its
 reading beside each chart, Effekt's two tables (start x latest SSP, per
-district), Forebyggelse's three (the measures' with short headings) and
-the coordinator's families on Sagsstamme (ten columns, the SSP level last).
+district), Forebyggelse's three (the measures' with short headings),
+Økonomi's departments (their long names on two lines) and years, and the
+coordinator's families on Sagsstamme (ten columns, the SSP level last).
 A table wider than that pins the column that names its rows
 (tests/test_tables.py). A key figure's label and value are drawn on one
 line and end in "…" where they do not fit; at 1280 px (a 1920 px screen at
@@ -27,6 +28,7 @@ SCALED = {"width": 1280, "height": 720}
 WIDTHS = """() => Array.from(document.querySelectorAll('[data-testid="stDataFrame"]'))
     .filter(grid => grid.offsetParent !== null)
     .map(grid => grid.querySelector('.dvn-scroller'))
+    .filter(scroller => scroller !== null)
     .map(scroller => [scroller.scrollWidth, scroller.clientWidth])"""
 
 
@@ -36,6 +38,7 @@ WIDTHS = """() => Array.from(document.querySelectorAll('[data-testid="stDataFram
         ("bydele", slice(None)),
         ("effekt", slice(None)),
         ("forebyggelse", slice(0, 3)),
+        ("oekonomi", slice(None)),
         ("sagsstamme", slice(None)),
     ],
 )
