@@ -11,12 +11,15 @@ import logging
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+import pandas as pd
 import streamlit as st
 
+from dashboard import formatting, tables
 from dashboard.audit_trail import record
-from dashboard.i18n import N_, t
+from dashboard.i18n import N_, role_label, t
 from dashboard.navigation import PAGES, page
 from dashboard.shell import PageContext, download_csv
+from dashboard.tables import Column, Kind
 from data_access.appstate import access_log as audit
 from data_access.appstate import migrate as app_migrate
 from data_access.rules.calendar import local_today
@@ -77,6 +80,7 @@ HEADINGS: dict[str, str] = {
     "family_ids": N_("audit.families"),
     "file": N_("audit.file"),
 }
+PAGE_KEYS = frozenset(spec.key for spec in PAGES)
 #: Action / what was shown -> message id of its word.
 WORDS: dict[str, str] = {
     audit.VIEW: N_("audit.action_view"),
@@ -109,9 +113,14 @@ def access_log_page(context: PageContext) -> None:
         key="audit_page",
     )
     since = left.date_input(
-        t("audit.since", lang), value=today - timedelta(days=AUDIT_DEFAULT_DAYS), key="audit_since"
+        t("audit.since", lang),
+        value=today - timedelta(days=AUDIT_DEFAULT_DAYS),
+        key="audit_since",
+        format=formatting.DATE_INPUT_FORMAT,
     )
-    until = middle.date_input(t("audit.until", lang), value=today, key="audit_until")
+    until = middle.date_input(
+        t("audit.until", lang), value=today, key="audit_until", format=formatting.DATE_INPUT_FORMAT
+    )
     action = right.selectbox(
         t("audit.action", lang),
         options=["", *audit.ACTIONS],
@@ -128,16 +137,41 @@ def access_log_page(context: PageContext) -> None:
         until=until if isinstance(until, date) else None,
         limit=AUDIT_PAGE_LIMIT,
     )
-    frame["at"] = frame["at"].dt.strftime("%Y-%m-%d %H:%M:%S")
-    frame["report_date"] = [
-        d.isoformat() if isinstance(d, date) else "" for d in frame["report_date"]
-    ]
-    for column in ("action", "shown"):
-        frame[column] = [_word(v, lang) for v in frame[column]]
-    frame = frame.rename(columns={name: t(key, lang) for name, key in HEADINGS.items()})
     st.caption(t("audit.rows", lang, count=len(frame), limit=AUDIT_PAGE_LIMIT))
-    families = t("audit.families", lang)
-    screen = frame.assign(**{families: [screen_families(v) for v in frame[families]]})
-    st.dataframe(screen, hide_index=True, width="stretch")
-    shown = sorted({f for ids in frame[families] for f in str(ids).split(",") if f})
-    download_csv(frame, "adgangslog", lang, family_ids=shown)
+    full = log_table(frame, lang, families=list(frame["family_ids"]))
+    tables.show(log_table(frame, lang, families=[screen_families(v) for v in frame["family_ids"]]))
+    shown = sorted({f for ids in frame["family_ids"] for f in str(ids).split(",") if f})
+    download_csv(full.text, "adgangslog", lang, family_ids=shown)
+
+
+def log_table(frame: pd.DataFrame, lang: str, families: Sequence[object]) -> tables.Table:
+    """The log rows in words: Danish times and dates, a role's, an action's and a page's name.
+
+    `families` is the pseudonyms column as it is to be shown (shortened on
+    screen, whole in the CSV). Who saw which families on which page comes
+    first, the filters they had set last: on a laptop those scroll out of
+    view. The time and the report date sort by value.
+    """
+    cells: dict[str, tuple[Sequence[object], Kind]] = {
+        "at": (list(frame["at"]), Kind.MOMENT),
+        "email": (list(frame["email"]), Kind.TEXT),
+        "role": ([role_label(str(r), lang) for r in frame["role"]], Kind.TEXT),
+        "action": ([_word(v, lang) for v in frame["action"]], Kind.TEXT),
+        "page": ([_page_title(v, lang) for v in frame["page"]], Kind.TEXT),
+        "shown": ([_word(v, lang) for v in frame["shown"]], Kind.TEXT),
+        "family_ids": (families, Kind.TEXT),
+        "file": (list(frame["file"]), Kind.TEXT),
+        "programme_id": (list(frame["programme_id"]), Kind.TEXT),
+        "report_date": (list(frame["report_date"]), Kind.DATE),
+        "district_id": (list(frame["district_id"]), Kind.TEXT),
+    }
+    return tables.build(
+        [Column(t(HEADINGS[name], lang), values, kind) for name, (values, kind) in cells.items()],
+        lang,
+    )
+
+
+def _page_title(key: object, lang: str) -> str:
+    """A page's title as the navigation shows it; a key that names no page (the CLI's) as is."""
+    text = "" if key is None else str(key)
+    return page(text).title(lang) if text in PAGE_KEYS else text

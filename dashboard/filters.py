@@ -146,7 +146,7 @@ def sidebar_filters(user: Scope) -> Filters | None:
         st.date_input(
             t("common.as_of", lang),
             key="filter_as_of",
-            format="DD.MM.YYYY",
+            format=formatting.DATE_INPUT_FORMAT,
             on_change=_set_param,
             args=("as_of", "filter_as_of"),
         )

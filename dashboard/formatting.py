@@ -35,6 +35,8 @@ SUPPRESSED: Final = "<5"
 #: A count hidden so that a "<5" beside it cannot be worked out (data_access.rules.disclosure).
 SECONDARY: Final = "x"
 MISSING: Final = "–"
+#: How every date picker writes its date (Streamlit's own format names), as the tables do.
+DATE_INPUT_FORMAT: Final = "DD.MM.YYYY"
 #: Times are shown in the users' time zone.
 DISPLAY_TIME_ZONE: Final = LOCAL_TZ.key
 
@@ -192,6 +194,18 @@ def timestamp(moment: datetime | None, lang: str = "da") -> str:
     zone = get_timezone(DISPLAY_TIME_ZONE)
     pattern = "d MMMM y 'at' HH:mm" if lang == "en" else "d. MMMM y 'kl.' HH.mm"
     return _babel_datetime(moment, pattern, tzinfo=zone, locale=locale_of(lang))
+
+
+def log_time(moment: datetime | None, lang: str = "da") -> str:
+    """`07.12.2026 15.52.40` (da) or `07/12/2026 15:52:40` (en), to the second, for a log.
+
+    `moment` is already Copenhagen wall time (the access log reads it so), so
+    it is written as it is, with no time zone conversion.
+    """
+    if moment is None:
+        return MISSING
+    pattern = "dd/MM/y HH:mm:ss" if lang == "en" else "dd.MM.y HH.mm.ss"
+    return _babel_datetime(moment.replace(tzinfo=None), pattern, locale=locale_of(lang))
 
 
 #: Characters that mean something in Streamlit's Markdown: CommonMark and GFM

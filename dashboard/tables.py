@@ -22,7 +22,7 @@ import hashlib
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from functools import cached_property
 from typing import Final
@@ -59,6 +59,8 @@ class Kind(StrEnum):
     POINTS = "points"
     DATE = "date"
     MONTH = "month"
+    #: A moment to the second, Copenhagen wall time (a log's time).
+    MOMENT = "moment"
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,8 @@ class Table:
                 frame[heading] = list(cells)
             elif kind in (Kind.DATE, Kind.MONTH):
                 frame[heading] = pd.Series(list(cells), dtype=object)
+            elif kind == Kind.MOMENT:
+                frame[heading] = pd.Series(list(cells), dtype="datetime64[ns]")
             else:
                 frame[heading] = pd.Series(list(cells), dtype="float64")
         return pd.DataFrame(frame)
@@ -158,6 +162,8 @@ def build(columns: Sequence[Column], lang: str) -> Table:
             continue
         if column.kind in (Kind.DATE, Kind.MONTH):
             values[column.heading] = [_day(v) for v in raw]
+        elif column.kind is Kind.MOMENT:
+            values[column.heading] = [_moment(v) for v in raw]
         else:
             numbers = [_number(v) for v in raw]
             noted = {row for row, note in enumerate(column.notes) if note}
@@ -345,6 +351,17 @@ def _day(value: object) -> date | None:
     return None
 
 
+def _moment(value: object) -> datetime | None:
+    """A moment cell: a naive datetime, or None when missing (pandas' NaT is a datetime too)."""
+    if value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime().replace(tzinfo=None)
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    return None
+
+
 def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
@@ -377,6 +394,9 @@ def _formatter(column: Column, lang: str) -> Callable[[object], str]:
             return formatting.short_date(value, lang) if isinstance(value, date) else "–"
         if kind is Kind.MONTH:
             return formatting.month_label(value, lang) if isinstance(value, date) else "–"
+        if kind is Kind.MOMENT:
+            moment = _moment(value)
+            return formatting.log_time(moment, lang) if moment else formatting.MISSING
         if _missing(value) or value == NOTED_MISSING:
             return formatting.MISSING
         number = float(value)  # type: ignore[arg-type]

@@ -14,6 +14,7 @@ import getpass
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
@@ -26,7 +27,7 @@ from dashboard.i18n import t
 from data_access.appstate import access_log as audit
 from data_access.appstate import migrate as app_migrate
 from data_access.rules.access import ADMIN, COORDINATOR, STEERING, Scope
-from tests.fixtures.apptest import render, texts
+from tests.fixtures.apptest import render, table_text, texts
 from tests.fixtures.contexts import page_context
 
 UNREACHABLE = "postgresql+psycopg://postgres@127.0.0.1:1/nope"
@@ -297,3 +298,33 @@ def test_the_admin_page_filters_by_action(
     assert "kvartalsrapport.pdf" in shown and "FAM-9" not in shown
     assert "Rapport" in shown
     assert len(app.get("download_button")) == 1
+
+
+def test_the_admin_page_reads_each_row_in_words_with_danish_times(
+    demo_db_url: str, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DASHBOARD_DEMO", "1")
+    monkeypatch.setenv("DASHBOARD_AUDIT_URL", db_url)
+    at = datetime.now(UTC).replace(microsecond=0)
+    audit.record_access(
+        db_url,
+        email="koord@demo.invalid",
+        role=COORDINATOR,
+        page="forloeb",
+        family_ids=["FAM-21"],
+        programme_id="P1",
+        report_date=date(2011, 6, 30),
+        at=at,
+    )
+    app = render(monkeypatch, demo_db_url, "adgangslog", user="admin@demo.invalid")
+    assert not app.exception, [e.value for e in app.exception]
+    row = table_text(app.dataframe[0]).iloc[0]
+    local = at.astimezone(ZoneInfo("Europe/Copenhagen"))
+    assert row["Tidspunkt"] == local.strftime("%d.%m.%Y %H.%M.%S")
+    assert row["Rolle"] == t("role.coordinator", "da")
+    assert row["Side"] == "Forløb"
+    assert row["Opgørelsesdato"] == "30.06.2011"
+    assert row["Familier (pseudonymer)"] == "FAM-21"
+    # Who saw which families comes before the filters they had set.
+    headings = list(table_text(app.dataframe[0]).columns)
+    assert headings.index("Familier (pseudonymer)") < headings.index("Program")
