@@ -208,6 +208,17 @@ def log_time(moment: datetime | None, lang: str = "da") -> str:
     return _babel_datetime(moment.replace(tzinfo=None), pattern, locale=locale_of(lang))
 
 
+def grid_formats(lang: str) -> tuple[str, str]:
+    """`short_date`'s and `log_time`'s shapes as the grid's own (momentJS) formats.
+
+    A large table (the access log) leaves dates and times to the browser
+    rather than sending each cell's text beside its value.
+    """
+    if lang == "en":
+        return "DD/MM/YYYY", "DD/MM/YYYY HH:mm:ss"
+    return "DD.MM.YYYY", "DD.MM.YYYY HH.mm.ss"
+
+
 #: Characters that mean something in Streamlit's Markdown: CommonMark and GFM
 #: (links, images, emphasis, code, tables, strikethrough), HTML tags and
 #: entities, and Streamlit's directives (`:red[...]`, `:material/icon:`, `$`

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import getpass
 import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -27,7 +28,7 @@ from dashboard.i18n import t
 from data_access.appstate import access_log as audit
 from data_access.appstate import migrate as app_migrate
 from data_access.rules.access import ADMIN, COORDINATOR, STEERING, Scope
-from tests.fixtures.apptest import render, table_text, texts
+from tests.fixtures.apptest import render, texts
 from tests.fixtures.contexts import page_context
 
 UNREACHABLE = "postgresql+psycopg://postgres@127.0.0.1:1/nope"
@@ -316,15 +317,33 @@ def test_the_admin_page_reads_each_row_in_words_with_danish_times(
         report_date=date(2011, 6, 30),
         at=at,
     )
+    files: dict[str, bytes] = {}
+
+    def built(data: Callable[[], bytes], *_: object, **__: object) -> Callable[[], bytes]:
+        files["csv"] = data()
+        return lambda: files["csv"]
+
+    monkeypatch.setattr("dashboard.shell.logged_data", built)
     app = render(monkeypatch, demo_db_url, "adgangslog", user="admin@demo.invalid")
     assert not app.exception, [e.value for e in app.exception]
-    row = table_text(app.dataframe[0]).iloc[0]
-    local = at.astimezone(ZoneInfo("Europe/Copenhagen"))
-    assert row["Tidspunkt"] == local.strftime("%d.%m.%Y %H.%M.%S")
+    grid = app.dataframe[0]
+    row = grid.value.iloc[0]
+    # The moment in Copenhagen's zone, which the grid writes the Danish way, to the second.
+    assert row["Tidspunkt"] == pd.Timestamp(at)
+    assert row["Tidspunkt"].tzinfo == ZoneInfo("Europe/Copenhagen")
+    config = json.loads(grid.proto.columns)
+    assert config["Tidspunkt"]["type_config"]["format"] == "DD.MM.YYYY HH.mm.ss"
+    assert config["Tidspunkt"]["pinned"] is True
+    assert config["Opgørelsesdato"]["type_config"]["format"] == "DD.MM.YYYY"
+    assert row["Opgørelsesdato"] == date(2011, 6, 30)
     assert row["Rolle"] == t("role.coordinator", "da")
     assert row["Side"] == "Forløb"
-    assert row["Opgørelsesdato"] == "30.06.2011"
     assert row["Familier (pseudonymer)"] == "FAM-21"
     # Who saw which families comes before the filters they had set.
-    headings = list(table_text(app.dataframe[0]).columns)
+    headings = list(grid.value.columns)
     assert headings.index("Familier (pseudonymer)") < headings.index("Program")
+    # The CSV writes the same Danish time and date as text.
+    local = at.astimezone(ZoneInfo("Europe/Copenhagen"))
+    csv = files["csv"].decode("utf-8-sig").splitlines()
+    assert csv[1].startswith(local.strftime("%d.%m.%Y %H.%M.%S") + ";koord@demo.invalid;")
+    assert ";FAM-21;" in csv[1] and ";30.06.2011;" in csv[1]

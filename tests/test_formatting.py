@@ -52,3 +52,14 @@ def test_suppressed_count_shows_as_less_than_five() -> None:
     assert formatting.count(None, "<5") == "<5"
     assert formatting.count(1234, None, "da") == "1.234"
     assert formatting.count(1234, None, "en") == "1,234"
+
+
+def test_a_log_time_is_written_to_the_second_as_it_is() -> None:
+    # Copenhagen wall time stays as it is: no conversion, Danish points, English colons.
+    moment = datetime(2026, 12, 7, 9, 5, 3)
+    assert formatting.log_time(moment, "da") == "07.12.2026 09.05.03"
+    assert formatting.log_time(moment, "en") == "07/12/2026 09:05:03"
+    assert formatting.log_time(None, "da") == "–"
+    # The grid's own formats write the same shapes (momentJS: DD day, HH hour, ss second).
+    assert formatting.grid_formats("da") == ("DD.MM.YYYY", "DD.MM.YYYY HH.mm.ss")
+    assert formatting.short_date(date(2026, 12, 7), "da") == "07.12.2026"
