@@ -24,12 +24,12 @@ def test_caseload_page_coordinator(
     # F1's review (05-01) fell due 30.07.2010 and is overdue, so it comes first.
     assert families["Familie"].tolist() == ["F1", "F2"]
     # Short headings, so all ten columns fit a laptop; the full heading is each one's help.
-    assert families["Næste opfølgning"].tolist() == ["30.07.2010", "30.11.2010"]
+    assert families["Opfølgning"].tolist() == ["30.07.2010", "30.11.2010"]
     assert families["Forfalden"].tolist() == ["⚠ Ja", "Nej"]
     assert families["SSP-ændring"].tolist() == ["−2", "±0"]
     assert families["Måneder"].tolist() == ["7", "6"]
     helps = {k: v.get("help") for k, v in json.loads(app.dataframe[1].proto.columns).items()}
-    assert helps["Næste opfølgning"] == "Næste kvartalsopfølgning"
+    assert helps["Opfølgning"] == "Næste kvartalsopfølgning"
     assert helps["SSP-ændring"] == "SSP-ændring siden start"
     assert helps["SSP seneste"] == "SSP-niveau (seneste)"
     assert helps["Familie"] == "Familie (pseudonym)"
