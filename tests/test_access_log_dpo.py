@@ -292,12 +292,14 @@ def test_the_admin_page_filters_by_action(
     assert not app.exception, [e.value for e in app.exception]
     shown = texts(app)
     assert "kvartalsrapport.pdf" in shown and "FAM-9" in shown
-    # Eight families in one row: the screen shows the first five and "(+3)".
-    assert "FAM-10,FAM-11,FAM-12,FAM-13,FAM-14 … (+3)" in shown and "FAM-17" not in shown
+    # Eight families in one row: the screen shows the first three and "(+5)".
+    assert "FAM-10,FAM-11,FAM-12 … (+5)" in shown and "FAM-13" not in shown
     app.selectbox(key="audit_action").set_value("report").run()
     shown = texts(app)
     assert "kvartalsrapport.pdf" in shown and "FAM-9" not in shown
     assert "Rapport" in shown
+    # A row without families says in words what was shown.
+    assert app.dataframe[0].value.iloc[0]["Vist"] == "Samlede tal"
     assert len(app.get("download_button")) == 1
 
 
@@ -326,6 +328,8 @@ def test_the_admin_page_reads_each_row_in_words_with_danish_times(
     monkeypatch.setattr("dashboard.shell.logged_data", built)
     app = render(monkeypatch, demo_db_url, "adgangslog", user="admin@demo.invalid")
     assert not app.exception, [e.value for e in app.exception]
+    # One row: "1 registreringer" read wrong; the count stands after a colon instead.
+    assert "Registreringer: 1 (højst 500 vises)." in [c.value for c in app.caption]
     grid = app.dataframe[0]
     row = grid.value.iloc[0]
     # The moment in Copenhagen's zone, which the grid writes the Danish way, to the second.
@@ -338,12 +342,16 @@ def test_the_admin_page_reads_each_row_in_words_with_danish_times(
     assert row["Opgørelsesdato"] == date(2011, 6, 30)
     assert row["Rolle"] == t("role.coordinator", "da")
     assert row["Side"] == "Forløb"
-    assert row["Familier (pseudonymer)"] == "FAM-21"
+    # What was shown is the families themselves; "Pseudonymer" would say it twice.
+    assert row["Vist"] == "FAM-21"
     # Who saw which families comes before the filters they had set.
     headings = list(grid.value.columns)
-    assert headings.index("Familier (pseudonymer)") < headings.index("Program")
+    assert "Familier (pseudonymer)" not in headings
+    assert headings.index("Vist") < headings.index("Program")
     # The CSV writes the same Danish time and date as text.
     local = at.astimezone(ZoneInfo("Europe/Copenhagen"))
     csv = files["csv"].decode("utf-8-sig").splitlines()
     assert csv[1].startswith(local.strftime("%d.%m.%Y %H.%M.%S") + ";koord@demo.invalid;")
     assert ";FAM-21;" in csv[1] and ";30.06.2011;" in csv[1]
+    # The CSV keeps both what was shown and the families, each in its own column.
+    assert ";Vist;Familier (pseudonymer);" in csv[0] and ";Pseudonymer;FAM-21;" in csv[1]

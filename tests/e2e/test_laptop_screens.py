@@ -7,6 +7,8 @@ reading beside each chart, Effekt's two tables (start x latest SSP, per
 district), Forebyggelse's three (the measures' with short headings),
 Økonomi's departments (their long names on two lines) and years, and the
 coordinator's families on Sagsstamme (ten columns, the SSP level last).
+Adgangslog may scroll, but not before what was shown: the filters a
+viewer had set are what scrolls out of view.
 A table wider than that pins the column that names its rows
 (tests/test_tables.py). A key figure's label and value are drawn on one
 line and end in "…" where they do not fit; at 1280 px (a 1920 px screen at
@@ -15,12 +17,22 @@ line and end in "…" where they do not fit; at 1280 px (a 1920 px screen at
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 
+from dashboard.access_log import HEADINGS
+from dashboard.i18n import t
 from dashboard.navigation import pages_for
-from tests.fixtures.browser import FIGURE_TEXTS, Servers, cut_short, exceptions, open_path
+from tests.fixtures.browser import (
+    FIGURE_TEXTS,
+    Servers,
+    cut_short,
+    exceptions,
+    open_path,
+    wait_idle,
+)
 
 LAPTOP = {"width": 1366, "height": 768}
 SCALED = {"width": 1280, "height": 720}
@@ -30,6 +42,15 @@ WIDTHS = """() => Array.from(document.querySelectorAll('[data-testid="stDataFram
     .map(grid => grid.querySelector('.dvn-scroller'))
     .filter(scroller => scroller !== null)
     .map(scroller => [scroller.scrollWidth, scroller.clientWidth])"""
+#: The headings of the grid's columns in view: the grid writes only those into its
+#: accessible table, a column cut short by the edge included.
+HEADINGS_IN_VIEW = """() => Array.from(
+    document.querySelectorAll('[data-testid="stDataFrame"] th[role="columnheader"]'))
+    .map(th => th.innerText)"""
+#: The texts of the newest row's cells in view.
+NEWEST_ROW_IN_VIEW = """() => Array.from(
+    document.querySelectorAll('[data-testid="stDataFrame"] tr[aria-rowindex="2"] td'))
+    .map(td => td.innerText)"""
 
 
 @pytest.mark.parametrize(
@@ -65,3 +86,22 @@ def test_no_key_figure_is_cut_short_at_1280_px(key: str, servers: Servers, page:
     open_path(page, servers.for_role("admin").url, key)
     assert exceptions(page) == []
     assert cut_short(page, *FIGURE_TEXTS) == []
+
+
+def test_the_access_log_shows_who_saw_which_families_without_scrolling(
+    servers: Servers, page: Any
+) -> None:
+    page.set_viewport_size(LAPTOP)
+    # The coordinator's view of pseudonyms, under the demo's longest email, is the newest row.
+    open_path(page, servers.for_role("coordinator").url, "forloeb")
+    wait_idle(page)
+    open_path(page, servers.for_role("admin").url, "adgangslog")
+    assert exceptions(page) == []
+    page.wait_for_selector('[data-testid="stDataFrame"] th[role="columnheader"]', state="attached")
+    in_view = page.evaluate(HEADINGS_IN_VIEW)
+    newest = page.evaluate(NEWEST_ROW_IN_VIEW)
+    who_saw_what = [t(HEADINGS[name], "da") for name in ("at", "email", "role", "action", "page")]
+    assert in_view[: len(who_saw_what)] == who_saw_what, in_view
+    families = next(i for i, text in enumerate(newest) if re.match(r"[A-Z]+-\d+", text))
+    # A column after the families' is in view, so theirs is whole.
+    assert families + 1 < len(in_view), (in_view, newest)
