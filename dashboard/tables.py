@@ -203,6 +203,7 @@ def show(
     helps: Mapping[str, str] | None = None,
     key: str | None = None,
     wrap_names: bool = False,
+    every_row: bool = False,
 ) -> None:
     """Draw `table` full width, sortable by value; `colours` colour a text column (spend status).
 
@@ -210,7 +211,10 @@ def show(
     heading kept short so the table fits a laptop. `key` tells apart two
     tables that may hold the same values on one page. `wrap_names` lets
     the first column's long names (a department's 44 characters) wrap onto
-    two lines when the table would not fit a laptop otherwise.
+    two lines when the table would not fit a laptop otherwise. `every_row`
+    makes the grid as tall as its rows instead of stopping at ten and
+    scrolling: for tables whose rows are few by nature (a coordinator's own
+    families), where a row out of view is a family overlooked.
 
     The draw is cached (`_draw`): pandas' Styler and Streamlit's marshalling
     of its display values cost 10-20 ms per table on every rerun (py-spy:
@@ -228,11 +232,17 @@ def show(
         helps=tuple((helps or {}).items()),
         key=key,
         wrap_names=wrap_names,
+        every_row=every_row,
     )
 
 
 def show_short(
-    columns: Sequence[Column], short: Mapping[str, str], lang: str, *, key: str | None = None
+    columns: Sequence[Column],
+    short: Mapping[str, str],
+    lang: str,
+    *,
+    key: str | None = None,
+    every_row: bool = False,
 ) -> Callable[[], pd.DataFrame]:
     """Draw `columns` with the headings in `short` shortened; the CSV's maker, full headings.
 
@@ -240,13 +250,14 @@ def show_short(
     ones that matter most (a family's SSP level). Short headings keep it in
     view; each short heading's tooltip is the full one, which the CSV keeps.
     A language whose heading is short already keeps it, with no tooltip.
+    `every_row` as for `show`.
     """
     headings = [short.get(c.heading, c.heading) for c in columns]
     if len(set(headings)) < len(headings):
         raise ValueError(f"short headings must differ from each other: {headings}")
     table = build([replace(c, heading=h) for c, h in zip(columns, headings, strict=True)], lang)
     full_of = {shortened: full for full, shortened in short.items() if shortened != full}
-    show(table, helps=full_of, key=key)
+    show(table, helps=full_of, key=key, every_row=every_row)
     return lambda: table.text().rename(columns=full_of)
 
 
@@ -262,6 +273,7 @@ def _draw(
     helps: tuple[tuple[str, str], ...],
     key: str | None,
     wrap_names: bool,
+    every_row: bool,
 ) -> None:
     """Build the Styler and draw it; replayed from the cache on a hit."""
     styler = table.styler()
@@ -296,7 +308,7 @@ def _draw(
         column_config=config or None,
         row_height=TWO_LINE_ROW_PX if wrapped else None,
         # "auto" stops at 10 one-line rows' height: taller rows would scroll out of view.
-        height="content" if wrapped else "auto",
+        height="content" if wrapped or every_row else "auto",
     )
 
 
