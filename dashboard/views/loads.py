@@ -73,4 +73,5 @@ def loads_page(context: PageContext) -> None:
         key="loads_pick",
     )
     st.subheader(t("loads.files_of", lang, load_id=chosen))
-    tables.show(files_table(by_id[chosen], lang))
+    # A bundle has a file per table of the contract (16 in the demo's): all in view.
+    tables.show(files_table(by_id[chosen], lang), every_row=True)

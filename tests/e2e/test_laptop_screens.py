@@ -8,7 +8,9 @@ district), Forebyggelse's three (the measures' with short headings),
 Økonomi's departments (their long names on two lines) and years, and the
 coordinator's families on Sagsstamme (ten columns, the SSP level last).
 Adgangslog may scroll, but not before what was shown: the filters a
-viewer had set are what scrolls out of view.
+viewer had set are what scrolls out of view. A short list (a coordinator's
+families, a load's files) shows every row rather than ten and a scroll bar
+inside the page.
 A table wider than that pins the column that names its rows
 (tests/test_tables.py). A key figure's label and value are drawn on one
 line and end in "…" where they do not fit; at 1280 px (a 1920 px screen at
@@ -109,19 +111,28 @@ def test_the_access_log_shows_who_saw_which_families_without_scrolling(
     assert families + 1 < len(in_view), (in_view, newest)
 
 
-def test_a_coordinator_sees_every_own_family_without_scrolling_the_table(
-    servers: Servers, page: Any
+@pytest.mark.parametrize(
+    ("key", "grid", "role"),
+    [
+        # The demo's Nørrebro coordinator has 14 families.
+        ("sagsstamme", 1, "coordinator"),
+        # The demo bundle's 16 files.
+        ("indlaesninger", 1, "admin"),
+    ],
+)
+def test_a_short_list_shows_every_row_without_scrolling_the_table(
+    key: str, grid: int, role: str, servers: Servers, page: Any
 ) -> None:
     page.set_viewport_size(LAPTOP)
-    open_path(page, servers.for_role("coordinator").url, "sagsstamme")
+    open_path(page, servers.for_role(role).url, key)
     assert exceptions(page) == []
     page.wait_for_selector('[data-testid="stDataFrame"] .dvn-scroller')
-    # The second grid holds the families: the demo's Nørrebro coordinator has 13, more
-    # than the ten rows a grid shows before it scrolls.
     rows = page.evaluate(
-        """() => document.querySelectorAll('[data-testid="stDataFrame"]')[1]
-            .querySelector('table').getAttribute('aria-rowcount')"""
+        """grid => document.querySelectorAll('[data-testid="stDataFrame"]')[grid]
+            .querySelector('table').getAttribute('aria-rowcount')""",
+        grid,
     )
+    # More than the ten rows a grid shows before it scrolls inside the page.
     assert int(rows) - 1 > 10, rows
-    content, room = page.evaluate(HEIGHTS)[1]
+    content, room = page.evaluate(HEIGHTS)[grid]
     assert content <= room, (content, room)
