@@ -7,14 +7,13 @@ reading beside each chart, Effekt's two tables (start x latest SSP, per
 district), Forebyggelse's three (the measures' with short headings),
 Økonomi's departments (their long names on two lines) and years, and the
 coordinator's families on Sagsstamme (ten columns, the SSP level last).
-Adgangslog may scroll, but not before what was shown: the filters a
-viewer had set are what scrolls out of view. A short list (a coordinator's
-families, a load's files) shows every row rather than ten and a scroll bar
-inside the page.
 A table wider than that pins the column that names its rows
-(tests/test_tables.py). A key figure's label and value are drawn on one
-line and end in "…" where they do not fit; at 1280 px (a 1920 px screen at
-150 % scaling) they must wrap.
+(tests/test_tables.py). Adgangslog may scroll, but not before what was
+shown: the filters a viewer had set are what scrolls out of view. A short
+list (a coordinator's families, a load's files) shows every row rather
+than ten and a scroll bar inside the page. A key figure's label and value
+are drawn on one line and end in "…" where they do not fit; at 1280 px (a
+1920 px screen at 150 % scaling) they must wrap.
 """
 
 from __future__ import annotations
