@@ -204,7 +204,8 @@ def show_log(columns: Sequence[Column], lang: str) -> None:
     """The log on screen: the browser writes the time and date in the grid's own formats.
 
     Not `tables.show`: its Styler sends every cell twice, value and text, and
-    500 rows of pseudonyms then came to 234 KB a view (110 KB this way).
+    500 rows of pseudonyms then came to 234 KB a view (this way 110 KB, 89 KB with
+    three pseudonyms a row in "Vist": docs/benchmarks.md).
     The time stays in view when the columns scroll sideways.
     """
     frame = pd.DataFrame({column.heading: column.values for column in columns})
