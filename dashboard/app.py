@@ -8,6 +8,7 @@ demo database first, so a first run shows a working dashboard.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,16 +21,17 @@ from dashboard import auth, presentation, shell  # noqa: E402
 from dashboard.data import ensure_database  # noqa: E402
 from dashboard.errors import database_guard  # noqa: E402
 from dashboard.filters import current_lang, sidebar_filters  # noqa: E402
-from dashboard.i18n import t  # noqa: E402
-from dashboard.navigation import pages_for, section_title  # noqa: E402
+from dashboard.i18n import role_label, t  # noqa: E402
+from dashboard.navigation import PAGES, PageSpec, pages_for, section_title  # noqa: E402
 
 
 def _sections(role: str, lang: str) -> dict[str, list[st.Page]]:
-    """The role's pages by section, plus a hidden start page at the bare URL.
+    """The role's pages by section, plus hidden pages: a start page and the refusals.
 
     Streamlit serves the default page at "/" only, so every real page gets
     its own path (`/oversigt`, `/visitation`, ...) and "/" forwards to the
-    role's first page with the query parameters kept.
+    role's first page with the query parameters kept. A page the role may
+    not open keeps its path too, as a refusal (`_refusal`).
     """
     sections: dict[str, list[st.Page]] = {}
     pages: list[st.Page] = []
@@ -49,7 +51,39 @@ def _sections(role: str, lang: str) -> dict[str, list[st.Page]]:
             start, title=t("app.title", lang), url_path="start", default=True, visibility="hidden"
         ),
     )
+    allowed = {spec.key for spec in pages_for(role)}
+    sections[first_section].extend(
+        st.Page(
+            _refusal(spec, role, lang, pages[0]),
+            title=spec.title(lang),
+            url_path=spec.key,
+            visibility="hidden",
+        )
+        for spec in PAGES
+        if spec.key not in allowed
+    )
     return sections
+
+
+def _refusal(spec: PageSpec, role: str, lang: str, home: st.Page) -> Callable[[], None]:
+    """What a link to `spec` shows a role that may not open it: which page, why, where to go.
+
+    Without it Streamlit answered such a link (a colleague's URL from the
+    shared screen) with its own English "Page not found" and the main page.
+    The refusal never runs the page's script; `shell.open_page` would refuse
+    it as well.
+    """
+
+    def refuse() -> None:
+        st.title(t("auth.refused_title", lang))
+        st.error(
+            t("auth.page_not_for_role", lang, page=spec.title(lang), role=role_label(role, lang)),
+            icon=":material/block:",
+        )
+        # The filters and language of the link travel on to the role's first page.
+        st.page_link(home, query_params=st.query_params.to_dict())
+
+    return refuse
 
 
 _NAVIGATION_KEY = "_navigation"
