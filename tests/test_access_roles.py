@@ -81,6 +81,33 @@ def test_role_matrix_of_the_registry() -> None:
     assert "oekonomi" not in keys["coordinator"]
 
 
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def _readme_pages(cell: str, every: list[str]) -> list[str]:
+    """A README cell's pages: "all", "all but A, B and C", or "A, B and C"."""
+    text = cell.strip()
+    if text == "all":
+        return every
+    named = [p.strip() for p in text.removeprefix("all but ").replace(" and ", ", ").split(",")]
+    unknown = set(named) - set(every)
+    assert not unknown, f"README names pages that do not exist: {unknown}"
+    return [p for p in every if p not in named] if text.startswith("all but ") else named
+
+
+def test_the_readme_says_which_pages_each_role_has_as_the_policy_does() -> None:
+    """The data protection officer signs the README's table off: it must be the policy's."""
+    every = [spec.title("da") for spec in PAGES]
+    rows = {
+        cells[1].strip().strip("`"): cells[2]
+        for line in README.read_text(encoding="utf-8").splitlines()
+        if line.startswith("| `") and len(cells := line.split("|")) > 3
+    }
+    for role in ONE_USER_PER_ROLE:
+        said = sorted(_readme_pages(rows[role], every))
+        assert said == sorted(spec.title("da") for spec in pages_for(role)), role
+
+
 def _forbidden_page_by_hand() -> None:
     """A coordinator's session runs the Økonomi page file directly (as a URL would)."""
     import runpy
