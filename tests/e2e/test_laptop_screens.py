@@ -56,6 +56,14 @@ NEWEST_ROW_IN_VIEW = """() => Array.from(
     .map(td => td.innerText)"""
 
 
+def open_grids(page: Any, servers: Servers, role: str, key: str) -> None:
+    """Open page `key` as `role` on a laptop's screen, without errors, and wait for its grids."""
+    page.set_viewport_size(LAPTOP)
+    open_path(page, servers.for_role(role).url, key)
+    assert exceptions(page) == []
+    page.wait_for_selector('[data-testid="stDataFrame"] .dvn-scroller')
+
+
 @pytest.mark.parametrize(
     ("key", "grids", "role"),
     [
@@ -71,10 +79,7 @@ NEWEST_ROW_IN_VIEW = """() => Array.from(
 def test_the_table_fits_without_scrolling_sideways(
     key: str, grids: slice, role: str, servers: Servers, page: Any
 ) -> None:
-    page.set_viewport_size(LAPTOP)
-    open_path(page, servers.for_role(role).url, key)
-    assert exceptions(page) == []
-    page.wait_for_selector('[data-testid="stDataFrame"] .dvn-scroller')
+    open_grids(page, servers, role, key)
     widths = page.evaluate(WIDTHS)[grids]
     assert widths, f"no table on {key}"
     assert all(content <= room for content, room in widths), widths
@@ -122,10 +127,7 @@ def test_the_access_log_shows_who_saw_which_families_without_scrolling(
 def test_a_short_list_shows_every_row_without_scrolling_the_table(
     key: str, grid: int, role: str, servers: Servers, page: Any
 ) -> None:
-    page.set_viewport_size(LAPTOP)
-    open_path(page, servers.for_role(role).url, key)
-    assert exceptions(page) == []
-    page.wait_for_selector('[data-testid="stDataFrame"] .dvn-scroller')
+    open_grids(page, servers, role, key)
     rows = page.evaluate(
         """grid => document.querySelectorAll('[data-testid="stDataFrame"]')[grid]
             .querySelector('table').getAttribute('aria-rowcount')""",
