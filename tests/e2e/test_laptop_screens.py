@@ -56,10 +56,10 @@ NEWEST_ROW_IN_VIEW = """() => Array.from(
     .map(td => td.innerText)"""
 
 
-def open_grids(page: Any, servers: Servers, role: str, key: str) -> None:
+def open_grids(page: Any, servers: Servers, role: str, key: str, **query: str) -> None:
     """Open page `key` as `role` on a laptop's screen, without errors, and wait for its grids."""
     page.set_viewport_size(LAPTOP)
-    open_path(page, servers.for_role(role).url, key)
+    open_path(page, servers.for_role(role).url, key, **query)
     assert exceptions(page) == []
     page.wait_for_selector('[data-testid="stDataFrame"] .dvn-scroller')
 
@@ -115,19 +115,25 @@ def test_the_access_log_shows_who_saw_which_families_without_scrolling(
     assert families + 1 < len(in_view), (in_view, newest)
 
 
+#: The demo's roll-out in ten housing areas, at a date with indicators for all of them.
+ROLL_OUT = {"programme": "intensiveret-indsats", "as_of": "2013-12-31"}
+
+
 @pytest.mark.parametrize(
-    ("key", "grid", "role"),
+    ("key", "grid", "role", "query"),
     [
         # The demo's Nørrebro coordinator has 14 families.
-        ("sagsstamme", 1, "coordinator"),
+        ("sagsstamme", 1, "coordinator", {}),
         # The demo bundle's 16 files.
-        ("indlaesninger", 1, "admin"),
+        ("indlaesninger", 1, "admin", {}),
+        # Ten areas and the city, the baseline, in each indicator's change table.
+        ("bydele", 0, "admin", ROLL_OUT),
     ],
 )
 def test_a_short_list_shows_every_row_without_scrolling_the_table(
-    key: str, grid: int, role: str, servers: Servers, page: Any
+    key: str, grid: int, role: str, query: dict[str, str], servers: Servers, page: Any
 ) -> None:
-    open_grids(page, servers, role, key)
+    open_grids(page, servers, role, key, **query)
     rows = page.evaluate(
         """grid => document.querySelectorAll('[data-testid="stDataFrame"]')[grid]
             .querySelector('table').getAttribute('aria-rowcount')""",
