@@ -2,10 +2,11 @@
 
 `?present=1` (or the sidebar toggle) replaces the page navigation with a
 sequence of steps the group goes through: the overview figures, intake,
-courses, spend, outcomes and districts (`dashboard.views.presentation_steps`
-draws each). Each step is a handful of figures in large type and at most one
-chart of fixed height, so nothing scrolls off a 1080-pixel screen;
-"Forrige"/"Næste" step through them. The sidebar is collapsed and hidden. Every number comes from the same
+courses, spend, outcomes, families per district and the district indicators
+(`dashboard.views.presentation_steps` draws each). Each step is a handful of
+figures in large type and at most one chart of fixed height or one table,
+so nothing scrolls off a 1080-pixel screen; "Forrige"/"Næste" step through
+them. The sidebar is collapsed and hidden. Every number comes from the same
 data_access functions and `show_figure` as the pages, for the user's own
 scope, and a role gets only the steps whose page it may open (`access.may`,
 the pages' policy), so `?present=1` is no way round the page roles.
@@ -35,6 +36,7 @@ STEPS: Final[tuple[str, ...]] = (
     "spend",
     "outcomes",
     "districts",
+    "indicators",
 )
 
 #: Step -> the page whose figures it shows: the step is shown only to roles that may open it.
@@ -45,6 +47,7 @@ STEP_PAGES: Final[dict[str, str]] = {
     "spend": "oekonomi",
     "outcomes": "effekt",
     "districts": "bydele",
+    "indicators": "bydele",
 }
 
 #: Step -> message id of its title: the page whose figures it shows, or the overview's own.
@@ -55,6 +58,7 @@ STEP_TITLES: Final[dict[str, str]] = {
     "spend": page("oekonomi").title_id,
     "outcomes": page("effekt").title_id,
     "districts": page("bydele").title_id,
+    "indicators": N_("presentation.indicators"),
 }
 
 #: Presentation CSS: no sidebar, no header chrome, large metrics, tight top margin.
@@ -73,6 +77,8 @@ CSS: Final = (
     "[data-testid='stMetricLabel'] p{font-size:1.35rem;white-space:normal}"
     "[data-testid='stMetricDelta']{font-size:1.15rem}"
     "h1{font-size:2.6rem !important}"
+    # The indicators step's table (st.table is HTML, unlike the canvas grid).
+    "[data-testid='stTable'] th,[data-testid='stTable'] td{font-size:1.45rem}"
     # Status lines and chart headings under the figures, readable across the room:
     # st.markdown's own elements only, not the metrics' or the buttons' text, which
     # this rule once shrank to 1.5rem (values) or cut short ("Næs…" at 1366 px).

@@ -380,6 +380,11 @@ def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def cell_text(value: object, kind: Kind, lang: str, decimals: int = 0) -> str:
+    """`value` as a cell of a `kind` column reads: the same text outside a grid (`st.table`)."""
+    return _formatter(Column("", (), kind, decimals), lang)(value)
+
+
 def _formatter(column: Column, lang: str) -> Callable[[object], str]:
     """The text of one cell of `column`, from its grid value."""
     kind, decimals, unit = column.kind, column.decimals, column.unit

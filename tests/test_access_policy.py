@@ -48,8 +48,15 @@ def test_presentation_steps_follow_the_page_roles() -> None:
     assert steps_for(ADMIN) == list(STEPS)
     assert "spend" not in steps_for(COORDINATOR)
     assert "outcomes" not in steps_for(DEPARTMENT_HEAD)
-    assert steps_for(DEPARTMENT_HEAD) == ["overview", "spend", "districts"]
-    assert steps_for(COORDINATOR) == ["overview", "intake", "courses", "outcomes", "districts"]
+    assert steps_for(DEPARTMENT_HEAD) == ["overview", "spend", "districts", "indicators"]
+    assert steps_for(COORDINATOR) == [
+        "overview",
+        "intake",
+        "courses",
+        "outcomes",
+        "districts",
+        "indicators",
+    ]
 
 
 def test_report_only_for_roles_that_see_exact_counts() -> None:

@@ -85,3 +85,53 @@ def test_the_roll_out_s_ten_areas_each_keep_one_colour_on_funnel_and_lines(
         if trace["line"].get("dash") != "dash"
     }
     assert line_colours == bar_colours
+
+
+def test_the_indicator_matrix_reads_each_direction_and_escapes_bundle_text() -> None:
+    """The presentation's table: one cell per district and indicator, Markdown-safe.
+
+    Hand-made changes: crime falls 40 -> 35 (lower is better: better, green),
+    the index falls 60 -> 58 (higher is better: worse, red), an indicator
+    without a direction reads no verdict, and one unchanged reads "Uændret".
+    A bundle's name is escaped, its colon too: no `:red[…]` from outside.
+    """
+    import pandas as pd
+
+    from dashboard.views.districts import indicator_matrix
+    from data_access.queries.indicators import CHANGE_COLUMNS, Indicator, IndicatorPanel
+
+    def panel(*rows: tuple[str, str, str, float, float | None]) -> IndicatorPanel:
+        changes = pd.DataFrame(
+            [(d, n, k, None, s, None, s + c if c is not None else s, c) for d, n, k, s, c in rows],
+            columns=list(CHANGE_COLUMNS),
+        )
+        return IndicatorPanel(series=pd.DataFrame(), changes=changes)
+
+    found = [
+        Indicator("crime", "Kriminalitet", None, False),
+        Indicator("index", "[Indeks](http://x)", None, True),
+        Indicator("share", "Andel", "%", None),
+    ]
+    panels = {
+        "crime": panel(
+            ("a", "Område *A*", "boligomraade", 40.0, -5.0), ("kk", "Byen", "city", 30.0, 0.0)
+        ),
+        "index": panel(("a", "Område *A*", "boligomraade", 60.0, -2.0)),
+        "share": panel(("a", "Område *A*", "boligomraade", 10.0, 1.5)),
+    }
+    frame = indicator_matrix(found, panels, "da")
+    assert list(frame.columns) == [
+        "Bydel/område",
+        "**Kriminalitet** · ↓ Lavere er bedre",
+        "**\\[Indeks\\]\\(http\\://x\\)** · ↑ Højere er bedre",
+        "**Andel** · Ingen retning angivet",
+    ]
+    assert frame.values.tolist() == [
+        [
+            "Område \\*A\\*",
+            "35,0 (−5,0) :green[▲ Bedre]",
+            "58,0 (−2,0) :red[▼ Dårligere]",
+            "11,5 (+1,5)",
+        ],
+        ["**Byen**", "30,0 (±0,0) ● Uændret", "–", "–"],
+    ]

@@ -23,7 +23,7 @@ def _present(monkeypatch: pytest.MonkeyPatch, url: str, *, lang: str | None = No
 
 #: The demo programme's name, as programmes.csv of the demo gives it.
 PROGRAMME = "Interventionsteam på Nørrebro og i Tingbjerg"
-#: The steering group's six steps, written out by hand so a wrong title fails.
+#: The steering group's seven steps, written out by hand so a wrong title fails.
 TITLES_DA = [
     f"Overblik · {PROGRAMME}",
     f"Visitation · {PROGRAMME}",
@@ -31,6 +31,7 @@ TITLES_DA = [
     f"Økonomi · {PROGRAMME}",
     f"Effekt · {PROGRAMME}",
     f"Bydele · {PROGRAMME}",
+    f"Bydelsindikatorer · {PROGRAMME}",
 ]
 TITLES_EN = [
     f"Overview · {PROGRAMME}",
@@ -39,6 +40,7 @@ TITLES_EN = [
     f"Spend · {PROGRAMME}",
     f"Outcomes · {PROGRAMME}",
     f"Districts · {PROGRAMME}",
+    f"District indicators · {PROGRAMME}",
 ]
 
 
@@ -51,8 +53,8 @@ def _walk(app: AppTest) -> tuple[list[str], list[str]]:
         titles.append(app.title[0].value)
         positions.extend(str(m.value) for m in app.markdown if str(m.value).startswith("**"))
         assert any("stSidebar" in str(m.value) for m in app.markdown), "sidebar not hidden"
-        assert app.metric, f"step {len(titles)} shows no figure"
-        assert len(checked_charts(app)) <= 1, "at most one chart per step"
+        assert app.metric or app.table, f"step {len(titles)} shows no figure"
+        assert len(checked_charts(app)) + len(app.table) <= 1, "at most one chart or table"
         assert not any(b.key == presentation.TOGGLE_KEY for b in app.sidebar.toggle)
         next_button = app.button(key="presentation_next")
         if next_button.disabled or len(titles) > 10:
@@ -65,14 +67,14 @@ def test_every_step_renders_and_the_sidebar_is_hidden(
 ) -> None:
     titles, positions = _walk(_present(monkeypatch, demo_db_url))
     assert titles == TITLES_DA
-    assert positions == [f"**Trin {n} af 6**" for n in range(1, 7)]
+    assert positions == [f"**Trin {n} af 7**" for n in range(1, 8)]
 
 
 def test_the_steps_in_english(monkeypatch: pytest.MonkeyPatch, demo_db_url: str) -> None:
     titles, positions = _walk(_present(monkeypatch, demo_db_url, lang="en"))
     assert titles == TITLES_EN
-    assert positions[0] == "**Step 1 of 6**"
-    assert positions[-1] == "**Step 6 of 6**"
+    assert positions[0] == "**Step 1 of 7**"
+    assert positions[-1] == "**Step 7 of 7**"
 
 
 def test_previous_and_leave(monkeypatch: pytest.MonkeyPatch, demo_db_url: str) -> None:
@@ -108,3 +110,64 @@ def test_changes_are_coloured_by_the_catalogue(
         assert active.color == Metric.GREEN
     elif active.delta.startswith("-"):
         assert active.color == Metric.RED
+
+
+def _last_step(app: AppTest) -> AppTest:
+    """Click "Næste" until the last step."""
+    for _ in range(10):
+        following = app.button(key="presentation_next")
+        if following.disabled:
+            break
+        following.click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+@pytest.mark.parametrize(
+    ("as_of", "norrebro", "city"),
+    [
+        # results.py: P1 starts 2011-01-01. Nørrebro's tryghedsindex 60 (2010-01-01)
+        # -> 65 (2012-01-01), fritidsjob 20 -> 25; the city's tryghedsindex 70 -> 74,
+        # no fritidsjob. Both indicators are "higher is better".
+        (
+            "2012-06-30",
+            ["Nørrebro", "65,0 (+5,0) :green[▲ Bedre]", "25,0 (+5,0) :green[▲ Bedre]"],
+            ["**Københavns Kommune**", "74,0 (+4,0) :green[▲ Bedre]", "–"],
+        ),
+        # Before the 2012 measurements the latest value is the start value: no change to read.
+        (
+            "2011-06-30",
+            ["Nørrebro", "60,0", "20,0"],
+            ["**Københavns Kommune**", "70,0", "–"],
+        ),
+    ],
+)
+def test_the_indicators_step_puts_every_district_against_the_city(
+    monkeypatch: pytest.MonkeyPatch,
+    results_url: str,
+    as_of: str,
+    norrebro: list[str],
+    city: list[str],
+) -> None:
+    """One table of every indicator: latest value, change since start and its reading.
+
+    Brønshøj-Husum, where one family lives, has no measurements and no row,
+    as on the Bydele page.
+    """
+    monkeypatch.setenv("DASHBOARD_DATABASE_URL", results_url)
+    monkeypatch.setenv("DASHBOARD_DEMO_USER", "viewer@example.org")
+    app = AppTest.from_file(str(APP), default_timeout=120)
+    for name, value in {"present": "1", "programme": "P1", "as_of": as_of}.items():
+        app.query_params[name] = value
+    app.run()
+    _last_step(app)
+    assert app.title[0].value == "Bydelsindikatorer · Pilot"
+    [table] = app.table
+    frame = table.value
+    assert list(frame.columns) == [
+        "Bydel/område",
+        "**Tryghedsindeks** · ↑ Højere er bedre",
+        "**Unge i fritidsjob** · ↑ Højere er bedre",
+    ]
+    assert frame.values.tolist() == [norrebro, city]
+    assert any("ændringen siden programstart (1. januar 2011)" in m.value for m in app.markdown)

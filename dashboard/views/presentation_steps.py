@@ -1,4 +1,4 @@
-"""The presentation's steps: a handful of large figures and at most one chart each.
+"""The presentation's steps: a handful of large figures and at most one chart or table each.
 
 Each step draws one page's figures for the steering group's shared
 1920x1080 screen (`dashboard.presentation` steps through them): the same
@@ -38,8 +38,9 @@ from dashboard.i18n import t
 from dashboard.metrics import show_figure
 from dashboard.shell import PageContext
 from dashboard.views.common import plot, spend_status_line
+from dashboard.views.districts import indicator_matrix
 from dashboard.views.quarter import present_decisions, present_notes
-from data_access.queries import courses, figures, reference, spend
+from data_access.queries import courses, figures, indicators, reference, spend
 from data_access.queries.figures import FigureValue
 from data_access.rules.calendar import add_months, quarter_end_before
 from data_access.rules.figures import FigureId
@@ -54,6 +55,9 @@ stages_at = cached(figures.stage_counts)
 spend_at = cached(spend.spend_breakdown)
 stage_months_at = cached(courses.stage_months)
 districts_of = cached(reference.list_districts)
+list_indicators = cached(indicators.list_indicators)
+programme_districts = cached(indicators.programme_districts)
+indicator_panels = cached(indicators.indicator_panels)
 
 
 def _metrics(
@@ -276,6 +280,27 @@ def _step_districts(
     )
 
 
+def _step_indicators(
+    context: PageContext, now: dict[str, FigureValue], before: dict[str, FigureValue]
+) -> None:
+    """The Bydele page's indicators in one table: where the families live, against the city."""
+    f, lang = context.filters, context.lang
+    found = list_indicators(context.query)
+    places = tuple(programme_districts(context.query))
+    panels = indicator_panels(context.query, tuple(i.indicator for i in found), places, f.starts_on)
+    if not panels:
+        st.info(t("districts.no_indicators", lang), icon=":material/info:")
+        return
+    st.markdown(
+        t(
+            "presentation.indicators_note",
+            lang,
+            start=formatting.long_date(f.starts_on, lang),
+        )
+    )
+    st.table(indicator_matrix(found, panels, lang), hide_index=True)
+
+
 Step = Callable[[PageContext, dict[str, FigureValue], dict[str, FigureValue]], None]
 RENDER: Final[dict[str, Step]] = {
     "overview": _step_overview,
@@ -284,4 +309,5 @@ RENDER: Final[dict[str, Step]] = {
     "spend": _step_spend,
     "outcomes": _step_outcomes,
     "districts": _step_districts,
+    "indicators": _step_indicators,
 }
