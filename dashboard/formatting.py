@@ -129,6 +129,19 @@ def number(value: float | None, lang: str = "da", decimals: int = 0) -> str:
     return format_decimal(value, format=_pattern(pattern), locale=locale_of(lang))
 
 
+def sign(value: float, decimals: int = 0) -> str:
+    """`+`, `−` (the minus sign) or `±` for a value as shown with `decimals` decimals."""
+    shown = round(value, decimals)
+    return "+" if shown > 0 else "−" if shown < 0 else "±"
+
+
+def signed(value: float | None, lang: str = "da", decimals: int = 0) -> str:
+    """A change with its sign: `+5,0`, `−2,3`, `±0,0`; `–` when missing."""
+    if value is None or math.isnan(value):
+        return MISSING
+    return sign(value, decimals) + number(abs(value), lang, decimals)
+
+
 def count(value: int | float | None, display: str | None = None, lang: str = "da") -> str:
     """A count of families or people; a suppressed count shows as `<5` (or `x`, secondary)."""
     if display in (SUPPRESSED, SECONDARY):

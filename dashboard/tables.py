@@ -380,11 +380,6 @@ def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def cell_text(value: object, kind: Kind, lang: str, decimals: int = 0) -> str:
-    """`value` as a cell of a `kind` column reads: the same text outside a grid (`st.table`)."""
-    return _formatter(Column("", (), kind, decimals), lang)(value)
-
-
 def _formatter(column: Column, lang: str) -> Callable[[object], str]:
     """The text of one cell of `column`, from its grid value."""
     kind, decimals, unit = column.kind, column.decimals, column.unit
@@ -396,16 +391,16 @@ def _formatter(column: Column, lang: str) -> Callable[[object], str]:
         if kind is Kind.NUMBER:
             return formatting.number(value, lang, decimals) + suffix
         if kind is Kind.SIGNED:
-            return _sign(value, decimals) + formatting.number(abs(value), lang, decimals) + suffix
+            return formatting.signed(value, lang, decimals) + suffix
         if kind is Kind.MONEY:
             return formatting.money(value, lang)
         if kind is Kind.SIGNED_MONEY:
-            return _sign(value, 0) + formatting.money(abs(value), lang)
+            return formatting.sign(value, 0) + formatting.money(abs(value), lang)
         if kind is Kind.SHARE:
             return formatting.share(value, lang)
         if kind is Kind.POINTS:
             points = value * 100
-            return _sign(points, 1) + formatting.number(abs(points), lang, 1) + suffix
+            return formatting.sign(points, 1) + formatting.number(abs(points), lang, 1) + suffix
         raise AssertionError(kind)
 
     def text(value: object) -> str:
@@ -424,9 +419,3 @@ def _formatter(column: Column, lang: str) -> Callable[[object], str]:
         return plain(number)
 
     return text
-
-
-def _sign(value: float, decimals: int) -> str:
-    """`+`, `−` (the minus sign) or `±` for a value as shown with `decimals` decimals."""
-    shown = round(value, decimals)
-    return "+" if shown > 0 else "−" if shown < 0 else "±"
