@@ -216,9 +216,18 @@ def _changes(measurements: list[tuple[Any, ...]], starts_on: date) -> pd.DataFra
                 float(start[4]),
                 latest[3],
                 float(latest[4]),
-                None if same else float(latest[4]) - float(start[4]),
+                None if same else _difference(float(latest[4]), float(start[4])),
             )
         )
     frame = pd.DataFrame(result, columns=list(CHANGE_COLUMNS))
     frame["change"] = frame["change"].astype("float64")
     return frame
+
+
+def _difference(latest: float, start: float) -> float:
+    """latest - start without binary noise: 67.8 - 62.1 is 5.7, not 5.699999999999996.
+
+    Indicator values carry a few decimals; the noise would otherwise reach
+    the quarterly workbook, where readers compute with the raw number.
+    """
+    return round(latest - start, 9)
