@@ -135,3 +135,17 @@ def test_the_indicator_matrix_reads_each_direction_and_escapes_bundle_text() -> 
         ],
         ["**Byen**", "30,0 (±0,0) ● Uændret", "–", "–"],
     ]
+
+
+def test_a_change_carries_no_binary_noise() -> None:
+    """67,8 - 62,1 is 5,7 in the workbook too, not 5.699999999999996."""
+    from datetime import date
+
+    from data_access.queries.indicators import _changes
+
+    measurements = [
+        ("a", "Område", "boligomraade", date(2012, 1, 1), 62.1),
+        ("a", "Område", "boligomraade", date(2013, 7, 1), 67.8),
+    ]
+    [change] = _changes(measurements, date(2012, 1, 1))["change"].tolist()
+    assert change == 5.7
