@@ -119,3 +119,39 @@ def indicator_rows(
         for district_id in sorted(names, key=lambda district_id: names[district_id])
     ]
     return shown, rows
+
+
+def indicator_numbers(
+    found: Sequence[Indicator], panels: Mapping[str, IndicatorPanel], lang: str
+) -> pd.DataFrame:
+    """A row per indicator and district with numbers and dates, not text (for Excel)."""
+    records = []
+    for indicator in found:
+        panel = panels.get(indicator.indicator)
+        if panel is None:
+            continue
+        changes = panel.changes
+        columns = ("name", "kind", "start_on", "start_value", "latest_on", "latest_value", "change")
+        rows = sorted(
+            zip(*(changes[c].tolist() for c in columns), strict=True),
+            key=lambda row: (row[1] == CITY, str(row[0])),
+        )
+        for name, _kind, start_on, start_value, latest_on, latest_value, change in rows:
+            read = None if pd.isna(change) else float(change)
+            records.append(
+                {
+                    t("report.indicator", lang): indicator.label(lang),
+                    t("report.indicator_unit", lang): indicator.unit or "",
+                    t("report.indicator_direction", lang): direction(indicator, lang),
+                    t("common.district", lang): str(name),
+                    t("report.indicator_start_on", lang): start_on,
+                    t("common.at_start", lang): float(start_value),
+                    t("report.indicator_latest_on", lang): latest_on,
+                    t("districts.latest", lang): float(latest_value),
+                    t("districts.change", lang): read,
+                    t("districts.verdict", lang): verdict_text(
+                        read, indicator.higher_is_better, lang
+                    ),
+                }
+            )
+    return pd.DataFrame(records)

@@ -209,3 +209,65 @@ def test_report_stage_chart_counts_whole_families() -> None:
     ticks = [tick for tick in fig.axes[0].get_yticks() if 0 <= tick <= 2]
     assert ticks and all(float(tick).is_integer() for tick in ticks)
     assert [label.get_text() for label in fig.axes[0].get_yticklabels()][:3] == ["0", "1", "2"]
+
+
+def test_the_report_carries_the_district_indicators(results_url: str) -> None:
+    """The presentation's indicator table in the PDF, and its numbers in the workbook.
+
+    results.py, P1 from 2011-01-01, 2012Q2: Nørrebro's tryghedsindex 60
+    (2010-01-01) -> 65 (2012-01-01), fritidsjob 20 -> 25; the city's
+    tryghedsindex 70 -> 74, no fritidsjob. Both "higher is better".
+    Brønshøj-Husum has a family but no measurements, so no row.
+    """
+    engine = make_engine(results_url)
+    try:
+        content = build_report(engine, "P1", parse_quarter("2012Q2"))
+    finally:
+        engine.dispose()
+    pdf = render_report(content, "pdf", "da")
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    [text] = [page for page in pages if "\nBydelsindikatorer\n" in page]
+    # pypdf reads the table cell by cell, a line each, row after row.
+    lines = text.splitlines()
+    table = lines[lines.index("Nørrebro") :]
+    assert table == [
+        "Nørrebro",
+        "65,0 (+5,0) ▲ Bedre",
+        "25,0 (+5,0) ▲ Bedre",
+        "Københavns Kommune",
+        "74,0 (+4,0) ▲ Bedre",
+        "–",
+    ]
+
+    book = openpyxl.load_workbook(io.BytesIO(render_report(content, "xlsx", "da")))
+    rows = list(book[sheet_name("districts", "da")].iter_rows(values_only=True))
+    assert rows[0] == (
+        "Indikator",
+        "Enhed",
+        "Retning",
+        "Bydel/område",
+        "Måling ved start",
+        "Ved start",
+        "Seneste måling",
+        "Seneste",
+        "Ændring",
+        "Vurdering",
+    )
+    start, latest = datetime(2010, 1, 1), datetime(2012, 1, 1)
+    higher = "↑ Højere er bedre"
+    assert rows[1:] == [
+        ("Tryghedsindeks", "indeks 0-100", higher, "Nørrebro", start, 60, latest, 65, 5, "▲ Bedre"),
+        (
+            "Tryghedsindeks",
+            "indeks 0-100",
+            higher,
+            "Københavns Kommune",
+            start,
+            70,
+            latest,
+            74,
+            4,
+            "▲ Bedre",
+        ),
+        ("Unge i fritidsjob", "%", higher, "Nørrebro", start, 20, latest, 25, 5, "▲ Bedre"),
+    ]

@@ -23,14 +23,24 @@ from dashboard.i18n import t
 from data_access.appstate import decisions, quarters
 from data_access.appstate.decisions import Decision, QuarterDecisions
 from data_access.appstate.quarters import REPORT_SCOPE, FrozenQuarter, Remark
+from data_access.queries import indicators as indicator_queries
 from data_access.queries.business_case import BusinessCase, business_case
+from data_access.queries.context import QueryContext
 from data_access.queries.figures import FigureValue
 from data_access.queries.freshness import freshness
+from data_access.queries.indicators import Indicator, IndicatorPanel
 from data_access.queries.programmes import ProgrammeInfo, programme_info
 from data_access.queries.reference import latest_load
 from data_access.rules.calendar import local_today, quarter_bounds
 
-__all__ = ["REPORT_SCOPE", "FigureChange", "Quarter", "ReportContent", "ReportError"]
+__all__ = [
+    "REPORT_SCOPE",
+    "DistrictIndicators",
+    "FigureChange",
+    "Quarter",
+    "ReportContent",
+    "ReportError",
+]
 
 _QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]([1-4])\s*$")
 
@@ -94,6 +104,14 @@ class FigureChange:
 
 
 @dataclass(frozen=True)
+class DistrictIndicators:
+    """The Bydele page's indicators on the report date, each with its change since the start."""
+
+    indicators: tuple[Indicator, ...]
+    panels: dict[str, IndicatorPanel]
+
+
+@dataclass(frozen=True)
 class ReportContent:
     """Everything the report shows, as numbers (formatting is the renderers' job).
 
@@ -137,6 +155,9 @@ class ReportContent:
     #: The prevention business case on `as_of`, as the Forebyggelse page shows it.
     #: Computed from the current data also for a frozen quarter (it is not frozen).
     business_case: BusinessCase | None = None
+    #: The district indicators (Tryghedsindeks and others) as the presentation's
+    #: table shows them; None without values. From the current data, as above.
+    district_indicators: DistrictIndicators | None = None
 
     @property
     def preliminary(self) -> bool:
@@ -207,7 +228,23 @@ def build_report(
         else decisions.quarter_decisions_summary(app_url, programme_id, quarter.code, today),
         stale_note=_stale_note(engine),
         business_case=business_case(engine, context),
+        district_indicators=_district_indicators(engine, context, programme.starts_on),
     )
+
+
+def _district_indicators(
+    engine: Engine, context: QueryContext, starts_on: date
+) -> DistrictIndicators | None:
+    """The same three questions the Bydele page asks, for the report's date."""
+    found = indicator_queries.list_indicators(engine, context)
+    panels = indicator_queries.indicator_panels(
+        engine,
+        context,
+        tuple(i.indicator for i in found),
+        tuple(indicator_queries.programme_districts(engine, context)),
+        starts_on,
+    )
+    return DistrictIndicators(tuple(found), panels) if panels else None
 
 
 def _stale_note(engine: Engine) -> str | None:

@@ -57,6 +57,7 @@ from dashboard.catalogue import (
 from dashboard.charts import OFF_TRACK, ON_TRACK, SPEND_STATUS_COLOURS
 from dashboard.figure_format import format_delta, format_value
 from dashboard.i18n import N_, t
+from dashboard.indicator_table import IndicatorCell, direction, indicator_rows
 from dashboard.prevention import assumptions, measure_table, year_table
 from dashboard.report import charts
 from dashboard.report.content import ReportContent
@@ -81,6 +82,11 @@ TONE_COLOURS: Final[dict[Tone, colors.Color]] = {
     "bad": colors.HexColor(OFF_TRACK),
     "neutral": colors.black,
 }
+#: An indicator's reading -> the tone its words are printed in.
+READING_TONES: Final[dict[str, Tone]] = {"better": "good", "worse": "bad", "same": "neutral"}
+#: Indicator columns per table: with four, "Ungdomskriminalitet" broke inside the word
+#: and "136,0 (−23,0) ▲ Bedre" took two lines.
+INDICATORS_PER_TABLE: Final = 3
 
 
 def _register_fonts() -> None:
@@ -510,6 +516,62 @@ def _prevention(content: ReportContent, lang: str, s: dict[str, ParagraphStyle])
     return story
 
 
+def _indicator_cell(cell: IndicatorCell | None, lang: str, style: ParagraphStyle) -> Paragraph:
+    """A district's value, change and reading, the reading in its tone (the words say it too)."""
+    if cell is None:
+        return Paragraph(formatting.MISSING, style)
+    reading = cell.reading_text(lang)
+    if reading is None or cell.reading is None:
+        return Paragraph(_esc(cell.figures), style)
+    colour = TONE_COLOURS[READING_TONES[cell.reading]].hexval()[2:]
+    return Paragraph(f'{_esc(cell.figures)} <font color="#{colour}">{_esc(reading)}</font>', style)
+
+
+def _districts(content: ReportContent, lang: str, s: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """The presentation's indicator table: a row per area, the city last, in tables of three."""
+    found = content.district_indicators
+    if found is None:
+        return []
+    shown, rows = indicator_rows(found.indicators, found.panels, lang)
+    story: list[Flowable] = [
+        Paragraph(_esc(t("presentation.indicators", lang)), s["h1"]),
+        Paragraph(
+            _esc(
+                t(
+                    "presentation.indicators_note",
+                    lang,
+                    start=formatting.long_date(content.programme.starts_on, lang),
+                )
+            ),
+            s["body"],
+        ),
+    ]
+    first = 4.2 * cm
+    for start in range(0, len(shown), INDICATORS_PER_TABLE):
+        part = shown[start : start + INDICATORS_PER_TABLE]
+        header = [Paragraph(_esc(t("common.district", lang)), s["head"])] + [
+            Paragraph(
+                f"<b>{_esc(i.label(lang))}</b><br/>{_esc(direction(i, lang))}"
+                + (f"<br/>{_esc(i.unit)}" if i.unit else ""),
+                s["cell"],
+            )
+            for i in part
+        ]
+        body = [
+            [
+                Paragraph(f"<b>{_esc(row.name)}</b>" if row.is_city else _esc(row.name), s["cell"]),
+                *(_indicator_cell(row.cells[start + n], lang, s["cell"]) for n in range(len(part))),
+            ]
+            for row in rows
+        ]
+        rest = (WIDTH - first) / INDICATORS_PER_TABLE
+        table = _table([header, *body], [first] + [rest] * len(part), numeric_from=len(part) + 1)
+        # A last table with fewer indicators keeps its columns under those above it.
+        table.hAlign = "LEFT"
+        story += [Spacer(1, 0.3 * cm), table]
+    return story
+
+
 def _definitions(lang: str, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     """Every figure's and stage's plain definition from the catalogue."""
     widths = [4.6 * cm, WIDTH - 4.6 * cm]
@@ -600,6 +662,7 @@ def render_pdf(content: ReportContent, lang: str = "da") -> bytes:
         _coordinators(content, lang, s),
         _spend(content, lang, s),
         *([_prevention(content, lang, s)] if content.business_case is not None else []),
+        *([_districts(content, lang, s)] if content.district_indicators is not None else []),
         _definitions(lang, s),
     ):
         story += [*part, PageBreak()]

@@ -35,6 +35,7 @@ from dashboard.catalogue import (
 from dashboard.charts import OFF_TRACK, ON_TRACK
 from dashboard.export import neutralise_formulas
 from dashboard.i18n import N_, t
+from dashboard.indicator_table import indicator_numbers
 from dashboard.prevention import measure_numbers, year_numbers
 from dashboard.report.content import ReportContent
 from dashboard.report.labels import coordinator_headers
@@ -51,6 +52,7 @@ SHEETS: Final[dict[str, str]] = {
     "spend_funder": N_("report.spend_funder"),
     "prevention_years": N_("prevention.sheet_years"),
     "prevention_measures": N_("prevention.sheet_measures"),
+    "districts": N_("presentation.indicators"),
     "definitions": N_("report.definitions"),
     "about": N_("report.about"),
     "notes": N_("report.sheet_notes"),
@@ -254,6 +256,16 @@ def render_xlsx(content: ReportContent, lang: str = "da") -> bytes:
                 [None, money, decimal, decimal, decimal, decimal, "dd.mm.yyyy", None],
                 [34, 16, 16, 16, 18, 18, 14, 60],
             )
+
+    if content.district_indicators is not None:
+        found = content.district_indicators
+        day, decimal = "dd.mm.yyyy", "0.0"
+        _write_sheet(
+            book.create_sheet(sheet_name("districts", lang)),
+            indicator_numbers(found.indicators, found.panels, lang),
+            [None, None, None, None, day, decimal, day, decimal, "+0.0;-0.0;0.0", None],
+            [28, 20, 22, 24, 14, 12, 14, 12, 12, 16],
+        )
 
     definitions = pd.DataFrame(
         [(entry.label(lang), entry.definition(lang)) for entry in FIGURES]
