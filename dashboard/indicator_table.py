@@ -141,7 +141,7 @@ def indicator_numbers(
             records.append(
                 {
                     t("report.indicator", lang): indicator.label(lang),
-                    t("report.indicator_unit", lang): indicator.unit or "",
+                    t("report.indicator_unit", lang): indicator.unit_label(lang) or "",
                     t("report.indicator_direction", lang): direction(indicator, lang),
                     t("common.district", lang): str(name),
                     t("report.indicator_start_on", lang): start_on,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from dashboard.formatting import markdown_literal
 from tests.fixtures.apptest import checked_charts, render, texts
 
 
@@ -149,3 +150,24 @@ def test_a_change_carries_no_binary_noise() -> None:
     ]
     [change] = _changes(measurements, date(2012, 1, 1))["change"].tolist()
     assert change == 5.7
+
+
+def test_in_english_a_built_in_indicator_s_unit_is_english_a_bundle_s_as_written(
+    monkeypatch: pytest.MonkeyPatch, results_url: str
+) -> None:
+    """results.py: the built-in tryghedsindex, and fritidsjob defined by the bundle with unit %."""
+    app = render(
+        monkeypatch,
+        results_url,
+        "bydele",
+        user="viewer@example.org",
+        query={"programme": "P1", "as_of": "2012-06-30", "lang": "en"},
+    )
+    assert not app.exception
+    shown = texts(app)
+    # Markdown source: the unit is escaped as bundle text is ("0\\-100").
+    assert f"Unit: {markdown_literal('index 0-100')}" in shown
+    assert "indeks" not in shown
+    assert f"Unit: {markdown_literal('%')}" in shown
+    axes = [chart["layout"]["yaxis"]["title"]["text"] for chart in checked_charts(app)]
+    assert sorted(axes) == ["%", "index 0-100"]

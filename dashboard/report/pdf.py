@@ -552,7 +552,7 @@ def _districts(content: ReportContent, lang: str, s: dict[str, ParagraphStyle]) 
         header = [Paragraph(_esc(t("common.district", lang)), s["head"])] + [
             Paragraph(
                 f"<b>{_esc(i.label(lang))}</b><br/>{_esc(direction(i, lang))}"
-                + (f"<br/>{_esc(i.unit)}" if i.unit else ""),
+                + (f"<br/>{_esc(i.unit_label(lang))}" if i.unit_label(lang) else ""),
                 s["cell"],
             )
             for i in part

@@ -36,8 +36,9 @@ VERDICT_COLOURS: Final[dict[str, str]] = {"better": "green", "worse": "red"}
 def heading(indicator: Indicator, lang: str) -> None:
     st.subheader(formatting.markdown_literal(indicator.label(lang)))
     parts = [f"**{direction(indicator, lang)}**"]
-    if indicator.unit:
-        parts.append(t("districts.unit", lang, unit=formatting.markdown_literal(indicator.unit)))
+    unit = indicator.unit_label(lang)
+    if unit:
+        parts.append(t("districts.unit", lang, unit=formatting.markdown_literal(unit)))
     st.markdown(" · ".join(parts))
 
 
@@ -89,7 +90,7 @@ def indicator_chart(series: pd.DataFrame, indicator: Indicator, starts_on: date,
         shapes=[vline(starts_on, colour="#555555", dash="dot")],
         annotations=[start],
         xaxis={"title": title(t("districts.measured", lang)), **ticks},
-        yaxis={"title": title(indicator.unit or indicator.label(lang))},
+        yaxis={"title": title(indicator.unit_label(lang) or indicator.label(lang))},
     )
 
 

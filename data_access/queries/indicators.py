@@ -32,22 +32,35 @@ class Indicator:
     unit: str | None
     higher_is_better: bool | None
     name_en: str | None = None
+    unit_en: str | None = None
 
     def label(self, lang: str) -> str:
         return self.name_en if lang == "en" and self.name_en else self.name
 
+    def unit_label(self, lang: str) -> str | None:
+        """The unit in `lang`: a bundle's own unit is shown as the bundle wrote it."""
+        return self.unit_en if lang == "en" and self.unit_en else self.unit
+
 
 BUILTIN_INDICATORS: Final[dict[str, Indicator]] = {
     "tryghedsindex": Indicator(
-        "tryghedsindex", "Tryghedsindeks", "indeks 0-100", True, "Safety index"
+        "tryghedsindex",
+        "Tryghedsindeks",
+        "indeks 0-100",
+        True,
+        "Safety index",
+        "index 0-100",
     ),
-    "inklusion": Indicator("inklusion", "Inklusion", "indeks 0-100", True, "Inclusion"),
+    "inklusion": Indicator(
+        "inklusion", "Inklusion", "indeks 0-100", True, "Inclusion", "index 0-100"
+    ),
     "bandetilgang": Indicator(
         "bandetilgang",
         "Tilgang til bandemiljøer",
         "indeks, byen 2008 = 100",
         False,
         "Recruitment to gangs",
+        "index, the city in 2008 = 100",
     ),
     "ungdomskriminalitet": Indicator(
         "ungdomskriminalitet",
@@ -55,6 +68,7 @@ BUILTIN_INDICATORS: Final[dict[str, Indicator]] = {
         "sigtelser pr. 1.000 unge",
         False,
         "Youth crime",
+        "charges per 1,000 young people",
     ),
 }
 
