@@ -95,6 +95,8 @@ def test_the_indicator_matrix_reads_each_direction_and_escapes_bundle_text() -> 
     the index falls 60 -> 58 (higher is better: worse, red), an indicator
     without a direction reads no verdict, and one unchanged reads "Uændret".
     A bundle's name is escaped, its colon too: no `:red[…]` from outside.
+    Arrow and word are joined by a no-break space: a 1280 px projector
+    ended a line with "▲" and began the next with "Bedre".
     """
     import pandas as pd
 
@@ -130,11 +132,11 @@ def test_the_indicator_matrix_reads_each_direction_and_escapes_bundle_text() -> 
     assert frame.values.tolist() == [
         [
             "Område \\*A\\*",
-            "35,0 (−5,0) :green[▲ Bedre]",
-            "58,0 (−2,0) :red[▼ Dårligere]",
+            "35,0 (−5,0) :green[▲\u00a0Bedre]",
+            "58,0 (−2,0) :red[▼\u00a0Dårligere]",
             "11,5 (+1,5)",
         ],
-        ["**Byen**", "30,0 (±0,0) ● Uændret", "–", "–"],
+        ["**Byen**", "30,0 (±0,0) ●\u00a0Uændret", "–", "–"],
     ]
 
 

@@ -131,8 +131,8 @@ def _last_step(app: AppTest) -> AppTest:
         # no fritidsjob. Both indicators are "higher is better".
         (
             "2012-06-30",
-            ["Nørrebro", "65,0 (+5,0) :green[▲ Bedre]", "25,0 (+5,0) :green[▲ Bedre]"],
-            ["**Københavns Kommune**", "74,0 (+4,0) :green[▲ Bedre]", "–"],
+            ["Nørrebro", "65,0 (+5,0) :green[▲\u00a0Bedre]", "25,0 (+5,0) :green[▲\u00a0Bedre]"],
+            ["**Københavns Kommune**", "74,0 (+4,0) :green[▲\u00a0Bedre]", "–"],
         ),
         # Before the 2012 measurements the latest value is the start value: no change to read.
         (

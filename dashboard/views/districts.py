@@ -151,10 +151,13 @@ def _markdown_cell(cell: IndicatorCell | None, lang: str) -> str:
     """The cell's text with its reading coloured as the figures' changes are, beside the words."""
     if cell is None:
         return formatting.MISSING
+    reading = cell.reading_text(lang)
+    if reading is None:
+        return cell.figures
+    # One unit on a narrow screen: the arrow never ends a line without its word.
+    reading = reading.replace(" ", "\u00a0")
     colour = VERDICT_COLOURS.get(cell.reading or "")
-    if colour is None:
-        return cell.text(lang)
-    return f"{cell.figures} :{colour}[{cell.reading_text(lang)}]"
+    return f"{cell.figures} " + (f":{colour}[{reading}]" if colour else reading)
 
 
 def _dates(days: list[date], lang: str) -> str:
