@@ -15,24 +15,19 @@ from dashboard.shell import open_page
 from dashboard.views import districts as view
 from data_access.queries import indicators
 
-list_indicators = cached(indicators.list_indicators)
-programme_districts = cached(indicators.programme_districts)
-indicator_panels = cached(indicators.indicator_panels)
+district_indicators = cached(indicators.district_indicators)
 
 context = open_page("bydele")
 filters = context.filters
 lang = context.lang
 
 st.caption(t("districts.intro", lang))
-found = list_indicators(context.query)
+shown = district_indicators(context.query, filters.starts_on)
+found, panels = shown.indicators, shown.panels
 if not found:
     st.info(t("districts.no_indicators", lang), icon=":material/info:")
     st.stop()
 
-places = tuple(programme_districts(context.query))
-panels = indicator_panels(
-    context.query, tuple(i.indicator for i in found), places, filters.starts_on
-)
 for indicator in found:
     view.heading(indicator, lang)
     panel = panels.get(indicator.indicator)

@@ -151,6 +151,10 @@ def _cases() -> list[Case]:
             ),
         ),
         Case(
+            "district_indicators",
+            lambda e: indicators.district_indicators(e, query_context(programme, as_of), starts),
+        ),
+        Case(
             "spend_by_year",
             lambda e: spend_queries.spend_by_year(e, query_context(programme, as_of)),
         ),

@@ -23,12 +23,11 @@ from dashboard.i18n import t
 from data_access.appstate import decisions, quarters
 from data_access.appstate.decisions import Decision, QuarterDecisions
 from data_access.appstate.quarters import REPORT_SCOPE, FrozenQuarter, Remark
-from data_access.queries import indicators as indicator_queries
 from data_access.queries.business_case import BusinessCase, business_case
 from data_access.queries.context import QueryContext
 from data_access.queries.figures import FigureValue
 from data_access.queries.freshness import freshness
-from data_access.queries.indicators import Indicator, IndicatorPanel
+from data_access.queries.indicators import DistrictIndicators, district_indicators
 from data_access.queries.programmes import ProgrammeInfo, programme_info
 from data_access.queries.reference import latest_load
 from data_access.rules.calendar import local_today, quarter_bounds
@@ -101,14 +100,6 @@ class FigureChange:
     figure_id: str
     frozen: FigureValue
     current: FigureValue
-
-
-@dataclass(frozen=True)
-class DistrictIndicators:
-    """The Bydele page's indicators on the report date, each with its change since the start."""
-
-    indicators: tuple[Indicator, ...]
-    panels: dict[str, IndicatorPanel]
 
 
 @dataclass(frozen=True)
@@ -235,16 +226,9 @@ def build_report(
 def _district_indicators(
     engine: Engine, context: QueryContext, starts_on: date
 ) -> DistrictIndicators | None:
-    """The same three questions the Bydele page asks, for the report's date."""
-    found = indicator_queries.list_indicators(engine, context)
-    panels = indicator_queries.indicator_panels(
-        engine,
-        context,
-        tuple(i.indicator for i in found),
-        tuple(indicator_queries.programme_districts(engine, context)),
-        starts_on,
-    )
-    return DistrictIndicators(tuple(found), panels) if panels else None
+    """The Bydele page's answer for the report's date; None when no district has a value."""
+    shown = district_indicators(engine, context, starts_on)
+    return shown if shown.panels else None
 
 
 def _stale_note(engine: Engine) -> str | None:

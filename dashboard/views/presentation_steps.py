@@ -55,9 +55,7 @@ stages_at = cached(figures.stage_counts)
 spend_at = cached(spend.spend_breakdown)
 stage_months_at = cached(courses.stage_months)
 districts_of = cached(reference.list_districts)
-list_indicators = cached(indicators.list_indicators)
-programme_districts = cached(indicators.programme_districts)
-indicator_panels = cached(indicators.indicator_panels)
+district_indicators = cached(indicators.district_indicators)
 
 
 def _metrics(
@@ -285,10 +283,8 @@ def _step_indicators(
 ) -> None:
     """The Bydele page's indicators in one table: where the families live, against the city."""
     f, lang = context.filters, context.lang
-    found = list_indicators(context.query)
-    places = tuple(programme_districts(context.query))
-    panels = indicator_panels(context.query, tuple(i.indicator for i in found), places, f.starts_on)
-    if not panels:
+    shown = district_indicators(context.query, f.starts_on)
+    if not shown.panels:
         st.info(t("districts.no_indicators", lang), icon=":material/info:")
         return
     st.markdown(
@@ -298,7 +294,7 @@ def _step_indicators(
             start=formatting.long_date(f.starts_on, lang),
         )
     )
-    st.table(indicator_matrix(found, panels, lang), hide_index=True)
+    st.table(indicator_matrix(shown.indicators, shown.panels, lang), hide_index=True)
 
 
 Step = Callable[[PageContext, dict[str, FigureValue], dict[str, FigureValue]], None]

@@ -43,7 +43,7 @@ from data_access.queries.context import QueryContext
 from data_access.queries.family_figures import StageTally
 from data_access.queries.figures import FigureValue
 from data_access.queries.freshness import Freshness
-from data_access.queries.indicators import Indicator, IndicatorPanel
+from data_access.queries.indicators import DistrictIndicators, Indicator, IndicatorPanel
 from data_access.queries.outcomes import OutcomeResults
 from data_access.queries.programmes import ProgrammeInfo
 from data_access.queries.reference import District, LoadInfo
@@ -61,6 +61,7 @@ ALLOWED_TYPES: Final[tuple[type, ...]] = (
     FigureId,
     FigureValue,
     Freshness,
+    DistrictIndicators,
     Indicator,
     IndicatorPanel,
     LoadInfo,

@@ -203,6 +203,35 @@ def indicator_panels(
     }
 
 
+@dataclass(frozen=True)
+class DistrictIndicators:
+    """The indicators with a value on or before D, and a panel for each the districts have."""
+
+    indicators: tuple[Indicator, ...]
+    #: indicator id -> its panel; an indicator without values in the districts has none.
+    panels: dict[str, IndicatorPanel]
+
+
+def district_indicators(
+    engine: Engine, context: QueryContext, starts_on: date
+) -> DistrictIndicators:
+    """What the Bydele page, the presentation's indicator step and the report show.
+
+    One answer for all three, so which indicators and which districts they
+    show is decided once: the programme's districts (`programme_districts`)
+    and the city, each indicator's change since `starts_on`.
+    """
+    found = list_indicators(engine, context)
+    panels = indicator_panels(
+        engine,
+        context,
+        tuple(i.indicator for i in found),
+        tuple(programme_districts(engine, context)),
+        starts_on,
+    )
+    return DistrictIndicators(tuple(found), panels)
+
+
 def _changes(measurements: list[tuple[Any, ...]], starts_on: date) -> pd.DataFrame:
     """Per district (and the city): the value at the programme's start, the latest, the change.
 
