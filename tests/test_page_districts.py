@@ -22,7 +22,7 @@ def test_indicators_with_change_and_direction(
     assert not app.exception
     headers = [h.value for h in app.subheader]
     # Defined only in indicator_definitions.csv, yet on the page.
-    assert "Tryghedsindeks" in headers and "Unge i fritidsjob" in headers
+    assert "Tryghedsindex" in headers and "Unge i fritidsjob" in headers
     shown = texts(app)
     assert "↑ Højere er bedre" in shown
     # Nørrebro tryghedsindex 60 -> 65: +5,0, better; the city 70 -> 74: +4,0.

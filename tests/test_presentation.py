@@ -166,7 +166,7 @@ def test_the_indicators_step_puts_every_district_against_the_city(
     frame = table.value
     assert list(frame.columns) == [
         "Bydel/område",
-        "**Tryghedsindeks** · ↑ Højere er bedre",
+        "**Tryghedsindex** · ↑ Højere er bedre",
         "**Unge i fritidsjob** · ↑ Højere er bedre",
     ]
     assert frame.values.tolist() == [norrebro, city]

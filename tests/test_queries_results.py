@@ -171,7 +171,7 @@ def test_indicators_from_definitions_and_change_since_start(engine: Engine) -> N
     found = {i.indicator: i for i in list_indicators(engine, june)}
     assert found["fritidsjob"].name == "Unge i fritidsjob"
     assert found["fritidsjob"].higher_is_better is True
-    assert found["tryghedsindex"].name == "Tryghedsindeks"
+    assert found["tryghedsindex"].name == "Tryghedsindex"
     places = tuple(programme_districts(engine, june))
     assert places == ("bh", "nb")
     # Start 2011-01-01: latest value before it is 2010's. nb 60 -> 65 = +5; city 70 -> 74 = +4.

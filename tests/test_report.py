@@ -256,9 +256,9 @@ def test_the_report_carries_the_district_indicators(results_url: str) -> None:
     start, latest = datetime(2010, 1, 1), datetime(2012, 1, 1)
     higher = "↑ Højere er bedre"
     assert rows[1:] == [
-        ("Tryghedsindeks", "indeks 0-100", higher, "Nørrebro", start, 60, latest, 65, 5, "▲ Bedre"),
+        ("Tryghedsindex", "indeks 0-100", higher, "Nørrebro", start, 60, latest, 65, 5, "▲ Bedre"),
         (
-            "Tryghedsindeks",
+            "Tryghedsindex",
             "indeks 0-100",
             higher,
             "Københavns Kommune",

@@ -146,7 +146,7 @@ class ReportContent:
     #: The prevention business case on `as_of`, as the Forebyggelse page shows it.
     #: Computed from the current data also for a frozen quarter (it is not frozen).
     business_case: BusinessCase | None = None
-    #: The district indicators (Tryghedsindeks and others) as the presentation's
+    #: The district indicators (Tryghedsindex and others) as the presentation's
     #: table shows them; None without values. From the current data, as above.
     district_indicators: DistrictIndicators | None = None
 

@@ -42,10 +42,12 @@ class Indicator:
         return self.unit_en if lang == "en" and self.unit_en else self.unit
 
 
+#: The four indicators bundle.md builds in. "Tryghedsindex" as the programme's
+#: documents and the Forandringsteori page write it.
 BUILTIN_INDICATORS: Final[dict[str, Indicator]] = {
     "tryghedsindex": Indicator(
         "tryghedsindex",
-        "Tryghedsindeks",
+        "Tryghedsindex",
         "indeks 0-100",
         True,
         "Safety index",
