@@ -14,12 +14,14 @@ from data_access.queries.caseload import (
     coordinator_count,
     coordinator_families,
     coordinator_load,
+    coordinator_name,
 )
 from data_access.rules.access import ADMIN, COORDINATOR
 
 load_at = cached(coordinator_load)
 count_at = cached(coordinator_count)
 families_at = cached(coordinator_families)
+name_of = cached(coordinator_name)
 
 context = open_page("sagsstamme")
 f, user, lang = context.filters, context.user, context.lang
@@ -44,4 +46,4 @@ if chosen is None:
 else:
     rows = families_at(context.query, chosen)
     log_view(context, "sagsstamme", list(rows["family_id"]))
-    caseload.family_table(rows, names.get(chosen, chosen), lang)
+    caseload.family_table(rows, names.get(chosen) or name_of(chosen), lang)

@@ -93,3 +93,20 @@ def test_the_load_axis_counts_whole_families_up_to_the_largest_capacity(
     axis = checked_charts(app)[0]["layout"]["xaxis"]
     assert axis["tickvals"] == [0, 5, 10, 15]
     assert axis["range"][1] > 15
+
+
+def test_a_coordinator_s_own_families_keep_their_name_when_a_search_hides_their_row(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """k1 is C1, "Koordinator Et" (tests/fixtures/programme.py): searching "r To" leaves
+    only "Koordinator To" in the load table, and the own families are still headed "Et",
+    not the id "C1"."""
+    load_small(db_url, tmp_path / "bundle").dispose()
+    app = render(monkeypatch, db_url, "sagsstamme", user="k1@example.org", query=QUERY)
+    app.text_input(key="caseload_search").set_value("r To").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.dataframe[0].value["Koordinator"].tolist() == ["Koordinator To"]
+    assert [h.value for h in app.subheader if "Familier hos" in h.value] == [
+        "Familier hos Koordinator Et"
+    ]
+    assert table_text(app.dataframe[1])["Familie"].tolist() == ["F1", "F2"]

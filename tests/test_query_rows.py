@@ -150,6 +150,7 @@ def _cases() -> list[Case]:
                 e, query_context(programme, as_of), (indicator, "tryghedsindex"), places, starts
             ),
         ),
+        Case("coordinator_name", lambda e: caseload.coordinator_name(e, "koordinator-norrebro")),
         Case(
             "district_indicators",
             lambda e: indicators.district_indicators(e, query_context(programme, as_of), starts),

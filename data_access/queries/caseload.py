@@ -120,6 +120,19 @@ def coordinator_load(
     return pd.DataFrame(records, columns=["coordinator_id", "name", "capacity", "active", "load"])
 
 
+def coordinator_name(engine: Engine, coordinator_id: str) -> str:
+    """The coordinator's name from coordinators.csv; the id when the bundle has no such row.
+
+    A coordinator's own families are headed by their name even when their
+    row is not in `coordinator_load`: a search that leaves them out, or a
+    programme where they have no families.
+    """
+    query = select(coordinators.c.name).where(coordinators.c.coordinator_id == coordinator_id)
+    with engine.connect() as conn:
+        name = conn.execute(query).scalar_one_or_none()
+    return coordinator_id if name is None else str(name)
+
+
 def coordinator_count(engine: Engine, context: QueryContext, search: str = "") -> int:
     """How many coordinators `coordinator_load` would list without its limit."""
     rows_q = _load_rows(search, context)
