@@ -127,7 +127,7 @@ def test_the_indicator_matrix_reads_each_direction_and_escapes_bundle_text() -> 
         "Bydel/område",
         "**Kriminalitet** · ↓ Lavere er bedre",
         "**\\[Indeks\\]\\(http\\://x\\)** · ↑ Højere er bedre",
-        "**Andel** · Ingen retning angivet",
+        "**Andel** · Ingen retning angivet · %",
     ]
     assert frame.values.tolist() == [
         [

@@ -166,8 +166,9 @@ def test_the_indicators_step_puts_every_district_against_the_city(
     frame = table.value
     assert list(frame.columns) == [
         "Bydel/område",
-        "**Tryghedsindex** · ↑ Højere er bedre",
-        "**Unge i fritidsjob** · ↑ Højere er bedre",
+        # The unit last, Markdown-escaped: "indeks 0-100" is the built-in one, "%" the bundle's.
+        "**Tryghedsindex** · ↑ Højere er bedre · indeks 0\\-100",
+        "**Unge i fritidsjob** · ↑ Højere er bedre · %",
     ]
     assert frame.values.tolist() == [norrebro, city]
     assert any("ændringen siden programstart (1. januar 2011)" in m.value for m in app.markdown)

@@ -142,7 +142,11 @@ def indicator_matrix(
         ]
     }
     for index, indicator in enumerate(shown):
-        heading = f"**{literal(indicator.label(lang))}** · {direction(indicator, lang)}"
+        parts = [f"**{literal(indicator.label(lang))}**", direction(indicator, lang)]
+        unit = indicator.unit_label(lang)
+        if unit:
+            parts.append(literal(unit))
+        heading = " · ".join(parts)
         columns[heading] = [_markdown_cell(row.cells[index], lang) for row in rows]
     return pd.DataFrame(columns)
 
