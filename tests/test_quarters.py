@@ -134,6 +134,10 @@ def test_frozen_report_keeps_the_old_figure_and_names_the_change(
     pdf = PdfReader(BytesIO(render_report(content, "pdf", "da")))
     words = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
     assert "Ændret siden frysning: 2 -> 3" in words
+    # The sections that are not frozen say so.
+    current = "Forebyggelsesregnskab og bydelsindikatorer er beregnet på de nuværende data."
+    assert any(current in note for note in notes)
+    assert current in words
 
 
 def test_unfrozen_report_follows_the_data(loaded: str, tmp_path: Path) -> None:
