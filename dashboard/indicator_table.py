@@ -85,6 +85,11 @@ class IndicatorRow:
     cells: tuple[IndicatorCell | None, ...]
 
 
+def _row_order(kind: object, name: object) -> tuple[bool, str]:
+    """Districts by name, the city (the baseline) last: on screen, in print and in Excel."""
+    return (kind == CITY, str(name))
+
+
 def indicator_rows(
     found: Sequence[Indicator], panels: Mapping[str, IndicatorPanel], lang: str
 ) -> tuple[list[Indicator], list[IndicatorRow]]:
@@ -103,7 +108,7 @@ def indicator_rows(
         for district_id, name, kind, latest, change in zip(
             *(changes[c].tolist() for c in columns), strict=True
         ):
-            names[district_id] = (kind == CITY, str(name))
+            names[district_id] = _row_order(kind, name)
             read = None if pd.isna(change) else float(change)
             cells.setdefault(district_id, {})[indicator.indicator] = IndicatorCell(
                 value=formatting.number(float(latest), lang, DECIMALS),
@@ -134,7 +139,7 @@ def indicator_numbers(
         columns = ("name", "kind", "start_on", "start_value", "latest_on", "latest_value", "change")
         rows = sorted(
             zip(*(changes[c].tolist() for c in columns), strict=True),
-            key=lambda row: (row[1] == CITY, str(row[0])),
+            key=lambda row: _row_order(row[1], row[0]),
         )
         for name, _kind, start_on, start_value, latest_on, latest_value, change in rows:
             read = None if pd.isna(change) else float(change)

@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from dashboard.formatting import markdown_literal
 from tests.fixtures.apptest import checked_charts, render, texts
+
+
+def _pilot_as_viewer(monkeypatch: pytest.MonkeyPatch, url: str, **query: str) -> AppTest:
+    """Bydele for results.py's P1 on 30 June 2012, as the viewer."""
+    return render(
+        monkeypatch,
+        url,
+        "bydele",
+        user="viewer@example.org",
+        query={"programme": "P1", "as_of": "2012-06-30", **query},
+    )
 
 
 def test_indicators_with_change_and_direction(
     monkeypatch: pytest.MonkeyPatch,
     results_url: str,
 ) -> None:
-    app = render(
-        monkeypatch,
-        results_url,
-        "bydele",
-        user="viewer@example.org",
-        query={"programme": "P1", "as_of": "2012-06-30"},
-    )
+    app = _pilot_as_viewer(monkeypatch, results_url)
     assert not app.exception
     headers = [h.value for h in app.subheader]
     # Defined only in indicator_definitions.csv, yet on the page.
@@ -158,13 +164,7 @@ def test_in_english_a_built_in_indicator_s_unit_is_english_a_bundle_s_as_written
     monkeypatch: pytest.MonkeyPatch, results_url: str
 ) -> None:
     """results.py: the built-in tryghedsindex, and fritidsjob defined by the bundle with unit %."""
-    app = render(
-        monkeypatch,
-        results_url,
-        "bydele",
-        user="viewer@example.org",
-        query={"programme": "P1", "as_of": "2012-06-30", "lang": "en"},
-    )
+    app = _pilot_as_viewer(monkeypatch, results_url, lang="en")
     assert not app.exception
     shown = texts(app)
     # Markdown source: the unit is escaped as bundle text is ("0\\-100").
