@@ -17,7 +17,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import auth, presentation, shell  # noqa: E402
+from dashboard import auth, presentation, shell, socket_options  # noqa: E402
 from dashboard.data import ensure_database  # noqa: E402
 from dashboard.errors import database_guard  # noqa: E402
 from dashboard.filters import current_lang, sidebar_filters  # noqa: E402
@@ -99,6 +99,7 @@ def _session_sections(role: str, lang: str) -> dict[str, list[st.Page]]:
 
 
 def main() -> None:
+    socket_options.disable_nagle_once()
     lang = current_lang()
     presenting = presentation.requested()
     st.set_page_config(
