@@ -4,11 +4,13 @@ Streamlit's server (1.67, uvicorn) binds its listening socket as
 `socket.socket(family)`, whose protocol number is 0; asyncio switches
 Nagle's algorithm off only for sockets whose protocol is IPPROTO_TCP, so
 every websocket of the dashboard kept it on. A rerun sends `new_session`,
-then its elements as small frames; Nagle holds those until the browser
-acknowledges the first frame, and a receiver delays that acknowledgement
-(40 ms on Linux, up to 200 ms on Windows). Measured with `bench.payload`
-on the empty page: 48 ms from rerun to `script_finished` for a script
-that ran in 1 ms, all but 4 ms of it that hold (docs/benchmarks.md).
+then its elements as small frames; Nagle holds those until the receiver
+acknowledges the first frame, and nginx in front of the replicas (like the
+load test's client) delays that acknowledgement by 40 ms. Measured with
+`bench.payload` on the empty page: 48 ms from rerun to `script_finished`
+for a script that ran in 1 ms, 7 ms with this module; tcpdump showed the
+same hold between a replica and nginx (docs/benchmarks.md). Chromium
+talking to the server directly acknowledged at once.
 
 Linux gives an accepted socket the listening socket's TCP_NODELAY, so
 setting it once per process on every TCP socket the process holds covers
