@@ -12,7 +12,6 @@ from __future__ import annotations
 import ctypes
 import os
 import socket
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -113,7 +112,6 @@ def _server_tcp_nodelay(pid: int) -> list[int]:
 
 @linux_only
 @pytest.mark.server
-@pytest.mark.skipif(sys.version_info < (3, 9), reason="os.pidfd_open")
 def test_the_running_dashboard_sends_without_delay(tmp_path: Path) -> None:
     from data_access.demo.bundle import write_demo
 
