@@ -81,6 +81,34 @@ def test_linear_plan() -> None:
     assert expected_share(date(2012, 2, 29)) == (60, 366)
 
 
+@pytest.mark.parametrize(
+    ("as_of", "spent", "budget", "status"),
+    [
+        # 31 July 2010 is day 212 of 365: 445.200 x 365 / 212 = 2.100 x 365 = 766.500,
+        # and 766.500 / 730.000 = 1,05 exactly: on plan, not over.
+        (date(2010, 7, 31), 445_200.0, 730_000.0, SpendStatus.ON_PLAN),
+        # One øre more: 445.200,01 x 365 / 212 = 766.500,017 > 766.500: over.
+        (date(2010, 7, 31), 445_200.01, 730_000.0, SpendStatus.OVER),
+        # 31 August 2011 is day 243 of 365: 656.100 x 365 / 243 = 2.700 x 365 = 985.500,
+        # and 985.500 / 1.095.000 = 0,90 exactly: on plan, not underspend.
+        (date(2011, 8, 31), 656_100.0, 1_095_000.0, SpendStatus.ON_PLAN),
+        # One øre less: 656.099,99 x 365 / 243 = 985.499,985 < 985.500: underspend.
+        (date(2011, 8, 31), 656_099.99, 1_095_000.0, SpendStatus.UNDER),
+        # 30 September 2012 is day 274 of 366 (leap year): 2.466.000 x 366 / 274
+        # = 9.000 x 366 = 3.294.000 = 0,90 x 3.660.000: on plan.
+        (date(2012, 9, 30), 2_466_000.0, 3_660_000.0, SpendStatus.ON_PLAN),
+    ],
+)
+def test_a_forecast_on_the_bound_as_the_app_computes_it_is_on_plan(
+    as_of: date, spent: float, budget: float, status: SpendStatus
+) -> None:
+    # The forecast the way the queries compute it: spent / (day / days in year),
+    # a float division that lands a hair above (or below) the bound.
+    day, days = expected_share(as_of)
+    forecast = spent / (day / days)
+    assert spend_status(forecast, budget) is status
+
+
 # --- one status on every surface ----------------------------------------------------
 
 D = date(2010, 3, 31)
@@ -278,3 +306,67 @@ def test_report_says_over_budget_in_pdf_and_xlsx(between_url: str) -> None:
         "Over budget",
         "Underforbrug",
     ]
+
+
+# --- a forecast exactly on a bound, on the page ------------------------------------------
+
+#: BETWEEN with other money: on 31 July 2010 (day 212 of 365) SOF's 445.200 kr. of a
+#: 730.000 kr. budget forecast 2.100 x 365 = 766.500 kr. = 105,0 % exactly; on
+#: 31 August 2011 (day 243 of 365) IM's 656.100 kr. of 1.095.000 kr. forecast
+#: 2.700 x 365 = 985.500 kr. = 90,0 % exactly. Both are on plan (kpis.md: strictly
+#: above 1,05 / strictly below 0,90), for the programme and every row.
+ON_THE_BOUND: dict[str, str] = {
+    **BETWEEN,
+    "budget.csv": """
+        P1,2010,SOF,SOF,Koordinering,730000
+        P1,2011,BIF,IM,Beskæftigelse,1095000
+    """,
+    "spend.csv": """
+        S1,P1,2010-07-01,SOF,SOF,Koordinering,445200
+        S2,P1,2011-08-01,BIF,IM,Beskæftigelse,656100
+    """,
+}
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def bound_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """ON_THE_BOUND loaded once per backend (every test only reads it)."""
+    folder = write_bundle(
+        tmp_path_factory.mktemp("bound") / "bundle", ON_THE_BOUND, without=BETWEEN_WITHOUT
+    )
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('bounddb') / 'bound.sqlite'}"
+        migrate(url)
+        load_bundle(Path(folder), url)
+        yield url
+        return
+    with postgres_schema(f"s_{uuid.uuid4().hex[:12]}") as url:
+        migrate(url)
+        load_bundle(Path(folder), url)
+        yield url
+
+
+@pytest.mark.parametrize(
+    ("as_of", "percent", "row"),
+    [
+        (date(2010, 7, 31), "105,0 %", "Socialforvaltningen"),
+        (date(2011, 8, 31), "90,0 %", "Beskæftigelses- og Integrationsforvaltningen"),
+    ],
+)
+def test_oekonomi_calls_a_forecast_on_the_bound_on_plan(
+    monkeypatch: pytest.MonkeyPatch, bound_url: str, as_of: date, percent: str, row: str
+) -> None:
+    query = {"programme": "P1", "as_of": as_of.isoformat()}
+    app = render(monkeypatch, bound_url, "oekonomi", user=STEERING, query=query)
+    assert not app.exception, [e.value for e in app.exception]
+    page = texts(app)
+    # The app used to read "▲ Over budget · prognose 105,0 % af budgettet".
+    assert f"● Som planlagt · prognose {percent} af budgettet" in page
+    assert "Over budget" not in page and "Underforbrug" not in page
+    # Department, funder and activity: one row each, on plan by the same rule.
+    for frame in app.dataframe[:3]:
+        shown = table_text(frame)
+        assert list(shown["Status"]) == ["● Som planlagt"], list(shown.iloc[:, 0])
+    assert list(table_text(app.dataframe[0]).iloc[:, 0]) == [row]

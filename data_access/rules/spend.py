@@ -9,8 +9,10 @@ of a year's budget should be spent by a day if money were spent evenly.
 from __future__ import annotations
 
 import calendar
+import math
 from datetime import date
 from enum import StrEnum
+from fractions import Fraction
 from typing import Final
 
 #: kpis.md `spend_status`: a forecast above this share of the budget is over budget.
@@ -46,12 +48,28 @@ def spend_status(forecast: float | None, budget: float | None) -> SpendStatus | 
     Above OVER_BUDGET_ABOVE x budget is over budget, below UNDER_SPEND_BELOW x
     budget an underspend, anything between (both bounds included) on plan.
     No status without a budget (missing or 0): there is nothing to compare.
+
+    The comparison is made in whole øre, not on the float ratio: the forecast
+    is spent / (day / days in year), and that division is off in the last
+    bit often enough to push a forecast of exactly 105 % (730.000 kr. budget,
+    445.200 kr. spent by 31 July) over the bound, so the app read "Over
+    budget · prognose 105,0 %". Rounded to øre, a forecast on the bound is on it.
     """
-    ratio = forecast_ratio(forecast, budget)
-    if ratio is None:
+    if not budget or not math.isfinite(budget) or not math.isfinite(forecast or 0.0):
         return None
-    if ratio > OVER_BUDGET_ABOVE:
+    forecast_ore = _ore(Fraction(forecast or 0.0))
+    if forecast_ore > _ore(Fraction(budget) * _OVER):
         return SpendStatus.OVER
-    if ratio < UNDER_SPEND_BELOW:
+    if forecast_ore < _ore(Fraction(budget) * _UNDER):
         return SpendStatus.UNDER
     return SpendStatus.ON_PLAN
+
+
+#: The bounds as exact fractions (1,05 and 0,90 have no exact float).
+_OVER: Final = Fraction(str(OVER_BUDGET_ABOVE))
+_UNDER: Final = Fraction(str(UNDER_SPEND_BELOW))
+
+
+def _ore(kroner: Fraction) -> int:
+    """An amount in kroner as whole øre (half to even, as Python rounds)."""
+    return round(kroner * 100)
