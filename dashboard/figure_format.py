@@ -29,7 +29,7 @@ def format_value(item: FigureValue, lang: str) -> str:
     if kind == "days":
         if item.value is None:
             return formatting.MISSING
-        return formatting.number(item.value, lang) + " " + t("unit.days", lang)
+        return formatting.days(item.value, lang) + " " + t("unit.days", lang)
     return formatting.count(item.value, item.display, lang)
 
 
@@ -48,4 +48,6 @@ def format_delta(item: FigureValue, previous: FigureValue | None, lang: str) -> 
         return f"{sign}{amount} " + t("unit.points", lang)
     if kind == "money":
         return f"{sign}{formatting.money(abs(change), lang)}"
+    if kind == "days":
+        return f"{sign}{formatting.days(abs(change), lang)}"
     return f"{sign}{formatting.number(abs(change), lang)}"

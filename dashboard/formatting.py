@@ -129,6 +129,18 @@ def number(value: float | None, lang: str = "da", decimals: int = 0) -> str:
     return format_decimal(value, format=_pattern(pattern), locale=locale_of(lang))
 
 
+def days(value: float | None, lang: str = "da") -> str:
+    """A number of days as the median gives it: `24` or `24,5` / `24.5`, never rounded away.
+
+    A median of whole days over an even number of families can end in ,5;
+    `number` would round it half to even (24,5 -> 24, 25,5 -> 26), so a card
+    read 24 where the median is 24,5 and a suppressed role's whole days read 25.
+    """
+    if value is None:
+        return MISSING
+    return format_decimal(value, format=_pattern("#,##0.#"), locale=locale_of(lang))
+
+
 def sign(value: float, decimals: int = 0) -> str:
     """`+`, `−` (the minus sign) or `±` for a value as shown with `decimals` decimals."""
     shown = round(value, decimals)

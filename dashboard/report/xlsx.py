@@ -87,6 +87,14 @@ def _format_of(kind: str, lang: str, *, change: bool = False) -> str:
     return "+#,##0;-#,##0;0" if change else COUNT_FORMAT
 
 
+def _days_format(value: object, *, change: bool = False) -> str:
+    """A number of days: whole as a count, with one decimal when it has one (a median's ,5)."""
+    whole = not isinstance(value, float) or value.is_integer()
+    if change:
+        return "+#,##0;-#,##0;0" if whole else "+#,##0.0;-#,##0.0;0.0"
+    return COUNT_FORMAT if whole else "#,##0.0"
+
+
 def _write_sheet(
     sheet: Worksheet,
     frame: pd.DataFrame,
@@ -166,9 +174,20 @@ def _key_figures(
                 t("report.target", lang): None if item.target is None else float(item.target),
             }
         )
-        kind = "count" if entry.kind == "days" else entry.kind
-        plain = _format_of(kind, lang)
-        row_formats.append([plain, plain, _format_of(kind, lang, change=True), plain])
+        if entry.kind == "days":
+            # A median of days can end in ,5: shown with its decimal, never rounded to a
+            # whole day that the card, the PDF and a suppressed role would each read otherwise.
+            row_formats.append(
+                [
+                    _days_format(rows[-1][t("report.value", lang)]),
+                    _days_format(rows[-1][t("report.previous_value", lang)]),
+                    _days_format(change, change=True),
+                    COUNT_FORMAT,
+                ]
+            )
+            continue
+        plain = _format_of(entry.kind, lang)
+        row_formats.append([plain, plain, _format_of(entry.kind, lang, change=True), plain])
     return pd.DataFrame(rows), row_formats, tones
 
 
