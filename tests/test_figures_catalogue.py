@@ -108,6 +108,15 @@ def test_kinds_and_definitions() -> None:
     assert "område" not in figure("expected_share").definition("da")
 
 
+def test_cost_per_family_month_definition_says_how_the_open_month_counts() -> None:
+    # kpis.md: active on each month's last day "(on D for D's own month)". Read
+    # without it, a user counting by hand takes D's month at its end and gets
+    # another denominator whenever a family starts or ends between D and then.
+    cost = figure("cost_per_family_month")
+    assert "for opgørelsesdatoens egen måned på opgørelsesdatoen" in cost.definition("da")
+    assert "for the report date's own month on the report date" in cost.definition("en")
+
+
 def test_lookup() -> None:
     assert figure("active_families").label("da") == "Aktive familier"
     assert figure("active_families").label("en") == "Active families"
