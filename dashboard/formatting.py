@@ -59,16 +59,30 @@ def _pattern(text: str) -> NumberPattern:
 
 
 def money(amount: float | None, lang: str = "da") -> str:
-    """Whole kroner: `31.866.667 kr.` (da) or `DKK 31,866,667` (en)."""
+    """Whole kroner: `31.866.667 kr.` (da) or `DKK 31,866,667` (en).
+
+    A negative amount (a correction) starts with the minus sign `−`, as a
+    variance does (`signed_money`): Babel's hyphen made `-59.000 kr.` in a
+    month table beside `−111.000 kr.` in the variance column.
+    """
     if amount is None:
         return MISSING
-    return format_currency(
-        round(amount),
+    kroner = round(amount)
+    text = format_currency(
+        abs(kroner),
         "DKK",
         format=_pattern(MONEY_PATTERN.get(lang, MONEY_PATTERN["da"])),
         locale=locale_of(lang),
         currency_digits=False,
     )
+    return "−" + text if kroner < 0 else text
+
+
+def signed_money(amount: float | None, lang: str = "da") -> str:
+    """A change in kroner with its sign: `+2.500 kr.`, `−1.000 kr.`, `±0 kr.`."""
+    if amount is None or math.isnan(amount):
+        return MISSING
+    return sign(amount, 0) + money(abs(amount), lang)
 
 
 def money_short(amount: float, unit: int, lang: str = "da") -> str:

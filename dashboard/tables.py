@@ -395,7 +395,7 @@ def _formatter(column: Column, lang: str) -> Callable[[object], str]:
         if kind is Kind.MONEY:
             return formatting.money(value, lang)
         if kind is Kind.SIGNED_MONEY:
-            return formatting.sign(value, 0) + formatting.money(abs(value), lang)
+            return formatting.signed_money(value, lang)
         if kind is Kind.SHARE:
             return formatting.share(value, lang)
         if kind is Kind.POINTS:

@@ -16,11 +16,30 @@ from dashboard import formatting
         (31_866_667, "en", "DKK 31,866,667"),
         (3_000_000.4, "da", "3.000.000 kr."),
         (0, "da", "0 kr."),
+        # A correction reads with the minus sign, as a variance does.
+        (-59_000, "da", "−59.000 kr."),
+        (-59_000, "en", "−DKK 59,000"),
+        # Rounded to no kroner at all, it has no sign.
+        (-0.4, "da", "0 kr."),
         (None, "da", "–"),
     ],
 )
 def test_money(amount: float | None, lang: str, expected: str) -> None:
     assert formatting.money(amount, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("amount", "lang", "expected"),
+    [
+        (2_500, "da", "+2.500 kr."),
+        (-1_000, "da", "−1.000 kr."),
+        (-1_000, "en", "−DKK 1,000"),
+        (0.3, "da", "±0 kr."),
+        (None, "da", "–"),
+    ],
+)
+def test_signed_money(amount: float | None, lang: str, expected: str) -> None:
+    assert formatting.signed_money(amount, lang) == expected
 
 
 @pytest.mark.parametrize(

@@ -295,6 +295,9 @@ def test_report_says_over_budget_in_pdf_and_xlsx(between_url: str) -> None:
         " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split()
     )
     assert "▲ Over budget" in text and "▼ Underforbrug" in text
+    # The variance against the linear plan (day 90 of 365) carries its sign as on the page:
+    # SOF 210.000 - 600.000 x 90/365 = +62.054,79; BIF 70.000 - 400.000 x 90/365 = -28.630,14.
+    assert "+62.055 kr." in text and "−28.630 kr." in text
     book = openpyxl.load_workbook(io.BytesIO(render_report(content, "xlsx", "da")))
     figures = book[sheet_name("key_figures", "da")]
     rows = {row[0].value: row for row in figures.iter_rows(min_row=2)}

@@ -425,6 +425,8 @@ def _spend_table(
             + [
                 formatting.share(_number(record[c]), lang)
                 if c == "spent_share"
+                else formatting.signed_money(_number(record[c]), lang)
+                if c == "variance_dkk"
                 else formatting.money(_number(record[c]), lang)
                 for c in columns
             ]
