@@ -8,6 +8,7 @@ role, page title and navigation section) through `message_ids()`.
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -188,3 +189,32 @@ def test_unknown_role_is_shown_as_it_is() -> None:
     assert i18n.role_label("steering", "da") == "Styregruppen"
     assert i18n.role_label("steering", "en") == "Steering group"
     assert i18n.role_label("auditor", "en") == "auditor"
+
+
+#: A sentence ends at `.`, `!` or `?` before the capital letter of the next one, with or
+#: without the space (a text pasted twice without it ran on: "status.Du ser").
+_SENTENCE_END = r"(?<=[.!?])\s*(?=[A-ZÆØÅ])"
+
+
+def repeated_sentences(text: str) -> list[str]:
+    """The sentences of `text` (longer than a few words' start) that occur in it twice or more."""
+    sentences = [part.strip() for part in re.split(_SENTENCE_END, text) if len(part.strip()) > 15]
+    return sorted({part for part in sentences if sentences.count(part) > 1})
+
+
+def test_repeated_sentences_are_found() -> None:
+    assert repeated_sentences("Du ser dine beslutninger her.Du ser dine beslutninger her.") == [
+        "Du ser dine beslutninger her."
+    ]
+    assert repeated_sentences("Tilføj [auth] i .streamlit/secrets.toml. Se .streamlit/x.") == []
+
+
+def test_no_message_says_the_same_sentence_twice() -> None:
+    """The decisions page told a coordinator its one note twice, in both languages."""
+    doubled = [
+        f"{lang} {message.id}: {repeated_sentences(message.string)}"
+        for lang in LANGUAGES
+        for message in load(catalogue_path(lang), lang)
+        if message.id and isinstance(message.string, str) and repeated_sentences(message.string)
+    ]
+    assert doubled == []
