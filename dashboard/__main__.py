@@ -14,6 +14,8 @@ exit 1 naming each hidden count of 1-4 it can work out, else 0.
 `precompute` stores, after a load and as the owner, the answers every app
 process would compute alike (`dashboard/precompute.py`); it prints how many
 answers, bytes and seconds; exit 1 when a page failed or a load intervened.
+Every command: a database that cannot be reached or read is one line on
+standard error and exit 1, as `python -m data_access` does, not a traceback.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from data_access.rules.access import ROLES
 
@@ -97,11 +101,16 @@ def _freeze(args: argparse.Namespace) -> int:
 
 
 def _disclosure_audit(args: argparse.Namespace) -> int:
-    from dashboard.disclosure_audit import run
+    from dashboard.disclosure_audit import UnknownProgramme, run
     from data_access.db.engine import default_database_url
 
     url = args.database_url or default_database_url()
-    return run(url, args.role, args.programme, args.every)
+    try:
+        return run(url, args.role, args.programme, args.every)
+    except UnknownProgramme as error:
+        # Exit 1 says a hidden count can be worked out; a typo must not read so.
+        print(f"error: {error}", file=sys.stderr)
+        return 2
 
 
 def _precompute(args: argparse.Namespace) -> int:
@@ -125,6 +134,16 @@ def _quarters(text: str) -> int:
         count = -1
     if count < 0:
         raise argparse.ArgumentTypeError(f"not a number of quarters (0 or more): {text!r}")
+    return count
+
+
+def _positive(text: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"not a whole number of 1 or more: {text!r}")
     return count
 
 
@@ -166,7 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--role", required=True, choices=("viewer", "department_head"))
     audit.add_argument("--programme", default=None, help="programme_id (default: every programme)")
     audit.add_argument(
-        "--every", type=int, default=1, help="report dates: every N-th month end (default 1)"
+        "--every", type=_positive, default=1, help="report dates: every N-th month end (default 1)"
     )
     audit.add_argument("--database-url", default=None, help="default: DASHBOARD_DATABASE_URL")
     audit.set_defaults(handler=_disclosure_audit)
@@ -203,8 +222,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = args.handler
-    result: int = handler(args)
+    try:
+        result: int = handler(args)
+    except SQLAlchemyError as error:
+        print(f"error: the database could not be used: {_one_line(error)}", file=sys.stderr)
+        return 1
     return result
+
+
+def _one_line(error: BaseException) -> str:
+    """The first line of a driver error, without SQLAlchemy's background link or the SQL."""
+    text = str(getattr(error, "orig", None) or error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 if __name__ == "__main__":

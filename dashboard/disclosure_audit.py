@@ -1190,16 +1190,25 @@ def _identities(audit: Audit) -> None:
             audit.identity({**reasons, ("stage.ended", node, day): -1})
 
 
+class UnknownProgramme(ValueError):
+    """`--programme` names no programme of the database (a usage error, not a finding)."""
+
+
 def run(database_url: str, role: str, programme_id: str | None, every: int) -> int:
-    """The command: 0 when no hidden count is pinned, 1 naming the pinned ones."""
+    """The command: 0 when no hidden count is pinned, 1 naming the pinned ones.
+
+    Raises UnknownProgramme when `programme_id` is not in the database.
+    """
     from data_access.db.engine import make_engine
     from data_access.queries.programmes import list_programmes
 
     engine = make_engine(database_url, read_only=True)
     try:
-        programmes = (
-            [programme_id] if programme_id else [p.programme_id for p in list_programmes(engine)]
-        )
+        known = [p.programme_id for p in list_programmes(engine)]
+        if programme_id is not None and programme_id not in known:
+            names = ", ".join(known)
+            raise UnknownProgramme(f"unknown programme {programme_id!r} (known: {names})")
+        programmes = [programme_id] if programme_id else known
         failed = False
         for programme in programmes:
             result = collect(engine, programme, role, every=every).solve()
