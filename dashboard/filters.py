@@ -7,6 +7,13 @@ their `on_change` callbacks, and each run reads the parameters first, so the
 URL and the sidebar never disagree. Streamlit clears query parameters when
 the user moves to another page, so the last choices are also remembered in
 the session and written back to the URL on the new page.
+
+A link's value the filters cannot use (a programme or district that does not
+exist, a report date that is not a date, a language the app lacks) falls
+back to the default, and the page says so above everything else: a mistyped
+link on the shared screen must not pass for the view it was meant to show.
+The note stays, on every page, until a filter is changed: the start page
+forwards "/" to the role's first page with the URL already put right.
 """
 
 from __future__ import annotations
@@ -44,6 +51,8 @@ data_as_of = shared(programmes.data_as_of)
 
 
 _MEMORY_KEY = "_filter_memory"
+#: The notes about the link's unusable values, kept until a filter is changed.
+_NOTES_KEY = "_link_notes"
 #: Characters of a programme name the sidebar's picker shows whole; a longer one is written out.
 PICKER_CHARS = 24
 
@@ -87,7 +96,51 @@ def _parse_date(text: str | None) -> date | None:
         return None
 
 
+#: Characters of an unusable URL value repeated in the note about it.
+ECHO_CHARS = 40
+
+
+def _given(name: str) -> str | None:
+    """The URL's own value for `name` (not the remembered one), None when absent or empty."""
+    value = st.query_params.get(name)
+    return value or None
+
+
+def _echo(value: str) -> str:
+    """A link's value as the note repeats it: shortened, and shown as the characters it is."""
+    shown = value if len(value) <= ECHO_CHARS else value[: ECHO_CHARS - 1] + "…"
+    return formatting.markdown_literal(shown)
+
+
+def url_notes(
+    lang: str, programme_name: str, as_of: date, *, programme: bool, as_of_ok: bool, district: bool
+) -> list[str]:
+    """What the page says about each URL value it could not use (empty when all were usable).
+
+    `programme`, `as_of_ok` and `district`: whether the URL's programme,
+    report date and district (when given) were used.
+    """
+    notes = []
+    lang_given = _given("lang")
+    if lang_given is not None and lang_given not in LANGUAGES:
+        notes.append(t("filter.url_unknown_language", lang, given=_echo(lang_given)))
+    given = _given("programme")
+    if given is not None and not programme:
+        shown = formatting.markdown_literal(programme_name)
+        notes.append(t("filter.url_unknown_programme", lang, given=_echo(given), shown=shown))
+    given = _given("as_of")
+    if given is not None and not as_of_ok:
+        shown = formatting.long_date(as_of, lang)
+        notes.append(t("filter.url_bad_date", lang, given=_echo(given), shown=shown))
+    given = _given("district")
+    if given is not None and not district:
+        name = formatting.markdown_literal(programme_name)
+        notes.append(t("filter.url_unknown_district", lang, given=_echo(given), programme=name))
+    return notes
+
+
 def _set_param(name: str, widget_key: str) -> None:
+    st.session_state.pop(_NOTES_KEY, None)
     value = st.session_state[widget_key]
     text = value.isoformat() if isinstance(value, date) else str(value or "")
     _memory()[name] = text
@@ -112,20 +165,35 @@ def sidebar_filters(user: Scope) -> Filters | None:
         return None
     by_id = {p.programme_id: p for p in programmes}
     programme_id = _wanted("programme")
+    programme_known = programme_id in by_id
     if programme_id not in by_id:
         programme_id = programmes[0].programme_id
     programme = by_id[programme_id]
 
     latest = data_as_of()
     as_of = _parse_date(_wanted("as_of"))
+    as_of_ok = as_of is not None
     if as_of is None:
         as_of = default_as_of(programme.starts_on, programme.ends_on, latest)
     as_of = report_date_for(as_of, user, programme.starts_on, programme.ends_on, latest)
 
     district_ids = {d.district_id: d.name for d in list_districts(programme_id)}
     district_id = _wanted("district")
+    district_known = district_id in district_ids
     if district_id not in district_ids:
         district_id = None
+    notes = url_notes(
+        lang,
+        programme.name,
+        as_of,
+        programme=programme_known,
+        as_of_ok=as_of_ok,
+        district=district_known,
+    )
+    if notes:
+        st.session_state[_NOTES_KEY] = notes
+    for note in st.session_state.get(_NOTES_KEY, []):
+        st.warning(note, icon=":material/link_off:")
 
     st.session_state["filter_programme"] = programme_id
     st.session_state["filter_as_of"] = as_of
@@ -197,6 +265,7 @@ def sidebar_filters(user: Scope) -> Filters | None:
 def _on_programme_change() -> None:
     """A new programme has its own period and districts: reset date and district."""
     programme_id = st.session_state["filter_programme"]
+    st.session_state.pop(_NOTES_KEY, None)
     _memory().update({"programme": programme_id, "as_of": "", "district": ""})
     st.query_params["programme"] = programme_id
     st.query_params.pop("as_of", None)
