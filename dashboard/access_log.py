@@ -118,10 +118,13 @@ def access_log_page(context: PageContext) -> None:
         t("audit.since", lang),
         value=today - timedelta(days=AUDIT_DEFAULT_DAYS),
         key="audit_since",
-        format=formatting.DATE_INPUT_FORMAT,
+        format=formatting.date_input_format(lang),
     )
     until = middle.date_input(
-        t("audit.until", lang), value=today, key="audit_until", format=formatting.DATE_INPUT_FORMAT
+        t("audit.until", lang),
+        value=today,
+        key="audit_until",
+        format=formatting.date_input_format(lang),
     )
     action = right.selectbox(
         t("audit.action", lang),

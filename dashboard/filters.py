@@ -214,7 +214,7 @@ def sidebar_filters(user: Scope) -> Filters | None:
         st.date_input(
             t("common.as_of", lang),
             key="filter_as_of",
-            format=formatting.DATE_INPUT_FORMAT,
+            format=formatting.date_input_format(lang),
             on_change=_set_param,
             args=("as_of", "filter_as_of"),
         )

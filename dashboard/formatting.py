@@ -35,8 +35,6 @@ SUPPRESSED: Final = "<5"
 #: A count hidden so that a "<5" beside it cannot be worked out (data_access.rules.disclosure).
 SECONDARY: Final = "x"
 MISSING: Final = "–"
-#: How every date picker writes its date (Streamlit's own format names), as the tables do.
-DATE_INPUT_FORMAT: Final = "DD.MM.YYYY"
 #: Times are shown in the users' time zone.
 DISPLAY_TIME_ZONE: Final = LOCAL_TZ.key
 
@@ -245,6 +243,15 @@ def log_time(moment: datetime | None, lang: str = "da") -> str:
         return MISSING
     pattern = "dd/MM/y HH:mm:ss" if lang == "en" else "dd.MM.y HH.mm.ss"
     return _babel_datetime(moment.replace(tzinfo=None), pattern, locale=locale_of(lang))
+
+
+def date_input_format(lang: str) -> str:
+    """How a date picker writes its date (Streamlit's format names), as `short_date` does.
+
+    One fixed `DD.MM.YYYY` gave the English pages `30.06.2011` in the sidebar
+    beside `31/03/2011` in every change, table and log.
+    """
+    return grid_formats(lang)[0]
 
 
 def grid_formats(lang: str) -> tuple[str, str]:

@@ -82,3 +82,12 @@ def test_a_log_time_is_written_to_the_second_as_it_is() -> None:
     # The grid's own formats write the same shapes (momentJS: DD day, HH hour, ss second).
     assert formatting.grid_formats("da") == ("DD.MM.YYYY", "DD.MM.YYYY HH.mm.ss")
     assert formatting.short_date(date(2026, 12, 7), "da") == "07.12.2026"
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_a_date_picker_writes_a_date_as_the_tables_do(lang: str) -> None:
+    """The English sidebar said `30.06.2011` beside `31/03/2011` in every change below it."""
+    day = date(2011, 6, 30)
+    picker = formatting.date_input_format(lang)
+    written = picker.replace("DD", f"{day.day:02}").replace("MM", f"{day.month:02}")
+    assert written.replace("YYYY", str(day.year)) == formatting.short_date(day, lang)

@@ -82,7 +82,10 @@ def test_a_usable_link_and_no_link_say_nothing(
     demo_db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     good = {**VALID, "district": "norrebro", "lang": "en"}
-    assert link_notes(first_run(monkeypatch, demo_db_url, good)) == []
+    english = first_run(monkeypatch, demo_db_url, good)
+    assert link_notes(english) == []
+    # The English sidebar writes the date as the English pages do (30/06/2011).
+    assert english.date_input(key="filter_as_of").proto.format == "DD/MM/YYYY"
     assert link_notes(first_run(monkeypatch, demo_db_url, {})) == []
     # An empty value is no value: the default, silently (the URL test in test_app_smoke).
     assert link_notes(first_run(monkeypatch, demo_db_url, {"district": "", "as_of": ""})) == []

@@ -151,7 +151,7 @@ def _add(context: PageContext, url: str) -> None:
         due = st.date_input(
             t("quarter.due", lang),
             value=context.filters.as_of + timedelta(days=90),
-            format=formatting.DATE_INPUT_FORMAT,
+            format=formatting.date_input_format(lang),
         )
         if st.form_submit_button(t("quarter.add", lang)) and isinstance(due, date):
             try:
