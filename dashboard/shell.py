@@ -86,6 +86,7 @@ def open_page(key: str) -> PageContext:
     if context.user.suppressed:
         st.caption(rounding_note(context.lang))
     coverage_warning(context.filters.as_of, context.lang)
+    period_warning(context.filters)
     return context
 
 
@@ -119,6 +120,27 @@ def coverage_warning(as_of: date, lang: str) -> None:
             ),
             icon=":material/event_busy:",
         )
+
+
+def period_warning(filters: Filters) -> None:
+    """Say so above the figures when the report date lies outside the programme's period.
+
+    Before the start every count is 0 and reads like a programme that failed
+    ("Ingen forløb over tid", "Under målet"); after the end the figures go on
+    counting courses nobody runs any more. A date typed into a link or the
+    picker must not pass for an ordinary one.
+    """
+    lang = filters.lang
+    as_of = formatting.long_date(filters.as_of, lang)
+    if filters.as_of < filters.starts_on:
+        day = formatting.long_date(filters.starts_on, lang)
+        text = t("app.before_programme", lang, as_of=as_of, day=day)
+    elif filters.as_of > filters.ends_on:
+        day = formatting.long_date(filters.ends_on, lang)
+        text = t("app.after_programme", lang, as_of=as_of, day=day)
+    else:
+        return
+    st.warning(text, icon=":material/event_busy:")
 
 
 def stale_warning(lang: str) -> None:

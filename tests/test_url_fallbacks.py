@@ -107,3 +107,39 @@ def test_the_note_stays_on_the_next_run_and_goes_when_a_filter_is_changed(
     app.radio(key="filter_lang").set_value("en").run()
     assert not app.exception
     assert link_notes(app) == []
+
+
+def period_notes(app: AppTest) -> list[str]:
+    return [str(w.value) for w in app.warning if "programmets" in str(w.value)]
+
+
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [
+        # interventionsteam runs from 1 January 2010 to 31 December 2011 (programmes.csv).
+        (
+            "2009-06-30",
+            "Opgørelsesdatoen 30. juni 2009 ligger før programmets start (1. januar 2010). "
+            "Tallene nedenfor viser tiden før programmet og siger intet om, hvordan det går.",
+        ),
+        (
+            "2012-03-31",
+            "Opgørelsesdatoen 31. marts 2012 ligger efter programmets afslutning "
+            "(31. december 2011). Tallene nedenfor gælder tiden efter programmets periode.",
+        ),
+        ("2010-01-01", None),
+        ("2011-12-31", None),
+    ],
+    ids=["before", "after", "first-day", "last-day"],
+)
+def test_a_report_date_outside_the_programme_is_said_above_the_figures(
+    as_of: str, expected: str | None, demo_db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A valid date outside the period is used as given, but never passes for an ordinary one.
+
+    Before, 30 June 2009 showed zeros, "Ingen forløb over tid" and "Under
+    målet" with not a word that the programme had not begun.
+    """
+    app = first_run(monkeypatch, demo_db_url, {**VALID, "as_of": as_of})
+    assert period_notes(app) == ([expected] if expected else [])
+    assert link_notes(app) == []
