@@ -1,8 +1,11 @@
 """Database trouble shown as a clear Danish message, never as a stack trace.
 
-Four kinds of trouble reach a user: the database cannot be reached (at
-start or lost mid-session), a query ran past the statement timeout, or the
-database has an older schema than this code. Each becomes one message of
+Five kinds of trouble reach a user: the database cannot be reached (at
+start or lost mid-session), a query ran past the statement timeout, the
+database has an older schema than this code, or the configured database
+address is not one SQLAlchemy can use (a typo in `DASHBOARD_DATABASE_URL`,
+a driver that is not installed): that one no retry can heal, so the page
+says to fix the setting and does not keep asking. Each becomes one message of
 the catalogue (`db.*`: what happened, what to do); the error itself, which may hold a
 host name or a connection string, goes to the server log only.
 
@@ -22,7 +25,13 @@ from datetime import timedelta
 from typing import Final
 
 import streamlit as st
-from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    OperationalError,
+    ProgrammingError,
+    SQLAlchemyError,
+)
 
 from dashboard.i18n import N_, t
 from data_access.appstate.migrate import AppSchemaBehind
@@ -54,12 +63,15 @@ class OldSchemaError(Exception):
 UNAVAILABLE: Final = N_("db.unavailable")
 TIMEOUT: Final = N_("db.timeout")
 OLD_SCHEMA: Final = N_("db.old_schema")
+MISCONFIGURED: Final = N_("db.misconfigured")
 
 
 def message_key(error: BaseException) -> str:
-    """The id of the user message that fits `error`: UNAVAILABLE, TIMEOUT or OLD_SCHEMA."""
+    """The id of the user message that fits `error`: one of the four above."""
     if isinstance(error, OldSchemaError | AppSchemaBehind):
         return OLD_SCHEMA
+    if isinstance(error, ArgumentError):  # also NoSuchModuleError: an unknown driver
+        return MISCONFIGURED
     original = getattr(error, "orig", None)
     text_ = f"{type(original).__name__} {original or error}".lower()
     if any(marker in text_ for marker in TIMEOUT_MARKERS):
@@ -100,6 +112,9 @@ def database_guard(lang: str) -> Iterator[None]:
         forget_schema_check()
         key = message_key(error)
         log.warning("database trouble (%s): %s", key, type(error).__name__, exc_info=True)
+        if key == MISCONFIGURED:
+            st.error(t(key, lang), icon=":material/settings:")
+            st.stop()
         st.error(t(key, lang), icon=":material/cloud_off:")
         _recovery_watch()
         st.stop()

@@ -31,7 +31,7 @@ from dashboard.i18n import t
 from data_access.db.migrate import head_revision
 from tests.fixtures.apptest import APP, texts
 
-TROUBLE_KEYS = ("db.unavailable", "db.timeout", "db.old_schema")
+TROUBLE_KEYS = ("db.unavailable", "db.timeout", "db.old_schema", "db.misconfigured")
 #: Bits of a connection string or a traceback that must never reach the page.
 LEAKS = ("Traceback", "sqlalchemy", "psycopg", "sqlite3", "postgresql", "127.0.0.1", 'File "')
 
@@ -277,6 +277,20 @@ def test_old_schema_then_migrated(
         assert_figures(app)
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "url", ["not a url", "postgresql+nosuchdriver://reader@127.0.0.1/reporting"]
+)
+def test_a_database_address_that_cannot_be_used_is_a_setting_to_fix(
+    url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A typo in the setting is not an outage: waiting would never help, so it is not said so."""
+    app = _app(monkeypatch, url)
+    app.run()
+    assert_trouble(app, "db.misconfigured")
+    assert "DASHBOARD_DATABASE_URL" in app.error[0].value
+    assert t("db.unavailable", "da") not in texts(app)
 
 
 def test_the_statement_timeout_reaches_postgresql(

@@ -20,7 +20,13 @@ CASES = [(role, spec) for role in ROLES for spec in pages_for(role)]
 VIEWPORTS = ((1920, 1080), (1366, 768))
 #: Pages whose main content is key figures: at least one must be shown.
 FIGURE_PAGES = frozenset({"oversigt"})
-TROUBLE = ("db.unavailable", "db.timeout", "db.old_schema", "auth.no_access")
+TROUBLE = (
+    "db.unavailable",
+    "db.timeout",
+    "db.old_schema",
+    "db.misconfigured",
+    "auth.no_access",
+)
 
 
 @pytest.mark.parametrize(
