@@ -8,7 +8,9 @@ subject, bound at their first login to the users row of their email
 (`data_access.appstate.login_subjects`). With `DASHBOARD_DEMO=1` (and no
 `[auth]`) a banner says demo mode, and the sidebar lets you act as a demo
 user: the first few of each role, and the one `DASHBOARD_DEMO_USER` names,
-who is picked first.
+who is picked first. When that email is no user of users.csv the picker
+starts empty and the page says so: acting as the first admin instead would
+show everything to whoever meant someone else.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import os
 import streamlit as st
 
 from dashboard.data import shared
+from dashboard.formatting import markdown_literal
 from dashboard.i18n import role_label, t
 from dashboard.login_config import LoginConfig, login_mode
 from data_access.appstate.login_subjects import scope_for_login
@@ -43,12 +46,16 @@ def gate(lang: str) -> LoginConfig | None:
     return None
 
 
-def _default_demo_email(users: list[Scope]) -> str:
+def _default_demo_email(users: list[Scope]) -> str | None:
+    """The picker's first choice: DASHBOARD_DEMO_USER's user, else the first admin.
+
+    None when DASHBOARD_DEMO_USER names nobody the picker offers.
+    """
     wanted = os.environ.get("DASHBOARD_DEMO_USER", "").strip().lower()
     if wanted:
-        return next((user.email for user in users if user.email.lower() == wanted), "")
+        return next((user.email for user in users if user.email.lower() == wanted), None)
     admins = [user.email for user in users if user.role == ADMIN]
-    return admins[0] if admins else ""
+    return admins[0] if admins else users[0].email
 
 
 def _demo_choices() -> list[Scope]:
@@ -96,13 +103,19 @@ def _demo_user(lang: str) -> Scope | None:
     emails = [user.email for user in users]
     by_email = {user.email: user for user in users}
     if st.session_state.get(DEMO_PICKER_KEY) not in by_email:
-        default = _default_demo_email(users)
-        st.session_state[DEMO_PICKER_KEY] = default if default in by_email else emails[0]
+        st.session_state[DEMO_PICKER_KEY] = _default_demo_email(users)
     with st.sidebar:
-        st.selectbox(
+        chosen = st.selectbox(
             t("auth.demo_user", lang),
             options=emails,
             format_func=lambda email: f"{role_label(by_email[email].role, lang)}: {email}",
             key=DEMO_PICKER_KEY,
         )
-    return by_email[st.session_state[DEMO_PICKER_KEY]]
+    if chosen is None:
+        wanted = os.environ.get("DASHBOARD_DEMO_USER", "").strip()
+        st.error(
+            t("auth.demo_user_unknown", lang, email=markdown_literal(wanted)),
+            icon=":material/person_off:",
+        )
+        return None
+    return by_email[chosen]

@@ -315,3 +315,23 @@ def test_demo_picker_offers_five_of_each_role_and_the_chosen_one(
         f"Koordinator: {bundle.COORDINATOR_A}",
         f"Koordinator: {bundle.COORDINATOR_B}",
     ]
+
+
+def test_a_demo_user_nobody_has_is_said_and_shows_nothing(
+    access_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fail closed: before, an unknown DASHBOARD_DEMO_USER silently acted as the first user."""
+    app = render(monkeypatch, access_db, "oversigt", user="nobody@t.invalid")
+    assert not app.exception
+    picker = app.selectbox(key="demo_user")
+    assert picker.value is None
+    # The email as markdown source: its dot escaped, so it reads as written.
+    assert [e.value for e in app.error] == [
+        "DASHBOARD_DEMO_USER nævner nobody@t\\.invalid, som ikke er en bruger i users.csv. "
+        "Vælg en demobruger i sidepanelet."
+    ]
+    assert not app.title and not app.metric
+    # Choosing someone in the picker opens the dashboard with that user's rights.
+    picker.set_value(f"{bundle.VIEWER}").run()
+    assert not app.error
+    assert [title.value for title in app.title] == ["Oversigt"]
