@@ -249,9 +249,20 @@ def _read_workbook(path: Path, names: Sequence[str]) -> dict[str, pd.DataFrame]:
         for name in names:
             if name not in sheets:
                 continue
+            sheet = sheets[name]
+            # Read-only mode trusts the sheet's stored size: a streaming writer
+            # that stores none (openpyxl's write-only mode) gives rows cut at
+            # their last cell, and a stale size cuts off rows and columns
+            # silently. Read what the sheet holds instead.
+            sheet.reset_dimensions()
             rows: list[list[str]] = []
-            for values in sheets[name].iter_rows(min_row=1, values_only=True):
+            for values in sheet.iter_rows(min_row=1, values_only=True):
                 rows.append([cell_text(value) for value in values])
+            # A sheet stores no empty cells, so a short row is never a
+            # misplaced separator (as it can be in a CSV file): empty = missing.
+            width = max((len(row) for row in rows), default=0)
+            for row in rows:
+                row.extend([""] * (width - len(row)))
             frame = _table_from_rows(name, rows, list(range(1, len(rows) + 1)), problems)
             if frame is not None:
                 frames[name] = frame
