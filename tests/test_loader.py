@@ -274,6 +274,20 @@ def test_zip_files_at_top_level(tmp_path: Path, db_url: str) -> None:
     assert load_bundle(archive, db_url).rows == VALID_ROWS
 
 
+def test_zip_from_windows_powershell_with_backslash_paths(tmp_path: Path, db_url: str) -> None:
+    # Windows PowerShell 5's Compress-Archive names entries "folder\\file".
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for name, body in texts().items():
+            zipped.writestr(f"udtraek juni\\{name}", body + "\n")
+        zipped.writestr("udtraek juni\\gammelt\\families.csv", "not,this,one\n")
+
+    summary = load_bundle(archive, db_url)
+
+    assert summary.rows == VALID_ROWS
+    assert counts(db_url)["families"] == 3
+
+
 def _workbook(path: Path, files: dict[str, str], typed: bool = True) -> Path:
     """One sheet per file; with `typed`, dates and numbers become real Excel cells."""
     workbook = openpyxl.Workbook()

@@ -160,7 +160,7 @@ def _zip_files(path: Path, names: Sequence[str]) -> dict[str, bytes]:
         with zipfile.ZipFile(path) as archive:
             found: dict[str, list[zipfile.ZipInfo]] = {}
             for info in archive.infolist():
-                parts = PurePosixPath(info.filename).parts
+                parts = _zip_parts(info)
                 if info.is_dir() or not parts or len(parts) > 2 or parts[0] == "__MACOSX":
                     continue
                 if parts[-1] in names:
@@ -168,10 +168,8 @@ def _zip_files(path: Path, names: Sequence[str]) -> dict[str, bytes]:
             problems: list[Problem] = []
             files: dict[str, bytes] = {}
             for name, infos in found.items():
-                shallowest = min(len(PurePosixPath(i.filename).parts) for i in infos)
-                candidates = [
-                    i for i in infos if len(PurePosixPath(i.filename).parts) == shallowest
-                ]
+                shallowest = min(len(_zip_parts(i)) for i in infos)
+                candidates = [i for i in infos if len(_zip_parts(i)) == shallowest]
                 if len(candidates) > 1:
                     where = ", ".join(sorted(i.filename for i in candidates))
                     problems.append(
@@ -186,6 +184,15 @@ def _zip_files(path: Path, names: Sequence[str]) -> dict[str, bytes]:
     if problems:
         raise BundleRejected(problems)
     return files
+
+
+def _zip_parts(info: zipfile.ZipInfo) -> tuple[str, ...]:
+    """An entry's folder and file names.
+
+    Windows PowerShell 5's Compress-Archive writes `export\\families.csv`
+    with a backslash, against the zip format; read it as a separator too.
+    """
+    return PurePosixPath(info.filename.replace("\\", "/")).parts
 
 
 def _frames_from_bytes(files: dict[str, bytes], names: Sequence[str]) -> dict[str, pd.DataFrame]:
