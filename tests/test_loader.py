@@ -610,6 +610,27 @@ def test_reload_replaces_the_programmes_facts_and_upserts_dimensions(
     ]
 
 
+def test_a_user_respelt_in_other_case_replaces_the_earlier_row(tmp_path: Path, db_url: str) -> None:
+    # chef@demo.invalid was a department head; the next bundle spells the
+    # email in capitals and makes the user an admin. A login matches emails
+    # without regard to case, so the old row must not stay beside the new one.
+    load_bundle(make_bundle(tmp_path / "first"), db_url)
+    users = replace_line("users.csv", 4, "CHEF@demo.invalid,admin,,")
+    second = make_bundle(tmp_path / "second", users=users)
+
+    load_bundle(second, db_url)
+    once = snapshot(db_url, keep_surrogates=False)
+    load_bundle(second, db_url)
+
+    # Sorted here: PostgreSQL's collation may not order capitals first.
+    assert sorted(rows(db_url, None, *schema.users.c)) == [
+        ("CHEF@demo.invalid", "admin", None, None),
+        ("admin@demo.invalid", "admin", None, None),
+        ("c1@demo.invalid", "coordinator", None, "c1"),
+    ]
+    assert snapshot(db_url, keep_surrogates=False) == once
+
+
 def test_other_programmes_are_left_alone(tmp_path: Path, db_url: str) -> None:
     load_bundle(make_bundle(tmp_path / "first"), db_url)
     other = {

@@ -680,6 +680,19 @@ def test_each_duplicate_key_is_reported_on_its_second_line(
     assert refused(folder, db_url) == [Problem(file, line, column, message)]
 
 
+def test_emails_differing_only_in_case_are_one_user(tmp_path: Path, db_url: str) -> None:
+    # A login finds its row by email without regard to case: two rows would
+    # give chef@ either role.
+    users = append_lines("users.csv", "Chef@Demo.invalid,admin,,", "other@demo.invalid,viewer,,")
+    problems = refused(make_bundle(tmp_path / "bundle", users=users), db_url)
+
+    assert [str(p) for p in problems] == [
+        "users.csv:5: email: duplicate email 'Chef@Demo.invalid': line 4 has "
+        "'chef@demo.invalid', the same but for case (a login matches emails without "
+        "regard to case)"
+    ]
+
+
 def test_a_budget_row_differing_only_in_activity_is_no_duplicate(
     tmp_path: Path, db_url: str
 ) -> None:

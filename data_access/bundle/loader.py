@@ -20,7 +20,18 @@ from pathlib import Path
 from typing import Any, Final
 
 import pandas as pd
-from sqlalchemy import Connection, Date, Engine, Select, Table, delete, insert, select, true
+from sqlalchemy import (
+    Connection,
+    Date,
+    Engine,
+    Select,
+    Table,
+    delete,
+    func,
+    insert,
+    select,
+    true,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.schema import AddConstraint, DropConstraint
@@ -314,6 +325,7 @@ def _write(connection: Connection, parsed: ParsedBundle, state: DatabaseState) -
         _insert(
             connection, TABLES[file], names, _column_chunks(parsed, file), len(parsed.frames[file])
         )
+    _replace_other_spellings(connection, parsed.ids("users.csv", "email"))
     _upsert(connection, schema.users, ("email",), _records(parsed, "users.csv"))
     _upsert(
         connection,
@@ -328,6 +340,23 @@ def _write(connection: Connection, parsed: ParsedBundle, state: DatabaseState) -
         ("district_id", "indicator", "measured_on"),
         _records(parsed, "indicators.csv"),
     )
+
+
+def _replace_other_spellings(connection: Connection, emails: set[str]) -> None:
+    """Drop users rows that a bundle email names in other case: the bundle's row replaces them.
+
+    A login matches emails without regard to case, so 'Anna@kk.dk' loaded
+    earlier and 'anna@kk.dk' in this bundle are one user; keeping both
+    would leave the earlier role in force beside the new one.
+    """
+    folded = sorted({email.lower() for email in emails})
+    for chunk in _chunks(folded):
+        spelled_otherwise = select(schema.users.c.email).where(
+            func.lower(schema.users.c.email).in_(chunk)
+        )
+        stale = [e for e in connection.execute(spelled_otherwise).scalars() if e not in emails]
+        for part in _chunks(stale):
+            connection.execute(delete(schema.users).where(schema.users.c.email.in_(part)))
 
 
 def _refresh_derived(
