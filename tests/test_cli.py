@@ -139,6 +139,9 @@ def test_unreadable_file_is_one_line_and_exits_1(
         ["demo", "--scale", "0"],
         ["demo", "--scale", "two"],
         ["migrate", "--bogus"],
+        ["load", ".", "--database-url", "not a url"],
+        ["load", ".", "--database-url", "mysql://etl@db/reporting"],
+        ["migrate", "--database-url", "oracle://etl@db/reporting"],
     ],
     ids=[
         "no-command",
@@ -149,6 +152,9 @@ def test_unreadable_file_is_one_line_and_exits_1(
         "scale-0",
         "scale-text",
         "unknown-option",
+        "unparseable-url",
+        "unsupported-database",
+        "unsupported-database-migrate",
     ],
 )
 def test_usage_errors_exit_2(
@@ -174,6 +180,23 @@ def test_missing_path_names_it(tmp_path: Path, capsys: pytest.CaptureFixture[str
         main(["load", str(tmp_path / "nowhere")])
 
     assert f"bundle not found: {tmp_path / 'nowhere'}" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("not a url", "not a database URL: 'not a url' (e.g. postgresql+psycopg://user@host/db)"),
+        ("mysql://etl@db/reporting", "unsupported database 'mysql': use PostgreSQL or SQLite"),
+    ],
+)
+def test_a_database_url_that_cannot_work_is_named(
+    url: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["load", str(make_bundle(tmp_path / "bundle")), "--database-url", url])
+
+    assert caught.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"python -m data_access: error: {message}"
 
 
 def test_database_url_defaults_to_the_environment(
