@@ -735,6 +735,34 @@ def test_file_that_is_not_utf8_names_the_line(tmp_path: Path, db_url: str) -> No
     ]
 
 
+def test_an_unreadable_file_does_not_hide_the_broken_rows_of_the_others(
+    tmp_path: Path, db_url: str
+) -> None:
+    families = replace_line(
+        "families.csv",
+        3,
+        "F2,it,bronshoj,c1,2010-03-01,2010-03-10,2010-04-01,2010-08-31,,2011-06-30,completed,x,y",
+    )
+    spend = replace_line("spend.csv", 2, "S1,it,2010-03-31,SOF,SOF,Lokal koordinering,nan,")
+    # members.csv names family F9, which no file has: a rule across files,
+    # left until every file can be read (F2 could be in the unread row).
+    members = replace_line("members.csv", 2, "M1,F9,parent,1975,maybe")
+    folder = make_bundle(tmp_path / "bundle", families=families, spend=spend, members=members)
+    text = (folder / "departments.csv").read_text(encoding="utf-8")
+    (folder / "departments.csv").write_bytes(text.encode("latin-1"))
+    load_bundle(make_bundle(tmp_path / "earlier"), db_url)
+
+    problems = refused(folder, db_url)
+
+    # departments.csv line 3 is "BUF,Børne- og ...": ø is 0xf8 in Latin-1.
+    assert [str(p) for p in problems] == [
+        "departments.csv:3: not valid UTF-8 (byte 0xf8); save the file as UTF-8",
+        "families.csv:3: row has 13 fields but the header has 12",
+        "members.csv:2: employment_act: not true or false (also 1/0, ja/nej): 'maybe'",
+        "spend.csv:2: amount_dkk: not a finite number: 'nan'",
+    ]
+
+
 def test_row_with_too_many_fields(tmp_path: Path, db_url: str) -> None:
     spend = replace_line("spend.csv", 3, "S2,it,2010-04-07,BIF,IM,Beskæftigelsestilbud,1723,50,F1")
 

@@ -49,6 +49,7 @@ from data_access.bundle.reader import (
     frame_digest,
     nothing_found,
     read_bundle,
+    read_bundle_files,
 )
 from data_access.bundle.validation import (
     KEYS,
@@ -118,7 +119,12 @@ class LoadSummary:
 def load_bundle(path: Path, url: str) -> LoadSummary:
     """Read the bundle at `path` (folder, .zip or .xlsx) and load it."""
     path = Path(path)
-    frames = dict(read_bundle(path))
+    frames, unreadable = read_bundle_files(path)
+    if unreadable:
+        # Rules across files need every file; each readable file's own
+        # cells are still checked, so the refusal lists their broken rows too.
+        parsed = parse_frames(frames, consume=True)
+        raise BundleRejected(sorted_problems(unreadable + parsed.problems))
     theory = read_change_theory(path)
     if theory is not None:
         frames[CHANGE_THEORY_FILE] = theory

@@ -93,21 +93,38 @@ def read_bundle(path: Path, names: Sequence[str] = BUNDLE_FILES) -> dict[str, pd
     for input that cannot be read at all (bad encoding, broken zip or
     workbook, ragged rows), naming the file and line.
     """
+    frames, problems = read_bundle_files(path, names)
+    if problems:
+        raise BundleRejected(problems)
+    return frames
+
+
+def read_bundle_files(
+    path: Path, names: Sequence[str] = BUNDLE_FILES
+) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """`read_bundle`'s frames of the files that could be read, and the problems of the others.
+
+    A file that cannot be read (bad encoding, ragged rows) does not hide the
+    broken cells of the files that can: the loader reports both at once.
+    Raises `BundleRejected` when the bundle as a whole cannot be read (no
+    such path, a broken zip or workbook).
+    """
     path = Path(path)
     if not path.exists():
         raise BundleRejected([Problem(path.name, 1, "", "no such file or folder")])
     suffix = path.suffix.lower()
+    problems: list[Problem] = []
     if path.is_dir():
-        frames = _frames_from_bytes(_folder_files(path, names), names)
+        frames = _frames_from_bytes(_folder_files(path, names), names, problems)
     elif suffix == ".zip":
-        frames = _frames_from_bytes(_zip_files(path, names), names)
+        frames = _frames_from_bytes(_zip_files(path, names), names, problems)
     elif suffix in (".xlsx", ".xlsm"):
-        frames = _read_workbook(path, names)
+        frames = _read_workbook(path, names, problems)
     else:
         raise BundleRejected(
             [Problem(path.name, 1, "", "not a bundle: expected a folder, a .zip or an .xlsx file")]
         )
-    return frames
+    return frames, problems
 
 
 def nothing_found(path: Path) -> Problem:
@@ -195,8 +212,9 @@ def _zip_parts(info: zipfile.ZipInfo) -> tuple[str, ...]:
     return PurePosixPath(info.filename.replace("\\", "/")).parts
 
 
-def _frames_from_bytes(files: dict[str, bytes], names: Sequence[str]) -> dict[str, pd.DataFrame]:
-    problems: list[Problem] = []
+def _frames_from_bytes(
+    files: dict[str, bytes], names: Sequence[str], problems: list[Problem]
+) -> dict[str, pd.DataFrame]:
     frames: dict[str, pd.DataFrame] = {}
     for name in names:
         if name not in files:
@@ -204,8 +222,6 @@ def _frames_from_bytes(files: dict[str, bytes], names: Sequence[str]) -> dict[st
         frame = _parse_csv(name, files[name], problems)
         if frame is not None:
             frames[name] = frame
-    if problems:
-        raise BundleRejected(problems)
     return frames
 
 
@@ -239,7 +255,9 @@ def _parse_csv(name: str, data: bytes, problems: list[Problem]) -> pd.DataFrame 
     return frame
 
 
-def _read_workbook(path: Path, names: Sequence[str]) -> dict[str, pd.DataFrame]:
+def _read_workbook(
+    path: Path, names: Sequence[str], problems: list[Problem]
+) -> dict[str, pd.DataFrame]:
     """One sheet per bundle file; the sheet row number is the line number."""
     import openpyxl
 
@@ -249,7 +267,6 @@ def _read_workbook(path: Path, names: Sequence[str]) -> dict[str, pd.DataFrame]:
         raise BundleRejected(
             [Problem(path.name, 1, "", f"not a readable .xlsx workbook ({error})")]
         ) from error
-    problems: list[Problem] = []
     frames: dict[str, pd.DataFrame] = {}
     try:
         sheets = {f"{sheet.title.strip()}.csv": sheet for sheet in workbook.worksheets}
@@ -275,8 +292,6 @@ def _read_workbook(path: Path, names: Sequence[str]) -> dict[str, pd.DataFrame]:
                 frames[name] = frame
     finally:
         workbook.close()
-    if problems:
-        raise BundleRejected(problems)
     return frames
 
 
