@@ -680,17 +680,29 @@ def test_each_duplicate_key_is_reported_on_its_second_line(
     assert refused(folder, db_url) == [Problem(file, line, column, message)]
 
 
-def test_emails_differing_only_in_case_are_one_user(tmp_path: Path, db_url: str) -> None:
-    # A login finds its row by email without regard to case: two rows would
-    # give chef@ either role.
-    users = append_lines("users.csv", "Chef@Demo.invalid,admin,,", "other@demo.invalid,viewer,,")
-    problems = refused(make_bundle(tmp_path / "bundle", users=users), db_url)
+def test_emails_differing_only_in_case_load_and_never_pick_a_role_by_chance(
+    tmp_path: Path, db_url: str
+) -> None:
+    """The contract keys nothing on emails, so such rows load; a login must never guess."""
+    from data_access.db.engine import make_engine
+    from data_access.queries.reference import user_scope
 
-    assert [str(p) for p in problems] == [
-        "users.csv:5: email: duplicate email 'Chef@Demo.invalid': line 4 has "
-        "'chef@demo.invalid', the same but for case (a login matches emails without "
-        "regard to case)"
-    ]
+    users = append_lines("users.csv", "Chef@Demo.invalid,admin,,")
+    load_bundle(make_bundle(tmp_path / "bundle", users=users), db_url)
+    engine = make_engine(db_url)
+    try:
+        # Spelt exactly as a row: that row, whatever the other says.
+        exact = user_scope(engine, "chef@demo.invalid")
+        assert exact is not None and exact.role == "department_head"
+        capital = user_scope(engine, "Chef@Demo.invalid")
+        assert capital is not None and capital.role == "admin"
+        # Spelt as neither: two roles would fit, so no user.
+        assert user_scope(engine, "CHEF@DEMO.INVALID") is None
+        # One row only: found in any case.
+        coordinator = user_scope(engine, "C1@DEMO.INVALID")
+        assert coordinator is not None and coordinator.role == "coordinator"
+    finally:
+        engine.dispose()
 
 
 def test_a_budget_row_differing_only_in_activity_is_no_duplicate(

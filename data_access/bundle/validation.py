@@ -665,7 +665,6 @@ _PARSERS: Final[dict[str, Callable[..., pd.Series]]] = {
 def _check_duplicates(parsed: ParsedBundle, problems: list[Problem]) -> None:
     for file, key in KEYS.items():
         _duplicates(parsed.frames[file], file, (key,), key, problems)
-    _duplicate_emails(parsed.frames["users.csv"], problems)
     _duplicates(parsed.frames["budget.csv"], "budget.csv", BUDGET_KEY, "activity", problems)
     _duplicates(
         parsed.frames["indicators.csv"], "indicators.csv", INDICATOR_KEY, "measured_on", problems
@@ -704,36 +703,6 @@ def _duplicates(
             what = "row for (" + ", ".join(f"{k} {_q(_display(row[k]))}" for k in keys) + ")"
         problems.append(
             Problem(file, int(line), column, f"duplicate {what} (first on line {first[line]})")
-        )
-
-
-def _duplicate_emails(users: pd.DataFrame, problems: list[Problem]) -> None:
-    """Two users.csv rows whose emails differ only in case are one person.
-
-    A login finds its users row by email without regard to case (README,
-    "Who a user is"), so 'Anna@kk.dk' as viewer and 'anna@kk.dk' as admin
-    would give that person either role. Exact repeats are reported by
-    `_duplicates` already.
-    """
-    emails = users["email"]
-    emails = emails[emails != ""]
-    if len(emails) < 2:
-        return
-    folded = emails.str.lower()
-    first = pd.Series(emails.index, index=emails.index).groupby(folded.to_numpy()).transform("min")
-    first_email = emails.loc[first.to_numpy()].to_numpy()
-    clash = (first.to_numpy() != emails.index.to_numpy()) & (first_email != emails.to_numpy())
-    for line, email, other, other_line in zip(
-        emails.index[clash], emails[clash], first_email[clash], first[clash], strict=True
-    ):
-        problems.append(
-            Problem(
-                "users.csv",
-                int(line),
-                "email",
-                f"duplicate email {_q(email)}: line {other_line} has {_q(other)}, "
-                "the same but for case (a login matches emails without regard to case)",
-            )
         )
 
 

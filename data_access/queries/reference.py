@@ -75,12 +75,23 @@ def load_history_rows(engine: Engine, limit: int = 100) -> list[LoadInfo]:
 
 
 def user_scope(engine: Engine, email: str) -> Scope | None:
-    """The Scope of the users row for `email` (case-insensitive), or None if unknown."""
-    query = select(users).where(func.lower(users.c.email) == email.strip().lower())
+    """The Scope of the users row for `email` (case-insensitive), or None if unknown.
+
+    users.csv may spell one address in two cases on two rows (the contract
+    keys nothing on emails, so the loader accepts it). The row spelt exactly
+    as asked wins; several rows and none spelt so is no user at all: taking
+    whichever the database returns first could hand over another role.
+    """
+    wanted = email.strip()
+    query = select(users).where(func.lower(users.c.email) == wanted.lower())
     with engine.connect() as connection:
-        row = connection.execute(query).mappings().first()
-    if row is None or row["role"] not in ROLES:
+        found = list(connection.execute(query).mappings())
+    exact = [row for row in found if row["email"] == wanted]
+    if exact:
+        found = exact
+    if len(found) != 1 or found[0]["role"] not in ROLES:
         return None
+    row = found[0]
     return Scope(
         role=row["role"],
         email=row["email"],
