@@ -38,6 +38,8 @@ Besides the intervals:
 - a withheld median or cost per family-month: its base is 0-4;
 - a median that ends in ,5 (the mean of two middle values): its n is even
   (n = 2k, k whole);
+- a course-chart average: its total over n families is a whole number of
+  grains, n * low <= grain * k <= n * high (`Audit.average`);
 - money: every amount divides exact spend by a rounded family-month count
   (or sets a unit cost against it), so it gives back that rounded count,
   which is modelled, and nothing finer;
@@ -56,10 +58,9 @@ The counts are whole numbers: when no whole-number solution gives a hidden
 count any value but its true one, it is worked out and the audit fails.
 
 What is not modelled (docs/disclosure.md says why each is left out):
-averages over 5 or more (Effekt's course chart, school attendance on
-Forandringsteori: a mean of non-whole family values, not linear in the
-count); the school-attendance base (children, withheld 1-4, in no other
-number); Bydele's indicators (published district statistics, not the
+school attendance on Forandringsteori (an average on the same grid as the
+course chart's) and its base (children, withheld 0-4, in no other number);
+Bydele's indicators (published district statistics, not the
 programme's families); the `x` of old frozen reports. Report dates off the
 grid need no model: the two roles only see the dates of
 `rules.disclosure.report_date_grid`, which `--every 1` plays.
@@ -102,9 +103,12 @@ from data_access.rules.calendar import month_ends
 from data_access.rules.disclosure import (
     SUPPRESSED,
     WITHHELD,
+    average_band,
+    average_grid,
     report_date_grid,
     rounding_band,
 )
+from data_access.rules.measures import FAMILY_VALUE_STEP
 from data_access.rules.stages import STAGE_ORDER
 
 #: The unknown count of one measure ("stage.intensive", "funnel.started", ...)
@@ -128,6 +132,10 @@ TIME_LIMIT: Final = 300.0
 MAX_ROUNDS: Final = 6
 #: Seconds for one bulk program; any whole-number solution it has by then still clears targets.
 MOVE_TIME_LIMIT: Final = 10.0
+#: The fractions of a value step an average's total may come in: a family's value is the
+#: mean of its members' (1 to 4 children or parents), so a total is a whole number of
+#: twelfths of a step at the finest the audit assumes.
+AVERAGE_GRAINS: Final = (1, 2, 3, 4, 6, 12)
 #: `scipy.optimize.milp`'s status for a program with no solution.
 INFEASIBLE: Final = 2
 #: The node of families whose district is not in the districts table.
@@ -184,8 +192,11 @@ class Seen:
     #: What the reader learns when it is not the cell itself (a withheld median: its base is 0-4).
     interval: tuple[float, float] | None = None
     #: What else the number says of `terms`: "not_small" (at least 5: a shown share's
-    #: numerator, or base minus numerator) or "even" (a median ending in ,5 rests on an even n).
+    #: numerator, or base minus numerator), "even" (a median ending in ,5 rests on an even n)
+    #: or "average" (`cell` is an average over `terms` families of values in steps of `step`).
     rule: str | None = None
+    #: For an "average": the unit a family's value moves in (`rules.measures.FAMILY_VALUE_STEP`).
+    step: float | None = None
 
 
 @dataclass
@@ -236,6 +247,7 @@ class Audit:
         self.relations: list[tuple[Expr, float, float]] = []
         self.gaps: list[tuple[str, Expr]] = []
         self.evens: list[tuple[str, Expr]] = []
+        self.averages: list[tuple[str, Expr, float, float, float]] = []
 
     def show(self, where: str, expr: Expr, interval: tuple[float, float] | None) -> None:
         """The role saw `expr` somewhere as a number in `interval` (None: nothing learnt)."""
@@ -291,6 +303,45 @@ class Audit:
         if _key(expr):
             self.evens.append((where, expr))
 
+    def average(
+        self,
+        where: str,
+        expr: Expr,
+        band: tuple[float, float],
+        *,
+        step: float,
+        total: float | None,
+    ) -> None:
+        """An average over `expr` families lies in `band`: its total is a whole number of grains.
+
+        The reader who knows the values come in whole units (ratings, whole
+        percent, one parent's status) knows the total over n families is a
+        whole number of `step`s, so n * low <= total <= n * high has a
+        whole-step solution only for some n: an exact average pinned the 7
+        behind a point reading 5 (docs/disclosure.md). The grain is `step`,
+        or the finest fraction of it (halves, thirds, ... twelfths: the means of
+        a family's members) the true `total` needs; with no such grain the
+        attacker cannot count on whole units and nothing is added.
+        """
+        n = self.value(expr)
+        if total is None:
+            return
+        grain = next(
+            (
+                step / k
+                for k in AVERAGE_GRAINS
+                if abs(total * k / step - round(total * k / step)) < TOLERANCE
+            ),
+            None,
+        )
+        if grain is None or not _key(expr):
+            return
+        low, high = band
+        if n is not None and not n * low - TOLERANCE <= total <= n * high + TOLERANCE:
+            self.mismatches.append(f"{where}: {total} over {n} is not in {band}")
+            return
+        self.averages.append((where, expr, low, high, grain))
+
     def value(self, expr: Expr) -> int | None:
         """`expr` at the true counts; None when one of them is not known."""
         total = 0
@@ -336,6 +387,8 @@ class Audit:
         for expr, _, _ in self.relations:
             used |= set(expr)
         for _, expr in [*self.gaps, *self.evens]:
+            used |= set(expr)
+        for _, expr, _, _, _ in self.averages:
             used |= set(expr)
         order = sorted(used, key=_order)
         index = {var: i for i, var in enumerate(order)}
@@ -385,6 +438,19 @@ class Audit:
             rows.append([*((index[v], float(c)) for v, c in expr.items()), (k, -2.0)])
             lows.append(0.0)
             highs.append(0.0)
+        for _, expr, low, high, grain in self.averages:
+            # n * low <= grain * k <= n * high, with k (the total in grains) a whole number.
+            k = len(order) + extra
+            extra += 1
+            uppers.append(math.inf)
+            n_row = [(index[v], float(c)) for v, c in expr.items()]
+            slack = TOLERANCE * max(1.0, abs(high))
+            rows.append([*((i, c * (low - slack)) for i, c in n_row), (k, -grain)])
+            lows.append(-math.inf)
+            highs.append(0.0)
+            rows.append([*((i, c * (high + slack)) for i, c in n_row), (k, -grain)])
+            lows.append(0.0)
+            highs.append(math.inf)
         width = len(order) + extra
         upper = np.array([float(BIG)] * len(order) + uppers)
         targets = [
@@ -842,6 +908,20 @@ CUMULATIVE: Final = ("funnel.", "stage.ended", "reason.")
 ACTIVE: Final = ("stage.intensive", "stage.aftercare")
 
 
+def average_seen(value: float, step: float) -> tuple[float, float]:
+    """The averages a suppressed role's shown `value` stands for.
+
+    On the policy's grid (`rules.disclosure.average_grid`) the band of
+    `average_band`; off it the value is the exact average (a float to its
+    last digit, as a chart carries it to the browser).
+    """
+    grid = average_grid(step)
+    if abs(value / grid - round(value / grid)) < TOLERANCE:
+        return average_band(value, step)
+    slack = TOLERANCE * max(1.0, abs(value))
+    return value - slack, value + slack
+
+
 def _half(value: object) -> bool:
     """A median that ends in ,5: the mean of two middle values, so its n is even."""
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -917,13 +997,21 @@ def _effekt_counts(
             )
     for measure in COURSE_MEASURES:
         for row in course_month_series(engine, context, measure).itertuples():
-            yield Seen(
-                f"effekt course {measure} month={row.course_month} {tag}",
-                ((f"course.{measure}.{row.course_month}", d, 1),),
-                _cell(row.families),
-                node,
-                page="effekt",
-            )
+            terms = ((f"course.{measure}.{row.course_month}", d, 1),)
+            where = f"effekt course {measure} month={row.course_month} {tag}"
+            yield Seen(where, terms, _cell(row.families), node, page="effekt")
+            average = row.value
+            if isinstance(average, int | float) and not math.isnan(average):
+                # The chart carries the average to the browser (hover, axis range).
+                yield Seen(
+                    f"{where} average",
+                    terms,
+                    float(average),
+                    node,
+                    page="effekt",
+                    rule="average",
+                    step=FAMILY_VALUE_STEP[measure],
+                )
 
 
 def _prevention(engine: Engine, context: QueryContext, tag: str) -> Iterable[Seen]:
@@ -1086,6 +1174,14 @@ def collect(
             continue
         if seen.rule == "even":
             audit.even(seen.where, expr)
+            continue
+        if seen.rule == "average" and seen.step is not None and isinstance(seen.cell, float):
+            n = audit.value(expr)
+            total = None
+            if isinstance(exact_value, float) and n is not None:
+                total = exact_value * n
+            band = average_seen(seen.cell, seen.step) if suppressed else (seen.cell, seen.cell)
+            audit.average(seen.where, expr, band, step=seen.step, total=total)
             continue
         value = audit.value(expr)
         if isinstance(exact_value, int) and value is not None and value != exact_value:

@@ -20,7 +20,8 @@ from data_access.queries.context import QueryContext
 from data_access.queries.figures import compute_figures
 from data_access.queries.programmes import programme_info
 from data_access.rules.change_theory import LEVELS
-from data_access.rules.disclosure import WITHHELD, suppress_share
+from data_access.rules.disclosure import WITHHELD, shown_average
+from data_access.rules.measures import FAMILY_VALUE_STEP
 from data_access.rules.stages import family_filter, is_active
 
 
@@ -104,7 +105,8 @@ def school_attendance(engine: Engine, context: QueryContext) -> tuple[float | No
     """Mean of the children's latest `school_attendance` (percent) on or before `as_of`.
 
     Children of families that have started by `as_of` and not ended; a base
-    of 1-4 children is withheld from a suppressed scope like any share.
+    of 0-4 children is withheld from a suppressed scope like any share, and
+    a larger one gets the mean on `rules.disclosure.shown_average`'s grid.
     """
     latest = (
         select(
@@ -130,7 +132,8 @@ def school_attendance(engine: Engine, context: QueryContext) -> tuple[float | No
     query = select(func.sum(latest.c.value), func.count()).where(latest.c.rank == 1)
     with engine.connect() as conn:
         total, children = conn.execute(query).one()
-    value, display = suppress_share(total, children, context.scope)
+    step = FAMILY_VALUE_STEP["school_attendance"]
+    value, display = shown_average(total, children, context.scope, step)
     if display == WITHHELD:
         return None, WITHHELD
     return value, None

@@ -29,12 +29,12 @@ from data_access.rules.disclosure import (
     count_or_label,
     count_share,
     rests_on_few,
+    shown_average,
     suppress_breakdown,
     suppress_count,
-    suppress_share,
 )
 from data_access.rules.figures import FigureId
-from data_access.rules.measures import SELF_SUPPORTING
+from data_access.rules.measures import FAMILY_VALUE_STEP, SELF_SUPPORTING
 from data_access.rules.stages import family_filter
 
 #: Columns of `course_month_series`.
@@ -81,20 +81,22 @@ def course_month_series(engine: Engine, context: QueryContext, measure: Measure)
     share of assessed parents who are self-supporting (value 2). Only
     assessments on or before D of families started on or before D. `small`
     marks points on fewer than 5 families; for a suppressed scope their
-    value is withheld (None) and the count reads "<5". The per-family
+    value is withheld (None) and the count reads "<5", and every other
+    value is on the grid of `rules.disclosure.shown_average` (an exact
+    average would say which n of its rounded count it is a mean over). The per-family
     averages come from `course_months.course_month_sums` (stored at load).
     """
     with engine.connect() as conn:
         sums = course_month_sums(
             conn, context.programme_id, measure, context.as_of, context.district_id
         )
+    step = FAMILY_VALUE_STEP[measure]
     shown = []
     for course_month, (total, n) in sums.items():
-        withheld = suppress_share(1.0, n, context.scope)[1] is not None
         shown.append(
             (
                 course_month,
-                None if withheld else total / n,
+                shown_average(total, n, context.scope, step)[0],
                 count_or_label(n, context.scope),
                 rests_on_few(n, context.scope),
             )

@@ -208,6 +208,56 @@ def withhold_small_base(
     return value, None
 
 
+def average_grid(step: float) -> float:
+    """The grid an average over 5 or more is shown on to a suppressed role: `step` / 5.
+
+    `step` is the unit a family's value moves in on whole-unit data (a
+    rating of 1-10: 1; a share of a family's parents: 1, i.e. 100 %). An
+    average shown exactly (or to finer digits) says which n of its count's
+    rounding band it can be a mean over: 77.82142857 = 544.75 / 7 pinned
+    the 7 behind a point reading 5, and the programme minus Nørrebro
+    (pinned to 5 the same way) gave Tingbjerg's `<5` away as 2. On a grid of
+    step / 5, n times the grid is at least one step for every n >= 5, so
+    every n of the band has a whole-unit total that rounds to the shown
+    average, and the average tells nothing about n.
+    """
+    return step / MIN_CELL
+
+
+def average_band(shown: float, step: float) -> tuple[float, float]:
+    """The true averages a shown one can stand for: the inverse of `shown_average`'s rounding.
+
+    One definition for the rule and the attacker audit, like `rounding_band`.
+    """
+    half = average_grid(step) / 2
+    return shown - half, shown + half
+
+
+def shown_average(
+    total: float | None, n: int | None, scope: Scope, step: float
+) -> tuple[float | None, str | None]:
+    """(value, display) of an average of `total` over `n` families (or people).
+
+    Over 0-4 a suppressed caller gets (None, "withheld"), like a share. Over
+    5 or more a suppressed caller gets the average on the grid of
+    `average_grid(step)` (halves up), so that neither the figure's text nor
+    the number a chart carries to the browser (its hover and axis range)
+    says more about n than the rounded count beside it does. Exact roles
+    get total / n.
+    """
+    if scope.suppressed and below_threshold(n or 0):
+        return None, WITHHELD
+    if total is None or not n:
+        return None, None
+    value = total / n
+    if not scope.suppressed:
+        return value, None
+    grid = average_grid(step)
+    # round(..., 9) drops float error: 4.3 / 0.2 is 21.499999999999996, and
+    # 3 * 0.2 is 0.6000000000000001.
+    return round(math.floor(round(value / grid, 9) + 0.5) * grid, 9), None
+
+
 #: Display of a cell hidden only so that a "<5" cell beside it cannot be worked out
 #: (secondary suppression; rounding made it unnecessary, the mark stays for old exports).
 SECONDARY: Final = "x"

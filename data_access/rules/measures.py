@@ -32,3 +32,15 @@ SCALES: Final[dict[str, Scale]] = {
 BASELINE_WINDOW_DAYS: Final = 31
 #: assessments.value of `employment` meaning self-supporting.
 SELF_SUPPORTING: Final = 2
+
+#: The unit a family's value moves in on whole-unit data, per averaged measure: what
+#: `rules.disclosure.shown_average` shows averages to a suppressed role against.
+#: School attendance is whole percent per child; ratings are whole points; employment's
+#: family value is the share of its parents who are self-supporting (0 to 1), a whole
+#: 1 when the family has one parent.
+FAMILY_VALUE_STEP: Final[dict[str, float]] = {
+    "school_attendance": 1.0,
+    "life_quality": 1.0,
+    "parental_authority": 1.0,
+    "employment": 1.0,
+}
