@@ -807,12 +807,15 @@ def seen_numbers(
     # Exact spend / rounded family-months gives back the rounded family-months, no more;
     # withheld, the family-months are 0-4.
     shown_months = None if cost.denominator is None else int(cost.denominator)
+    months_interval = HIDDEN if cost.display == WITHHELD else None
+    if suppressed and shown_months is None and cost.display is None:
+        months_interval = (0.0, 0.0)  # "no data" where 1-4 read withheld: exactly 0
     yield Seen(
         f"card family-months {tag}",
         terms,
         shown_months,
         None,
-        interval=HIDDEN if cost.display == WITHHELD else None,
+        interval=months_interval,
     )
     frame = stage_months(engine, context, starts_on)
     for row in frame.itertuples():

@@ -271,10 +271,12 @@ def figures_from(
         spend_status_figure(forecast, budget),
         # Spend is shown exactly, so dividing by exact family-months would
         # give back the active count of each month: the divisor is rounded too.
+        # Withheld for 0-4 alike: a "–" for 0 beside "withheld" for 1-4 said
+        # "at least one family active this year", a lower bound like a 0.
         FigureValue(
             FigureId.COST_PER_FAMILY_MONTH,
             _ratio(spent, shown_months),
-            WITHHELD if months and shown_months is None else None,
+            WITHHELD if shown_months is None else None,
             numerator=spent,
             denominator=shown_months,
         ),
