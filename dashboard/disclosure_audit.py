@@ -848,7 +848,8 @@ def seen_numbers(
     yield Seen(
         f"forloeb due to aftercare {tag}", (("due", d, 1),), _cell(due), node, page="forloeb"
     )
-    for row in intake_funnel(engine, context).itertuples():
+    funnel_rows = list(intake_funnel(engine, context).itertuples())
+    for row in funnel_rows:
         yield Seen(
             f"visitation funnel {row.step} on {row.district_id} {tag}",
             ((f"funnel.{row.step}", d, 1),),
@@ -856,6 +857,18 @@ def seen_numbers(
             str(row.district_id),
             direct=True,
             page="visitation",
+        )
+    # A district's rows are there only when a family registered on it was referred by D.
+    present = {str(row.district_id) for row in funnel_rows}
+    for place in tree.subtree(node):
+        yield Seen(
+            f"visitation funnel rows of {place} {tag}",
+            (("funnel.referred", d, 1),),
+            None,
+            place,
+            direct=True,
+            page="visitation",
+            interval=(1.0, math.inf) if place in present else (0.0, 0.0),
         )
     for row in referrals_per_month(engine, context).itertuples():
         yield Seen(
@@ -999,7 +1012,9 @@ def _effekt_counts(
                 page="effekt",
             )
     for measure in COURSE_MEASURES:
-        for row in course_month_series(engine, context, measure).itertuples():
+        series = course_month_series(engine, context, measure)
+        drawn = {int(m) for m in series["course_month"]}
+        for row in series.itertuples():
             terms = ((f"course.{measure}.{row.course_month}", d, 1),)
             where = f"effekt course {measure} month={row.course_month} {tag}"
             yield Seen(where, terms, _cell(row.families), node, page="effekt")
@@ -1015,6 +1030,16 @@ def _effekt_counts(
                     rule="average",
                     step=FAMILY_VALUE_STEP[measure],
                 )
+        # A course month is drawn only when a family has a value on it: 1 or more.
+        for month in range(max(drawn, default=-1) + 1):
+            yield Seen(
+                f"effekt course {measure} month={month} drawn {tag}",
+                ((f"course.{measure}.{month}", d, 1),),
+                None,
+                node,
+                page="effekt",
+                interval=(1.0, math.inf) if month in drawn else (0.0, 0.0),
+            )
 
 
 def _prevention(engine: Engine, context: QueryContext, tag: str) -> Iterable[Seen]:

@@ -1,0 +1,82 @@
+"""Rows that appear only once a district has a family: an open leak the audit now models.
+
+The bundle: programme P (2011) in the city kk; district B holds 10 families
+referred on 10 January, and bydel N's four areas A1-A4 get their first
+family each on 10 March. March's referrals read `<5` (4), the programme's
+referred families 10 (10) in February and 15 (14) in March.
+
+The Visitation funnel has a row for a district only when a family
+registered on it was referred by D: on 28 February none for A1-A4, on
+31 March one each. So each area had 0 by February and at least 1 by March,
+and March's 4 referrals (at most 4) leave exactly 1 for each: four `<5`
+worked out. (Effekt's empty state for a district filter says the same.)
+The audit models the rows that are there and those that are not
+(`seen_numbers`); the fix (rows for every district the filter offers, on
+every report date, and a date-free empty state) is not made yet.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from dashboard.disclosure_audit import collect
+from data_access.bundle.loader import load_bundle
+from data_access.db.engine import make_engine
+from tests.fixtures.bundles import write_bundle
+
+WITHOUT = {
+    "programmes.csv": ("target_improved_share", "intensive_months", "course_months"),
+    "families.csv": ("coordinator_id", "single_parent"),
+}
+DAYS = [date(2011, 1, 31), date(2011, 2, 28), date(2011, 3, 31)]
+
+
+def _bundle() -> dict[str, str]:
+    rows = [f"B{n},P,B,2011-01-10,,,,,,," for n in range(1, 11)]
+    rows += [f"A{n},P,A{n},2011-03-10,,,,,,," for n in range(1, 5)]
+    return {
+        "districts.csv": """
+            kk,København,city,
+            B,Distrikt B,bydel,kk
+            N,Distrikt N,bydel,kk
+            A1,Område 1,boligomraade,N
+            A2,Område 2,boligomraade,N
+            A3,Område 3,boligomraade,N
+            A4,Område 4,boligomraade,N
+        """,
+        "departments.csv": "SOF,Socialforvaltningen,forvaltning",
+        "programmes.csv": "P,Pilot,2011-01-01,2011-12-31,12",
+        "families.csv": "\n".join(rows),
+    }
+
+
+@pytest.fixture
+def presence_db(db_url: str, tmp_path: Path) -> str:
+    load_bundle(write_bundle(tmp_path / "bundle", _bundle(), without=WITHOUT), db_url)
+    return db_url
+
+
+def test_the_audit_reads_which_districts_have_funnel_rows(presence_db: str) -> None:
+    engine = make_engine(presence_db)
+    try:
+        audit = collect(engine, "P", "viewer", dates=DAYS)
+    finally:
+        engine.dispose()
+    assert audit.mismatches == []
+    february, march = (audit.bounds[((("funnel.referred", "A1", day), 1),)][:2] for day in DAYS[1:])
+    # No row on 28 February: 0. A row on 31 March reading "<5": 1 to 4.
+    assert february == (0.0, 0.0)
+    assert march == (1.0, 4.0)
+
+
+@pytest.mark.xfail(strict=True, reason="open: funnel rows and empty states depend on D")
+def test_the_viewer_cannot_work_out_the_areas_first_families(presence_db: str) -> None:
+    engine = make_engine(presence_db)
+    try:
+        result = collect(engine, "P", "viewer", dates=DAYS).solve()
+    finally:
+        engine.dispose()
+    assert result.pinned == []
