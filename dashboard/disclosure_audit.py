@@ -858,9 +858,13 @@ def seen_numbers(
             direct=True,
             page="visitation",
         )
-    # A district's rows are there only when a family registered on it was referred by D.
+    # A suppressed role gets a district's rows whenever the programme has a family
+    # registered on it, at any D: a row says no more than its cells, and a
+    # missing one says 0 (checked against the true counts like every reading).
     present = {str(row.district_id) for row in funnel_rows}
     for place in tree.subtree(node):
+        if place in present:
+            continue
         yield Seen(
             f"visitation funnel rows of {place} {tag}",
             (("funnel.referred", d, 1),),
@@ -868,7 +872,7 @@ def seen_numbers(
             place,
             direct=True,
             page="visitation",
-            interval=(1.0, math.inf) if place in present else (0.0, 0.0),
+            interval=(0.0, 0.0),
         )
     for row in referrals_per_month(engine, context).itertuples():
         yield Seen(
@@ -1030,15 +1034,18 @@ def _effekt_counts(
                     rule="average",
                     step=FAMILY_VALUE_STEP[measure],
                 )
-        # A course month is drawn only when a family has a value on it: 1 or more.
+        # A suppressed role gets every course month up to the programme's months by D
+        # drawn, with or without a value: a missing one below the last drawn says 0.
         for month in range(max(drawn, default=-1) + 1):
+            if month in drawn:
+                continue
             yield Seen(
                 f"effekt course {measure} month={month} drawn {tag}",
                 ((f"course.{measure}.{month}", d, 1),),
                 None,
                 node,
                 page="effekt",
-                interval=(1.0, math.inf) if month in drawn else (0.0, 0.0),
+                interval=(0.0, 0.0),
             )
 
 

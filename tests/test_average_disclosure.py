@@ -128,7 +128,11 @@ def test_the_course_chart_query_gives_the_viewer_grid_values(averages_db: str) -
                 frame = course_month_series(
                     engine, QueryContext("P", D, district, scope), "life_quality"
                 )
-                [row] = frame.itertuples()
+                # Months 1 and 2 (D is two whole months after the start) are drawn on
+                # no family: month 0 holds every value.
+                assert list(frame["course_month"]) == [0, 1, 2]
+                assert frame["value"][1:].isna().all()
+                row = next(frame.itertuples())
                 rows[(scope.role, district)] = (row.course_month, row.value, row.families)
     finally:
         engine.dispose()
@@ -155,8 +159,9 @@ def test_the_effekt_chart_sends_the_viewer_no_more_digits(
     assert not app.exception
     [spec] = [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
     [trace] = [trace for trace in spec["data"] if trace.get("type") == "scatter"]
-    assert trace["y"] == [pytest.approx(4.2)]
-    assert trace["text"] == ["5"]
+    # Months 1 and 2 are drawn on no family ("<5", as 1-4 would read).
+    assert trace["y"] == [pytest.approx(4.2), None, None]
+    assert trace["text"] == ["5", "&lt;5", "&lt;5"]  # escaped for Plotly's HTML labels
     # pad 1.0 around the one value: 3.2 to 5.2, not 3.2857 to 5.2857.
     assert spec["layout"]["yaxis"]["range"] == [pytest.approx(3.2), pytest.approx(5.2)]
 

@@ -1,18 +1,18 @@
-"""Rows that appear only once a district has a family: an open leak the audit now models.
+"""Rows that appeared only once a district had a family: a leak, closed 8 December 2026.
 
 The bundle: programme P (2011) in the city kk; district B holds 10 families
 referred on 10 January, and bydel N's four areas A1-A4 get their first
 family each on 10 March. March's referrals read `<5` (4), the programme's
 referred families 10 (10) in February and 15 (14) in March.
 
-The Visitation funnel has a row for a district only when a family
+The Visitation funnel used to have a row for a district only when a family
 registered on it was referred by D: on 28 February none for A1-A4, on
 31 March one each. So each area had 0 by February and at least 1 by March,
-and March's 4 referrals (at most 4) leave exactly 1 for each: four `<5`
-worked out. (Effekt's empty state for a district filter says the same.)
-The audit models the rows that are there and those that are not
-(`seen_numbers`); the fix (rows for every district the filter offers, on
-every report date, and a date-free empty state) is not made yet.
+and March's 4 referrals (at most 4) left exactly 1 for each: four `<5`
+worked out. Now every district with a family of the programme has its
+rows on every date (`intake_funnel`), the course chart draws every course
+month the period allows by D, and the audit (`seen_numbers`) reads what
+is shown and what is missing.
 """
 
 from __future__ import annotations
@@ -67,12 +67,13 @@ def test_the_audit_reads_which_districts_have_funnel_rows(presence_db: str) -> N
         engine.dispose()
     assert audit.mismatches == []
     february, march = (audit.bounds[((("funnel.referred", "A1", day), 1),)][:2] for day in DAYS[1:])
-    # No row on 28 February: 0. A row on 31 March reading "<5": 1 to 4.
-    assert february == (0.0, 0.0)
-    assert march == (1.0, 4.0)
+    # A1's row is there on 28 February, before its first family, as on 31 March:
+    # "<5" both times, 0 to 4, where a missing row in February used to say 0 and
+    # March's row at least 1.
+    assert february == (0.0, 4.0)
+    assert march == (0.0, 4.0)
 
 
-@pytest.mark.xfail(strict=True, reason="open: funnel rows and empty states depend on D")
 def test_the_viewer_cannot_work_out_the_areas_first_families(presence_db: str) -> None:
     engine = make_engine(presence_db)
     try:

@@ -141,17 +141,20 @@ def test_outcomes_filtered_to_a_district(engine: Engine) -> None:
 
 
 def test_course_months_and_small_points(engine: Engine) -> None:
-    # Month 0: (80 + 70) / 2 = 75 on 2 families; month 1: 90 on 1 family.
+    # Month 0: (80 + 70) / 2 = 75 on 2 families; month 1: 90 on 1 family. P1 began on
+    # 1 January 2011, so by 1 July six whole months have passed: months 2-6 are drawn
+    # too, on no family (a point only where a family has a value said 1 or more).
     series = course_month_series(engine, query_context("P1", JULY), "school_attendance")
-    assert list(series["course_month"]) == [0, 1]
-    assert list(series["value"]) == pytest.approx([75.0, 90.0])
-    assert list(series["families"]) == [2, 1]
-    assert list(series["small"]) == [True, True]
+    assert list(series["course_month"]) == [0, 1, 2, 3, 4, 5, 6]
+    assert list(series["value"][:2]) == pytest.approx([75.0, 90.0])
+    assert series["value"][2:].isna().all()
+    assert list(series["families"]) == [2, 1, 0, 0, 0, 0, 0]
+    assert list(series["small"][:2]) == [True, True]
     hidden = course_month_series(
         engine, query_context("P1", JULY, scope=VIEWER), "school_attendance"
     )
     assert hidden["value"].isna().all()
-    assert list(hidden["families"]) == ["<5", "<5"]
+    assert list(hidden["families"]) == ["<5"] * 7
 
 
 def test_outcomes_by_district(engine: Engine) -> None:

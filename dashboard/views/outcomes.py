@@ -123,7 +123,13 @@ def measure_choice(lang: str) -> Measure:
 
 
 def course_chart(series: pd.DataFrame, measure: Measure, lang: str) -> None:
-    """Average per course month with the number of families at each point."""
+    """Average per course month with the number of families at each point.
+
+    The query gives every course month up to D, most on no family at all. An
+    exact role's line joins the months that have values; a suppressed role
+    gets them all, a gap each where its `<5` stands for 0 as well as 1-4.
+    """
+    series = series[series["families"].astype(str) != "0"]
     if series.empty:
         st.info(t("outcomes.no_data", lang), icon=":material/info:")
         return

@@ -67,12 +67,15 @@ def intake_funnel(engine: Engine, context: QueryContext) -> pd.DataFrame:
     """Families that reached each funnel step by `as_of`, per district (long format).
 
     Columns: district_id, district, step, families (int, or "<5" for a
-    suppressed scope). No rows when no family was referred by `as_of`.
+    suppressed scope). A row for every district with a family of the
+    programme, whatever `as_of` (0 before its first referral): a row that
+    appeared with a district's first referral said 1 or more where its cell
+    reads `<5`, and no row 0.
     """
     query = (
         select(families.c.district_id, districts.c.name, *_reached(context.as_of))
         .join(districts, districts.c.district_id == families.c.district_id)
-        .where(*family_filter(context.programme_id, context.as_of, context.district_id))
+        .where(*family_filter(context.programme_id, date.max, context.district_id))
         .group_by(families.c.district_id, districts.c.name)
         .order_by(districts.c.name)
     )

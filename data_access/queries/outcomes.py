@@ -23,7 +23,9 @@ from data_access.derived.ssp_levels import SSP_LEVELS
 from data_access.queries.context import QueryContext
 from data_access.queries.family_figures import employment_of_parents, ssp_baseline_latest
 from data_access.queries.figures import FigureValue, figures_from
+from data_access.queries.programmes import read_programme
 from data_access.rules.access import Scope
+from data_access.rules.calendar import whole_months_between
 from data_access.rules.disclosure import (
     SECONDARY,
     count_or_label,
@@ -60,11 +62,16 @@ DISTRICT_COLUMNS: Final[tuple[str, ...]] = (
 
 
 def has_families(engine: Engine, context: QueryContext) -> bool:
-    """Whether the programme (and district) has any family referred by D: else an empty state."""
+    """Whether the programme (and district) has any family referred by D: else an empty state.
+
+    For a suppressed scope, any family at all, whatever D: an empty state
+    that came and went with D would tell 0 from the 1-4 a `<5` stands for.
+    """
+    as_of = date.max if context.scope.suppressed else context.as_of
     with engine.connect() as conn:
         n = conn.execute(
             select(func.count()).where(
-                *family_filter(context.programme_id, context.as_of, context.district_id)
+                *family_filter(context.programme_id, as_of, context.district_id)
             )
         ).scalar_one()
     return bool(n)
@@ -90,9 +97,15 @@ def course_month_series(engine: Engine, context: QueryContext, measure: Measure)
         sums = course_month_sums(
             conn, context.programme_id, measure, context.as_of, context.district_id
         )
+        # A point drawn only where some family has a value said 1 or more where
+        # "<5" stands, and a missing one 0: every course month the programme's
+        # period allows by D is drawn, for every role (one chart, one rule).
+        starts_on = read_programme(conn, context.programme_id).starts_on
+        for course_month in range(whole_months_between(starts_on, context.as_of) + 1):
+            sums.setdefault(course_month, (0.0, 0))
     step = FAMILY_VALUE_STEP[measure]
     shown = []
-    for course_month, (total, n) in sums.items():
+    for course_month, (total, n) in sorted(sums.items()):
         shown.append(
             (
                 course_month,
