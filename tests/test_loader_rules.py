@@ -1010,3 +1010,16 @@ def test_removing_a_family_that_kept_spend_refers_to(tmp_path: Path, db_url: str
 VALID_PROGRAMMES = csv_text(
     "programmes.csv", "it,Interventionsteam,2010-01-01,2011-12-31,30,0.6,6,12"
 )
+
+
+@pytest.mark.parametrize(
+    "content", [b"", b"\xef\xbb\xbf", b"\r\n\r\n"], ids=["zero", "bom", "blank"]
+)
+def test_an_empty_file_is_said_to_be_empty(tmp_path: Path, db_url: str, content: bytes) -> None:
+    # Before: one "required column missing" per column of users.csv, which read
+    # as a wrong header rather than a file with nothing in it.
+    folder = make_bundle(tmp_path / "bundle")
+    (folder / "users.csv").write_bytes(content)
+    assert [str(p) for p in refused(folder, db_url)] == [
+        "users.csv:1: empty file: expected a header row"
+    ]

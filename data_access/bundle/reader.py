@@ -306,7 +306,10 @@ def _table_from_rows(
     """
     first = next((i for i, row in enumerate(rows) if any(cell.strip() for cell in row)), None)
     if first is None:
-        return _empty_frame([])
+        # Said as what it is: "required column missing" for each column hid
+        # that the file (a zero-byte export, a BOM alone) holds nothing at all.
+        problems.append(Problem(name, 1, "", "empty file: expected a header row"))
+        return None
     header = [cell.strip() for cell in rows[first]]
     while header and header[-1] == "":
         header.pop()
