@@ -987,3 +987,40 @@ def test_a_consumed_bundle_loads_the_same_and_leaves_only_other_files(
     assert list(frames) == ["notes.txt"]
     with pytest.raises(TypeError, match="mutable mapping"):
         parse_frames(MappingProxyType(_typed_frames()), consume=True)
+
+
+def _tables(url: str) -> list[str]:
+    from sqlalchemy import inspect
+
+    engine = make_engine(url)
+    try:
+        return sorted(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def test_a_refused_first_load_leaves_a_new_database_as_it_was(
+    tmp_path: Path, empty_db_url: str
+) -> None:
+    """interface.md: a refused bundle leaves the database untouched, a new one too.
+
+    Before, `load` created the schema first: a refused first load left a new
+    SQLite file, or 24 empty tables in PostgreSQL, behind.
+    """
+    # A family of a programme that is nowhere: a rule across files, checked last.
+    families = replace_line(
+        "families.csv", 2, "F1,nowhere,norrebro,c1,2010-01-10,2010-01-20,2010-02-01,2010-02-15,,,,"
+    )
+    broken = make_bundle(tmp_path / "broken", families=families)
+    with pytest.raises(BundleRejected) as refused:
+        load_bundle(broken, empty_db_url)
+    assert [(p.file, p.line, p.column) for p in refused.value.problems] == [
+        ("families.csv", 2, "programme_id")
+    ]
+    if empty_db_url.startswith("sqlite"):
+        assert not (tmp_path / "empty.sqlite").exists()
+    else:
+        assert _tables(empty_db_url) == []
+    # The same database takes a good bundle afterwards, schema and all.
+    load_bundle(make_bundle(tmp_path / "good"), empty_db_url)
+    assert "families" in _tables(empty_db_url)

@@ -64,7 +64,7 @@ from data_access.bundle.validation import (
 )
 from data_access.db import schema
 from data_access.db.engine import make_engine
-from data_access.db.migrate import migrate
+from data_access.db.migrate import has_schema, migrate
 from data_access.derived.course_months import (
     refresh_course_month_totals,
     refresh_family_course_months,
@@ -150,19 +150,19 @@ def load_frames(
     parsed, so a city-sized bundle is not held twice (the caller's frames
     and the typed ones).
     """
-    migrate(url)
     parsed = parse_frames(frames, consume=consume)
     theory = frames.get(CHANGE_THEORY_FILE)
+    if not has_schema(url):
+        # A new database is left as it was too: the bundle is checked against
+        # nothing before the schema is created (before, a refused first load
+        # left a SQLite file or 24 empty tables behind).
+        _refuse_if_broken(parsed, theory, DatabaseState())
+    migrate(url)
     engine = make_engine(url)
     try:
         with engine.begin() as connection:
             state = read_database_state(connection, parsed)
-            problems = parsed.problems + check_bundle(parsed, state)
-            if theory is not None:
-                known = set(state.programmes) | parsed.ids("programmes.csv", "programme_id")
-                problems += check_change_theory(theory, known)
-            if problems:
-                raise BundleRejected(sorted_problems(problems))
+            _refuse_if_broken(parsed, theory, state)
             _write(connection, parsed, state)
             extra: dict[str, dict[str, Any]] = {}
             if theory is not None:
@@ -184,6 +184,18 @@ def load_frames(
         rows=counts,
         not_in_bundle=frozenset(n for n in BUNDLE_FILES if n not in parsed.digests),
     )
+
+
+def _refuse_if_broken(
+    parsed: ParsedBundle, theory: pd.DataFrame | None, state: DatabaseState
+) -> None:
+    """Raise `BundleRejected` with every problem of the bundle against `state`."""
+    problems = parsed.problems + check_bundle(parsed, state)
+    if theory is not None:
+        known = set(state.programmes) | parsed.ids("programmes.csv", "programme_id")
+        problems += check_change_theory(theory, known)
+    if problems:
+        raise BundleRejected(sorted_problems(problems))
 
 
 # -- what the database already holds ------------------------------------------

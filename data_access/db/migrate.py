@@ -15,6 +15,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 
 from data_access.db.engine import default_database_url, make_engine
 
@@ -37,6 +38,29 @@ def migrate(url: str | None = None) -> None:
         with engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
+    finally:
+        engine.dispose()
+
+
+def has_schema(url: str) -> bool:
+    """Whether the database at `url` holds a migrated schema; asking creates nothing.
+
+    A SQLite file that does not exist (or is empty) has none, and is not
+    opened, which would create it; another database is asked for Alembic's
+    version table.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database in ("", ":memory:"):
+            return False
+        path = Path(database)
+        if not path.exists() or path.stat().st_size == 0:
+            return False
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision() is not None
     finally:
         engine.dispose()
 
