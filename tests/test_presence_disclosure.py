@@ -1,4 +1,4 @@
-"""Rows that appeared only once a district had a family: a leak, closed 8 December 2026.
+"""Rows that appeared only once a district had a family: a leak, closed 7 December 2026.
 
 The bundle: programme P (2011) in the city kk; district B holds 10 families
 referred on 10 January, and bydel N's four areas A1-A4 get their first
