@@ -63,7 +63,11 @@ def test_intake_queries(db_url: str, tmp_path: Path) -> None:
     # A viewer sees 1-4 as "<5"; a median over 4 finished waits is withheld.
     viewer = intake_waits(engine, query_context("P1", D, scope=VIEWER)).set_index("step")
     assert list(viewer.loc["investigation"]) == ["withheld", "<5", "<5", "<5"]
-    assert intake_funnel(engine, query_context("P1", date(2009, 12, 31))).empty
+    # Before the first referral every district with a family still has its rows, at 0:
+    # a row that came with a district's first family told 1-4 from 0 behind a "<5".
+    before = intake_funnel(engine, query_context("P1", date(2009, 12, 31)))
+    assert sorted(set(before["district_id"])) == ["bh", "nb"]
+    assert (before["families"] == 0).all()
 
 
 def test_course_queries(db_url: str, tmp_path: Path) -> None:
