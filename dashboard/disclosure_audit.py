@@ -99,7 +99,7 @@ from data_access.queries.outcomes import course_month_series, outcome_results
 from data_access.queries.programmes import programme_info
 from data_access.queries.reference import list_districts
 from data_access.rules.access import MIN_CELL, SYSTEM, Scope, may, page_resource
-from data_access.rules.calendar import month_ends
+from data_access.rules.calendar import month_ends, whole_months_between
 from data_access.rules.disclosure import (
     SUPPRESSED,
     WITHHELD,
@@ -917,7 +917,7 @@ def seen_numbers(
                 where = f"effekt district table {numerator} share of {row.district_id} {tag}"
                 yield from _shown_share(where, numerator, base, d, str(row.district_id), "effekt")
     yield from _waits(engine, context, tag)
-    yield from _effekt_counts(engine, context, outcomes.transitions, tag)
+    yield from _effekt_counts(engine, context, outcomes.transitions, tag, starts_on)
     if node is None:
         yield from _prevention(engine, context, tag)
 
@@ -998,12 +998,15 @@ def _waits(engine: Engine, context: QueryContext, tag: str) -> Iterable[Seen]:
 
 
 def _effekt_counts(
-    engine: Engine, context: QueryContext, levels: pd.DataFrame, tag: str
+    engine: Engine, context: QueryContext, levels: pd.DataFrame, tag: str, starts_on: date
 ) -> Iterable[Seen]:
     """Effekt's SSP transition table and the families under each point of the course chart.
 
-    The chart's averages over 5 or more families are not modelled (docs/disclosure.md);
-    its family counts are, and an average over 0-4 is withheld as its count reads "<5".
+    Each point's family count, its average on the grid (`rule="average"`),
+    and which points are drawn: every course month up to the programme's
+    whole months by D is, so a missing one below the last drawn says 0, and
+    one drawn past them (a family that started before the programme) says
+    1 or more.
     """
     d, node = context.as_of, context.district_id
     for b in SSP_LEVELS:
@@ -1034,10 +1037,12 @@ def _effekt_counts(
                     rule="average",
                     step=FAMILY_VALUE_STEP[measure],
                 )
-        # A suppressed role gets every course month up to the programme's months by D
-        # drawn, with or without a value: a missing one below the last drawn says 0.
+        # Every course month up to the programme's whole months by D is drawn, with or
+        # without a value: a missing one below the last drawn says 0, and one drawn
+        # past them is there only because a family has a value on it.
+        horizon = whole_months_between(starts_on, d)
         for month in range(max(drawn, default=-1) + 1):
-            if month in drawn:
+            if month in drawn and month <= horizon:
                 continue
             yield Seen(
                 f"effekt course {measure} month={month} drawn {tag}",
@@ -1045,7 +1050,7 @@ def _effekt_counts(
                 None,
                 node,
                 page="effekt",
-                interval=(0.0, 0.0),
+                interval=(1.0, math.inf) if month in drawn else (0.0, 0.0),
             )
 
 

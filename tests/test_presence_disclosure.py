@@ -81,3 +81,32 @@ def test_the_viewer_cannot_work_out_the_areas_first_families(presence_db: str) -
     finally:
         engine.dispose()
     assert result.pinned == []
+
+
+def test_a_course_point_past_the_programmes_months_is_read_as_a_family(
+    db_url: str, tmp_path: Path
+) -> None:
+    """Months up to the programme's whole months by D are always drawn; one past them is not.
+
+    E1 started on 1 June 2010, before P began (1 January 2011), and is
+    assessed on 20 January 2011: its course month 7. By 31 March P has had
+    at most 2 whole months, so months 0-2 are drawn for everyone and month 7
+    only because of E1: the audit must read that point as 1 or more.
+    """
+    rows = _bundle()
+    rows["families.csv"] += "\nE1,P,B,2010-05-01,,,2010-06-01,,,,"
+    rows["members.csv"] = "E1a,E1,child,,"
+    rows["assessments.csv"] = "E1,E1a,2011-01-20,school_attendance,80"
+    load_bundle(write_bundle(tmp_path / "bundle", rows, without=WITHOUT), db_url)
+    engine = make_engine(db_url)
+    try:
+        audit = collect(engine, "P", "viewer", dates=DAYS)
+    finally:
+        engine.dispose()
+    assert audit.mismatches == []
+    month_seven = [
+        (low, high)
+        for key, (low, high, _) in audit.bounds.items()
+        if [var[0] for var, _ in key] == ["course.school_attendance.7"]
+    ]
+    assert month_seven and all(low >= 1 for low, _ in month_seven), month_seven
