@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.disclosure_audit import collect
+from dashboard.disclosure_audit import Audit, collect
 from data_access.bundle.loader import load_bundle
 from data_access.db.engine import make_engine
 from tests.fixtures.bundles import write_bundle
@@ -53,6 +53,15 @@ def _bundle() -> dict[str, str]:
     }
 
 
+def viewer_audit(url: str) -> Audit:
+    """What the viewer is shown of programme P on DAYS, as the attacker audit reads it."""
+    engine = make_engine(url)
+    try:
+        return collect(engine, "P", "viewer", dates=DAYS)
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture
 def presence_db(db_url: str, tmp_path: Path) -> str:
     load_bundle(write_bundle(tmp_path / "bundle", _bundle(), without=WITHOUT), db_url)
@@ -60,11 +69,7 @@ def presence_db(db_url: str, tmp_path: Path) -> str:
 
 
 def test_the_audit_reads_which_districts_have_funnel_rows(presence_db: str) -> None:
-    engine = make_engine(presence_db)
-    try:
-        audit = collect(engine, "P", "viewer", dates=DAYS)
-    finally:
-        engine.dispose()
+    audit = viewer_audit(presence_db)
     assert audit.mismatches == []
     february, march = (audit.bounds[((("funnel.referred", "A1", day), 1),)][:2] for day in DAYS[1:])
     # A1's row is there on 28 February, before its first family, as on 31 March:
@@ -75,11 +80,7 @@ def test_the_audit_reads_which_districts_have_funnel_rows(presence_db: str) -> N
 
 
 def test_the_viewer_cannot_work_out_the_areas_first_families(presence_db: str) -> None:
-    engine = make_engine(presence_db)
-    try:
-        result = collect(engine, "P", "viewer", dates=DAYS).solve()
-    finally:
-        engine.dispose()
+    result = viewer_audit(presence_db).solve()
     assert result.pinned == []
 
 
@@ -98,11 +99,7 @@ def test_a_course_point_past_the_programmes_months_is_read_as_a_family(
     rows["members.csv"] = "E1a,E1,child,,"
     rows["assessments.csv"] = "E1,E1a,2011-01-20,school_attendance,80"
     load_bundle(write_bundle(tmp_path / "bundle", rows, without=WITHOUT), db_url)
-    engine = make_engine(db_url)
-    try:
-        audit = collect(engine, "P", "viewer", dates=DAYS)
-    finally:
-        engine.dispose()
+    audit = viewer_audit(db_url)
     assert audit.mismatches == []
     month_seven = [
         (low, high)

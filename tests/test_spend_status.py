@@ -23,10 +23,8 @@ from __future__ import annotations
 
 import io
 import json
-import uuid
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -36,14 +34,12 @@ from streamlit.proto.Metric_pb2 import Metric
 from dashboard.report import render_report
 from dashboard.report.content import build_report, parse_quarter
 from dashboard.report.xlsx import sheet_name
-from data_access.bundle.loader import load_bundle
 from data_access.db.engine import make_engine
-from data_access.db.migrate import migrate
 from data_access.queries.figures import compute_figures
 from data_access.queries.spend import spend_breakdown
 from data_access.rules.spend import SpendStatus, expected_share, spend_status
 from tests.fixtures.apptest import APP, render, table_text, texts
-from tests.fixtures.backends import BACKENDS, postgres_schema
+from tests.fixtures.backends import BACKENDS, loaded_database
 from tests.fixtures.bundles import write_bundle
 from tests.fixtures.contexts import query_context
 
@@ -175,15 +171,7 @@ def between_url(
     folder = write_bundle(
         tmp_path_factory.mktemp("between") / "bundle", BETWEEN, without=BETWEEN_WITHOUT
     )
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('betweendb') / 'between.sqlite'}"
-        migrate(url)
-        load_bundle(Path(folder), url)
-        yield url
-        return
-    with postgres_schema(f"s_{uuid.uuid4().hex[:12]}") as url:
-        migrate(url)
-        load_bundle(Path(folder), url)
+    with loaded_database(request.param, folder, tmp_path_factory.mktemp("betweendb")) as url:
         yield url
 
 
@@ -339,15 +327,7 @@ def bound_url(
     folder = write_bundle(
         tmp_path_factory.mktemp("bound") / "bundle", ON_THE_BOUND, without=BETWEEN_WITHOUT
     )
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('bounddb') / 'bound.sqlite'}"
-        migrate(url)
-        load_bundle(Path(folder), url)
-        yield url
-        return
-    with postgres_schema(f"s_{uuid.uuid4().hex[:12]}") as url:
-        migrate(url)
-        load_bundle(Path(folder), url)
+    with loaded_database(request.param, folder, tmp_path_factory.mktemp("bounddb")) as url:
         yield url
 
 
