@@ -14,8 +14,9 @@ exit 1 naming each hidden count of 1-4 it can work out, else 0.
 `precompute` stores, after a load and as the owner, the answers every app
 process would compute alike (`dashboard/precompute.py`); it prints how many
 answers, bytes and seconds; exit 1 when a page failed or a load intervened.
-Every command: a database that cannot be reached or read is one line on
-standard error and exit 1, as `python -m data_access` does, not a traceback.
+Every command: a `--database-url` that cannot name a database is a usage
+error (exit 2), and a database that cannot be reached or read is one line
+on standard error and exit 1, as `python -m data_access` does, not a traceback.
 """
 
 from __future__ import annotations
@@ -221,6 +222,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.database_url:
+        from data_access.db.engine import url_problem
+
+        problem = url_problem(args.database_url)
+        if problem:
+            parser.error(problem)
     handler = args.handler
     try:
         result: int = handler(args)

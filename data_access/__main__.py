@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from data_access.appstate.migrate import migrate_app
 from data_access.bundle.reader import BundleRejected
-from data_access.db.engine import default_database_url
+from data_access.db.engine import default_database_url, url_problem
 from data_access.db.migrate import migrate
 
 EXIT_OK = 0
@@ -25,8 +25,6 @@ EXIT_REFUSED = 1
 EXIT_USAGE = 2
 
 BUNDLE_SUFFIXES = (".zip", ".xlsx", ".xlsm")
-#: The backends the loader writes to (and every query reads).
-SUPPORTED_BACKENDS = ("postgresql", "sqlite")
 #: `roles`: a role's password from the environment (a container secret), when set.
 PASSWORD_VARIABLES = {
     "owner": "DASHBOARD_OWNER_PASSWORD",
@@ -40,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     url: str = args.database_url or default_database_url()
-    problem = _url_problem(url)
+    problem = url_problem(url)
     if problem:
         parser.error(problem)
     if args.command == "load":
@@ -55,21 +53,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "roles":
         return _roles(url, args.app_database_url, args.prefix, args.passwords)
     return _demo(url, args.scale)
-
-
-def _url_problem(url: str) -> str:
-    """Why `url` cannot name a reporting database ("" when it can): a usage error, exit 2.
-
-    Without this an unparseable URL read as a failed load (exit 1) and an
-    unsupported backend ended in a driver's traceback.
-    """
-    try:
-        backend = make_url(url).get_backend_name()
-    except ArgumentError:
-        return f"not a database URL: {url!r} (e.g. postgresql+psycopg://user@host/db)"
-    if backend not in SUPPORTED_BACKENDS:
-        return f"unsupported database {backend!r}: use PostgreSQL or SQLite"
-    return ""
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -60,3 +60,21 @@ def test_database_trouble_is_one_line_and_exit_1(
     assert line.startswith("error: the database could not be used: ")
     assert "Traceback" not in err and "secret-pw" not in err
     assert not (tmp_path / "x.pdf").exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("not a url", "not a database URL: 'not a url'"),
+        ("mysql://reader@127.0.0.1/reporting", "unsupported database 'mysql'"),
+    ],
+)
+def test_a_database_url_that_cannot_work_is_a_usage_error(
+    url: str, said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As for `python -m data_access`: exit 2, not the audit's exit 1 or a driver's traceback."""
+    with pytest.raises(SystemExit) as stop:
+        main(["disclosure-audit", "--role", "viewer", "--database-url", url])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert said in err and "Traceback" not in err

@@ -9,6 +9,7 @@ from typing import Any, Final
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import NullPool
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -41,6 +42,25 @@ def statement_timeout_ms() -> int:
 def default_database_url() -> str:
     """`DASHBOARD_DATABASE_URL`, else the demo SQLite file under var/."""
     return os.environ.get("DASHBOARD_DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+#: The backends the loader writes to and every query reads.
+SUPPORTED_BACKENDS: Final = ("postgresql", "sqlite")
+
+
+def url_problem(url: str) -> str:
+    """Why `url` cannot name a reporting database ("" when it can): a usage error (exit 2).
+
+    One check for every command line: an unparseable URL read as a failed
+    load (exit 1), and an unsupported backend ended in a driver's traceback.
+    """
+    try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError:
+        return f"not a database URL: {url!r} (e.g. postgresql+psycopg://user@host/db)"
+    if backend not in SUPPORTED_BACKENDS:
+        return f"unsupported database {backend!r}: use PostgreSQL or SQLite"
+    return ""
 
 
 def is_default_demo_url(url: str) -> bool:
