@@ -110,6 +110,7 @@ def _demo_user(lang: str) -> Scope | None:
             options=emails,
             format_func=lambda email: f"{role_label(by_email[email].role, lang)}: {email}",
             key=DEMO_PICKER_KEY,
+            placeholder=t("auth.demo_pick", lang),
         )
     if chosen is None:
         wanted = os.environ.get("DASHBOARD_DEMO_USER", "").strip()

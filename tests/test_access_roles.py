@@ -325,6 +325,7 @@ def test_a_demo_user_nobody_has_is_said_and_shows_nothing(
     assert not app.exception
     picker = app.selectbox(key="demo_user")
     assert picker.value is None
+    assert picker.placeholder == "Vælg en demobruger"  # not Streamlit's English default
     # The email as markdown source: its dot escaped, so it reads as written.
     assert [e.value for e in app.error] == [
         "DASHBOARD_DEMO_USER nævner nobody@t\\.invalid, som ikke er en bruger i users.csv. "

@@ -34,6 +34,9 @@ def test_intake_before_start_says_what_is_missing(
     app = render(monkeypatch, db_url, "visitation", user="styre@example.org", query=query)
     assert not app.exception
     assert any("Ingen familier i perioden" in str(i.value) for i in app.info)
+    # The funnel has every district's rows at 0 before the first referral: no chart of
+    # empty bars, but the same empty state.
+    assert not app.get("plotly_chart"), [c.proto.spec[:80] for c in app.get("plotly_chart")]
 
 
 def test_referrals_per_month_count_whole_families(

@@ -102,7 +102,9 @@ def capacity_left(
 
 def funnel(frame: pd.DataFrame, lang: str) -> None:
     st.subheader(t("intake.funnel", lang))
-    if frame.empty:
+    # Every district has its rows at any date; before a first referral an exact
+    # role's are all 0 (a suppressed role's read "<5" and are drawn as such).
+    if frame.empty or frame["families"].astype(str).eq("0").all():
         no_families(lang)
         return
     # Stacked bars, not Plotly's funnel: a funnel step cannot be hatched, and
