@@ -202,6 +202,15 @@ STORE_CHECK_SECONDS: Final = 60.0
 _store_ready: dict[tuple[str, int], tuple[float, bool]] = {}
 
 
+def store_state() -> answer_store.StoreState | None:
+    """What the precomputed store holds now, for the admins' Indlæsninger page.
+
+    Never cached and never read from the store itself: a precompute that
+    just finished, or a load that just made it stale, shows on the next run.
+    """
+    return answer_store.store_state(engine())
+
+
 def precomputed_enabled() -> bool:
     """False when `DASHBOARD_PRECOMPUTED=0`: benchmarks measure a cold page with and without."""
     return os.environ.get("DASHBOARD_PRECOMPUTED", "1").strip() != "0"

@@ -16,7 +16,8 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from dashboard import data as dashboard_data
 from dashboard.__main__ import main as dashboard_main
 from dashboard.navigation import PAGES
 from dashboard.precompute import precompute, report_dates, representatives, scratch_app_environment
+from dashboard.views.loads import precompute_note
 from data_access.db.engine import make_engine
 from data_access.queries import answer_store, answers
 from data_access.queries.context import QueryContext
@@ -429,3 +431,113 @@ def test_the_scratch_environment_puts_every_dashboard_variable_back(
     assert os.environ["DASHBOARD_AUDIT_URL"] == "sqlite:///real-log.sqlite"
     assert "DASHBOARD_DEMO_USER" not in os.environ
     assert os.environ["DASHBOARD_DEMO"] == "0"
+
+
+def _set_fingerprint(url: str, fingerprint: str | None) -> None:
+    """Make every stored row look computed by other code (or by code before the column)."""
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text("UPDATE precomputed_answers SET code_fingerprint = :f"), {"f": fingerprint}
+            )
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("fingerprint", ["0" * 64, None])
+@pytest.mark.usefixtures("fresh_caches")
+def test_answers_of_other_code_are_not_asked_for(db_url: str, fingerprint: str | None) -> None:
+    """After a release without a precompute the store holds the old code's answers only.
+
+    Their keys never match this code's, so the app must not spend a SELECT
+    per cold query on them: `has_answers` says no and `_stored` never asks.
+    """
+    name, args = _store_one(db_url, 5)
+    engine = make_engine(db_url)
+    try:
+        assert answer_store.has_answers(engine, 5)
+        _set_fingerprint(db_url, fingerprint)
+        assert not answer_store.has_answers(engine, 5)
+    finally:
+        engine.dispose()
+    assert dashboard_data._stored(name, db_url, 5, args, ()) == (False, None)
+
+
+def test_the_store_state_names_load_code_count_and_time(db_url: str) -> None:
+    engine = make_engine(db_url)
+    try:
+        assert answer_store.store_state(engine) is None
+        name = "data_access.queries.reference.list_districts"
+        stored = [
+            answer_store.StoredAnswer(answers.answer_key(name, (n,), ()), name, answers.encode(n))
+            for n in (1, 2, 3)
+        ]
+        before = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+        answer_store.write_answers(engine, 4, stored)
+        state = answer_store.store_state(engine)
+        assert state is not None
+        assert (state.data_version, state.this_code, state.answers) == (4, True, 3)
+        assert before <= state.created_at <= datetime.now(UTC).replace(tzinfo=None)
+        _set_fingerprint(db_url, None)
+        assert answer_store.store_state(engine) == replace(state, this_code=False)
+    finally:
+        engine.dispose()
+
+
+READY = answer_store.StoreState(3, True, 1233, datetime(2026, 12, 8, 1, 10))
+
+
+@pytest.mark.parametrize(
+    ("state", "newest", "enabled", "expected"),
+    [
+        # 01.10 UTC on 8 December is 02.10 in Copenhagen (winter time, UTC+1).
+        (
+            READY,
+            3,
+            True,
+            (
+                True,
+                "Svarene til indlæsning 3 er forudberegnet: 1.233 svar, beregnet "
+                "8. december 2026 kl. 02.10.",
+            ),
+        ),
+        (None, 3, True, (False, "ingen forudberegnede svar til den nyeste indlæsning (3)")),
+        (READY, 4, True, (False, "hører til indlæsning 3, ikke til den nyeste (4)")),
+        (replace(READY, this_code=False), 3, True, (False, "en anden version af dashboardet")),
+        (None, 3, False, (True, "slået fra (`DASHBOARD_PRECOMPUTED=0`)")),
+    ],
+)
+def test_the_loads_page_says_whether_the_newest_load_is_precomputed(
+    state: answer_store.StoreState | None,
+    newest: int,
+    enabled: bool,
+    expected: tuple[bool, str],
+) -> None:
+    in_order, note = precompute_note(state, newest, enabled, "da")
+    assert in_order == expected[0]
+    assert expected[1] in note, note
+    if not in_order:
+        assert "`python -m dashboard precompute`" in note
+
+
+@pytest.mark.usefixtures("fresh_caches")
+def test_an_admin_sees_the_precompute_go_stale_with_the_next_load(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Load 1 precomputed: a note in order; load 2 on top: a warning naming both loads."""
+    load_small(db_url, tmp_path / "bundle").dispose()
+    monkeypatch.setenv("DASHBOARD_DEMO", "1")
+    assert precompute(db_url, [date.fromisoformat(QUERY["as_of"])], districts=False).errors == []
+    dashboard_data.clear_caches()
+    shown = render(monkeypatch, db_url, "indlaesninger", user="admin@example.org", query=QUERY)
+    assert not shown.exception, texts(shown)
+    assert not [w for w in shown.warning if "forudberegne" in w.value], texts(shown)
+    assert any("Svarene til indlæsning 1 er forudberegnet" in c.value for c in shown.caption)
+    load_small(db_url, tmp_path / "again").dispose()
+    dashboard_data.clear_caches()
+    stale = render(monkeypatch, db_url, "indlaesninger", user="admin@example.org", query=QUERY)
+    notes = [w.value for w in stale.warning if "forudberegne" in w.value]
+    assert len(notes) == 1, texts(stale)
+    assert "hører til indlæsning 1, ikke til den nyeste (2)" in notes[0]
+    assert not [c for c in stale.caption if "forudberegne" in c.value]

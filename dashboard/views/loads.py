@@ -2,7 +2,10 @@
 
 Every load writes one `load_history` row (when, bundle, rows, checksum and
 latest date per file); listing them lets an admin answer "which export is
-this?" and check that a correction really arrived.
+this?" and check that a correction really arrived. Above it, whether the
+answers of the newest load are precomputed for the code that runs: an
+operator who forgets `python -m dashboard precompute` after a load or a
+deploy gets no error, only slower first views, so the admin is told here.
 """
 
 from __future__ import annotations
@@ -11,11 +14,12 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import formatting, tables
-from dashboard.data import cached
+from dashboard.data import cached, data_version, precomputed_enabled, store_state
 from dashboard.i18n import t
 from dashboard.shell import PageContext
 from dashboard.tables import Column, Kind
 from data_access.queries import reference
+from data_access.queries.answer_store import StoreState
 
 load_history_rows = cached(reference.load_history_rows)
 
@@ -56,6 +60,29 @@ def files_table(load: reference.LoadInfo, lang: str) -> tables.Table:
     )
 
 
+def precompute_note(
+    state: StoreState | None, newest: int, enabled: bool, lang: str
+) -> tuple[bool, str]:
+    """(in order, text): are the newest load's answers precomputed, and if not, what to do."""
+    if not enabled:
+        return True, t("loads.precompute_off", lang)
+    if state is None:
+        return False, t("loads.precompute_none", lang, newest=newest)
+    if state.data_version != newest:
+        return False, t(
+            "loads.precompute_old_load", lang, load_id=state.data_version, newest=newest
+        )
+    if not state.this_code:
+        return False, t("loads.precompute_old_code", lang, load_id=newest)
+    return True, t(
+        "loads.precompute_ready",
+        lang,
+        load_id=newest,
+        answers=formatting.number(state.answers, lang),
+        at=formatting.timestamp(state.created_at, lang),
+    )
+
+
 def loads_page(context: PageContext) -> None:
     """The admin page: every load, and the files of the one picked."""
     lang = context.lang
@@ -64,6 +91,8 @@ def loads_page(context: PageContext) -> None:
     if not loads:
         st.info(t("loads.none", lang))
         return
+    in_order, note = precompute_note(store_state(), data_version(), precomputed_enabled(), lang)
+    (st.caption if in_order else st.warning)(note)
     st.dataframe(loads_frame(loads, lang), hide_index=True, width="stretch")
     by_id = {load.load_id: load for load in loads}
     chosen = st.selectbox(

@@ -390,6 +390,9 @@ precomputed_answers = Table(
     Column("query", String(300), nullable=False),
     Column("payload", LargeBinary, nullable=False),
     Column("created_at", DateTime(timezone=False), nullable=False),
+    # The `data_access` code that computed the answers (answers.code_fingerprint);
+    # NULL for rows written before the column: another code's.
+    Column("code_fingerprint", String(64), nullable=True),
 )
 
 #: The programme's change theory (optional bundle file change_theory.csv, see README):
