@@ -88,6 +88,7 @@ WORDS: dict[str, str] = {
     audit.VIEW: N_("audit.action_view"),
     audit.DOWNLOAD: N_("audit.action_download"),
     audit.REPORT: N_("audit.action_report"),
+    audit.PRUNE: N_("audit.action_prune"),
     audit.PSEUDONYMS: N_("audit.shown_pseudonyms"),
     audit.AGGREGATE: N_("audit.shown_aggregate"),
 }

@@ -1,4 +1,4 @@
-"""Command line: `python -m data_access load|migrate|demo|roles` (interface.md).
+"""Command line: `python -m data_access load|migrate|demo|roles|prune-log` (interface.md).
 
 Exit codes are part of the outside interface: 0 done, 1 bundle refused (or
 the load failed and was rolled back), 2 usage error.
@@ -7,6 +7,7 @@ the load failed and was rolled back), 2 usage error.
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 import sys
 from collections.abc import Sequence
@@ -15,7 +16,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from data_access.appstate.migrate import migrate_app
+from data_access.appstate.migrate import audit_url, migrate_app
 from data_access.bundle.reader import BundleRejected
 from data_access.db.engine import default_database_url, url_problem
 from data_access.db.migrate import migrate
@@ -52,6 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _migrate(url, args.app_database_url)
     if args.command == "roles":
         return _roles(url, args.app_database_url, args.prefix, args.passwords)
+    if args.command == "prune-log":
+        return _prune_log(args.app_database_url or audit_url(), args.keep_months)
     return _demo(url, args.scale)
 
 
@@ -95,6 +98,23 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="give each role a new random password and print it in its URL",
     )
+    prune = commands.add_parser(
+        "prune-log",
+        help="delete access-log rows older than the retention period, as the table's owner",
+    )
+    prune.add_argument(
+        "--keep-months",
+        type=_positive_int,
+        required=True,
+        metavar="N",
+        help="keep the rows of the last N calendar months (the data protection officer's period)",
+    )
+    prune.add_argument(
+        "--app-database-url",
+        metavar="URL",
+        help=app_help.replace("SQLAlchemy URL", "SQLAlchemy URL, as the owner,"),
+    )
+    prune.set_defaults(database_url=None)
     demo = commands.add_parser("demo", help="write the demo database")
     demo.add_argument("--database-url", metavar="URL", help=url_help)
     demo.add_argument(
@@ -190,6 +210,29 @@ def _roles(url: str, app_url: str | None, prefix: str, passwords: bool) -> int:
 def _shown(url: str, passwords: bool) -> str:
     """A role's URL, with its new password only when one was generated just now."""
     return url if passwords else _safe(url)
+
+
+def _prune_log(app_url: str, keep_months: int) -> int:
+    """Delete the log rows past the period, or nothing; one line either way."""
+    from data_access.appstate.access_log import CLI_PREFIX
+    from data_access.appstate.retention import prune_access_log
+
+    problem = url_problem(app_url)
+    if problem:
+        print(f"prune-log: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        pruned = prune_access_log(
+            app_url, keep_months=keep_months, by=f"{CLI_PREFIX}{getpass.getuser()}"
+        )
+    except (SQLAlchemyError, OSError, ValueError) as error:
+        print(f"Prune failed: {_one_line(error)}; the log was not changed.", file=sys.stderr)
+        return EXIT_REFUSED
+    print(
+        f"Deleted {pruned.deleted} access-log rows logged before {pruned.cutoff.isoformat()} "
+        f"(Copenhagen time) from {_safe(app_url)}; the deletion is logged."
+    )
+    return EXIT_OK
 
 
 def _demo(url: str, scale: int) -> int:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -25,6 +25,7 @@ from data_access.__main__ import main as data_access_main
 from data_access.appstate import access_log as audit
 from data_access.appstate import decisions, quarters
 from data_access.appstate import migrate as app_migrate
+from data_access.appstate.retention import prune_access_log
 from data_access.appstate.roles import RoleNames, RolesResult, setup_roles
 from data_access.db.engine import make_engine
 from data_access.rules.access import STEERING, Scope
@@ -249,3 +250,28 @@ def test_every_page_renders_as_reader_and_writer(
     app = render(monkeypatch, roles.reader_url, key, user="admin@demo.invalid")
     assert not app.exception, [e.value for e in app.exception]
     assert not app.error, [e.value for e in app.error]
+
+
+def test_only_the_owner_may_prune_the_log(roles: RolesResult) -> None:
+    """The writer may not lift the DELETE trigger (it does not own the table); the owner may."""
+    old = datetime.now(UTC) - timedelta(days=800)
+    audit.record_access(
+        roles.writer_url,
+        email="gammel@demo.invalid",
+        role="admin",
+        page="forloeb",
+        family_ids=["F-OLD"],
+        at=old,
+    )
+    with pytest.raises(DBAPIError) as refused:
+        prune_access_log(roles.writer_url, keep_months=6, by="cli:writer")
+    assert refused.value.orig is not None
+    assert getattr(refused.value.orig, "sqlstate", None) == INSUFFICIENT_PRIVILEGE
+    assert list(audit.list_access(roles.writer_url, family_id="F-OLD")["email"]) == [
+        "gammel@demo.invalid"
+    ]
+    pruned = prune_access_log(roles.owner_url, keep_months=6, by="cli:owner")
+    assert pruned.deleted == 1
+    assert audit.list_access(roles.writer_url, family_id="F-OLD").empty
+    assert _refused(roles.writer_url, "DELETE FROM access_log") == INSUFFICIENT_PRIVILEGE
+    assert _refused(roles.owner_url, "DELETE FROM access_log") in {"P0001", INSUFFICIENT_PRIVILEGE}

@@ -8,7 +8,9 @@ page, programme, report date and district filter. Rows go to the
 dashboard's own writable database (`DASHBOARD_AUDIT_URL`, default the
 reporting database). The table is append-only: this module offers no
 update or delete, triggers refuse them, and the app's writer role has
-neither privilege (`roles.py`).
+neither privilege (`roles.py`). Only the owner deletes rows past the
+retention period the data protection officer set (`retention.py`), and that
+deletion is a row of its own.
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ SEPARATOR: Final = ","
 VIEW: Final = "view"
 DOWNLOAD: Final = "download"
 REPORT: Final = "report"
-ACTIONS: Final[tuple[str, ...]] = (VIEW, DOWNLOAD, REPORT)
+#: Rows past the retention period deleted by the owner (`retention.py`), logged like a view.
+PRUNE: Final = "prune"
+ACTIONS: Final[tuple[str, ...]] = (VIEW, DOWNLOAD, REPORT, PRUNE)
 PSEUDONYMS: Final = "pseudonyms"
 AGGREGATE: Final = "aggregate"
 #: The command line's user is logged as `cli:<login name>`.
