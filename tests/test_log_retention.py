@@ -21,6 +21,7 @@ from data_access.appstate import migrate as app_migrate
 from data_access.appstate import retention
 from data_access.appstate.retention import Pruned, months_before, prune_access_log
 from data_access.rules.access import ADMIN
+from tests.fixtures.apptest import render
 
 TODAY = date(2026, 12, 8)
 
@@ -124,3 +125,25 @@ def test_the_command_refuses_a_bad_period(months: str, capsys: pytest.CaptureFix
         )
     assert stopped.value.code == 2
     assert "--keep-months" in capsys.readouterr().err
+
+
+def test_the_admin_page_names_a_prune_and_filters_by_it(
+    demo_db_url: str, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DASHBOARD_DEMO", "1")
+    monkeypatch.setenv("DASHBOARD_AUDIT_URL", db_url)
+    now = datetime.now(UTC)
+    _log(db_url, now - timedelta(days=800), now - timedelta(days=1))
+    prune_access_log(db_url, keep_months=6, by="cli:drift")
+    app = render(monkeypatch, demo_db_url, "adgangslog", user="admin@demo.invalid")
+    assert not app.exception, [e.value for e in app.exception]
+    app.selectbox(key="audit_action").set_value(audit.PRUNE).run()
+    rows = app.dataframe[0].value
+    assert len(rows) == 1
+    row = rows.iloc[0]
+    assert (row["Handling"], row["Side"], row["Rolle"]) == (
+        "Sletning efter opbevaringsperiode",
+        "Adgangslog",
+        "owner",
+    )
+    assert row["Fil"].startswith("rows=1 before=")
