@@ -23,6 +23,7 @@ from dashboard.shell import PageContext, download_csv
 from dashboard.tables import Column, Kind
 from data_access.appstate import access_log as audit
 from data_access.appstate import migrate as app_migrate
+from data_access.appstate.retention import OWNER_ROLE
 from data_access.rules.calendar import local_today
 
 log = logging.getLogger(__name__)
@@ -92,6 +93,13 @@ WORDS: dict[str, str] = {
     audit.PSEUDONYMS: N_("audit.shown_pseudonyms"),
     audit.AGGREGATE: N_("audit.shown_aggregate"),
 }
+
+
+def _role_word(role: object, lang: str) -> str:
+    """A dashboard role's name; the database owner (who prunes the log) in words too."""
+    if role == OWNER_ROLE:
+        return t("audit.role_owner", lang)
+    return role_label(str(role), lang)
 
 
 def _word(value: object, lang: str) -> str:
@@ -168,7 +176,7 @@ def log_columns(frame: pd.DataFrame, lang: str) -> list[Column]:
     cells: dict[str, tuple[Sequence[object] | pd.Series, Kind]] = {
         "at": (frame["at"], Kind.MOMENT),
         "email": (frame["email"].tolist(), Kind.TEXT),
-        "role": (words("role", lambda r, lang: role_label(str(r), lang)), Kind.TEXT),
+        "role": (words("role", _role_word), Kind.TEXT),
         "action": (words("action", _word), Kind.TEXT),
         "page": (words("page", _page_title), Kind.TEXT),
         "shown": (words("shown", _word), Kind.TEXT),

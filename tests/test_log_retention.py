@@ -144,6 +144,6 @@ def test_the_admin_page_names_a_prune_and_filters_by_it(
     assert (row["Handling"], row["Side"], row["Rolle"]) == (
         "Sletning efter opbevaringsperiode",
         "Adgangslog",
-        "owner",
+        "Databaseejer (drift)",
     )
     assert row["Fil"].startswith("rows=1 before=")

@@ -30,6 +30,8 @@ from data_access.rules.calendar import LOCAL_TZ
 #: The triggers (appstate migration a0001) that refuse deleting log rows.
 PG_DELETE_TRIGGER: Final = "access_log_no_update_delete"
 SQLITE_DELETE_TRIGGER: Final = "access_log_no_delete"
+#: The role the deletion's own log row names: the database owner, no dashboard role.
+OWNER_ROLE: Final = "owner"
 #: The deletion's own log row names the page the log is read on.
 PRUNE_PAGE: Final = "adgangslog"
 
@@ -74,7 +76,7 @@ def _record(cutoff: date, deleted: int, by: str) -> dict[str, Any]:
     return {
         "at": datetime.now(UTC),
         "email": by,
-        "role": "owner",
+        "role": OWNER_ROLE,
         "page": PRUNE_PAGE,
         "family_ids": "",
         "action": PRUNE,
