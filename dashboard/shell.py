@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import export, formatting
+from dashboard.accessibility import set_title
 from dashboard.audit_trail import logged_data
 from dashboard.data import shared
 from dashboard.filters import Filters, data_as_of, report_date_caption
@@ -81,6 +82,7 @@ def open_page(key: str) -> PageContext:
         st.error(t("auth.no_access", context.lang), icon=":material/block:")
         st.stop()
     st.html(METRIC_TEXT_CSS)
+    set_title(spec.title(context.lang), context.lang)
     st.title(spec.title(context.lang))
     st.caption(report_date_caption(context.filters, data_as_of()))
     if context.user.suppressed:
