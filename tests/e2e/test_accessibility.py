@@ -161,3 +161,27 @@ def test_presentation_mode_speaks_english_when_asked(
     heading = title(page).split(" · ")[0]
     assert heading == t("presentation.overview", "en")
     assert _check(page, axe_source, "en", heading) == []
+
+
+#: 1280x720 at 200 % zoom: what WCAG 1.4.10 (Reflow) asks to work without sideways scrolling.
+ZOOMED: Final = {"width": 640, "height": 360}
+#: Elements of the main area reaching past the window's right edge, data tables left out
+#: (1.4.10 lets a data table scroll inside itself).
+_PAST_EDGE: Final = """() => Array.from(document.querySelectorAll('[data-testid="stMain"] *'))
+    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+    .filter(e => !e.closest('[data-testid="stDataFrame"], [data-testid="stTable"]'))
+    .map(e => (e.closest('[data-testid]') || e).getAttribute('data-testid'))"""
+
+
+def test_every_page_reflows_at_200_percent_zoom(servers: Servers, page: Any) -> None:
+    """At 640 CSS px no page scrolls sideways: the sidebar folds away, the content wraps."""
+    page.set_viewport_size(ZOOMED)
+    base = servers.for_role("admin").url
+    problems: dict[str, object] = {}
+    for spec in pages_for("admin"):
+        open_path(page, base, spec.key)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        past = page.evaluate(_PAST_EDGE)
+        if width > ZOOMED["width"] or past:
+            problems[spec.key] = (width, sorted(set(past)))
+    assert problems == {}
