@@ -22,6 +22,9 @@ from dashboard.contrast import (
     relative_luminance,
 )
 from dashboard.i18n import t
+from dashboard.metrics import change_reading
+from data_access.queries.figures import FigureValue
+from data_access.rules.figures import FigureId
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Streamlit draws a caption (st.caption) in the text colour at 60 % opacity.
@@ -118,3 +121,34 @@ def test_the_language_script_writes_only_a_known_language() -> None:
     assert "'en'" in language_script("en")
     with pytest.raises(ValueError, match='unknown language "\'</script>"'):
         language_script("'</script>")
+
+
+@pytest.mark.parametrize(
+    ("figure_id", "before", "now", "reading"),
+    [
+        (FigureId.ACTIVE_FAMILIES, 27.0, 29.0, "bedre"),  # more families toward the target
+        (FigureId.ACTIVE_FAMILIES, 29.0, 27.0, "værre"),
+        (FigureId.OVERDUE_FAMILIES, 1.0, 3.0, "værre"),  # a rise of a "bad" figure
+        (FigureId.OVERDUE_FAMILIES, 3.0, 1.0, "bedre"),
+        (FigureId.ACTIVE_FAMILIES, 29.0, 29.0, None),  # no change, no colour
+    ],
+)
+def test_a_coloured_change_says_in_words_whether_it_is_good(
+    figure_id: FigureId, before: float, now: float, reading: str | None
+) -> None:
+    """The change under a key figure was green or red and nothing else (WCAG 1.4.1)."""
+    shown = change_reading(FigureValue(figure_id, now), FigureValue(figure_id, before), "da")
+    assert shown == reading
+
+
+def test_an_uncoloured_change_gets_no_words() -> None:
+    """Spend to date rises all year: neither good nor bad (grey), so no reading either."""
+    spent = FigureId.SPENT_YTD
+    assert change_reading(FigureValue(spent, 9.0), FigureValue(spent, 5.0), "da") is None
+    assert change_reading(FigureValue(spent, 9.0), None, "da") is None
+    worse = change_reading(
+        FigureValue(FigureId.OVERDUE_FAMILIES, 3.0),
+        FigureValue(FigureId.OVERDUE_FAMILIES, 1.0),
+        "en",
+    )
+    assert worse == "worse"
