@@ -17,7 +17,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import auth, presentation, shell, socket_options  # noqa: E402
+from dashboard import accessibility, auth, presentation, shell, socket_options  # noqa: E402
 from dashboard.data import ensure_database  # noqa: E402
 from dashboard.errors import database_guard  # noqa: E402
 from dashboard.filters import current_lang, sidebar_filters  # noqa: E402
@@ -75,6 +75,7 @@ def _refusal(spec: PageSpec, role: str, lang: str, home: st.Page) -> Callable[[]
     """
 
     def refuse() -> None:
+        accessibility.set_title(t("auth.refused_title", lang), lang)
         st.title(t("auth.refused_title", lang))
         st.error(
             t("auth.page_not_for_role", lang, page=spec.title(lang), role=role_label(role, lang)),
@@ -108,6 +109,7 @@ def main() -> None:
         layout="wide",
         initial_sidebar_state="collapsed" if presenting else "auto",
     )
+    accessibility.announce_language(lang)
     login = auth.gate(lang)
     if login is None:
         st.stop()

@@ -12,7 +12,7 @@ from typing import Final, Literal
 
 import streamlit as st
 
-from dashboard.catalogue import Direction, figure
+from dashboard.catalogue import Direction, change_tone, figure
 from dashboard.charts import is_hidden_cell
 from dashboard.figure_format import format_delta, format_value
 from dashboard.i18n import t
@@ -29,6 +29,23 @@ DELTA_COLOURS: Final[dict[Direction, DeltaColor]] = {
 }
 
 
+def change_reading(item: FigureValue, previous: FigureValue | None, lang: str) -> str | None:
+    """A change's reading in words, "bedre" or "værre", beside its colour (WCAG 1.4.1).
+
+    The colour alone said whether a change was good news; the words come
+    from the same rule (`catalogue.change_tone`). None when the change is
+    neither (a neutral figure, a plan, no change) or there is none.
+    """
+    if previous is None or item.value is None or previous.value is None:
+        return None
+    tone = change_tone(item.figure_id, item.value - previous.value)
+    if tone == "good":
+        return t("change.better", lang)
+    if tone == "bad":
+        return t("change.worse", lang)
+    return None
+
+
 def show_figure(
     item: FigureValue,
     lang: str,
@@ -38,15 +55,19 @@ def show_figure(
 ) -> None:
     """`st.metric` with the catalogue label, the definition as help, and the change.
 
-    The change is coloured by the figure's direction in the catalogue; plans
-    and targets show none.
+    The change is coloured by the figure's direction in the catalogue, and
+    a coloured change says its reading in words too; plans and targets show
+    none.
     """
     entry = figure(item.figure_id)
     direction = entry.direction or "neutral"
     delta = None if direction == "plan" else format_delta(item, previous, lang)
     unchanged = delta is not None and delta.startswith("±")
+    reading = None if delta is None else change_reading(item, previous, lang)
     if delta is not None and delta_description:
         delta = f"{delta} {delta_description}"
+    if reading is not None:
+        delta = f"{delta} · {reading}"
     shown = format_value(item, lang)
     st.metric(
         entry.label(lang),

@@ -19,6 +19,7 @@ from typing import Final
 import streamlit as st
 
 from dashboard import formatting
+from dashboard.accessibility import set_title
 from dashboard.i18n import N_, t
 from dashboard.navigation import page
 from dashboard.shell import PageContext
@@ -131,6 +132,7 @@ def run(context: PageContext) -> None:
     title, back, indicator, forward, leave = st.columns(
         [6, 1.2, 1.3, 1.2, 2], vertical_alignment="center"
     )
+    set_title(t(STEP_TITLES[key], lang), lang)
     with title:
         st.title(t(STEP_TITLES[key], lang) + " · " + formatting.markdown_literal(f.programme_name))
     with back:

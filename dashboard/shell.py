@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import export, formatting
+from dashboard.accessibility import set_title
 from dashboard.audit_trail import logged_data
 from dashboard.data import shared
 from dashboard.filters import Filters, data_as_of, report_date_caption
@@ -31,12 +32,13 @@ from data_access.rules.disclosure import rounding_band
 
 _CONTEXT_KEY = "_dashboard_context"
 
-#: A key figure's label and value wrap instead of ending in "…": Streamlit draws
-#: both on one line, and on a 1280 px screen (1920 at 150 % scaling) it cut
-#: Forebyggelse's "22.695.772 kr." and Oversigt's "Mål: aktive familier" short.
+#: A key figure's label, value and change wrap instead of ending in "…": Streamlit
+#: draws each on one line, and on a 1280 px screen (1920 at 150 % scaling) it cut
+#: Forebyggelse's "22.695.772 kr." and Oversigt's "Mål: aktive familier" short,
+#: and at 1366 px the change's reading ("+2 siden 31.03.2011 · bedre").
 METRIC_TEXT_CSS: Final = (
-    "<style>[data-testid='stMetricLabel'] p,[data-testid='stMetricValue'] p"
-    "{white-space:normal}</style>"
+    "<style>[data-testid='stMetricLabel'] p,[data-testid='stMetricValue'] p,"
+    "[data-testid='stMetricDelta'] p{white-space:normal}</style>"
 )
 
 #: The page this run opened (`open_page`): its downloads ask the policy about it
@@ -81,6 +83,7 @@ def open_page(key: str) -> PageContext:
         st.error(t("auth.no_access", context.lang), icon=":material/block:")
         st.stop()
     st.html(METRIC_TEXT_CSS)
+    set_title(spec.title(context.lang), context.lang)
     st.title(spec.title(context.lang))
     st.caption(report_date_caption(context.filters, data_as_of()))
     if context.user.suppressed:

@@ -54,7 +54,7 @@ from dashboard.catalogue import (
     stage_label,
     status_of,
 )
-from dashboard.charts import OFF_TRACK, ON_TRACK, SPEND_STATUS_COLOURS
+from dashboard.charts import OFF_TRACK_TEXT, ON_TRACK_TEXT, SPEND_STATUS_TEXT_COLOURS
 from dashboard.figure_format import format_delta, format_value
 from dashboard.i18n import N_, t
 from dashboard.indicator_table import IndicatorCell, direction, indicator_rows
@@ -78,8 +78,8 @@ BAND: Final = colors.HexColor("#f2f5f8")
 
 #: The colour of a change by its tone (catalogue direction); the sign says it in print.
 TONE_COLOURS: Final[dict[Tone, colors.Color]] = {
-    "good": colors.HexColor(ON_TRACK),
-    "bad": colors.HexColor(OFF_TRACK),
+    "good": colors.HexColor(ON_TRACK_TEXT),
+    "bad": colors.HexColor(OFF_TRACK_TEXT),
     "neutral": colors.black,
 }
 #: An indicator's reading -> the tone its words are printed in.
@@ -432,7 +432,7 @@ def _spend_table(
             ]
             + [spend_status_text(record["status"], lang)]
         )
-        colour = SPEND_STATUS_COLOURS[status_of(record["status"])]
+        colour = SPEND_STATUS_TEXT_COLOURS[status_of(record["status"])]
         colours.append(("TEXTCOLOR", (-1, row), (-1, row), colors.HexColor(colour)))
     # Seven columns beside the name: a size smaller, so names wrap between words.
     first, status = 4.4 * cm, 2.3 * cm

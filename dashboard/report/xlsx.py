@@ -32,7 +32,7 @@ from dashboard.catalogue import (
     stage_definition,
     stage_label,
 )
-from dashboard.charts import OFF_TRACK, ON_TRACK
+from dashboard.charts import OFF_TRACK_TEXT, ON_TRACK_TEXT
 from dashboard.export import neutralise_formulas
 from dashboard.i18n import N_, t
 from dashboard.indicator_table import indicator_numbers
@@ -69,8 +69,8 @@ CHANGE_MONEY_FORMAT: Final[dict[str, str]] = {
 HEADER_FILL: Final = PatternFill("solid", fgColor="F2F5F8")
 #: Font colour of a good or bad change (RGB without the #).
 TONE_COLOURS: Final[dict[Tone, str]] = {
-    "good": ON_TRACK.removeprefix("#"),
-    "bad": OFF_TRACK.removeprefix("#"),
+    "good": ON_TRACK_TEXT.removeprefix("#"),
+    "bad": OFF_TRACK_TEXT.removeprefix("#"),
 }
 
 

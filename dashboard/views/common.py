@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from functools import partial
 from typing import Any, Final
 
 import pandas as pd
@@ -66,3 +68,26 @@ def plot(
 def numeric(column: pd.Series) -> pd.Series:
     """A disclosed count column as numbers for a chart: "<5" plots as 0 (its hover says "<5")."""
     return pd.to_numeric(column, errors="coerce").fillna(0)
+
+
+def chart_numbers(make: Callable[[], pd.DataFrame], lang: str, *, key: str) -> None:
+    """A switch under a chart that shows its numbers as a table: the chart's text alternative.
+
+    A screen reader reads nothing of a Plotly chart (WCAG 1.1.1), and a
+    keyboard cannot reach its hover. The table is HTML (`st.table`, read cell
+    by cell) and holds the cells as shown, `<5` included: `make` is the
+    chart's download table, so nothing is shown that the chart does not show.
+    It is made only when switched on, so a page costs nothing more until asked.
+    Dates read as the page writes them (`30.06.2011`), not as ISO.
+    """
+    if st.toggle(t("common.chart_numbers", lang), key=key):
+        st.table(make().map(partial(_date_text, lang=lang)), hide_index=True)
+
+
+def _date_text(cell: object, lang: str) -> object:
+    """A date cell in the page's short form; any other cell as it is."""
+    if isinstance(cell, datetime):
+        return formatting.short_date(cell.date(), lang)
+    if isinstance(cell, date):
+        return formatting.short_date(cell, lang)
+    return cell

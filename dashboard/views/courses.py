@@ -30,7 +30,7 @@ from dashboard.i18n import N_, t
 from dashboard.metrics import card_help, show_figure
 from dashboard.shell import download_csv
 from dashboard.tables import Column, Kind
-from dashboard.views.common import no_families, numeric, plot
+from dashboard.views.common import chart_numbers, no_families, numeric, plot
 from data_access.queries.figures import FigureValue
 from data_access.rules.figures import FigureId
 from data_access.rules.stages import STAGE_ORDER
@@ -144,6 +144,7 @@ def stages(frame: pd.DataFrame, lang: str) -> None:
             **count_axis(stacked_counts(month_ends, cells), lang),
         },
     )
+    chart_numbers(partial(_stages_csv, frame, lang), lang, key="forloeb_stages_numbers")
     download_csv(partial(_stages_csv, frame, lang), "familier_pr_fase", lang)
 
 
@@ -262,6 +263,7 @@ def flow(frame: pd.DataFrame, lang: str) -> None:
             **count_axis([*frame["started"].tolist(), *frame["ended"].tolist()], lang),
         },
     )
+    chart_numbers(partial(csv_table, frame, lang), lang, key="forloeb_flow_numbers")
     download_csv(partial(csv_table, frame, lang), "forloeb_startet_afsluttet", lang)
 
 
@@ -291,4 +293,6 @@ def reasons(frame: pd.DataFrame, lang: str) -> None:
         },
         yaxis={"autorange": "reversed"},
     )
-    download_csv(partial(csv_table, frame.assign(reason=names), lang), "forloeb_afslutning", lang)
+    by_reason = partial(csv_table, frame.assign(reason=names), lang)
+    chart_numbers(by_reason, lang, key="forloeb_reasons_numbers")
+    download_csv(by_reason, "forloeb_afslutning", lang)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from functools import partial
 from typing import Final
 
 import pandas as pd
@@ -25,7 +26,7 @@ from dashboard.indicator_table import (
     verdict_text,
 )
 from dashboard.tables import Column, Kind
-from dashboard.views.common import plot
+from dashboard.views.common import chart_numbers, plot
 from data_access.queries.indicators import CITY as CITY_KIND
 from data_access.queries.indicators import Indicator, IndicatorPanel
 
@@ -92,6 +93,24 @@ def indicator_chart(series: pd.DataFrame, indicator: Indicator, starts_on: date,
         xaxis={"title": title(t("districts.measured", lang)), **ticks},
         yaxis={"title": title(indicator.unit_label(lang) or indicator.label(lang))},
     )
+    chart_numbers(
+        partial(_series_table, lines, measured, lang),
+        lang,
+        key=f"bydele_{indicator.indicator}_numbers",
+    )
+
+
+def _series_table(
+    lines: dict[tuple[str, str], tuple[list[date], list[float]]], days: list[date], lang: str
+) -> pd.DataFrame:
+    """The chart's lines as a table: a row per measuring date, a column per line of the chart."""
+    columns: dict[str, list[str]] = {
+        t("districts.measured", lang): [formatting.short_date(day, lang) for day in days]
+    }
+    for (_, name), (measured_on, values) in lines.items():
+        by_day = {day: v for day, v in zip(measured_on, values, strict=True) if not pd.isna(v)}
+        columns[name] = [formatting.number(by_day.get(day), lang, decimals=1) for day in days]
+    return pd.DataFrame(columns)
 
 
 def change_table(changes: pd.DataFrame, indicator: Indicator, lang: str) -> None:

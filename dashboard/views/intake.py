@@ -24,7 +24,7 @@ from dashboard.i18n import N_, t
 from dashboard.metrics import show_figure
 from dashboard.shell import download_csv
 from dashboard.tables import Column, Kind
-from dashboard.views.common import no_families, numeric, plot
+from dashboard.views.common import chart_numbers, no_families, numeric, plot
 from data_access.queries.figures import FigureValue
 from data_access.rules.access import MIN_CELL
 from data_access.rules.disclosure import WITHHELD
@@ -139,6 +139,7 @@ def funnel(frame: pd.DataFrame, lang: str) -> None:
         },
         yaxis={"autorange": "reversed"},
     )
+    chart_numbers(partial(_funnel_csv, frame, lang), lang, key="visitation_funnel_numbers")
     download_csv(partial(_funnel_csv, frame, lang), "visitation_tragt", lang)
 
 
@@ -206,4 +207,5 @@ def referrals(frame: pd.DataFrame, lang: str) -> None:
         },
     )
     headers = {"month_end": t("common.month", lang), "referrals": t("intake.funnel.referred", lang)}
+    chart_numbers(lambda: frame.rename(columns=headers), lang, key="visitation_referrals_numbers")
     download_csv(lambda: frame.rename(columns=headers), "henvisninger_pr_maaned", lang)

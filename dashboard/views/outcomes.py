@@ -18,7 +18,7 @@ from dashboard.charts import PALETTE, title
 from dashboard.i18n import N_, t
 from dashboard.metrics import show_figure
 from dashboard.tables import Column, Kind
-from dashboard.views.common import plot, status
+from dashboard.views.common import chart_numbers, plot, status
 from data_access.derived.course_months import COURSE_MEASURES, Measure
 from data_access.queries.figures import FigureValue
 from data_access.queries.outcomes import SSP_LEVELS
@@ -159,6 +159,12 @@ def course_chart(series: pd.DataFrame, measure: Measure, lang: str) -> None:
         yaxis["range"] = [min(shown) - pad, max(shown) + pad]
     xaxis = {"title": title(t("outcomes.course_month", lang)), "dtick": 1}
     plot([line], lang, xaxis=xaxis, yaxis=yaxis)
+    numbers = {
+        t("outcomes.course_month", lang): series["course_month"].tolist(),
+        t(MEASURE_NAMES[measure], lang): [formatting.number(v, lang, decimals=1) for v in values],
+        t("common.families", lang): formatting.counts(series["families"], lang),
+    }
+    chart_numbers(lambda: pd.DataFrame(numbers), lang, key=f"effekt_{measure}_numbers")
     st.caption(t("outcomes.course_note", lang))
 
 

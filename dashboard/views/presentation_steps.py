@@ -19,7 +19,7 @@ from dashboard import formatting
 from dashboard.catalogue import figure, spend_status_text, stage_label, status_of
 from dashboard.charts import (
     PALETTE,
-    SPEND_STATUS_COLOURS,
+    SPEND_STATUS_TEXT_COLOURS,
     STAGE_COLOURS,
     Trace,
     count_axis,
@@ -205,7 +205,7 @@ def _step_spend(
                     "text": spent_texts,
                     "textposition": "outside",
                     "textfont": {
-                        "color": [SPEND_STATUS_COLOURS[status_of(s)] for s in frame["status"]]
+                        "color": [SPEND_STATUS_TEXT_COLOURS[status_of(s)] for s in frame["status"]]
                     },
                 },
             ),

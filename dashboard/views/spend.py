@@ -16,7 +16,13 @@ import streamlit as st
 
 from dashboard import formatting, tables
 from dashboard.catalogue import figure, spend_column_label, spend_status_text
-from dashboard.charts import PALETTE, SPEND_STATUS_COLOURS, money_axis, month_ticks, title
+from dashboard.charts import (
+    PALETTE,
+    SPEND_STATUS_TEXT_COLOURS,
+    money_axis,
+    month_ticks,
+    title,
+)
 from dashboard.i18n import t
 from dashboard.metrics import show_figure
 from dashboard.tables import Column, Kind
@@ -74,7 +80,7 @@ def breakdown_table(frame: pd.DataFrame, lang: str, first: str) -> None:
         ],
         lang,
     )
-    colours = {spend_status_text(s, lang): c for s, c in SPEND_STATUS_COLOURS.items()}
+    colours = {spend_status_text(s, lang): c for s, c in SPEND_STATUS_TEXT_COLOURS.items()}
     tables.show(table, colours={status_heading: colours}, wrap_names=True)
 
 

@@ -17,7 +17,10 @@ from typing import Any, NoReturn
 
 import pytest
 
-from tests.fixtures.browser import CHROMIUM_ARGS, SCREENSHOTS, Servers, chromium_path
+from tests.fixtures.browser import CHROMIUM_ARGS, ROOT, SCREENSHOTS, Servers, chromium_path
+
+#: axe-core as npm installs it from tests/e2e/axe/package-lock.json (`npm ci`).
+AXE_SCRIPT = ROOT / "tests" / "e2e" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -87,6 +90,17 @@ def page(browser: Any) -> Iterator[Any]:
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """The axe-core script the accessibility test injects into each page, or a skip saying how."""
+    if not AXE_SCRIPT.is_file():
+        _missing(
+            f"axe-core is not installed at {AXE_SCRIPT.relative_to(ROOT)}. "
+            "Install it with `npm ci --prefix tests/e2e/axe` (Debian's npm; .ci/run does this)."
+        )
+    return AXE_SCRIPT.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
