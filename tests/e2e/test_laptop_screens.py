@@ -13,7 +13,9 @@ shown: the filters a viewer had set are what scrolls out of view. A short
 list (a coordinator's families, a load's files) shows every row rather
 than ten and a scroll bar inside the page. A key figure's label and value
 are drawn on one line and end in "…" where they do not fit; at 1280 px (a
-1920 px screen at 150 % scaling) they must wrap.
+1920 px screen at 150 % scaling) they must wrap. The sidebar's demo-user
+picker cuts a long email short, so whom the pages are shown as is written
+out whole under it.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ from typing import Any
 import pytest
 
 from dashboard.access_log import HEADINGS
-from dashboard.i18n import t
+from dashboard.i18n import role_label, t
 from dashboard.navigation import pages_for
+from data_access.demo.bundle import DEMO_USERS
 from tests.fixtures.browser import (
     FIGURE_TEXTS,
     Servers,
@@ -143,3 +146,32 @@ def test_a_short_list_shows_every_row_without_scrolling_the_table(
     assert int(rows) - 1 > 10, rows
     content, room = page.evaluate(HEIGHTS)[grid]
     assert content <= room, (content, room)
+
+
+#: The sidebar's texts shown whole: inputs' values and leaf elements' text that are
+#: neither cut short nor past the sidebar's edge.
+SIDEBAR_WHOLE = """() => {
+    const side = document.querySelector('[data-testid="stSidebar"]');
+    const edge = side.getBoundingClientRect().right;
+    const whole = el => el.scrollWidth <= el.clientWidth + 1
+        && el.getBoundingClientRect().right <= edge;
+    const values = Array.from(side.querySelectorAll('input')).filter(whole).map(i => i.value);
+    const texts = Array.from(side.querySelectorAll('p, span, div'))
+        .filter(el => el.children.length === 0 && el.offsetParent !== null && whole(el))
+        .map(el => el.innerText.replace(/\\s+/g, ' ').trim());
+    return [...values, ...texts];
+}"""
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_the_sidebar_shows_whom_the_pages_are_shown_as_in_full(
+    lang: str, servers: Servers, page: Any
+) -> None:
+    page.set_viewport_size(LAPTOP)
+    # The demo's longest email.
+    open_path(page, servers.for_role("coordinator").url, "oversigt", lang=lang)
+    assert exceptions(page) == []
+    acting_as = f"{role_label('coordinator', lang)}: {DEMO_USERS['coordinator']}"
+    assert acting_as in page.evaluate(SIDEBAR_WHOLE)
+    # Shown as text: not a mailto link to oneself.
+    assert page.locator('[data-testid="stSidebar"] a[href^="mailto:"]').count() == 0
