@@ -13,9 +13,10 @@ shown: the filters a viewer had set are what scrolls out of view. A short
 list (a coordinator's families, a load's files) shows every row rather
 than ten and a scroll bar inside the page. A key figure's label and value
 are drawn on one line and end in "…" where they do not fit; at 1280 px (a
-1920 px screen at 150 % scaling) they must wrap. The sidebar's demo-user
-picker cuts a long email short, so whom the pages are shown as is written
-out whole under it.
+1920 px screen at 150 % scaling) they must wrap. Økonomi's long department
+names wrap only where they must: on a 1920 px screen each has one line. The
+sidebar's demo-user picker cuts a long email short, so whom the pages are
+shown as is written out whole under it.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from tests.fixtures.browser import (
 )
 
 LAPTOP = {"width": 1366, "height": 768}
+WIDE = {"width": 1920, "height": 1080}
 SCALED = {"width": 1280, "height": 720}
 #: Each grid's scrolling area: [its content's width, the width it has].
 WIDTHS = """() => Array.from(document.querySelectorAll('[data-testid="stDataFrame"]'))
@@ -146,6 +148,38 @@ def test_a_short_list_shows_every_row_without_scrolling_the_table(
     assert int(rows) - 1 > 10, rows
     content, room = page.evaluate(HEIGHTS)[grid]
     assert content <= room, (content, room)
+
+
+#: The height of a grid row of one line (Streamlit's default row height).
+ONE_LINE_ROW_PX = 35
+#: The grids in view: displayed, and not in a closed expander.
+IN_VIEW = """Array.from(document.querySelectorAll('[data-testid="stDataFrame"]'))
+    .filter(grid => grid.offsetParent !== null && !grid.closest('details:not([open])'))"""
+#: Every grid in view has drawn its accessible table (which counts its rows).
+GRIDS_DRAWN = f"""() => {IN_VIEW}.every(grid => grid.querySelector('table') !== null)"""
+#: Each grid in view: [its height, its rows with the heading's].
+GRID_ROWS = f"""() => {IN_VIEW}.map(grid => [grid.getBoundingClientRect().height,
+                  Number(grid.querySelector('table').getAttribute('aria-rowcount'))])"""
+
+
+def test_department_names_keep_one_line_on_a_wide_screen_and_wrap_on_a_laptop(
+    servers: Servers, page: Any
+) -> None:
+    page.set_viewport_size(WIDE)
+    open_path(page, servers.for_role("admin").url, "oekonomi")
+    assert exceptions(page) == []
+    page.wait_for_function(GRIDS_DRAWN)
+    # The departments (the first tab) and the years; neither has rows of two lines.
+    grids = page.evaluate(GRID_ROWS)
+    assert len(grids) == 2, grids
+    assert all(height <= rows * ONE_LINE_ROW_PX + 3 for height, rows in grids), grids
+    # The same tab on a laptop's width: the names wrap and every column is in view.
+    page.set_viewport_size(LAPTOP)
+    page.wait_for_timeout(500)
+    page.wait_for_function(GRIDS_DRAWN)
+    departments_height, departments_rows = page.evaluate(GRID_ROWS)[0]
+    assert departments_height > departments_rows * ONE_LINE_ROW_PX + 3
+    assert all(content <= room for content, room in page.evaluate(WIDTHS)), page.evaluate(WIDTHS)
 
 
 #: The sidebar's texts shown whole: inputs' values and leaf elements' text that are
