@@ -16,7 +16,8 @@ are drawn on one line and end in "…" where they do not fit; at 1280 px (a
 1920 px screen at 150 % scaling) they must wrap. Økonomi's long department
 names wrap only where they must: on a 1920 px screen each has one line. The
 sidebar's demo-user picker cuts a long email short, so whom the pages are
-shown as is written out whole under it.
+shown as is written out whole under it. Every month of a chart's axis has
+its label.
 """
 
 from __future__ import annotations
@@ -224,3 +225,30 @@ def test_the_sidebar_shows_whom_the_pages_are_shown_as_in_full(
     assert acting_as in page.evaluate(SIDEBAR_WHOLE)
     # Shown as text: not a mailto link to oneself.
     assert page.locator('[data-testid="stSidebar"] a[href^="mailto:"]').count() == 0
+
+
+#: Each chart's axis labels that Plotly hid (it hides one that would cross the chart's
+#: edge) or drew past the chart's box: [chart, label].
+HIDDEN_TICKS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
+    .flatMap((plot, chart) => {
+        const box = plot.getBoundingClientRect();
+        return Array.from(plot.querySelectorAll('.xtick text, .ytick text'))
+            .filter(label => {
+                const drawn = label.getBoundingClientRect();
+                return drawn.width === 0 || drawn.left < box.left - 1
+                    || drawn.right > box.right + 1 || drawn.bottom > box.bottom + 1;
+            })
+            .map(label => [chart, label.textContent]);
+    })"""
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+@pytest.mark.parametrize("key", ["forloeb", "visitation"])
+def test_every_month_of_a_chart_axis_is_labelled(
+    key: str, lang: str, servers: Servers, page: Any
+) -> None:
+    page.set_viewport_size(LAPTOP)
+    open_path(page, servers.for_role("coordinator").url, key, lang=lang)
+    assert exceptions(page) == []
+    page.wait_for_selector(".js-plotly-plot .xtick text", state="attached")
+    assert page.evaluate(HIDDEN_TICKS) == []
