@@ -147,6 +147,9 @@ def access_log_page(context: PageContext) -> None:
         limit=AUDIT_PAGE_LIMIT,
     )
     st.caption(t("audit.rows", lang, count=len(frame), limit=AUDIT_PAGE_LIMIT))
+    if frame.empty:
+        # The count says so; an empty grid would only add the grid's English "empty".
+        return
     columns = log_columns(frame, lang)
     show_log(screen_columns(columns, lang), lang)
     shown = sorted({f for ids in frame["family_ids"].tolist() for f in str(ids).split(",") if f})

@@ -355,3 +355,16 @@ def test_the_admin_page_reads_each_row_in_words_with_danish_times(
     assert ";FAM-21;" in csv[1] and ";30.06.2011;" in csv[1]
     # The CSV keeps both what was shown and the families, each in its own column.
     assert ";Vist;Familier (pseudonymer);" in csv[0] and ";Pseudonymer;FAM-21;" in csv[1]
+
+
+def test_an_empty_log_says_so_in_words_without_an_empty_grid(
+    demo_db_url: str, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DASHBOARD_DEMO", "1")
+    monkeypatch.setenv("DASHBOARD_AUDIT_URL", db_url)
+    app = render(monkeypatch, demo_db_url, "adgangslog", user="admin@demo.invalid")
+    assert not app.exception, [e.value for e in app.exception]
+    assert "Registreringer: 0 (højst 500 vises)." in [c.value for c in app.caption]
+    # The grid of no rows wrote its own English "empty"; nothing to download either.
+    assert len(app.dataframe) == 0
+    assert len(app.get("download_button")) == 0
