@@ -8,9 +8,11 @@ Downloads and reports are logged by `audit_trail.logged_data`.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import Final
 
 import pandas as pd
 import streamlit as st
@@ -64,8 +66,8 @@ def screen_families(ids: object, keep: int = SCREEN_FAMILIES) -> str:
     """
     families = [f for f in str(ids).split(",") if f]
     if len(families) <= keep:
-        return ",".join(families)
-    return f"{','.join(families[:keep])} … (+{len(families) - keep})"
+        return ", ".join(families)
+    return f"{', '.join(families[:keep])} … (+{len(families) - keep})"
 
 
 AUDIT_DEFAULT_DAYS = 30
@@ -83,6 +85,8 @@ HEADINGS: dict[str, str] = {
     "family_ids": N_("audit.families"),
     "file": N_("audit.file"),
 }
+#: The heading of the screen's one column for the filters a viewer had set.
+FILTERS: Final = N_("audit.filters")
 PAGE_KEYS = frozenset(spec.key for spec in PAGES)
 #: Action / what was shown -> message id of its word.
 WORDS: dict[str, str] = {
@@ -152,6 +156,9 @@ def access_log_page(context: PageContext) -> None:
         limit=AUDIT_PAGE_LIMIT,
     )
     st.caption(t("audit.rows", lang, count=len(frame), limit=AUDIT_PAGE_LIMIT))
+    if frame.empty:
+        # The count says so; an empty grid would only add the grid's English "empty".
+        return
     columns = log_columns(frame, lang)
     show_log(screen_columns(columns, lang), lang)
     shown = sorted({f for ids in frame["family_ids"].tolist() for f in str(ids).split(",") if f})
@@ -190,44 +197,82 @@ def log_columns(frame: pd.DataFrame, lang: str) -> list[Column]:
 
 
 def screen_columns(columns: Sequence[Column], lang: str) -> list[Column]:
-    """The log's columns for the screen: what was shown in one column, a few pseudonyms each.
+    """The log's columns for the screen: what was shown in one column, the filters in another.
 
     A row shows pseudonyms exactly when it names families (`record_access`),
     so "Vist" and the families say one thing twice; on screen the families
-    stand in for "Pseudonyms" and the word stays where there are none. That
-    and `SCREEN_FAMILIES` narrow the table so that who saw what, when and on
-    which page is in view on a laptop; the CSV keeps both columns in full.
+    stand in for "Pseudonyms", a file handed out without them for "Aggregates",
+    and the word stays where there is neither. The filters a viewer had set (programme,
+    report date, district) read as one cell. With `SCREEN_FAMILIES` and rows
+    of two lines (`show_log`) that keeps every column in view on a 1366 px
+    laptop; the CSV keeps each column in full.
     """
-    shown = t(HEADINGS["shown"], lang)
-    families = t(HEADINGS["family_ids"], lang)
     by_heading = {column.heading: column for column in columns}
+    by_name = {name: by_heading[t(message, lang)] for name, message in HEADINGS.items()}
     what = [
-        screen_families(ids) if ids else word
-        for ids, word in zip(by_heading[families].values, by_heading[shown].values, strict=True)
+        screen_families(ids) if _text(ids) else (_text(file) or word)
+        for ids, word, file in zip(
+            by_name["family_ids"].values,
+            by_name["shown"].values,
+            by_name["file"].values,
+            strict=True,
+        )
     ]
+    filters = [
+        ", ".join(
+            part
+            for part in (_text(programme), formatting.short_date(_day(day), lang), _text(district))
+            if part and part != formatting.MISSING
+        )
+        for programme, day, district in zip(
+            by_name["programme_id"].values,
+            by_name["report_date"].values,
+            by_name["district_id"].values,
+            strict=True,
+        )
+    ]
+    kept = [by_name[name] for name in ("at", "email", "role", "action", "page")]
     return [
-        replace(column, values=what) if column.heading == shown else column
-        for column in columns
-        if column.heading != families
+        *kept,
+        replace(by_name["shown"], values=what),
+        Column(t(FILTERS, lang), filters),
     ]
+
+
+#: Each column's width on screen (px), 900 in all: a 1366 px laptop's main column is 904.
+#: In rows of two lines a longer text wraps: a role or the filters at a space, an email,
+#: a file or a page title past its width between letters. The time keeps one line.
+SCREEN_WIDTHS: Final[dict[str, int]] = {
+    "at": 130,
+    "email": 150,
+    "role": 108,
+    "action": 82,
+    "page": 130,
+    "shown": 150,
+    "filters": 150,
+}
 
 
 def show_log(columns: Sequence[Column], lang: str) -> None:
-    """The log on screen: the browser writes the time and date in the grid's own formats.
+    """The log on screen: the browser writes the time in the grid's own format.
 
     Not `tables.show`: its Styler sends every cell twice, value and text, and
     500 rows of pseudonyms then came to 234 KB a view (this way 110 KB, 89 KB with
     three pseudonyms a row in "Vist": docs/benchmarks.md).
-    The time stays in view when the columns scroll sideways.
+    Each column has its width (`SCREEN_WIDTHS`) and each row two lines, so a
+    1366 px laptop shows every column; on a narrower screen the time stays in
+    view when the columns scroll sideways.
     """
     frame = pd.DataFrame({column.heading: column.values for column in columns})
-    day, moment = formatting.grid_formats(lang)
+    moment = formatting.grid_formats(lang)[1]
+    widths = {t(HEADINGS.get(name, FILTERS), lang): px for name, px in SCREEN_WIDTHS.items()}
     config = {
-        column.heading: st.column_config.DatetimeColumn(format=moment, pinned=True)
+        column.heading: st.column_config.DatetimeColumn(
+            format=moment, pinned=True, width=widths.get(column.heading)
+        )
         if column.kind is Kind.MOMENT
-        else st.column_config.DateColumn(format=day)
+        else st.column_config.Column(width=widths.get(column.heading))
         for column in columns
-        if column.kind in (Kind.MOMENT, Kind.DATE)
     }
     st.dataframe(
         frame,
@@ -235,7 +280,20 @@ def show_log(columns: Sequence[Column], lang: str) -> None:
         width="stretch",
         placeholder=formatting.MISSING,
         column_config=config,
+        row_height=tables.TWO_LINE_ROW_PX,
     )
+
+
+def _text(value: object) -> str:
+    """A log cell as text: empty for a missing one (None, or pandas' NaN)."""
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+
+
+def _day(value: object) -> date | None:
+    """A log's report date (a date, or None / NaT when the row has none)."""
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.date()
+    return value if isinstance(value, date) else None
 
 
 def _page_title(key: object, lang: str) -> str:

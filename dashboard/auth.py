@@ -15,11 +15,13 @@ show everything to whoever meant someone else.
 
 from __future__ import annotations
 
+import html
 import os
 
 import streamlit as st
 
 from dashboard.data import shared
+from dashboard.filters import PICKER_CHARS
 from dashboard.formatting import markdown_literal
 from dashboard.i18n import role_label, t
 from dashboard.login_config import LoginConfig, login_mode
@@ -32,6 +34,12 @@ user_scope = shared(reference.user_scope)
 list_users = shared(reference.list_users)
 
 DEMO_PICKER_KEY = "demo_user"
+#: Whom the pages are shown as, under the picker, in a caption's size and shade. HTML,
+#: not st.caption: Streamlit's Markdown makes an email address a mailto link, escaped or not.
+ACTING_AS_HTML = (
+    '<p data-testid="demoActingAs" style="font-size:0.875rem;opacity:0.6;margin:0;'
+    'overflow-wrap:anywhere">{text}</p>'
+)
 #: Users of each role the demo picker offers (a city has thousands of coordinators).
 DEMO_USERS_PER_ROLE = 5
 
@@ -104,14 +112,22 @@ def _demo_user(lang: str) -> Scope | None:
     by_email = {user.email: user for user in users}
     if st.session_state.get(DEMO_PICKER_KEY) not in by_email:
         st.session_state[DEMO_PICKER_KEY] = _default_demo_email(users)
+
+    def acting_as(email: str) -> str:
+        return f"{role_label(by_email[email].role, lang)}: {email}"
+
     with st.sidebar:
         chosen = st.selectbox(
             t("auth.demo_user", lang),
             options=emails,
-            format_func=lambda email: f"{role_label(by_email[email].role, lang)}: {email}",
+            format_func=acting_as,
             key=DEMO_PICKER_KEY,
             placeholder=t("auth.demo_pick", lang),
         )
+        # The picker's one line cuts a long email short ("Styregruppen: styregruppe@dem…"):
+        # whom the pages are shown as is written out under it, as a long programme name is.
+        if chosen is not None and len(acting_as(chosen)) > PICKER_CHARS:
+            st.html(ACTING_AS_HTML.format(text=html.escape(acting_as(chosen))))
     if chosen is None:
         wanted = os.environ.get("DASHBOARD_DEMO_USER", "").strip()
         st.error(

@@ -359,10 +359,24 @@ def with_hidden(traces: list[Trace], label: str, *, offsetgroup: str | None = No
     return [*named, hidden_legend(label, offsetgroup=offsetgroup)]
 
 
+#: More month labels than this slant (they would not fit side by side on a laptop).
+LEVEL_MONTHS: Final = 12
+
+
 def month_ticks(months: Sequence[date], lang: str, *, every: int = 1) -> dict[str, Any]:
-    """X-axis ticks for a date axis with Babel's month names (`jun. 2011`)."""
+    """X-axis ticks for a date axis with Babel's month names (`jun. 2011`).
+
+    Many labels slant up to the left, each ending at its month: Plotly's own
+    slant runs down to the right, and there it hid the last month's label
+    (`Jun 2011` on Forløb at 1366 px), which would have crossed the chart's edge.
+    """
     ticks = list(months)[::every]
-    return {"tickvals": ticks, "ticktext": [formatting.month_label(day, lang) for day in ticks]}
+    slant = {"tickangle": -30} if len(ticks) > LEVEL_MONTHS else {}
+    return {
+        "tickvals": ticks,
+        "ticktext": [formatting.month_label(day, lang) for day in ticks],
+        **slant,
+    }
 
 
 #: Steps a money axis may take, times a power of ten: 1, 2, 2,5 and 5 read at a glance.

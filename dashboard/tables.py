@@ -211,7 +211,8 @@ def show(
     heading kept short so the table fits a laptop. `key` tells apart two
     tables that may hold the same values on one page. `wrap_names` lets
     the first column's long names (a department's 44 characters) wrap onto
-    two lines when the table would not fit a laptop otherwise. `every_row`
+    two lines where the table would not fit otherwise (a laptop), and keeps
+    them on one line where it does (a 1920 px screen). `every_row`
     makes the grid as tall as its rows instead of stopping at ten and
     scrolling: for tables whose rows are few by nature (a coordinator's own
     families), where a row out of view is a family overlooked.
@@ -225,15 +226,59 @@ def show(
     spec: Colours = tuple(
         (heading, tuple(sorted(by_text.items()))) for heading, by_text in (colours or {}).items()
     )
+    first = next(iter(table.cells), None)
+    if wrap_names and first is not None and _wraps_names(table, first):
+        _show_names_wrapping_when_narrow(table, spec, tuple((helps or {}).items()), key)
+        return
     # By keyword: for each positional argument Streamlit works out the signature again.
     _draw(
         table=table,
         colours=spec,
         helps=tuple((helps or {}).items()),
         key=key,
-        wrap_names=wrap_names,
+        wrapped=False,
+        room=LAPTOP_WIDTH_PX,
         every_row=every_row,
     )
+
+
+def _show_names_wrapping_when_narrow(
+    table: Table, colours: Colours, helps: tuple[tuple[str, str], ...], key: str | None
+) -> None:
+    """The table twice, the browser showing the one that suits the width it has.
+
+    Only the browser knows the width: on a laptop the long names wrap so that
+    every column is in view, on a 1920 px screen there is room for each name on
+    one line, and two-line rows there only spread three departments over twice
+    the height with one name broken for nothing. A CSS container query on the
+    main column's width picks the grid; the other is not displayed. Both are a
+    few rows (a breakdown by department or funder), so the second costs little.
+    The containers are made here, outside the cached draw: Streamlit's replay
+    of a cached function that opens containers failed (KeyError) on a cache hit.
+    """
+    name = f"names-{key or table.fingerprint().hex()}"
+    one_line = estimated_width(table)
+    st.html(
+        f"<style>.st-key-{name}{{container-type:inline-size}}"
+        f"@container (min-width:{one_line}px){{.st-key-{name}-wrapped{{display:none}}}}"
+        f"@container (max-width:{one_line - 0.02}px){{.st-key-{name}-one-line{{display:none}}}}"
+        "</style>"
+    )
+    with st.container(key=name, gap=None):
+        for suffix, wrapped, room in (
+            ("one-line", False, one_line),
+            ("wrapped", True, LAPTOP_WIDTH_PX),
+        ):
+            with st.container(key=f"{name}-{suffix}"):
+                _draw(
+                    table=table,
+                    colours=colours,
+                    helps=helps,
+                    key=None,
+                    wrapped=wrapped,
+                    room=room,
+                    every_row=False,
+                )
 
 
 def show_short(
@@ -272,10 +317,17 @@ def _draw(
     colours: Colours,
     helps: tuple[tuple[str, str], ...],
     key: str | None,
-    wrap_names: bool,
+    wrapped: bool,
+    room: int,
     every_row: bool,
 ) -> None:
-    """Build the Styler and draw it; replayed from the cache on a hit."""
+    """Build the Styler and draw it; replayed from the cache on a hit.
+
+    `wrapped`: the first column's names on two lines. A table wider than `room`
+    (a laptop's main column) scrolls sideways: its first column, which names the
+    row, is pinned to stay in view. Only then: Streamlit greys a pinned column's
+    text, as it does an index.
+    """
     styler = table.styler()
     for heading, by_text in colours:
         css = dict(by_text)
@@ -283,12 +335,8 @@ def _draw(
             lambda v, css=css: f"color: {css[v]}; font-weight: 600" if v in css else "",
             subset=[heading],
         )
-    # A table wider than a laptop's screen scrolls sideways: its first column, which
-    # names the row, is pinned to stay in view. Only then: Streamlit greys a pinned
-    # column's text, as it does an index.
     first = next(iter(table.cells), None)
-    wrapped = wrap_names and first is not None and _wraps_names(table, first)
-    pinned = first is not None and estimated_width(table, wrapped) > LAPTOP_WIDTH_PX
+    pinned = first is not None and estimated_width(table, wrapped) > room
     tooltips = dict(helps)
     config = {
         heading: st.column_config.Column(

@@ -293,13 +293,13 @@ def test_the_admin_page_filters_by_action(
     shown = texts(app)
     assert "kvartalsrapport.pdf" in shown and "FAM-9" in shown
     # Eight families in one row: the screen shows the first three and "(+5)".
-    assert "FAM-10,FAM-11,FAM-12 … (+5)" in shown and "FAM-13" not in shown
+    assert "FAM-10, FAM-11, FAM-12 … (+5)" in shown and "FAM-13" not in shown
     app.selectbox(key="audit_action").set_value("report").run()
     shown = texts(app)
     assert "kvartalsrapport.pdf" in shown and "FAM-9" not in shown
     assert "Rapport" in shown
-    # A row without families says in words what was shown.
-    assert app.dataframe[0].value.iloc[0]["Vist"] == "Samlede tal"
+    # A file handed out without families stands for what was shown ("Samlede tal").
+    assert app.dataframe[0].value.iloc[0]["Vist"] == "kvartalsrapport.pdf"
     assert len(app.get("download_button")) == 1
 
 
@@ -338,8 +338,8 @@ def test_the_admin_page_reads_each_row_in_words_with_danish_times(
     config = json.loads(grid.proto.columns)
     assert config["Tidspunkt"]["type_config"]["format"] == "DD.MM.YYYY HH.mm.ss"
     assert config["Tidspunkt"]["pinned"] is True
-    assert config["Opgørelsesdato"]["type_config"]["format"] == "DD.MM.YYYY"
-    assert row["Opgørelsesdato"] == date(2011, 6, 30)
+    # The filters the coordinator had set, in one cell: programme, report date (no district).
+    assert row["Filtre"] == "P1, 30.06.2011"
     assert row["Rolle"] == t("role.coordinator", "da")
     assert row["Side"] == "Forløb"
     # What was shown is the families themselves; "Pseudonymer" would say it twice.
@@ -347,7 +347,7 @@ def test_the_admin_page_reads_each_row_in_words_with_danish_times(
     # Who saw which families comes before the filters they had set.
     headings = list(grid.value.columns)
     assert "Familier (pseudonymer)" not in headings
-    assert headings.index("Vist") < headings.index("Program")
+    assert headings.index("Vist") < headings.index("Filtre")
     # The CSV writes the same Danish time and date as text.
     local = at.astimezone(ZoneInfo("Europe/Copenhagen"))
     csv = files["csv"].decode("utf-8-sig").splitlines()
@@ -355,3 +355,16 @@ def test_the_admin_page_reads_each_row_in_words_with_danish_times(
     assert ";FAM-21;" in csv[1] and ";30.06.2011;" in csv[1]
     # The CSV keeps both what was shown and the families, each in its own column.
     assert ";Vist;Familier (pseudonymer);" in csv[0] and ";Pseudonymer;FAM-21;" in csv[1]
+
+
+def test_an_empty_log_says_so_in_words_without_an_empty_grid(
+    demo_db_url: str, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DASHBOARD_DEMO", "1")
+    monkeypatch.setenv("DASHBOARD_AUDIT_URL", db_url)
+    app = render(monkeypatch, demo_db_url, "adgangslog", user="admin@demo.invalid")
+    assert not app.exception, [e.value for e in app.exception]
+    assert "Registreringer: 0 (højst 500 vises)." in [c.value for c in app.caption]
+    # The grid of no rows wrote its own English "empty"; nothing to download either.
+    assert len(app.dataframe) == 0
+    assert len(app.get("download_button")) == 0

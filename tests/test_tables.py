@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from datetime import date
 
 import pytest
@@ -255,12 +256,26 @@ def test_long_names_wrap_only_where_the_table_would_not_fit_a_laptop() -> None:
     drawn = [
         (json.loads(f.proto.columns).get("Afdeling", {}), f.proto.row_height) for f in app.dataframe
     ]
-    wraps, short_names, narrow, very_wide, not_asked = drawn
+    # A table whose names may wrap is drawn twice: on one line and wrapped.
+    one_line, wraps, short_names, narrow, very_wide_one_line, very_wide, not_asked = drawn
+    assert one_line == ({}, 0)
     assert wraps == ({"width": 184}, 66)
     assert short_names == ({}, 0)
     assert narrow == ({}, 0)
+    # Shown only where it fits (1 231 px), the one-line table pins nothing.
+    assert very_wide_one_line == ({}, 0)
     assert very_wide == ({"width": 184, "pinned": True}, 66)
     assert not_asked == ({"pinned": True}, 0)
+
+
+def test_the_browser_shows_the_one_line_table_where_its_estimated_width_fits() -> None:
+    app = AppTest.from_function(_draw_names_that_may_wrap, default_timeout=60).run()
+    styles = [str(element.proto.body) for element in app.get("html")]
+    # 281 + 7 x 95 = 946 px and 281 + 10 x 95 = 1 231 px on one line.
+    assert [re.findall(r"@container \((m..)-width:([\d.]+)px\)", style) for style in styles] == [
+        [("min", "946"), ("max", "945.98")],
+        [("min", "1231"), ("max", "1230.98")],
+    ]
 
 
 def _draw_with_helps() -> None:
