@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -185,6 +186,8 @@ DRAW_MAX_ENTRIES: Final = 512
 DRAW_TTL_SECONDS: Final = 3600
 #: The main area's width on a 1366 px laptop with the sidebar open (Chromium, 7 December: 904 px).
 LAPTOP_WIDTH_PX: Final = 904
+#: What a table's key may hold where it becomes a CSS class name in raw HTML.
+SAFE_CLASS: Final = re.compile(r"[A-Za-z0-9_-]+")
 #: Roughly what Streamlit's grid gives a column: this much per character, plus padding.
 _CHAR_PX: Final = 6.0
 _CELL_PADDING_PX: Final = 17
@@ -257,6 +260,9 @@ def _show_names_wrapping_when_narrow(
     of a cached function that opens containers failed (KeyError) on a cache hit.
     """
     name = f"names-{key or table.fingerprint().hex()}"
+    if not SAFE_CLASS.fullmatch(name):
+        # The name goes into raw CSS below: only a code key or a fingerprint may.
+        raise ValueError(f"a table key for CSS must be letters, digits, - or _: {name!r}")
     one_line = estimated_width(table)
     st.html(
         f"<style>.st-key-{name}{{container-type:inline-size}}"

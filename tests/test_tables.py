@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import tables
 from dashboard.tables import NOTED_MISSING, Column, Kind, build, estimated_width, show_short
 from tests.fixtures import scripts
 from tests.fixtures.apptest import table_text
@@ -320,3 +321,10 @@ def test_short_headings_that_collide_are_refused() -> None:
     columns = [Column("Måneder i forløb", [7]), Column("Måneder", [3])]
     with pytest.raises(ValueError, match="short headings must differ"):
         show_short(columns, {"Måneder i forløb": "Måneder"}, "da")
+
+
+def test_a_table_key_that_could_break_out_of_its_css_is_refused() -> None:
+    """The names table's key becomes a class name in raw CSS: only [A-Za-z0-9_-] may."""
+    table = build([Column("Afdeling", ["BUF"])], "da")
+    with pytest.raises(ValueError, match="letters, digits"):
+        tables._show_names_wrapping_when_narrow(table, (), (), "x}</style><script>")

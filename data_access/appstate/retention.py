@@ -27,9 +27,12 @@ from data_access.appstate.schema import access_log
 from data_access.db.engine import make_engine
 from data_access.rules.calendar import LOCAL_TZ
 
-#: The triggers (appstate migration a0001) that refuse deleting log rows.
-PG_DELETE_TRIGGER: Final = "access_log_no_update_delete"
+#: The triggers (appstate migration a0001) that refuse deleting log rows, and the
+#: statements that lift and restore them (whole constants: no SQL built from values).
 SQLITE_DELETE_TRIGGER: Final = "access_log_no_delete"
+PG_LIFT: Final = "ALTER TABLE access_log DISABLE TRIGGER access_log_no_update_delete"
+PG_RESTORE: Final = "ALTER TABLE access_log ENABLE TRIGGER access_log_no_update_delete"
+SQLITE_LIFT: Final = "DROP TRIGGER access_log_no_delete"
 #: The role the deletion's own log row names: the database owner, no dashboard role.
 OWNER_ROLE: Final = "owner"
 #: The deletion's own log row names the page the log is read on.
@@ -98,9 +101,9 @@ def _prune_postgresql(url: str, before: datetime, by: str, cutoff: date) -> int:
     engine = make_engine(url)
     try:
         with engine.begin() as connection:
-            connection.execute(text(f"ALTER TABLE access_log DISABLE TRIGGER {PG_DELETE_TRIGGER}"))
+            connection.execute(text(PG_LIFT))
             deleted = _delete_and_record(connection, before, by, cutoff)
-            connection.execute(text(f"ALTER TABLE access_log ENABLE TRIGGER {PG_DELETE_TRIGGER}"))
+            connection.execute(text(PG_RESTORE))
         return deleted
     finally:
         engine.dispose()
@@ -127,7 +130,7 @@ def _prune_sqlite(url: str, before: datetime, by: str, cutoff: date) -> int:
                 ).fetchone()
                 if found is None:
                     raise ValueError(f"trigger {SQLITE_DELETE_TRIGGER} not found: not pruned")
-                raw.execute(f"DROP TRIGGER {SQLITE_DELETE_TRIGGER}")
+                raw.execute(SQLITE_LIFT)
                 deleted = _delete_and_record(connection, before, by, cutoff)
                 raw.execute(found[0])
                 raw.execute("COMMIT")
