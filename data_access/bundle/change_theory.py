@@ -29,7 +29,7 @@ def read_change_theory(path: Path) -> pd.DataFrame | None:
     Read by the bundle reader with the same rules as the contract's files (UTF-8
     with or without BOM, ragged rows refused), indexed by line number.
     """
-    return read_bundle(Path(path), (FILE,)).get(FILE)
+    return read_bundle(Path(path), (FILE,), {FILE: (*REQUIRED, *OPTIONAL)}).get(FILE)
 
 
 def check_change_theory(frame: pd.DataFrame, programme_ids: set[str]) -> list[Problem]:

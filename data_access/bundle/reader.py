@@ -14,14 +14,15 @@ import csv
 import hashlib
 import io
 import math
+import re
 import zipfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
-from typing import Any, Final
+from typing import IO, Any, Final
 
 import numpy as np
 import pandas as pd
@@ -54,6 +55,17 @@ MESSAGE_PROBLEMS: Final = 20
 SHA256_ATTR: Final = "sha256"
 #: Rows per piece when a frame's canonical CSV dump is hashed.
 DIGEST_CHUNK: Final = 100_000
+#: Which columns of a file the caller reads (file name -> column names).
+Columns = Mapping[str, Collection[str]]
+
+#: The namespace of a worksheet's XML elements.
+_SHEET_NS: Final = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+#: A formula element (`<f>`, or `<x:f>` with a prefix) anywhere in a sheet's XML.
+_FORMULA_TAG: Final = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+#: Bytes read at a time when a sheet's XML is searched for formulas.
+_SCAN_CHUNK: Final = 1 << 20
+#: Bytes kept from the previous chunk, so a tag split across two is found.
+_SCAN_OVERLAP: Final = 64
 
 
 @dataclass(frozen=True)
@@ -84,23 +96,28 @@ class BundleRejected(Exception):
         super().__init__("\n".join([heading, *shown]))
 
 
-def read_bundle(path: Path, names: Sequence[str] = BUNDLE_FILES) -> dict[str, pd.DataFrame]:
+def read_bundle(
+    path: Path, names: Sequence[str] = BUNDLE_FILES, columns: Columns | None = None
+) -> dict[str, pd.DataFrame]:
     """File name -> all-string frame ("" = missing) for every file of `names` present.
 
     `names` defaults to the contract's files; the optional additions (such as
     change_theory.csv) are read with the same rules. Other files are ignored;
     a file that is absent is simply not in the result. Raises `BundleRejected`
     for input that cannot be read at all (bad encoding, broken zip or
-    workbook, ragged rows), naming the file and line.
+    workbook, ragged rows, a formula a workbook holds no result of), naming
+    the file and line. `columns` names the columns of each file the caller
+    uses (default: every named column): a formula without a result in any
+    other column does not matter, as the column is ignored.
     """
-    frames, problems = read_bundle_files(path, names)
+    frames, problems = read_bundle_files(path, names, columns)
     if problems:
         raise BundleRejected(problems)
     return frames
 
 
 def read_bundle_files(
-    path: Path, names: Sequence[str] = BUNDLE_FILES
+    path: Path, names: Sequence[str] = BUNDLE_FILES, columns: Columns | None = None
 ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     """`read_bundle`'s frames of the files that could be read, and the problems of the others.
 
@@ -119,7 +136,7 @@ def read_bundle_files(
     elif suffix == ".zip":
         frames = _frames_from_bytes(_zip_files(path, names), names, problems)
     elif suffix in (".xlsx", ".xlsm"):
-        frames = _read_workbook(path, names, problems)
+        frames = _read_workbook(path, names, columns, problems)
     else:
         raise BundleRejected(
             [Problem(path.name, 1, "", "not a bundle: expected a folder, a .zip or an .xlsx file")]
@@ -256,7 +273,7 @@ def _parse_csv(name: str, data: bytes, problems: list[Problem]) -> pd.DataFrame 
 
 
 def _read_workbook(
-    path: Path, names: Sequence[str], problems: list[Problem]
+    path: Path, names: Sequence[str], columns: Columns | None, problems: list[Problem]
 ) -> dict[str, pd.DataFrame]:
     """One sheet per bundle file; the sheet row number is the line number."""
     import openpyxl
@@ -287,12 +304,127 @@ def _read_workbook(
             width = max((len(row) for row in rows), default=0)
             for row in rows:
                 row.extend([""] * (width - len(row)))
+            # `_get_source` (openpyxl's, private) opens the sheet's XML; the lock
+            # file pins openpyxl and tests/test_loader_workbooks.py covers it.
+            unsaved = _unsaved_formulas(sheet._get_source)
+            if unsaved:
+                used = None if columns is None else columns.get(name, ())
+                found = _unsaved_problems(path.name, sheet.title, name, rows, unsaved, used)
+                if found:
+                    problems.extend(found)
+                    continue
             frame = _table_from_rows(name, rows, list(range(1, len(rows) + 1)), problems)
             if frame is not None:
                 frames[name] = frame
     finally:
         workbook.close()
     return frames
+
+
+def _unsaved_formulas(open_source: Callable[[], IO[bytes]]) -> list[tuple[int, int]]:
+    """(row, column), 1-based, of each formula cell the sheet holds no result of.
+
+    A workbook keeps a formula's result next to it only if the program that
+    saved it calculated it (Excel and LibreOffice do; openpyxl and other
+    writers do not), and openpyxl reads a missing result as an empty cell:
+    a date or amount would be lost without a word. A string result is
+    marked `t="str"`, so `<v></v>` there is a saved empty text, not a gap.
+    Sheets without formulas (what ETL jobs write) cost one byte search.
+    """
+    with open_source() as source:
+        if not _has_formula(source):
+            return []
+    found: list[tuple[int, int]] = []
+    with open_source() as source:
+        for row, column, cell in _sheet_cells(source):
+            if cell.find(f"{_SHEET_NS}f") is None:
+                continue
+            result = cell.find(f"{_SHEET_NS}v")
+            has_text = result is not None and bool(result.text)
+            if not has_text and not (cell.get("t") == "str" and result is not None):
+                found.append((row, column))
+    return found
+
+
+def _has_formula(source: IO[bytes]) -> bool:
+    tail = b""
+    while chunk := source.read(_SCAN_CHUNK):
+        if _FORMULA_TAG.search(tail + chunk):
+            return True
+        tail = chunk[-_SCAN_OVERLAP:]
+    return False
+
+
+def _sheet_cells(source: IO[bytes]) -> Iterator[tuple[int, int, Any]]:
+    """Each `<c>` element of a sheet with its row and column, numbered as openpyxl does.
+
+    `r` attributes are optional in the file format: a row or cell without
+    one follows the one before it.
+    """
+    from openpyxl.utils import coordinate_to_tuple
+
+    # openpyxl's parser for the XML it parses itself (defusedxml when installed).
+    from openpyxl.xml.functions import iterparse
+
+    row = column = 0
+    sheet_data = None
+    for event, element in iterparse(source, events=("start", "end")):
+        if element.tag == f"{_SHEET_NS}sheetData" and event == "start":
+            sheet_data = element
+        elif element.tag == f"{_SHEET_NS}row":
+            if event == "start":
+                row = int(element.get("r") or row + 1)
+                column = 0
+            elif sheet_data is not None:
+                # Done with the row: drop it, so a long sheet is not held whole.
+                sheet_data.clear()
+        elif element.tag == f"{_SHEET_NS}c" and event == "end":
+            reference = element.get("r")
+            if reference:
+                row, column = coordinate_to_tuple(reference)
+            else:
+                column += 1
+            yield row, column, element
+
+
+def _unsaved_problems(
+    book: str,
+    sheet: str,
+    name: str,
+    rows: list[list[str]],
+    cells: list[tuple[int, int]],
+    used: Collection[str] | None,
+) -> list[Problem]:
+    """The problems of formulas without a result in the header or a used column of `name`.
+
+    Cells at or above the header stand for a header that cannot be read;
+    below it, a cell in a column nobody reads (no name, or one the caller
+    ignores) is left alone, as its value would be.
+    """
+    from openpyxl.utils import get_column_letter
+
+    first = next((i for i, row in enumerate(rows) if any(row)), len(rows))
+    header_line = first + 1
+    header = rows[first] if first < len(rows) else []
+    problems = []
+    for line, index in cells:
+        column = ""
+        if line > header_line:
+            column = header[index - 1] if index <= len(header) else ""
+            if not column or (used is not None and column not in used):
+                continue
+        where = f"cell {get_column_letter(index)}{line} of sheet '{sheet}' in {book}"
+        problems.append(
+            Problem(
+                name,
+                line,
+                column,
+                f"formula without a saved result ({where}): the program that wrote the "
+                "workbook did not calculate it. Open and save the workbook in Excel or "
+                "LibreOffice, or write values instead of formulas",
+            )
+        )
+    return problems
 
 
 def _table_from_rows(

@@ -1,0 +1,185 @@
+"""Formula cells in an .xlsx bundle: a saved result is read, a missing one refuses the bundle.
+
+Excel and LibreOffice save each formula's result next to it; openpyxl and
+other writers that do not calculate save none, which openpyxl reads as an
+empty cell. Workbooks here are written by openpyxl, and a saved result is
+put in afterwards the way Excel stores it (`<v>` after `<f>`, `t="str"` for
+text).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from data_access.bundle.loader import BundleRejected, load_bundle
+from data_access.bundle.reader import read_bundle
+from tests.fixtures.valid import VALID_ROWS, counts, make_bundle, snapshot, texts
+
+ADVICE = "Open and save the workbook in Excel or LibreOffice, or write values instead of formulas"
+
+
+def _typed(text: str) -> Any:
+    """A CSV cell as the typed cell a spreadsheet holds: a date, a number or text."""
+    if text == "":
+        return None
+    try:
+        return datetime.strptime(text, "%Y-%m-%d")
+    except ValueError:
+        pass
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return int(number) if number.is_integer() and "." not in text else number
+
+
+def _bundle_workbook(files: dict[str, str]) -> openpyxl.Workbook:
+    """One sheet per file, in the order given, with typed cells."""
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for name, body in files.items():
+        sheet = workbook.create_sheet(name.removesuffix(".csv"))
+        frame = pd.read_csv(io.StringIO(body), dtype=str, keep_default_na=False)
+        sheet.append(list(frame.columns))
+        for record in frame.itertuples(index=False):
+            sheet.append([_typed(value) for value in record])
+    return workbook
+
+
+def _save(
+    workbook: openpyxl.Workbook,
+    path: Path,
+    results: dict[tuple[str, str], tuple[str, bool]] | None = None,
+) -> Path:
+    """Save `workbook`; `results`: (sheet, cell) -> (saved result, is text), as Excel saves it."""
+    workbook.save(path)
+    if not results:
+        return path
+    sheet_files = {
+        sheet.title: f"xl/worksheets/sheet{index}.xml"
+        for index, sheet in enumerate(workbook.worksheets, start=1)
+    }
+    patched = path.with_name(f"saved-{path.name}")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(patched, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            for (sheet, cell), (value, is_text) in results.items():
+                if sheet_files[sheet] != info.filename:
+                    continue
+                kind = ' t="str"' if is_text else ""
+                data, found = re.subn(
+                    rf'<c r="{cell}"([^>]*)><f>(.*?)</f><v ?/></c>'.encode(),
+                    rf'<c r="{cell}"\1{kind}><f>\2</f><v>{value}</v></c>'.encode(),
+                    data,
+                )
+                assert found == 1, (sheet, cell)
+            target.writestr(info, data)
+    patched.replace(path)
+    return path
+
+
+def _problems(caught: pytest.ExceptionInfo[BundleRejected]) -> list[tuple[str, int, str]]:
+    return [(p.file, p.line, p.column) for p in caught.value.problems]
+
+
+def test_formulas_without_a_saved_result_refuse_the_bundle(tmp_path: Path, db_url: str) -> None:
+    workbook = _bundle_workbook(texts())
+    families = workbook["families"]
+    # F3's referred_on (required) and F1's ended_on (optional, empty in VALID).
+    families["E4"] = "=DATE(2010,5,1)"
+    families["J2"] = "=DATE(2011,6,30)"
+    before = snapshot(db_url)
+
+    with pytest.raises(BundleRejected) as caught:
+        load_bundle(_save(workbook, tmp_path / "bundle.xlsx"), db_url)
+
+    assert _problems(caught) == [
+        ("families.csv", 2, "ended_on"),
+        ("families.csv", 4, "referred_on"),
+    ]
+    assert caught.value.problems[1].message == (
+        "formula without a saved result (cell E4 of sheet 'families' in bundle.xlsx): "
+        f"the program that wrote the workbook did not calculate it. {ADVICE}"
+    )
+    assert snapshot(db_url) == before
+
+
+def test_formulas_with_saved_results_load_those_results(tmp_path: Path, db_url: str) -> None:
+    workbook = _bundle_workbook(texts())
+    workbook["families"]["E4"] = "=DATE(2010,5,1)"
+    workbook["families"]["E4"].number_format = "yyyy-mm-dd"
+    # A formula whose result is empty text fills an optional cell with nothing.
+    workbook["families"]["J4"] = '=IF(TRUE,"","2011-01-01")'
+    workbook["districts"]["B3"] = '="Nør"&"rebro"'
+    workbook["spend"]["G3"] = "=1700+23.5"
+    results = {
+        # 2010-05-01 is day 40299 after Excel's day 0, 1899-12-30.
+        ("families", "E4"): ("40299", False),
+        ("families", "J4"): ("", True),
+        ("districts", "B3"): ("Nørrebro", True),
+        ("spend", "G3"): ("1723.5", False),
+    }
+    load_bundle(make_bundle(tmp_path / "csv"), db_url)
+    from_csv = snapshot(db_url, keep_surrogates=False)
+
+    summary = load_bundle(_save(workbook, tmp_path / "bundle.xlsx", results), db_url)
+
+    assert summary.rows == VALID_ROWS
+    assert snapshot(db_url, keep_surrogates=False) == from_csv
+
+
+def test_a_formula_in_a_column_the_loader_ignores_does_not_matter(
+    tmp_path: Path, db_url: str
+) -> None:
+    workbook = _bundle_workbook(texts())
+    families = workbook["families"]
+    families["M1"] = "note"
+    families["M2"] = '=A2&" (kontrol)"'
+    # A column without a name is not read either.
+    families["N3"] = "=1+1"
+
+    summary = load_bundle(_save(workbook, tmp_path / "bundle.xlsx"), db_url)
+
+    assert summary.rows == VALID_ROWS
+    assert counts(db_url)["families"] == 3
+
+
+def test_a_header_formula_without_a_result_names_the_header_line(tmp_path: Path) -> None:
+    workbook = _bundle_workbook(texts())
+    workbook["programmes"]["B1"] = '="na"&"me"'
+
+    with pytest.raises(BundleRejected) as caught:
+        read_bundle(_save(workbook, tmp_path / "bundle.xlsx"))
+
+    assert _problems(caught) == [("programmes.csv", 1, "")]
+    assert "cell B1 of sheet 'programmes'" in caught.value.problems[0].message
+
+
+def test_cells_without_references_are_counted_in_order(tmp_path: Path) -> None:
+    """The file format lets a writer leave out `r="..."`: rows and cells then follow on."""
+    workbook = _bundle_workbook({"spend.csv": texts()["spend.csv"]})
+    workbook["spend"]["H4"] = '="F"&"1"'
+    path = _save(workbook, tmp_path / "written.xlsx")
+    bare = tmp_path / "bundle.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(bare, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<(row|c) r="[A-Z]*\d+"', rb"<\1", data)
+                assert b' r="' not in data.split(b"<sheetData>")[1]
+            target.writestr(info, data)
+
+    with pytest.raises(BundleRejected) as caught:
+        read_bundle(bare)
+
+    assert _problems(caught) == [("spend.csv", 4, "family_id")]
+    assert "cell H4 of sheet 'spend'" in caught.value.problems[0].message
