@@ -1,4 +1,4 @@
-"""Formula cells in an .xlsx bundle: a saved result is read, a missing one refuses the bundle.
+"""Formula cells in an .xlsx bundle: a saved result is read, a missing one or an error refuses.
 
 Excel and LibreOffice save each formula's result next to it; openpyxl and
 other writers that do not calculate save none, which openpyxl reads as an
@@ -9,58 +9,30 @@ text).
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import openpyxl
-import pandas as pd
 import pytest
 
 from data_access.bundle.loader import BundleRejected, load_bundle
 from data_access.bundle.reader import read_bundle
 from tests.fixtures.valid import VALID_ROWS, counts, make_bundle, snapshot, texts
+from tests.fixtures.workbooks import bundle_workbook
 
 ADVICE = "Open and save the workbook in Excel or LibreOffice, or write values instead of formulas"
-
-
-def _typed(text: str) -> Any:
-    """A CSV cell as the typed cell a spreadsheet holds: a date, a number or text."""
-    if text == "":
-        return None
-    try:
-        return datetime.strptime(text, "%Y-%m-%d")
-    except ValueError:
-        pass
-    try:
-        number = float(text)
-    except ValueError:
-        return text
-    return int(number) if number.is_integer() and "." not in text else number
-
-
-def _bundle_workbook(files: dict[str, str]) -> openpyxl.Workbook:
-    """One sheet per file, in the order given, with typed cells."""
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
-    for name, body in files.items():
-        sheet = workbook.create_sheet(name.removesuffix(".csv"))
-        frame = pd.read_csv(io.StringIO(body), dtype=str, keep_default_na=False)
-        sheet.append(list(frame.columns))
-        for record in frame.itertuples(index=False):
-            sheet.append([_typed(value) for value in record])
-    return workbook
 
 
 def _save(
     workbook: openpyxl.Workbook,
     path: Path,
-    results: dict[tuple[str, str], tuple[str, bool]] | None = None,
+    results: dict[tuple[str, str], tuple[str, str]] | None = None,
 ) -> Path:
-    """Save `workbook`; `results`: (sheet, cell) -> (saved result, is text), as Excel saves it."""
+    """Save `workbook`; `results`: (sheet, cell) -> (saved result, its type), as Excel saves it.
+
+    The type is `t` of the cell: "" for a number, "str" for text, "e" for an error.
+    """
     workbook.save(path)
     if not results:
         return path
@@ -72,10 +44,10 @@ def _save(
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(patched, "w") as target:
         for info in source.infolist():
             data = source.read(info.filename)
-            for (sheet, cell), (value, is_text) in results.items():
+            for (sheet, cell), (value, cell_type) in results.items():
                 if sheet_files[sheet] != info.filename:
                     continue
-                kind = ' t="str"' if is_text else ""
+                kind = f' t="{cell_type}"' if cell_type else ""
                 data, found = re.subn(
                     rf'<c r="{cell}"([^>]*)><f>(.*?)</f><v ?/></c>'.encode(),
                     rf'<c r="{cell}"\1{kind}><f>\2</f><v>{value}</v></c>'.encode(),
@@ -92,7 +64,7 @@ def _problems(caught: pytest.ExceptionInfo[BundleRejected]) -> list[tuple[str, i
 
 
 def test_formulas_without_a_saved_result_refuse_the_bundle(tmp_path: Path, db_url: str) -> None:
-    workbook = _bundle_workbook(texts())
+    workbook = bundle_workbook(texts())
     families = workbook["families"]
     # F3's referred_on (required) and F1's ended_on (optional, empty in VALID).
     families["E4"] = "=DATE(2010,5,1)"
@@ -114,7 +86,7 @@ def test_formulas_without_a_saved_result_refuse_the_bundle(tmp_path: Path, db_ur
 
 
 def test_formulas_with_saved_results_load_those_results(tmp_path: Path, db_url: str) -> None:
-    workbook = _bundle_workbook(texts())
+    workbook = bundle_workbook(texts())
     workbook["families"]["E4"] = "=DATE(2010,5,1)"
     workbook["families"]["E4"].number_format = "yyyy-mm-dd"
     # A formula whose result is empty text fills an optional cell with nothing.
@@ -123,10 +95,10 @@ def test_formulas_with_saved_results_load_those_results(tmp_path: Path, db_url: 
     workbook["spend"]["G3"] = "=1700+23.5"
     results = {
         # 2010-05-01 is day 40299 after Excel's day 0, 1899-12-30.
-        ("families", "E4"): ("40299", False),
-        ("families", "J4"): ("", True),
-        ("districts", "B3"): ("Nørrebro", True),
-        ("spend", "G3"): ("1723.5", False),
+        ("families", "E4"): ("40299", ""),
+        ("families", "J4"): ("", "str"),
+        ("districts", "B3"): ("Nørrebro", "str"),
+        ("spend", "G3"): ("1723.5", ""),
     }
     load_bundle(make_bundle(tmp_path / "csv"), db_url)
     from_csv = snapshot(db_url, keep_surrogates=False)
@@ -140,7 +112,7 @@ def test_formulas_with_saved_results_load_those_results(tmp_path: Path, db_url: 
 def test_a_formula_in_a_column_the_loader_ignores_does_not_matter(
     tmp_path: Path, db_url: str
 ) -> None:
-    workbook = _bundle_workbook(texts())
+    workbook = bundle_workbook(texts())
     families = workbook["families"]
     families["M1"] = "note"
     families["M2"] = '=A2&" (kontrol)"'
@@ -154,7 +126,7 @@ def test_a_formula_in_a_column_the_loader_ignores_does_not_matter(
 
 
 def test_a_header_formula_without_a_result_names_the_header_line(tmp_path: Path) -> None:
-    workbook = _bundle_workbook(texts())
+    workbook = bundle_workbook(texts())
     workbook["programmes"]["B1"] = '="na"&"me"'
 
     with pytest.raises(BundleRejected) as caught:
@@ -166,7 +138,7 @@ def test_a_header_formula_without_a_result_names_the_header_line(tmp_path: Path)
 
 def test_cells_without_references_are_counted_in_order(tmp_path: Path) -> None:
     """The file format lets a writer leave out `r="..."`: rows and cells then follow on."""
-    workbook = _bundle_workbook({"spend.csv": texts()["spend.csv"]})
+    workbook = bundle_workbook({"spend.csv": texts()["spend.csv"]})
     workbook["spend"]["H4"] = '="F"&"1"'
     path = _save(workbook, tmp_path / "written.xlsx")
     bare = tmp_path / "bundle.xlsx"
@@ -183,3 +155,36 @@ def test_cells_without_references_are_counted_in_order(tmp_path: Path) -> None:
 
     assert _problems(caught) == [("spend.csv", 4, "family_id")]
     assert "cell H4 of sheet 'spend'" in caught.value.problems[0].message
+
+
+def test_an_error_value_is_refused_not_loaded_as_text(tmp_path: Path, db_url: str) -> None:
+    workbook = bundle_workbook(texts())
+    # openpyxl stores an error code as an error cell (t="e"), as Excel stores
+    # a lookup that failed; the saved result of such a formula is the same.
+    workbook["districts"]["B3"] = "#N/A"
+    assert workbook["districts"]["B3"].data_type == "e"
+    workbook["spend"]["G3"] = "=1/0"
+    path = _save(workbook, tmp_path / "errors.xlsx", {("spend", "G3"): ("#DIV/0!", "e")})
+
+    with pytest.raises(BundleRejected) as caught:
+        load_bundle(path, db_url)
+
+    assert [str(p) for p in caught.value.problems] == [
+        "districts.csv:3: name: the error value #N/A (cell B3 of sheet 'districts' in "
+        "errors.xlsx): correct the formula or the value",
+        "spend.csv:3: amount_dkk: the error value #DIV/0! (cell G3 of sheet 'spend' in "
+        "errors.xlsx): correct the formula or the value",
+    ]
+    assert counts(db_url)["districts"] == 0
+
+
+def test_an_error_value_in_a_column_the_loader_ignores_does_not_matter(
+    tmp_path: Path, db_url: str
+) -> None:
+    workbook = bundle_workbook(texts())
+    workbook["districts"]["E1"] = "opslag"
+    workbook["districts"]["E2"] = "#N/A"
+
+    summary = load_bundle(_save(workbook, tmp_path / "bundle.xlsx"), db_url)
+
+    assert summary.rows == VALID_ROWS

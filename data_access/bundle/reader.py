@@ -60,8 +60,8 @@ Columns = Mapping[str, Collection[str]]
 
 #: The namespace of a worksheet's XML elements.
 _SHEET_NS: Final = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-#: A formula element (`<f>`, or `<x:f>` with a prefix) anywhere in a sheet's XML.
-_FORMULA_TAG: Final = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+#: A formula element (`<f>`, or `<x:f>` with a prefix) or an error cell (`t="e"`).
+_FORMULA_OR_ERROR: Final = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]|\st=[\"']e[\"']")
 #: Bytes read at a time when a sheet's XML is searched for formulas.
 _SCAN_CHUNK: Final = 1 << 20
 #: Bytes kept from the previous chunk, so a tag split across two is found.
@@ -105,7 +105,8 @@ def read_bundle(
     change_theory.csv) are read with the same rules. Other files are ignored;
     a file that is absent is simply not in the result. Raises `BundleRejected`
     for input that cannot be read at all (bad encoding, broken zip or
-    workbook, ragged rows, a formula a workbook holds no result of), naming
+    workbook, ragged rows, a formula a workbook holds no result of, an
+    error value such as `#N/A`), naming
     the file and line. `columns` names the columns of each file the caller
     uses (default: every named column): a formula without a result in any
     other column does not matter, as the column is ignored.
@@ -306,10 +307,10 @@ def _read_workbook(
                 row.extend([""] * (width - len(row)))
             # `_get_source` (openpyxl's, private) opens the sheet's XML; the lock
             # file pins openpyxl and tests/test_loader_workbooks.py covers it.
-            unsaved = _unsaved_formulas(sheet._get_source)
-            if unsaved:
+            unreadable = _unreadable_cells(sheet._get_source)
+            if unreadable:
                 used = None if columns is None else columns.get(name, ())
-                found = _unsaved_problems(path.name, sheet.title, name, rows, unsaved, used)
+                found = _cell_problems(path.name, sheet.title, name, rows, unreadable, used)
                 if found:
                     problems.extend(found)
                     continue
@@ -321,35 +322,40 @@ def _read_workbook(
     return frames
 
 
-def _unsaved_formulas(open_source: Callable[[], IO[bytes]]) -> list[tuple[int, int]]:
-    """(row, column), 1-based, of each formula cell the sheet holds no result of.
+def _unreadable_cells(open_source: Callable[[], IO[bytes]]) -> list[tuple[int, int, str]]:
+    """(row, column, error) of each cell whose value is unknown; 1-based, error "" if unsaved.
 
     A workbook keeps a formula's result next to it only if the program that
     saved it calculated it (Excel and LibreOffice do; openpyxl and other
     writers do not), and openpyxl reads a missing result as an empty cell:
     a date or amount would be lost without a word. A string result is
     marked `t="str"`, so `<v></v>` there is a saved empty text, not a gap.
-    Sheets without formulas (what ETL jobs write) cost one byte search.
+    An error value (`#N/A` of a failed lookup) reads as that text, and
+    would load as a name. Sheets with neither (what ETL jobs write) cost
+    one byte search.
     """
     with open_source() as source:
-        if not _has_formula(source):
+        if not _has_formula_or_error(source):
             return []
-    found: list[tuple[int, int]] = []
+    found: list[tuple[int, int, str]] = []
     with open_source() as source:
         for row, column, cell in _sheet_cells(source):
+            result = cell.find(f"{_SHEET_NS}v")
+            if cell.get("t") == "e":
+                found.append((row, column, (result.text if result is not None else "") or "#?"))
+                continue
             if cell.find(f"{_SHEET_NS}f") is None:
                 continue
-            result = cell.find(f"{_SHEET_NS}v")
             has_text = result is not None and bool(result.text)
             if not has_text and not (cell.get("t") == "str" and result is not None):
-                found.append((row, column))
+                found.append((row, column, ""))
     return found
 
 
-def _has_formula(source: IO[bytes]) -> bool:
+def _has_formula_or_error(source: IO[bytes]) -> bool:
     tail = b""
     while chunk := source.read(_SCAN_CHUNK):
-        if _FORMULA_TAG.search(tail + chunk):
+        if _FORMULA_OR_ERROR.search(tail + chunk):
             return True
         tail = chunk[-_SCAN_OVERLAP:]
     return False
@@ -387,15 +393,15 @@ def _sheet_cells(source: IO[bytes]) -> Iterator[tuple[int, int, Any]]:
             yield row, column, element
 
 
-def _unsaved_problems(
+def _cell_problems(
     book: str,
     sheet: str,
     name: str,
     rows: list[list[str]],
-    cells: list[tuple[int, int]],
+    cells: list[tuple[int, int, str]],
     used: Collection[str] | None,
 ) -> list[Problem]:
-    """The problems of formulas without a result in the header or a used column of `name`.
+    """The problems of `_unreadable_cells` in the header or a used column of `name`.
 
     Cells at or above the header stand for a header that cannot be read;
     below it, a cell in a column nobody reads (no name, or one the caller
@@ -407,23 +413,22 @@ def _unsaved_problems(
     header_line = first + 1
     header = rows[first] if first < len(rows) else []
     problems = []
-    for line, index in cells:
+    for line, index, error in cells:
         column = ""
         if line > header_line:
             column = header[index - 1] if index <= len(header) else ""
             if not column or (used is not None and column not in used):
                 continue
         where = f"cell {get_column_letter(index)}{line} of sheet '{sheet}' in {book}"
-        problems.append(
-            Problem(
-                name,
-                line,
-                column,
+        if error:
+            message = f"the error value {error} ({where}): correct the formula or the value"
+        else:
+            message = (
                 f"formula without a saved result ({where}): the program that wrote the "
                 "workbook did not calculate it. Open and save the workbook in Excel or "
-                "LibreOffice, or write values instead of formulas",
+                "LibreOffice, or write values instead of formulas"
             )
-        )
+        problems.append(Problem(name, line, column, message))
     return problems
 
 
