@@ -17,12 +17,12 @@ import math
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
-from typing import IO, Any, Final
+from typing import IO, Any, Final, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -47,6 +47,8 @@ BUNDLE_FILES: Final[tuple[str, ...]] = (
     "unit_costs.csv",
 )
 
+#: The byte order mark as text.
+BOM: Final = "\ufeff"
 #: Name of the index that carries source line numbers.
 LINE_INDEX: Final = "line"
 #: Problems quoted in the exception's message (all are in `.problems`).
@@ -55,6 +57,7 @@ MESSAGE_PROBLEMS: Final = 20
 SHA256_ATTR: Final = "sha256"
 #: Rows per piece when a frame's canonical CSV dump is hashed.
 DIGEST_CHUNK: Final = 100_000
+T = TypeVar("T")
 #: Which columns of a file the caller reads (file name -> column names).
 Columns = Mapping[str, Collection[str]]
 
@@ -185,24 +188,54 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+def _spelt(name: str, found: Iterable[T], spelling: Callable[[T], str]) -> list[T]:
+    """The entries of `found` that are the bundle file `name`.
+
+    The exact spelling if there is one, else every spelling in other case
+    (`Families.csv`, a sheet `Families`): Windows and Excel treat names
+    without case, and an ignored file would count as absent, so a reload
+    would delete the programme's families without a word. More than one
+    entry is for the caller to refuse as ambiguous.
+    """
+    entries = list(found)
+    exact = [entry for entry in entries if spelling(entry) == name]
+    return exact or [entry for entry in entries if spelling(entry).lower() == name.lower()]
+
+
 def _folder_files(folder: Path, names: Sequence[str]) -> dict[str, bytes]:
-    return {name: (folder / name).read_bytes() for name in names if (folder / name).is_file()}
+    entries = [entry for entry in folder.iterdir() if entry.is_file()]
+    problems: list[Problem] = []
+    files: dict[str, bytes] = {}
+    for name in names:
+        matches = _spelt(name, entries, lambda entry: entry.name)
+        if len(matches) > 1:
+            where = ", ".join(sorted(entry.name for entry in matches))
+            problems.append(Problem(name, 1, "", f"found more than once in the folder: {where}"))
+        elif matches:
+            files[name] = matches[0].read_bytes()
+    if problems:
+        raise BundleRejected(problems)
+    return files
 
 
 def _zip_files(path: Path, names: Sequence[str]) -> dict[str, bytes]:
     """Bundle files at the zip's top level or inside one top-level folder."""
+    wanted = {name.lower() for name in names}
     try:
         with zipfile.ZipFile(path) as archive:
-            found: dict[str, list[zipfile.ZipInfo]] = {}
+            entries: list[zipfile.ZipInfo] = []
             for info in archive.infolist():
                 parts = _zip_parts(info)
                 if info.is_dir() or not parts or len(parts) > 2 or parts[0] == "__MACOSX":
                     continue
-                if parts[-1] in names:
-                    found.setdefault(parts[-1], []).append(info)
+                if parts[-1].lower() in wanted:
+                    entries.append(info)
             problems: list[Problem] = []
             files: dict[str, bytes] = {}
-            for name, infos in found.items():
+            for name in names:
+                infos = _spelt(name, entries, lambda info: _zip_parts(info)[-1])
+                if not infos:
+                    continue
                 shallowest = min(len(_zip_parts(i)) for i in infos)
                 candidates = [i for i in infos if len(_zip_parts(i)) == shallowest]
                 if len(candidates) > 1:
@@ -287,11 +320,17 @@ def _read_workbook(
         ) from error
     frames: dict[str, pd.DataFrame] = {}
     try:
-        sheets = {f"{sheet.title.strip()}.csv": sheet for sheet in workbook.worksheets}
         for name in names:
-            if name not in sheets:
+            matches = _spelt(name, workbook.worksheets, lambda sheet: f"{sheet.title.strip()}.csv")
+            if len(matches) > 1:
+                where = ", ".join(sorted(repr(sheet.title) for sheet in matches))
+                problems.append(
+                    Problem(name, 1, "", f"found more than once in the workbook: sheets {where}")
+                )
                 continue
-            sheet = sheets[name]
+            if not matches:
+                continue
+            sheet = matches[0]
             # Read-only mode trusts the sheet's stored size: a streaming writer
             # that stores none (openpyxl's write-only mode) gives rows cut at
             # their last cell, and a stale size cuts off rows and columns
@@ -447,7 +486,10 @@ def _table_from_rows(
         # that the file (a zero-byte export, a BOM alone) holds nothing at all.
         problems.append(Problem(name, 1, "", "empty file: expected a header row"))
         return None
-    header = [cell.strip() for cell in rows[first]]
+    # A byte order mark left before a column name (a file saved with two, a
+    # CSV text pasted into a sheet) is invisible: "family_id missing" under
+    # a header that shows family_id would be a riddle.
+    header = [cell.strip().lstrip(BOM).strip() for cell in rows[first]]
     while header and header[-1] == "":
         header.pop()
     header_line = lines[first]
