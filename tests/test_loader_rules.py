@@ -747,6 +747,29 @@ def test_file_that_is_not_utf8_names_the_line(tmp_path: Path, db_url: str) -> No
     ]
 
 
+NUL = "contains a NUL byte (0x00); save the file as UTF-8 text"
+
+
+def test_a_nul_byte_is_refused_on_its_line(tmp_path: Path, db_url: str) -> None:
+    """Valid UTF-8 all the same: SQLite stored it, PostgreSQL failed mid-load without a line."""
+    folder = make_bundle(tmp_path / "bundle")
+    departments = (folder / "departments.csv").read_text(encoding="utf-8")
+    (folder / "departments.csv").write_text(
+        departments.replace("Børne- og", "Børne-\x00og"), encoding="utf-8"
+    )
+    # UTF-16 without a byte order mark: each ASCII letter is followed by a NUL.
+    programmes = (folder / "programmes.csv").read_text(encoding="utf-8")
+    assert programmes.isascii()
+    (folder / "programmes.csv").write_bytes(programmes.encode("utf-16-le"))
+
+    problems = refused(folder, db_url)
+
+    assert problems == [
+        Problem("departments.csv", 3, "", NUL),
+        Problem("programmes.csv", 1, "", NUL),
+    ]
+
+
 def test_an_unreadable_file_does_not_hide_the_broken_rows_of_the_others(
     tmp_path: Path, db_url: str
 ) -> None:

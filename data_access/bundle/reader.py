@@ -288,6 +288,15 @@ def _parse_csv(name: str, data: bytes, problems: list[Problem]) -> pd.DataFrame 
             Problem(name, line, "", f"not valid UTF-8 (byte 0x{bad:02x}); save the file as UTF-8")
         )
         return None
+    nul = text.find("\x00")
+    if nul >= 0:
+        # Valid UTF-8, but no text: PostgreSQL refuses it in the middle of the
+        # load and SQLite would store it. UTF-16 without a BOM is full of them.
+        line = text.count("\n", 0, nul) + 1
+        problems.append(
+            Problem(name, line, "", "contains a NUL byte (0x00); save the file as UTF-8 text")
+        )
+        return None
     reader = csv.reader(io.StringIO(text, newline=""))
     rows: list[list[str]] = []
     lines: list[int] = []
