@@ -18,6 +18,7 @@ import pytest
 
 from data_access.bundle.loader import BundleRejected, load_bundle
 from data_access.bundle.reader import read_bundle
+from data_access.bundle.validation import parse_frames
 from tests.fixtures.valid import VALID_ROWS, counts, make_bundle, snapshot, texts
 from tests.fixtures.workbooks import bundle_workbook
 
@@ -188,3 +189,23 @@ def test_an_error_value_in_a_column_the_loader_ignores_does_not_matter(
     summary = load_bundle(_save(workbook, tmp_path / "bundle.xlsx"), db_url)
 
     assert summary.rows == VALID_ROWS
+
+
+def test_a_date_cell_formatted_as_a_number_gets_a_hint(tmp_path: Path) -> None:
+    """Excel shows such a cell as 40188; the refusal says what the number most likely is."""
+    workbook = bundle_workbook(texts())
+    # F1's referred_on, 2010-01-10, as its day number in a cell without a date format.
+    families = workbook["families"]
+    families["E2"] = 40188
+    # A year alone is no day number: it gets no hint.
+    families["F2"] = 2010
+    for cell in ("E2", "F2"):
+        families[cell].number_format = "General"
+
+    parsed = parse_frames(read_bundle(_save(workbook, tmp_path / "bundle.xlsx")))
+
+    assert [str(p) for p in parsed.problems] == [
+        "families.csv:2: referred_on: not a date in the form YYYY-MM-DD: '40188' "
+        "(a spreadsheet's day number? format the cells as dates)",
+        "families.csv:2: investigation_on: not a date in the form YYYY-MM-DD: '2010'",
+    ]

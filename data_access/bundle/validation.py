@@ -11,6 +11,7 @@ refused bundle in one round instead of one error at a time.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
@@ -552,7 +553,7 @@ def _parse_date(
         spec.name,
         raw,
         ~empty & ~usable,
-        lambda v: f"not a date in the form YYYY-MM-DD: {_q(v)}",
+        lambda v: f"not a date in the form YYYY-MM-DD: {_q(v)}{_day_number_hint(v)}",
     )
     _flag(
         problems,
@@ -563,6 +564,17 @@ def _parse_date(
         lambda v: f"not a real date: {_q(v)}",
     )
     return parsed
+
+
+def _day_number_hint(value: str) -> str:
+    """A hint when `value` looks like a spreadsheet's day number (40188 = 2010-01-10).
+
+    A date cell formatted as a number (or General) reaches the loader as the
+    number of days since 1899-12-30: five digits for the years 1982-2173.
+    """
+    if re.fullmatch(r"\d{5}(\.0+)?", value):
+        return " (a spreadsheet's day number? format the cells as dates)"
+    return ""
 
 
 def _parse_int(
