@@ -836,14 +836,17 @@ def test_column_twice_in_the_header(tmp_path: Path, db_url: str) -> None:
     assert problems == [Problem("districts.csv", 1, "name", "column appears twice in the header")]
 
 
-def test_semicolon_separated_file(tmp_path: Path, db_url: str) -> None:
+@pytest.mark.parametrize(("separator", "said"), [(";", "';'"), ("\t", "tabs")])
+def test_semicolon_or_tab_separated_file(
+    separator: str, said: str, tmp_path: Path, db_url: str
+) -> None:
     departments = "department_id;name;kind\nSOF;Socialforvaltningen;forvaltning"
 
-    problems = refused(make_bundle(tmp_path / "bundle", departments=departments), db_url)
+    bundle = make_bundle(tmp_path / "bundle", departments=departments.replace(";", separator))
+    problems = refused(bundle, db_url)
 
-    assert problems == [
-        Problem("departments.csv", 1, "", "separated by ';': bundle files use ',' between values")
-    ]
+    message = f"separated by {said}: bundle files use ',' between values"
+    assert problems == [Problem("departments.csv", 1, "", message)]
 
 
 def test_folder_without_bundle_files(tmp_path: Path, db_url: str) -> None:

@@ -502,10 +502,13 @@ def _table_from_rows(
     while header and header[-1] == "":
         header.pop()
     header_line = lines[first]
-    if len(header) == 1 and ";" in header[0]:
-        problems.append(
-            Problem(name, header_line, "", "separated by ';': bundle files use ',' between values")
-        )
+    # A tab-separated export ("Text (Tab delimited)") read as one column
+    # each would otherwise be "required column missing" for every column.
+    separator = next((s for s in (";", "\t") if len(header) == 1 and s in header[0]), None)
+    if separator is not None:
+        said = "';'" if separator == ";" else "tabs"
+        message = f"separated by {said}: bundle files use ',' between values"
+        problems.append(Problem(name, header_line, "", message))
         return None
     found_problem = False
     seen: set[str] = set()
