@@ -1,9 +1,10 @@
-"""Bundle files spelt in another case, and a byte order mark before a column name.
+"""Bundle files and columns spelt in another case, and a byte order mark before a column name.
 
 An absent file counts as empty, so a reload with `Spend.csv` ignored would
-replace the programme's spend with none: such a file is read (Windows and
-Excel treat names without case). The exact spelling wins where both exist,
-so every bundle the contract allows reads as before.
+replace the programme's spend with none, and an ignored column `Ended_On`
+lost every end date: such a file or column is read (Windows and Excel treat
+names without case). The exact spelling wins where both exist, so every
+bundle the contract allows reads as before.
 """
 
 from __future__ import annotations
@@ -121,3 +122,39 @@ def test_a_byte_order_mark_before_a_column_name_is_dropped(tmp_path: Path, db_ur
     for bundle_path in (folder, tmp_path / "bundle.xlsx"):
         summary = load_bundle(bundle_path, db_url)
         assert summary.rows == VALID_ROWS
+
+
+def _respelt_header(body: str, respell: dict[str, str], extra: str = "") -> str:
+    """`body` with header columns renamed, and `extra` (a header name) added empty to each row."""
+    header, *rows = body.split("\n")
+    for column, spelling in respell.items():
+        header = header.replace(column, spelling)
+    if extra:
+        header += f",{extra}"
+        rows = [f"{row}," for row in rows]
+    return "\n".join([header, *rows])
+
+
+def test_a_column_spelt_in_another_case_is_read(tmp_path: Path, db_url: str) -> None:
+    load_bundle(make_bundle(tmp_path / "exact"), db_url)
+    exact = snapshot(db_url, keep_surrogates=False)
+    respell = {"family_id": "Family_ID", "ended_on": "Ended_On", "single_parent": "SINGLE_PARENT"}
+    families = _respelt_header(texts()["families.csv"], respell)
+
+    summary = load_bundle(make_bundle(tmp_path / "respelt", families=families), db_url)
+
+    assert summary.rows == VALID_ROWS
+    assert snapshot(db_url, keep_surrogates=False) == exact
+
+
+def test_two_other_spellings_of_a_column_are_refused(tmp_path: Path, db_url: str) -> None:
+    families = _respelt_header(texts()["families.csv"], {"ended_on": "Ended_On"}, "ENDED_ON")
+    before = snapshot(db_url)
+
+    with pytest.raises(BundleRejected) as caught:
+        load_bundle(make_bundle(tmp_path / "bundle", families=families), db_url)
+
+    assert [str(p) for p in caught.value.problems] == [
+        "families.csv:1: ended_on: column found more than once: 'ENDED_ON', 'Ended_On'"
+    ]
+    assert snapshot(db_url) == before

@@ -126,6 +126,18 @@ def test_a_formula_in_a_column_the_loader_ignores_does_not_matter(
     assert counts(db_url)["families"] == 3
 
 
+def test_a_formula_in_a_column_spelt_in_another_case_is_refused(tmp_path: Path) -> None:
+    """The loader reads `Ended_On` as ended_on, so its formulas matter as well."""
+    workbook = bundle_workbook(texts())
+    workbook["families"]["J1"] = "Ended_On"
+    workbook["families"]["J2"] = "=DATE(2011,6,30)"
+
+    with pytest.raises(BundleRejected) as caught:
+        load_bundle(_save(workbook, tmp_path / "bundle.xlsx"), f"sqlite:///{tmp_path / 'db'}")
+
+    assert _problems(caught) == [("families.csv", 2, "Ended_On")]
+
+
 def test_a_header_formula_without_a_result_names_the_header_line(tmp_path: Path) -> None:
     workbook = bundle_workbook(texts())
     workbook["programmes"]["B1"] = '="na"&"me"'

@@ -457,6 +457,8 @@ def _cell_problems(
     """
     from openpyxl.utils import get_column_letter
 
+    # The loader reads a column in any case (`Ended_On`), so the check does too.
+    used = None if used is None else {column.lower() for column in used}
     first = next((i for i, row in enumerate(rows) if any(row)), len(rows))
     header_line = first + 1
     header = rows[first] if first < len(rows) else []
@@ -465,7 +467,7 @@ def _cell_problems(
         column = ""
         if line > header_line:
             column = header[index - 1] if index <= len(header) else ""
-            if not column or (used is not None and column not in used):
+            if not column or (used is not None and column.lower() not in used):
                 continue
         where = f"cell {get_column_letter(index)}{line} of sheet '{sheet}' in {book}"
         if error:

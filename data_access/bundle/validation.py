@@ -470,18 +470,46 @@ def _parse_file(
     given = text is not None
     if text is None:
         text = _empty_text([])
+    spelt = _columns_in_any_case(name, [str(c) for c in text.columns], problems)
     columns: dict[str, pd.Series] = {}
     for spec in SPECS[name]:
-        present = spec.name in text.columns
-        if present:
-            raw = text[spec.name]
+        column = spelt.get(spec.name)
+        present = column is not None
+        if column is not None:
+            raw = text[column]
         else:
             raw = pd.Series("", index=text.index, dtype="str")
             if given and not spec.optional_column:
                 missing.add((name, spec.name))
-                problems.append(Problem(name, 1, spec.name, "required column missing"))
+                if spec.name not in spelt:
+                    problems.append(Problem(name, 1, spec.name, "required column missing"))
         columns[spec.name] = _parse_column(name, spec, raw, present, problems)
     return pd.DataFrame(columns, index=text.index)
+
+
+def _columns_in_any_case(
+    name: str, header: list[str], problems: list[Problem]
+) -> dict[str, str | None]:
+    """Contract column -> the header's column for it, found without regard to case.
+
+    `Ended_On` was an extra column, ignored, so every end date was lost
+    without a word. The exact spelling wins; two other spellings and no
+    exact one are reported and map to None (the column counts as missing,
+    and is not said to be missing as well).
+    """
+    spelt: dict[str, str | None] = {}
+    for spec in SPECS[name]:
+        if spec.name in header:
+            spelt[spec.name] = spec.name
+            continue
+        others = [column for column in header if column.lower() == spec.name.lower()]
+        if len(others) == 1:
+            spelt[spec.name] = others[0]
+        elif others:
+            where = ", ".join(_q(column) for column in sorted(others))
+            problems.append(Problem(name, 1, spec.name, f"column found more than once: {where}"))
+            spelt[spec.name] = None
+    return spelt
 
 
 def _parse_column(
