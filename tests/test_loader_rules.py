@@ -852,7 +852,8 @@ def test_semicolon_or_tab_separated_file(
 def test_folder_without_bundle_files(tmp_path: Path, db_url: str) -> None:
     folder = tmp_path / "downloads"
     folder.mkdir()
-    (folder / "Families.CSV").write_text("family_id\nF1\n", encoding="utf-8")
+    # A near miss in name: "Families.CSV" is read as families.csv (tests/test_loader_names.py).
+    (folder / "familier.csv").write_text("family_id\nF1\n", encoding="utf-8")
 
     assert refused(folder, db_url) == [
         Problem("downloads", 1, "", "no bundle files found (expected e.g. families.csv)")
