@@ -63,6 +63,19 @@ def test_a_file_spelt_in_another_case_is_read(
     assert snapshot(db_url, keep_surrogates=False) == exact
 
 
+def test_a_sheet_named_with_csv_is_that_file(tmp_path: Path, db_url: str) -> None:
+    load_bundle(make_bundle(tmp_path / "exact"), db_url)
+    exact = snapshot(db_url, keep_surrogates=False)
+    sheet_names = {"spend": "spend.csv", "families": "Families.CSV"}
+    workbook = bundle_workbook(texts(), lambda stem: sheet_names.get(stem, stem))
+    workbook.save(tmp_path / "bundle.xlsx")
+
+    summary = load_bundle(tmp_path / "bundle.xlsx", db_url)
+
+    assert summary.rows == VALID_ROWS
+    assert snapshot(db_url, keep_surrogates=False) == exact
+
+
 def test_the_exact_spelling_wins_over_another_case(tmp_path: Path, db_url: str) -> None:
     folder = make_bundle(tmp_path / "bundle")
     (folder / "SPEND.CSV").write_text("not,a\nbundle,file\n", encoding="utf-8")

@@ -330,7 +330,7 @@ def _read_workbook(
     frames: dict[str, pd.DataFrame] = {}
     try:
         for name in names:
-            matches = _spelt(name, workbook.worksheets, lambda sheet: f"{sheet.title.strip()}.csv")
+            matches = _spelt(name, workbook.worksheets, _sheet_file)
             if len(matches) > 1:
                 where = ", ".join(sorted(repr(sheet.title) for sheet in matches))
                 problems.append(
@@ -368,6 +368,16 @@ def _read_workbook(
     finally:
         workbook.close()
     return frames
+
+
+def _sheet_file(sheet: Any) -> str:
+    """The bundle file a sheet holds: its name plus `.csv`, unless the name ends so already.
+
+    A sheet named `spend.csv` was read as `spend.csv.csv` and ignored, so a
+    reload deleted the programme's spend.
+    """
+    title = str(sheet.title).strip()
+    return title if title.lower().endswith(".csv") else f"{title}.csv"
 
 
 def _unreadable_cells(open_source: Callable[[], IO[bytes]]) -> list[tuple[int, int, str]]:
