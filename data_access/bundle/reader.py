@@ -109,10 +109,10 @@ def read_bundle(
     a file that is absent is simply not in the result. Raises `BundleRejected`
     for input that cannot be read at all (bad encoding, broken zip or
     workbook, ragged rows, a formula a workbook holds no result of, an
-    error value such as `#N/A`), naming
-    the file and line. `columns` names the columns of each file the caller
-    uses (default: every named column): a formula without a result in any
-    other column does not matter, as the column is ignored.
+    error value such as `#N/A`), naming the file and line. `columns` names
+    the columns of each file the caller uses (default: every named column):
+    a formula or error in any other column does not matter, as the column
+    is ignored.
     """
     frames, problems = read_bundle_files(path, names, columns)
     if problems:
