@@ -222,12 +222,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.database_url:
-        from data_access.db.engine import url_problem
+    from data_access.db.engine import default_database_url, url_problem
 
-        problem = url_problem(args.database_url)
-        if problem:
-            parser.error(problem)
+    # As `python -m data_access`: the URL every command falls back to is checked too.
+    problem = url_problem(args.database_url or default_database_url())
+    if problem:
+        parser.error(problem)
     handler = args.handler
     try:
         result: int = handler(args)

@@ -39,9 +39,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     url: str = args.database_url or default_database_url()
-    problem = url_problem(url)
-    if problem:
-        parser.error(problem)
+    # migrate and roles also write the app's own database.
+    app_url = getattr(args, "app_database_url", None)
+    if app_url is None and args.command in ("migrate", "roles"):
+        app_url = os.environ.get("DASHBOARD_AUDIT_URL")
+    for given in (url, app_url):
+        problem = url_problem(given) if given else ""
+        if problem:
+            parser.error(problem)
     if args.command == "load":
         bundle = Path(args.bundle)
         if not bundle.exists():

@@ -102,6 +102,25 @@ def test_boxes_are_measured_at_the_report_date(db_url: str, tmp_path: Path) -> N
     assert boxes["a1"].measure is None and boxes["a1"].value is None
 
 
+def test_columns_spelt_in_another_case_are_read(db_url: str, tmp_path: Path) -> None:
+    """`Label` and `TARGET` as a spreadsheet may spell them: before, the target was lost."""
+    files = _files()
+    header, _, rows = files["change_theory.csv"].partition("\n")
+    respelt = header.replace("label", "Label").replace("target", "TARGET")
+    files["change_theory.csv"] = f"{respelt}\n{rows}"
+
+    load_bundle(write_files(tmp_path / "b", files), db_url)
+
+    engine = make_engine(db_url)
+    try:
+        boxes = {
+            b.box_id: b for b in change_theory_boxes(engine, query_context("P1", D, scope=STEERING))
+        }
+    finally:
+        engine.dispose()
+    assert boxes["m2"].label == "Skolegang" and boxes["m2"].target == 95.0
+
+
 def test_page_shows_values_and_not_measured(
     db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

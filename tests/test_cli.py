@@ -118,7 +118,8 @@ def test_unreadable_file_is_one_line_and_exits_1(
 
     monkeypatch.setattr("data_access.bundle.loader.load_bundle", broken_reader)
 
-    code = main(["load", str(make_bundle(tmp_path / "bundle")), "--database-url", "sqlite://"])
+    url = f"sqlite:///{tmp_path / 'unused.sqlite'}"
+    code = main(["load", str(make_bundle(tmp_path / "bundle")), "--database-url", url])
 
     _, err = capsys.readouterr()
     assert code == 1
@@ -197,6 +198,75 @@ def test_a_database_url_that_cannot_work_is_named(
 
     assert caught.value.code == 2
     assert capsys.readouterr().err.splitlines()[-1] == f"python -m data_access: error: {message}"
+
+
+#: What `url_problem` says of an in-memory SQLite database (the URL is quoted before it).
+IN_MEMORY = (
+    "is an in-memory SQLite database, which is empty when opened and gone when closed: "
+    "give a file (e.g. sqlite:///var/reporting.sqlite) or a PostgreSQL URL"
+)
+
+
+@pytest.mark.parametrize(
+    ("command", "url"),
+    [
+        (["load", "BUNDLE"], "sqlite://"),
+        (["load", "BUNDLE"], "sqlite:///:memory:"),
+        (["load", "BUNDLE"], "sqlite+pysqlite://"),
+        (["load", "BUNDLE"], "sqlite:///file:reporting?mode=memory&uri=true"),
+        (["load", "BUNDLE"], "sqlite:///file::memory:?uri=true"),
+        (["demo"], "sqlite://"),
+        (["migrate"], "sqlite://"),
+    ],
+)
+def test_an_in_memory_database_is_refused_up_front(
+    command: list[str],
+    url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """It cannot keep what a command writes: "no such table" said nothing of that."""
+    bundle = str(make_bundle(tmp_path / "bundle"))
+    argv = [bundle if arg == "BUNDLE" else arg for arg in command]
+    monkeypatch.setenv("DASHBOARD_AUDIT_URL", f"sqlite:///{tmp_path / 'app.sqlite'}")
+
+    with pytest.raises(SystemExit) as caught:
+        main([*argv, "--database-url", url])
+
+    assert caught.value.code == 2
+    last = capsys.readouterr().err.splitlines()[-1]
+    assert last == f"python -m data_access: error: {url!r} {IN_MEMORY}"
+
+
+@pytest.mark.parametrize(
+    ("argv", "variable"),
+    [
+        (["load", "BUNDLE"], "DASHBOARD_DATABASE_URL"),
+        (["migrate"], "DASHBOARD_AUDIT_URL"),
+        (["migrate", "--app-database-url", "sqlite://"], ""),
+    ],
+    ids=["reporting-from-environment", "app-from-environment", "app-option"],
+)
+def test_an_in_memory_database_from_any_setting_is_refused(
+    argv: list[str],
+    variable: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("DASHBOARD_DATABASE_URL", f"sqlite:///{tmp_path / 'reporting.sqlite'}")
+    monkeypatch.delenv("DASHBOARD_AUDIT_URL", raising=False)
+    if variable:
+        monkeypatch.setenv(variable, "sqlite://")
+    bundle = str(make_bundle(tmp_path / "bundle"))
+
+    with pytest.raises(SystemExit) as caught:
+        main([bundle if arg == "BUNDLE" else arg for arg in argv])
+
+    assert caught.value.code == 2
+    assert f"'sqlite://' {IN_MEMORY}" in capsys.readouterr().err
+    assert not (tmp_path / "reporting.sqlite").exists()
 
 
 def test_database_url_defaults_to_the_environment(

@@ -67,6 +67,7 @@ def test_database_trouble_is_one_line_and_exit_1(
     [
         ("not a url", "not a database URL: 'not a url'"),
         ("mysql://reader@127.0.0.1/reporting", "unsupported database 'mysql'"),
+        ("sqlite://", "'sqlite://' is an in-memory SQLite database"),
     ],
 )
 def test_a_database_url_that_cannot_work_is_a_usage_error(
@@ -78,3 +79,23 @@ def test_a_database_url_that_cannot_work_is_a_usage_error(
     assert stop.value.code == 2
     err = capsys.readouterr().err
     assert said in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["disclosure-audit", "--role", "viewer"],
+        ["precompute"],
+        ["freeze", "--programme", "it", "--quarter", "2011Q2"],
+        ["report", "--programme", "it", "--quarter", "2011Q2", "--format", "pdf", "--out", "x.pdf"],
+    ],
+)
+def test_the_environment_database_url_is_checked_as_the_option_is(
+    args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every command falls back to DASHBOARD_DATABASE_URL: an in-memory one is a usage error too."""
+    monkeypatch.setenv("DASHBOARD_DATABASE_URL", "sqlite://")
+    with pytest.raises(SystemExit) as stop:
+        main(args)
+    assert stop.value.code == 2
+    assert "'sqlite://' is an in-memory SQLite database" in capsys.readouterr().err

@@ -280,7 +280,14 @@ def test_old_schema_then_migrated(
 
 
 @pytest.mark.parametrize(
-    "url", ["not a url", "postgresql+nosuchdriver://reader@127.0.0.1/reporting"]
+    "url",
+    [
+        "not a url",
+        "postgresql+nosuchdriver://reader@127.0.0.1/reporting",
+        # Empty and private to each connection: it said "run migrate", which cannot help.
+        "sqlite://",
+        "sqlite:///:memory:",
+    ],
 )
 def test_a_database_address_that_cannot_be_used_is_a_setting_to_fix(
     url: str, monkeypatch: pytest.MonkeyPatch

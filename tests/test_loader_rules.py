@@ -747,6 +747,29 @@ def test_file_that_is_not_utf8_names_the_line(tmp_path: Path, db_url: str) -> No
     ]
 
 
+NUL = "contains a NUL byte (0x00); save the file as UTF-8 text"
+
+
+def test_a_nul_byte_is_refused_on_its_line(tmp_path: Path, db_url: str) -> None:
+    """Valid UTF-8 all the same: SQLite stored it, PostgreSQL failed mid-load without a line."""
+    folder = make_bundle(tmp_path / "bundle")
+    departments = (folder / "departments.csv").read_text(encoding="utf-8")
+    (folder / "departments.csv").write_text(
+        departments.replace("Børne- og", "Børne-\x00og"), encoding="utf-8"
+    )
+    # UTF-16 without a byte order mark: each ASCII letter is followed by a NUL.
+    programmes = (folder / "programmes.csv").read_text(encoding="utf-8")
+    assert programmes.isascii()
+    (folder / "programmes.csv").write_bytes(programmes.encode("utf-16-le"))
+
+    problems = refused(folder, db_url)
+
+    assert problems == [
+        Problem("departments.csv", 3, "", NUL),
+        Problem("programmes.csv", 1, "", NUL),
+    ]
+
+
 def test_an_unreadable_file_does_not_hide_the_broken_rows_of_the_others(
     tmp_path: Path, db_url: str
 ) -> None:
@@ -813,20 +836,24 @@ def test_column_twice_in_the_header(tmp_path: Path, db_url: str) -> None:
     assert problems == [Problem("districts.csv", 1, "name", "column appears twice in the header")]
 
 
-def test_semicolon_separated_file(tmp_path: Path, db_url: str) -> None:
+@pytest.mark.parametrize(("separator", "said"), [(";", "';'"), ("\t", "tabs")])
+def test_semicolon_or_tab_separated_file(
+    separator: str, said: str, tmp_path: Path, db_url: str
+) -> None:
     departments = "department_id;name;kind\nSOF;Socialforvaltningen;forvaltning"
 
-    problems = refused(make_bundle(tmp_path / "bundle", departments=departments), db_url)
+    bundle = make_bundle(tmp_path / "bundle", departments=departments.replace(";", separator))
+    problems = refused(bundle, db_url)
 
-    assert problems == [
-        Problem("departments.csv", 1, "", "separated by ';': bundle files use ',' between values")
-    ]
+    message = f"separated by {said}: bundle files use ',' between values"
+    assert problems == [Problem("departments.csv", 1, "", message)]
 
 
 def test_folder_without_bundle_files(tmp_path: Path, db_url: str) -> None:
     folder = tmp_path / "downloads"
     folder.mkdir()
-    (folder / "Families.CSV").write_text("family_id\nF1\n", encoding="utf-8")
+    # A near miss in name: "Families.CSV" is read as families.csv (tests/test_loader_names.py).
+    (folder / "familier.csv").write_text("family_id\nF1\n", encoding="utf-8")
 
     assert refused(folder, db_url) == [
         Problem("downloads", 1, "", "no bundle files found (expected e.g. families.csv)")

@@ -29,7 +29,23 @@ def read_change_theory(path: Path) -> pd.DataFrame | None:
     Read by the bundle reader with the same rules as the contract's files (UTF-8
     with or without BOM, ragged rows refused), indexed by line number.
     """
-    return read_bundle(Path(path), (FILE,)).get(FILE)
+    frame = read_bundle(Path(path), (FILE,), {FILE: (*REQUIRED, *OPTIONAL)}).get(FILE)
+    return None if frame is None else _columns_in_any_case(frame)
+
+
+def _columns_in_any_case(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with a column spelt in other case (`Label`) named as the file's column.
+
+    As for the contract's files (validation): the exact spelling wins, and
+    two other spellings are left as they are (the column counts as missing).
+    """
+    header = [str(column) for column in frame.columns]
+    renames: dict[str, str] = {}
+    for name in (*REQUIRED, *OPTIONAL):
+        others = [column for column in header if column.lower() == name]
+        if name not in header and len(others) == 1:
+            renames[others[0]] = name
+    return frame.rename(columns=renames)
 
 
 def check_change_theory(frame: pd.DataFrame, programme_ids: set[str]) -> list[Problem]:

@@ -119,7 +119,8 @@ class LoadSummary:
 def load_bundle(path: Path, url: str) -> LoadSummary:
     """Read the bundle at `path` (folder, .zip or .xlsx) and load it."""
     path = Path(path)
-    frames, unreadable = read_bundle_files(path)
+    columns = {name: [spec.name for spec in specs] for name, specs in SPECS.items()}
+    frames, unreadable = read_bundle_files(path, columns=columns)
     if unreadable:
         # Rules across files need every file; each readable file's own
         # cells are still checked, so the refusal lists their broken rows too.

@@ -11,6 +11,7 @@ refused bundle in one round instead of one error at a time.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
@@ -469,18 +470,46 @@ def _parse_file(
     given = text is not None
     if text is None:
         text = _empty_text([])
+    spelt = _columns_in_any_case(name, [str(c) for c in text.columns], problems)
     columns: dict[str, pd.Series] = {}
     for spec in SPECS[name]:
-        present = spec.name in text.columns
-        if present:
-            raw = text[spec.name]
+        column = spelt.get(spec.name)
+        present = column is not None
+        if column is not None:
+            raw = text[column]
         else:
             raw = pd.Series("", index=text.index, dtype="str")
             if given and not spec.optional_column:
                 missing.add((name, spec.name))
-                problems.append(Problem(name, 1, spec.name, "required column missing"))
+                if spec.name not in spelt:
+                    problems.append(Problem(name, 1, spec.name, "required column missing"))
         columns[spec.name] = _parse_column(name, spec, raw, present, problems)
     return pd.DataFrame(columns, index=text.index)
+
+
+def _columns_in_any_case(
+    name: str, header: list[str], problems: list[Problem]
+) -> dict[str, str | None]:
+    """Contract column -> the header's column for it, found without regard to case.
+
+    `Ended_On` was an extra column, ignored, so every end date was lost
+    without a word. The exact spelling wins; two other spellings and no
+    exact one are reported and map to None (the column counts as missing,
+    and is not said to be missing as well).
+    """
+    spelt: dict[str, str | None] = {}
+    for spec in SPECS[name]:
+        if spec.name in header:
+            spelt[spec.name] = spec.name
+            continue
+        others = [column for column in header if column.lower() == spec.name.lower()]
+        if len(others) == 1:
+            spelt[spec.name] = others[0]
+        elif others:
+            where = ", ".join(_q(column) for column in sorted(others))
+            problems.append(Problem(name, 1, spec.name, f"column found more than once: {where}"))
+            spelt[spec.name] = None
+    return spelt
 
 
 def _parse_column(
@@ -552,7 +581,7 @@ def _parse_date(
         spec.name,
         raw,
         ~empty & ~usable,
-        lambda v: f"not a date in the form YYYY-MM-DD: {_q(v)}",
+        lambda v: f"not a date in the form YYYY-MM-DD: {_q(v)}{_day_number_hint(v)}",
     )
     _flag(
         problems,
@@ -563,6 +592,17 @@ def _parse_date(
         lambda v: f"not a real date: {_q(v)}",
     )
     return parsed
+
+
+def _day_number_hint(value: str) -> str:
+    """A hint when `value` looks like a spreadsheet's day number (40188 = 2010-01-10).
+
+    A date cell formatted as a number (or General) reaches the loader as the
+    number of days since 1899-12-30: five digits for the years 1982-2173.
+    """
+    if re.fullmatch(r"\d{5}(\.0+)?", value):
+        return " (a spreadsheet's day number? format the cells as dates)"
+    return ""
 
 
 def _parse_int(

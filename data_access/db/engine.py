@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import NullPool
 
@@ -51,16 +51,35 @@ SUPPORTED_BACKENDS: Final = ("postgresql", "sqlite")
 def url_problem(url: str) -> str:
     """Why `url` cannot name a reporting database ("" when it can): a usage error (exit 2).
 
-    One check for every command line: an unparseable URL read as a failed
-    load (exit 1), and an unsupported backend ended in a driver's traceback.
+    One check for every command line and for `make_engine`: an unparseable
+    URL read as a failed load (exit 1), an unsupported backend ended in a
+    driver's traceback, and an in-memory SQLite database (empty when opened,
+    gone when closed) in "no such table".
     """
     try:
-        backend = make_url(url).get_backend_name()
+        parsed = make_url(url)
+        backend = parsed.get_backend_name()
     except ArgumentError:
         return f"not a database URL: {url!r} (e.g. postgresql+psycopg://user@host/db)"
     if backend not in SUPPORTED_BACKENDS:
         return f"unsupported database {backend!r}: use PostgreSQL or SQLite"
+    if backend == "sqlite" and _in_memory(parsed):
+        return (
+            f"{url!r} is an in-memory SQLite database, which is empty when opened and "
+            "gone when closed: give a file (e.g. sqlite:///var/reporting.sqlite) "
+            "or a PostgreSQL URL"
+        )
     return ""
+
+
+def _in_memory(parsed: URL) -> bool:
+    """`sqlite://`, `sqlite:///:memory:` and the URI forms (`mode=memory`, `file::memory:`)."""
+    database = parsed.database or ""
+    return (
+        database in ("", ":memory:")
+        or database.startswith("file::memory:")
+        or parsed.query.get("mode") == "memory"
+    )
 
 
 def is_default_demo_url(url: str) -> bool:
@@ -81,14 +100,20 @@ def make_engine(url: str | None = None, *, read_only: bool = False) -> Engine:
     connection per checkout (cheap for a file), so a file that is removed or
     replaced under the running app is noticed at once instead of being read
     through a handle that still points at the old file.
+
+    Raises `ArgumentError` for a URL `url_problem` refuses.
     """
     url = url or default_database_url()
+    problem = url_problem(url)
+    if problem:
+        # What the app shows as "fix the setting" (dashboard.errors), as for a
+        # URL SQLAlchemy cannot parse, instead of an empty database's errors.
+        raise ArgumentError(problem)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
-        if read_only and database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        if read_only:
             uri = f"file:{Path(database).resolve()}?mode=ro"
             timeout = statement_timeout_ms() / 1000
             engine = create_engine(
