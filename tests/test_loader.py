@@ -42,6 +42,7 @@ from tests.fixtures.valid import (
     snapshot,
     texts,
 )
+from tests.fixtures.workbooks import bundle_workbook
 
 TABLE_OF = {name: name.removesuffix(".csv") for name in VALID_ROWS}
 
@@ -290,30 +291,8 @@ def test_zip_from_windows_powershell_with_backslash_paths(tmp_path: Path, db_url
 
 def _workbook(path: Path, files: dict[str, str], typed: bool = True) -> Path:
     """One sheet per file; with `typed`, dates and numbers become real Excel cells."""
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
-    for name, body in files.items():
-        sheet = workbook.create_sheet(name.removesuffix(".csv"))
-        frame = pd.read_csv(io.StringIO(body), dtype=str, keep_default_na=False)
-        sheet.append(list(frame.columns))
-        for record in frame.itertuples(index=False):
-            sheet.append([_excel_value(v) if typed else v for v in record])
-    workbook.save(path)
+    bundle_workbook(files, typed=typed).save(path)
     return path
-
-
-def _excel_value(text: str) -> Any:
-    if text == "":
-        return None
-    try:
-        return datetime.strptime(text, "%Y-%m-%d")
-    except ValueError:
-        pass
-    try:
-        number = float(text)
-    except ValueError:
-        return text
-    return int(number) if number.is_integer() and "." not in text else number
 
 
 def test_xlsx_with_real_dates_and_numbers(tmp_path: Path, db_url: str) -> None:
