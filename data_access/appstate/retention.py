@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any, Final
 
-from sqlalchemy import Connection, delete, func, insert, select, text
+from sqlalchemy import Connection, delete, insert, text
 from sqlalchemy.engine import make_url
 
 from data_access.appstate.access_log import AGGREGATE, PRUNE
@@ -89,9 +89,7 @@ def _record(cutoff: date, deleted: int, by: str) -> dict[str, Any]:
 
 
 def _delete_and_record(connection: Connection, before: datetime, by: str, cutoff: date) -> int:
-    old = access_log.c.at < before
-    deleted = int(connection.execute(select(func.count()).where(old)).scalar_one())
-    connection.execute(delete(access_log).where(old))
+    deleted = connection.execute(delete(access_log).where(access_log.c.at < before)).rowcount
     connection.execute(insert(access_log).values(**_record(cutoff, deleted, by)))
     return deleted
 
